@@ -1,1 +1,3 @@
-return 0;
+using RainForest.Cli;
+
+return RfmApp.Run(args);

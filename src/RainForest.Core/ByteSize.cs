@@ -111,23 +111,17 @@ public readonly record struct ByteSize(long Bytes) : IComparable<ByteSize>
     /// <inheritdoc/>
     public int CompareTo(ByteSize other) => Bytes.CompareTo(other.Bytes);
 
-    /// <summary>Prints the size with the largest binary unit that divides it exactly (<c>512M</c>, <c>3G</c>), else with one decimal.</summary>
+    /// <summary>Prints the size in the largest binary unit it reaches: whole (<c>512M</c>, <c>3G</c>) when exact, else with two decimals (<c>1.46G</c>).</summary>
     public override string ToString()
     {
         ReadOnlySpan<(long Unit, string Suffix)> units = [(1L << 40, "T"), (1L << 30, "G"), (1L << 20, "M"), (1L << 10, "K")];
         foreach (var (unit, suffix) in units)
         {
-            if (Bytes >= unit && Bytes % unit == 0)
-            {
-                return (Bytes / unit).ToString(CultureInfo.InvariantCulture) + suffix;
-            }
-        }
-
-        foreach (var (unit, suffix) in units)
-        {
             if (Bytes >= unit)
             {
-                return ((double)Bytes / unit).ToString("0.0", CultureInfo.InvariantCulture) + suffix;
+                return Bytes % unit == 0
+                    ? (Bytes / unit).ToString(CultureInfo.InvariantCulture) + suffix
+                    : ((double)Bytes / unit).ToString("0.##", CultureInfo.InvariantCulture) + suffix;
             }
         }
 

@@ -27,7 +27,8 @@ public class ByteSizeTests
     [Theory]
     [InlineData(512L << 20, "512M")]
     [InlineData(3L << 30, "3G")]
-    [InlineData(1536L << 20, "1536M")]
+    [InlineData(1536L << 20, "1.5G")]
+    [InlineData(23449700L << 10, "22.36G")]
     [InlineData(100, "100")]
     public void ToString_UsesExactUnit(long bytes, string text) => Assert.Equal(text, new ByteSize(bytes).ToString());
 }

@@ -1,0 +1,240 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using RainForest.Core.Agent;
+using RainForest.Linux;
+
+namespace RainForest.Agent;
+
+/// <summary>Serves the control socket: exec, signal, resize and ping requests, one thread per connection.</summary>
+internal sealed class AgentServer
+{
+    private static readonly string[] s_path = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
+    private readonly CellSpec _spec;
+    private readonly Stopwatch _uptime;
+    private readonly Reaper _reaper = new();
+
+    public AgentServer(CellSpec spec, Stopwatch uptime)
+    {
+        _spec = spec;
+        _uptime = uptime;
+    }
+
+    public void Serve(Socket listener)
+    {
+        _reaper.Start();
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            // A graceful stop: pass SIGTERM on to every process; the supervisor follows with SIGKILL.
+            context.Cancel = true;
+            ProcessInfo.Signal(-1, 15);
+            Environment.Exit(0);
+        });
+
+        while (true)
+        {
+            Socket client;
+            try
+            {
+                client = listener.Accept();
+            }
+            catch (SocketException)
+            {
+                continue;
+            }
+
+            var thread = new Thread(() => Handle(client)) { IsBackground = true, Name = "client" };
+            thread.Start();
+        }
+    }
+
+    private void Handle(Socket client)
+    {
+        using var channel = new ControlChannel(client);
+        var fds = new List<int>();
+        try
+        {
+            var request = channel.Receive(AgentJsonContext.Default.AgentRequest, fds);
+            if (request is null)
+            {
+                return;
+            }
+
+            switch (request.Op)
+            {
+                case AgentRequest.Ping:
+                    channel.Send(new AgentReply { Type = AgentReply.Pong, Children = _reaper.Count, UptimeSeconds = _uptime.Elapsed.TotalSeconds }, AgentJsonContext.Default.AgentReply);
+                    break;
+                case AgentRequest.Exec:
+                    Exec(channel, request, fds);
+                    break;
+                default:
+                    channel.Send(new AgentReply { Type = AgentReply.Error, Message = $"unknown request '{request.Op}'" }, AgentJsonContext.Default.AgentReply);
+                    break;
+            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or InvalidDataException or System.Text.Json.JsonException)
+        {
+            TrySend(channel, new AgentReply { Type = AgentReply.Error, Message = e.Message });
+        }
+        finally
+        {
+            fds.ForEach(FdPassing.Close);
+        }
+    }
+
+    private void Exec(ControlChannel channel, AgentRequest request, List<int> fds)
+    {
+        if (request.Argv.Count == 0)
+        {
+            channel.Send(new AgentReply { Type = AgentReply.Error, Message = "no command given" }, AgentJsonContext.Default.AgentReply);
+            return;
+        }
+
+        var program = Resolve(request.Argv[0]);
+        if (program is null)
+        {
+            channel.Send(new AgentReply { Type = AgentReply.Error, ExitCode = 127, Message = $"{request.Argv[0]}: command not found" }, AgentJsonContext.Default.AgentReply);
+            return;
+        }
+
+        var environment = BuildEnvironment(request);
+        int master = -1;
+        string? terminal = null;
+        if (request.Tty)
+        {
+            (master, terminal) = Terminal.OpenPty();
+            Terminal.SetWindowSize(master, request.Rows, request.Cols);
+        }
+
+        var fdMap = new Dictionary<int, int>();
+        for (var i = 0; i < fds.Count && i < 3 && !request.Tty; i++)
+        {
+            fdMap[i] = fds[i];
+        }
+
+        int pid;
+        Task<int> exit;
+        try
+        {
+            (pid, exit) = _reaper.Spawn(() => Spawner.Spawn(new SpawnOptions
+            {
+                Path = program,
+                Argv = request.Argv,
+                Environment = environment,
+                WorkingDirectory = request.Cwd ?? "/",
+                Fds = fdMap,
+                Terminal = terminal,
+                NewSession = true,
+            }));
+        }
+        catch (LinuxException e)
+        {
+            if (master >= 0)
+            {
+                Pipe.Close(master);
+            }
+
+            channel.Send(new AgentReply { Type = AgentReply.Error, ExitCode = 126, Message = $"{request.Argv[0]}: {e.Message}" }, AgentJsonContext.Default.AgentReply);
+            return;
+        }
+
+        channel.Send(new AgentReply { Type = AgentReply.Started, Pid = pid }, AgentJsonContext.Default.AgentReply);
+        Thread? output = null;
+        if (master >= 0 && fds.Count >= 2)
+        {
+            var input = new Thread(() => Terminal.Copy(fds[0], master)) { IsBackground = true, Name = "tty-in" };
+            input.Start();
+            output = new Thread(() => Terminal.Copy(master, fds[1])) { IsBackground = true, Name = "tty-out" };
+            output.Start();
+        }
+
+        // Further frames on the connection steer the running program; end of stream is fine.
+        var control = new Thread(() => Steer(channel, pid, master)) { IsBackground = true, Name = "steer" };
+        control.Start();
+
+        var code = exit.GetAwaiter().GetResult();
+        if (master >= 0)
+        {
+            // The slave closed with the program; read what is left, then let the copier stop.
+            output?.Join(TimeSpan.FromSeconds(2));
+            Pipe.Close(master);
+        }
+
+        TrySend(channel, new AgentReply { Type = AgentReply.Exited, Pid = pid, ExitCode = code });
+    }
+
+    private static void Steer(ControlChannel channel, int pid, int master)
+    {
+        try
+        {
+            while (channel.Receive(AgentJsonContext.Default.AgentRequest) is { } request)
+            {
+                if (request.Op == AgentRequest.SignalOp && request.Signal is > 0 and < 65)
+                {
+                    // The program leads its own session: signal the whole process group.
+                    ProcessInfo.Signal(-pid, request.Signal);
+                }
+                else if (request.Op == AgentRequest.Resize && master >= 0)
+                {
+                    Terminal.SetWindowSize(master, request.Rows, request.Cols);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidDataException)
+        {
+            // The caller went away; the program keeps running, as with a detached exec.
+        }
+    }
+
+    private List<string> BuildEnvironment(AgentRequest request)
+    {
+        var env = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["PATH"] = string.Join(':', s_path),
+            ["HOME"] = "/root",
+            ["HOSTNAME"] = _spec.Name,
+            ["container"] = "rainforest",
+        };
+        if (request.Tty)
+        {
+            env["TERM"] = "xterm";
+        }
+
+        foreach (var item in request.Env)
+        {
+            var eq = item.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0)
+            {
+                env[item[..eq]] = item[(eq + 1)..];
+            }
+        }
+
+        return [.. env.Select(kv => $"{kv.Key}={kv.Value}")];
+    }
+
+    private static string? Resolve(string command)
+    {
+        if (command.Contains('/', StringComparison.Ordinal))
+        {
+            return File.Exists(command) ? command : null;
+        }
+
+        return s_path.Select(dir => Path.Combine(dir, command)).FirstOrDefault(IsExecutable);
+    }
+
+    private static bool IsExecutable(string path) =>
+        File.Exists(path) && (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
+
+    private static void TrySend(ControlChannel channel, AgentReply reply)
+    {
+        try
+        {
+            channel.Send(reply, AgentJsonContext.Default.AgentReply);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+            // The caller is gone; the exit code has nowhere to go.
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text.Json;
+using RainForest.Core.Agent;
+using RainForest.Linux;
+
+namespace RainForest.Agent;
+
+/// <summary>Pid 1 of a subOS: builds the root file system inside the new mount namespace, then serves.</summary>
+internal static class CellInit
+{
+    public static int Run(string specPath)
+    {
+        Socket listener;
+        CellSpec spec;
+        try
+        {
+            spec = JsonSerializer.Deserialize(File.ReadAllBytes(specPath), AgentJsonContext.Default.CellSpec)
+                ?? throw new InvalidDataException($"empty spec {specPath}");
+
+            // /proc is still the host's here, so /proc/self names this process in the host's pid space.
+            var hostPid = int.Parse(Path.GetFileName(Directory.ResolveLinkTarget("/proc/self", false)?.FullName ?? "0"), CultureInfo.InvariantCulture);
+
+            // The socket is bound while the state directory is still reachable; after pivot_root it is not.
+            var socketPath = Path.Combine(spec.RunDir, "agent.sock");
+            File.Delete(socketPath);
+            listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            listener.Bind(new UnixDomainSocketEndPoint(socketPath));
+            File.SetUnixFileMode(socketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            listener.Listen(64);
+
+            Mounts.SetHostname(spec.Name);
+            RootBuilder.Build(spec);
+            TryLoopbackUp();
+            ProtectFromOomKiller();
+            Ready.Succeed(hostPid);
+        }
+        catch (Exception e)
+        {
+            Ready.Fail(e.Message);
+            return 1;
+        }
+
+        var server = new AgentServer(spec, Stopwatch.StartNew());
+        server.Serve(listener);
+        return 0;
+    }
+
+    private static void ProtectFromOomKiller()
+    {
+        // The OOM killer must pick the program that overran the subOS's memory, never its pid 1.
+        // procfs files take a plain write: no truncation, no lock (File.WriteAllText tries both).
+        // Lowering it takes CAP_SYS_RESOURCE, which some hosts (and this project's CI) withhold.
+        try
+        {
+            using var handle = File.OpenHandle("/proc/self/oom_score_adj", FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+            RandomAccess.Write(handle, "-1000"u8, 0);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"rf-agent: cannot shield pid 1 from the OOM killer: {e.Message}");
+        }
+    }
+
+    private static void TryLoopbackUp()
+    {
+        try
+        {
+            Loopback.Up();
+        }
+        catch (LinuxException e)
+        {
+            Console.Error.WriteLine($"rf-agent: loopback stays down: {e.Message}");
+        }
+    }
+}

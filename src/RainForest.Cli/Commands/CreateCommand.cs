@@ -1,0 +1,42 @@
+using System.CommandLine;
+using RainForest.Core.Model;
+using RainForest.Supervisor;
+
+namespace RainForest.Cli.Commands;
+
+/// <summary><c>rfm create NAME --cpus N|LIST --memory SIZE</c>.</summary>
+internal static class CreateCommand
+{
+    public static Command Build()
+    {
+        var name = new Argument<string>("name") { Description = "Name of the subOS (also its hostname)" };
+        var cpus = new Option<string>("--cpus") { Description = "A count (2) or a list (0-3,8; one CPU as 3-3)", Required = true };
+        var memory = new Option<string>("--memory") { Description = "Memory size (512M, 2G)", Required = true };
+        var rootfs = new Option<string?>("--rootfs") { Description = "Lower layer of the root file system (default: the host's /, copy-on-write)" };
+        var json = Globals.Json();
+        var command = new Command("create", "Create a subOS with exclusive CPUs and its own memory, namespaces and root") { name, cpus, memory, rootfs, json };
+        command.SetAction(parse =>
+        {
+            var options = new CreateOptions
+            {
+                Name = parse.GetValue(name)!,
+                Cpus = CpuRequest.Parse(parse.GetValue(cpus)!, allowRelative: false),
+                Memory = Globals.ParseSize(parse.GetValue(memory)!, "--memory"),
+                RootFs = parse.GetValue(rootfs),
+            };
+            using var supervisor = Globals.Open(parse);
+            var record = supervisor.Create(options);
+            if (parse.GetValue(json))
+            {
+                Output.Json(supervisor.Show(record.Name));
+            }
+            else
+            {
+                Console.WriteLine($"created {record.Name}: cpus {record.Cpus}, memory {record.Memory}, node(s) {record.Mems}");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}

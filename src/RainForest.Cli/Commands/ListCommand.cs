@@ -1,0 +1,43 @@
+using System.CommandLine;
+using Spectre.Console;
+using RainForest.Core;
+
+namespace RainForest.Cli.Commands;
+
+/// <summary><c>rfm ls</c>.</summary>
+internal static class ListCommand
+{
+    public static Command Build()
+    {
+        var json = Globals.Json();
+        var command = new Command("ls", "List subOSes and what each owns") { json };
+        command.SetAction(parse =>
+        {
+            using var supervisor = Globals.Open(parse);
+            var all = supervisor.List();
+            if (parse.GetValue(json))
+            {
+                Output.Json(all);
+                return 0;
+            }
+
+            var table = Output.Table("name", "state", "cpus", "memory", "used", "procs", "node(s)", "created");
+            foreach (var s in all)
+            {
+                var r = s.Record;
+                table.AddRow(r.Name, s.AgentAlive ? "running" : "dead", r.Cpus.ToString(), r.Memory.ToString(), new ByteSize(s.MemoryUsedBytes).ToString(),
+                    $"{s.Processes}", r.Mems, r.Created.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            Output.Write(table);
+            if (supervisor.Ledger.IsInitialized)
+            {
+                var pool = supervisor.Ledger.Pool();
+                Console.WriteLine($"supervisor: CPUs [{(pool.ReserveCpus.IsEmpty ? "none" : pool.ReserveCpus)}], {pool.ReserveMemory}; free: CPUs [{(pool.FreeCpus.IsEmpty ? "none" : pool.FreeCpus)}], {pool.FreeMemory}");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}

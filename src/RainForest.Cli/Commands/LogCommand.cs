@@ -1,0 +1,37 @@
+using System.CommandLine;
+
+namespace RainForest.Cli.Commands;
+
+/// <summary><c>rfm log</c>: the journal of adjustments.</summary>
+internal static class LogCommand
+{
+    public static Command Build()
+    {
+        var last = new Option<int?>("--last", "-n") { Description = "Only the newest N entries" };
+        var target = new Option<string?>("--subos") { Description = "Only entries about this subOS" };
+        var json = Globals.Json();
+        var command = new Command("log", "Show the journal: every adjustment and attempt, with time, before, after, duration and outcome") { last, target, json };
+        command.SetAction(parse =>
+        {
+            using var supervisor = Globals.Open(parse, reconcile: false);
+            var entries = supervisor.Ledger.Journal(parse.GetValue(last), parse.GetValue(target));
+            if (parse.GetValue(json))
+            {
+                Output.Json(entries);
+                return 0;
+            }
+
+            // One line per entry: journals are read with grep and less, and rarely fit a table's columns.
+            foreach (var e in entries)
+            {
+                var change = e.Before is null && e.After is null ? string.Empty : $"  {e.Before ?? "-"} -> {e.After ?? "-"}";
+                var message = e.Message is null ? string.Empty : $"  {e.Message}";
+                Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{e.Id,5}  {e.Time.ToLocalTime():yyyy-MM-dd HH:mm:ss.fff}  {e.Operation,-8} {e.Target,-12} {e.DurationMs,8:0.0} ms  {e.Outcome,-8}{change}{message}"));
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}

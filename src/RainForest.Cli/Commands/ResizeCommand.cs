@@ -1,0 +1,36 @@
+using System.CommandLine;
+using RainForest.Core;
+using RainForest.Core.Model;
+
+namespace RainForest.Cli.Commands;
+
+/// <summary><c>rfm resize NAME [--cpus N|LIST|+N|-N] [--memory SIZE]</c>, live.</summary>
+internal static class ResizeCommand
+{
+    public static Command Build()
+    {
+        var name = new Argument<string>("name") { Description = "The subOS" };
+        var cpus = new Option<string?>("--cpus") { Description = "New CPUs: a count, a list, +N or -N" };
+        var memory = new Option<string?>("--memory") { Description = "New memory size" };
+        var json = Globals.Json();
+        var command = new Command("resize", "Change a subOS's CPUs or memory while it runs") { name, cpus, memory, json };
+        command.SetAction(parse =>
+        {
+            var cpuRequest = parse.GetValue(cpus) is { } c ? CpuRequest.Parse(c, allowRelative: true) : null;
+            ByteSize? size = parse.GetValue(memory) is { } m ? Globals.ParseSize(m, "--memory") : null;
+            using var supervisor = Globals.Open(parse);
+            var record = supervisor.Resize(parse.GetValue(name)!, cpuRequest, size);
+            if (parse.GetValue(json))
+            {
+                Output.Json(supervisor.Show(record.Name));
+            }
+            else
+            {
+                Console.WriteLine($"resized {record.Name}: cpus {record.Cpus}, memory {record.Memory}");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}

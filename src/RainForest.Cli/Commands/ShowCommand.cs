@@ -1,0 +1,44 @@
+using System.CommandLine;
+using Spectre.Console;
+using RainForest.Core;
+
+namespace RainForest.Cli.Commands;
+
+/// <summary><c>rfm show NAME</c>.</summary>
+internal static class ShowCommand
+{
+    public static Command Build()
+    {
+        var name = new Argument<string>("name") { Description = "The subOS" };
+        var json = Globals.Json();
+        var command = new Command("show", "Show one subOS: its description and what the kernel holds") { name, json };
+        command.SetAction(parse =>
+        {
+            using var supervisor = Globals.Open(parse);
+            var s = supervisor.Show(parse.GetValue(name)!);
+            if (parse.GetValue(json))
+            {
+                Output.Json(s);
+                return 0;
+            }
+
+            var r = s.Record;
+            var table = Output.Table("field", "value");
+            table.AddRow("name", r.Name);
+            table.AddRow("state", s.AgentAlive ? "running" : "dead");
+            table.AddRow("cpus", $"{r.Cpus} ({r.Cpus.Count})");
+            table.AddRow("cpus in kernel", s.KernelCpus.Length == 0 ? "-" : s.KernelCpus);
+            table.AddRow("memory nodes", r.Mems);
+            table.AddRow("memory", $"{r.Memory} ({new ByteSize(s.MemoryUsedBytes)} used)");
+            table.AddRow("processes", $"{s.Processes}");
+            table.AddRow("root", r.RootFs == "/" ? "host / (copy-on-write)" : $"{Output.Escape(r.RootFs)} (copy-on-write)");
+            table.AddRow("agent pid", $"{r.AgentPid}");
+            table.AddRow("revision", $"{r.Revision}");
+            table.AddRow("created", r.Created.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            table.AddRow("cgroups", Output.Escape(string.Join(" ", supervisor.Cgroups.ParentDirectories().Select(d => $"{d}/{r.Name}"))));
+            Output.Write(table);
+            return 0;
+        });
+        return command;
+    }
+}

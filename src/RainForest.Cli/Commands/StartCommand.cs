@@ -1,0 +1,21 @@
+using System.CommandLine;
+
+namespace RainForest.Cli.Commands;
+
+/// <summary><c>rfm start NAME</c>: restarts a subOS whose agent died.</summary>
+internal static class StartCommand
+{
+    public static Command Build()
+    {
+        var name = new Argument<string>("name") { Description = "The subOS" };
+        var command = new Command("start", "Restart a dead subOS with the resources it still owns") { name };
+        command.SetAction(parse =>
+        {
+            using var supervisor = Globals.Open(parse);
+            var record = supervisor.Start(parse.GetValue(name)!);
+            Console.WriteLine($"started {record.Name}: cpus {record.Cpus}, memory {record.Memory}");
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,44 @@
+using System.CommandLine;
+using RainForest.Core;
+using RainForest.Supervisor;
+
+namespace RainForest.Cli;
+
+/// <summary>Options every command takes, and opening the supervisor.</summary>
+internal static class Globals
+{
+    public static readonly Option<string?> StateDir = new("--state-dir")
+    {
+        Description = $"State directory (default {StateDirectory.DefaultPath}, or ${StateDirectory.EnvironmentVariable})",
+        Recursive = true,
+    };
+
+    public static readonly Option<bool> Verbose = new("--verbose") { Description = "Show details of internal errors", Recursive = true };
+
+    public static Option<bool> Json() => new("--json") { Description = "Print JSON for programs instead of tables" };
+
+    /// <summary>Opens the supervisor and repairs what an interrupted command left behind.</summary>
+    public static RainForestSupervisor Open(ParseResult parse, bool reconcile = true)
+    {
+        var supervisor = RainForestSupervisor.Open(StateDirectory.Resolve(parse.GetValue(StateDir)));
+        if (reconcile)
+        {
+            foreach (var repair in supervisor.Reconcile())
+            {
+                Console.Error.WriteLine($"rfm: repaired: {repair}");
+            }
+        }
+
+        return supervisor;
+    }
+
+    public static ByteSize ParseSize(string text, string option)
+    {
+        if (!ByteSize.TryParse(text, out var size) || size.Bytes == 0)
+        {
+            throw RfException.Invalid($"{option} {text}: not a size (use a number with K, M, G or T, such as 512M)");
+        }
+
+        return size;
+    }
+}

@@ -1,0 +1,58 @@
+using System.CommandLine;
+using RainForest.Cli.Commands;
+using RainForest.Core;
+
+namespace RainForest.Cli;
+
+/// <summary>rfm's command tree and its error policy.</summary>
+/// <remarks>
+/// Exit codes: 0 success; 1 an operation failed at run time (and was undone); 2 usage or invalid
+/// input (nothing changed); other codes from <c>rfm exec</c> are the program's own.
+/// </remarks>
+internal static class RfmApp
+{
+    public static int Run(string[] args)
+    {
+        var root = new RootCommand("rfm: RainForest, isolate first then share. Partitions a Linux machine into subOSes.");
+        root.Options.Add(Globals.StateDir);
+        root.Options.Add(Globals.Verbose);
+        foreach (var command in new[]
+        {
+            InitCommand.Build(), DeinitCommand.Build(), TopoCommand.Build(), CreateCommand.Build(), ExecCommand.Build(),
+            ResizeCommand.Build(), DestroyCommand.Build(), StartCommand.Build(), ListCommand.Build(), ShowCommand.Build(),
+            LogCommand.Build(), ReconcileCommand.Build(), BenchCommand.Build(),
+        })
+        {
+            root.Subcommands.Add(command);
+        }
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            Console.Error.WriteLine($"rfm: {parse.Errors[0].Message} (rfm --help for usage)");
+            return RfException.InvalidInputExitCode;
+        }
+
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (RfException e)
+        {
+            Console.Error.WriteLine($"rfm: {e.Message}");
+            if (parse.GetValue(Globals.Verbose) && e.InnerException is { } inner)
+            {
+                Console.Error.WriteLine(inner);
+            }
+
+            return e.ExitCode;
+        }
+        catch (Exception e)
+        {
+            // A bug, not a user error: say so, and show the stack on request.
+            Console.Error.WriteLine($"rfm: internal error: {e.Message}");
+            Console.Error.WriteLine(parse.GetValue(Globals.Verbose) ? e.ToString() : "rfm: run again with --verbose for details");
+            return RfException.FailureExitCode;
+        }
+    }
+}

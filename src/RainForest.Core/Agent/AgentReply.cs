@@ -1,0 +1,35 @@
+namespace RainForest.Core.Agent;
+
+/// <summary>An answer from a subOS's agent.</summary>
+public sealed record AgentReply
+{
+    /// <summary>The program started; <see cref="Pid"/> is its pid inside the subOS.</summary>
+    public const string Started = "started";
+
+    /// <summary>The program ended with <see cref="ExitCode"/>.</summary>
+    public const string Exited = "exit";
+
+    /// <summary>The request failed; <see cref="Message"/> says why.</summary>
+    public const string Error = "error";
+
+    /// <summary>Answer to a ping.</summary>
+    public const string Pong = "pong";
+
+    /// <summary>One of <see cref="Started"/>, <see cref="Exited"/>, <see cref="Error"/>, <see cref="Pong"/>.</summary>
+    public required string Type { get; init; }
+
+    /// <summary>Pid inside the subOS.</summary>
+    public int Pid { get; init; }
+
+    /// <summary>Shell-style exit code: the status, or 128 + signal.</summary>
+    public int ExitCode { get; init; }
+
+    /// <summary>Error text.</summary>
+    public string? Message { get; init; }
+
+    /// <summary>Processes the agent has started and not yet reaped (for ping).</summary>
+    public int Children { get; init; }
+
+    /// <summary>Seconds since the agent started (for ping).</summary>
+    public double UptimeSeconds { get; init; }
+}

@@ -1,0 +1,26 @@
+namespace RainForest.Core.Agent;
+
+/// <summary>What the supervisor tells a subOS's agent to build at start: written to a file the agent reads once.</summary>
+public sealed record CellSpec
+{
+    /// <summary>The subOS's name, also its hostname.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The lower layer of the root file system: <c>/</c> for the host's, or the directory given with --rootfs.</summary>
+    public required string RootFs { get; init; }
+
+    /// <summary>The subOS's directory in the state directory: control socket, mount points, description.</summary>
+    public required string RunDir { get; init; }
+
+    /// <summary>The supervisor's state directory, hidden inside the subOS.</summary>
+    public required string StateDir { get; init; }
+
+    /// <summary>Size of the subOS's memory, which also caps its private tmpfs mounts.</summary>
+    public required long MemoryBytes { get; init; }
+
+    /// <summary>The host's cgroup mode: v1, hybrid or v2; decides how /sys/fs/cgroup is shown inside.</summary>
+    public required string CgroupMode { get; init; }
+
+    /// <summary>v1 controllers to mount read-only inside (empty on v2).</summary>
+    public IReadOnlyList<string> CgroupControllers { get; init; } = [];
+}

@@ -1,0 +1,222 @@
+using System.Globalization;
+using RainForest.Core;
+
+namespace RainForest.Linux.Cgroups;
+
+/// <summary>
+/// Creates and adjusts the cgroups of one supervisor: a group named by the supervisor's prefix,
+/// and below it one group per subOS. Works on a real cgroup file system or on a fixture tree.
+/// </summary>
+/// <remarks>
+/// The driver never touches cgroups outside its prefix except, on cgroup v2, to enable the
+/// controllers it needs in the parent's <c>cgroup.subtree_control</c>, which the kernel requires.
+/// </remarks>
+public abstract class CgroupDriver
+{
+    /// <summary>Creates the driver for a layout.</summary>
+    protected CgroupDriver(CgroupLayout layout, string prefix)
+    {
+        Layout = layout;
+        Prefix = prefix;
+    }
+
+    /// <summary>The layout the driver works on.</summary>
+    public CgroupLayout Layout { get; }
+
+    /// <summary>The supervisor's prefix: the name of its parent group.</summary>
+    public string Prefix { get; }
+
+    /// <summary>Returns the driver for the layout (v1 and hybrid share one).</summary>
+    public static CgroupDriver For(CgroupLayout layout, string prefix) =>
+        layout.Mode == CgroupMode.V2 ? new CgroupV2Driver(layout, prefix) : new CgroupV1Driver(layout, prefix);
+
+    /// <summary>Creates the prefix group (if needed) able to hold children on <paramref name="cpus"/> and <paramref name="mems"/>.</summary>
+    public abstract void EnsureParent(CpuSet cpus, string mems);
+
+    /// <summary>Creates the group of a subOS with its CPUs, memory nodes and memory size.</summary>
+    public abstract void Create(string name, CpuSet cpus, string mems, ByteSize memory);
+
+    /// <summary>Creates a group holding only a cpuset (the supervisor's own group for host tasks); no memory limit.</summary>
+    public abstract void CreateCpusetOnly(string name, CpuSet cpus, string mems);
+
+    /// <summary>Changes a subOS's CPUs and memory nodes; the kernel moves its threads before this returns.</summary>
+    public abstract void SetCpus(string name, CpuSet cpus, string mems);
+
+    /// <summary>Changes a subOS's memory size (limit and protection).</summary>
+    public abstract void SetMemory(string name, ByteSize memory);
+
+    /// <summary>The <c>cgroup.procs</c> files a process writes its pid to in order to join the subOS.</summary>
+    public abstract IReadOnlyList<string> ProcsFiles(string name);
+
+    /// <summary>True when the subOS's group exists in every hierarchy it needs.</summary>
+    public abstract bool Exists(string name);
+
+    /// <summary>Reads the subOS's cgroups back from the kernel.</summary>
+    public abstract CgroupState Read(string name);
+
+    /// <summary>Processes in the subOS's group.</summary>
+    public abstract IReadOnlyList<int> Pids(string name);
+
+    /// <summary>Kills every process in the subOS's group; each was started by this supervisor.</summary>
+    public abstract void KillAll(string name);
+
+    /// <summary>Names of the child groups under the prefix, in any hierarchy.</summary>
+    public abstract IReadOnlyList<string> Children();
+
+    /// <summary>Directories this supervisor's groups live in (for reports and cleanup checks).</summary>
+    public abstract IReadOnlyList<string> ParentDirectories();
+
+    /// <summary>The directories of the subOS's group, one per hierarchy.</summary>
+    protected abstract IReadOnlyList<string> GroupDirectories(string name);
+
+    /// <summary>
+    /// Kills what is left in the group, waits for it to empty and removes it from every hierarchy.
+    /// Missing directories are fine: removal is idempotent so that repair can call it on half-made groups.
+    /// </summary>
+    public void Remove(string name, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        KillAll(name);
+        foreach (var dir in GroupDirectories(name))
+        {
+            RemoveDirectory(dir, deadline, () => KillAll(name));
+        }
+    }
+
+    /// <summary>Removes the prefix groups when no child is left; a no-op while children remain.</summary>
+    public void RemoveParentIfEmpty()
+    {
+        foreach (var dir in ParentDirectories())
+        {
+            if (!Directory.Exists(dir) || Directory.EnumerateDirectories(dir).Any())
+            {
+                continue;
+            }
+
+            try
+            {
+                RemoveDirectory(dir, DateTime.UtcNow + TimeSpan.FromSeconds(1), static () => { });
+            }
+            catch (RfException)
+            {
+                // Another supervisor command may have just created a child; the group stays.
+            }
+        }
+    }
+
+    private static void RemoveDirectory(string dir, DateTime deadline, Action retry)
+    {
+        var delay = 0;
+        while (true)
+        {
+            try
+            {
+                if (!Directory.Exists(dir))
+                {
+                    return;
+                }
+
+                // A cgroup directory is removed with rmdir(2) even though it "contains" control files;
+                // in a fixture tree the files are real, so they go first.
+                if (!IsCgroupFs(dir))
+                {
+                    Directory.Delete(dir, recursive: true);
+                    return;
+                }
+
+                Directory.Delete(dir);
+                return;
+            }
+            catch (IOException e) when (DateTime.UtcNow < deadline)
+            {
+                // EBUSY while exiting tasks are still charged to the group: they leave within milliseconds.
+                _ = e;
+                retry();
+                Thread.Sleep(Math.Min(++delay, 10));
+            }
+            catch (IOException e)
+            {
+                throw RfException.Failed($"cannot remove cgroup {dir}: {e.Message}");
+            }
+        }
+    }
+
+    /// <summary>True when <paramref name="dir"/> is on a cgroup file system rather than a fixture tree.</summary>
+    protected static bool IsCgroupFs(string dir) => dir.StartsWith("/sys/fs/cgroup", StringComparison.Ordinal);
+
+    /// <summary>Writes a control file, turning a kernel refusal into one clear line.</summary>
+    protected static void Write(string file, string value)
+    {
+        try
+        {
+            File.WriteAllText(file, value);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw RfException.Failed($"cannot write '{value.Trim()}' to {file}: {e.Message}");
+        }
+    }
+
+    /// <summary>Reads a control file, or null when it does not exist.</summary>
+    protected static string? ReadOrNull(string file)
+    {
+        try
+        {
+            return File.ReadAllText(file).Trim();
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Parses a <c>cgroup.procs</c> file.</summary>
+    protected static IReadOnlyList<int> ReadPids(string file)
+    {
+        var text = ReadOrNull(file);
+        if (string.IsNullOrEmpty(text))
+        {
+            return [];
+        }
+
+        return [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture))];
+    }
+
+    /// <summary>Kills each pid, ignoring those already gone.</summary>
+    protected static void KillPids(IEnumerable<int> pids)
+    {
+        foreach (var pid in pids)
+        {
+            ProcessInfo.Kill(pid);
+        }
+    }
+
+    /// <summary>Creates a directory (and on a fixture tree, nothing else appears: the caller writes the files).</summary>
+    protected static void MakeDirectory(string dir)
+    {
+        try
+        {
+            Directory.CreateDirectory(dir);
+        }
+        catch (IOException e)
+        {
+            throw RfException.Failed($"cannot create cgroup {dir}: {e.Message}");
+        }
+    }
+
+    /// <summary>Parses a memory limit file (<c>max</c> or a huge v1 number means unlimited).</summary>
+    protected static ByteSize? ParseLimit(string? text)
+    {
+        if (text is null || text == "max" || !long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes)
+            || bytes >= long.MaxValue / 2)
+        {
+            return null;
+        }
+
+        return new ByteSize(bytes);
+    }
+}

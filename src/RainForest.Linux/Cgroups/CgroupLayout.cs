@@ -1,0 +1,85 @@
+namespace RainForest.Linux.Cgroups;
+
+/// <summary>Where the cgroup controllers are mounted, read from <c>/proc/self/mounts</c> under a root.</summary>
+/// <param name="Mode">The interface RainForest uses.</param>
+/// <param name="V1Mounts">Controller name to v1 mount point (already joined with the root).</param>
+/// <param name="V2Mount">The cgroup2 mount point (joined with the root), or null.</param>
+public sealed record CgroupLayout(CgroupMode Mode, IReadOnlyDictionary<string, string> V1Mounts, string? V2Mount)
+{
+    /// <summary>Controllers a subOS needs: exclusive CPUs and NUMA nodes, a memory limit.</summary>
+    public static IReadOnlyList<string> Required { get; } = ["cpuset", "memory"];
+
+    /// <summary>Controllers used when present: a pids limit and count.</summary>
+    public static IReadOnlyList<string> Optional { get; } = ["pids"];
+
+    /// <summary>Detects the layout of the machine (or fixture tree) at <paramref name="root"/>.</summary>
+    /// <exception cref="InvalidOperationException">Neither interface offers cpuset and memory.</exception>
+    public static CgroupLayout Detect(string root = "/")
+    {
+        var mountsFile = Path.Combine(root, "proc/self/mounts");
+        var v1 = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? v2 = null;
+        foreach (var line in File.ReadLines(mountsFile))
+        {
+            var fields = line.Split(' ');
+            if (fields.Length < 4)
+            {
+                continue;
+            }
+
+            var mountPoint = Join(root, fields[1].Replace("\\040", " ", StringComparison.Ordinal));
+            if (fields[2] == "cgroup2")
+            {
+                v2 ??= mountPoint;
+            }
+            else if (fields[2] == "cgroup")
+            {
+                foreach (var option in fields[3].Split(','))
+                {
+                    if (Required.Contains(option) || Optional.Contains(option))
+                    {
+                        v1.TryAdd(option, mountPoint);
+                    }
+                }
+            }
+        }
+
+        if (Required.All(v1.ContainsKey))
+        {
+            return new CgroupLayout(v2 is null ? CgroupMode.V1 : CgroupMode.Hybrid, v1, v2);
+        }
+
+        if (v2 is not null)
+        {
+            var available = ReadControllers(v2);
+            var missing = Required.Where(c => !available.Contains(c) && !v1.ContainsKey(c)).ToList();
+            if (missing.Count == 0)
+            {
+                return new CgroupLayout(CgroupMode.V2, new Dictionary<string, string>(), v2);
+            }
+
+            throw new InvalidOperationException($"cgroup2 at {v2} lacks the {string.Join(" and ", missing)} controller(s)");
+        }
+
+        throw new InvalidOperationException("no cgroup hierarchy offers the cpuset and memory controllers (is /sys/fs/cgroup mounted?)");
+    }
+
+    internal static HashSet<string> ReadControllers(string v2Mount)
+    {
+        var file = Path.Combine(v2Mount, "cgroup.controllers");
+        return File.Exists(file)
+            ? [.. File.ReadAllText(file).Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries)]
+            : [];
+    }
+
+    private static string Join(string root, string absolute) =>
+        root == "/" ? absolute : Path.Combine(root, absolute.TrimStart('/'));
+
+    /// <summary>Short name of the mode as users see it: v1, hybrid or v2.</summary>
+    public string ModeName => Mode switch
+    {
+        CgroupMode.V1 => "v1",
+        CgroupMode.Hybrid => "hybrid",
+        _ => "v2",
+    };
+}

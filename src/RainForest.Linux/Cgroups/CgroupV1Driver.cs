@@ -1,0 +1,120 @@
+using System.Globalization;
+using RainForest.Core;
+
+namespace RainForest.Linux.Cgroups;
+
+/// <summary>cgroup v1 (and hybrid) driver: one group per controller hierarchy.</summary>
+internal sealed class CgroupV1Driver : CgroupDriver
+{
+    public CgroupV1Driver(CgroupLayout layout, string prefix)
+        : base(layout, prefix)
+    {
+    }
+
+    private IEnumerable<string> Controllers =>
+        CgroupLayout.Required.Concat(CgroupLayout.Optional.Where(Layout.V1Mounts.ContainsKey));
+
+    private string Dir(string controller, string? name = null) =>
+        name is null ? Path.Combine(Layout.V1Mounts[controller], Prefix) : Path.Combine(Layout.V1Mounts[controller], Prefix, name);
+
+    public override void EnsureParent(CpuSet cpus, string mems)
+    {
+        foreach (var controller in Controllers)
+        {
+            MakeDirectory(Dir(controller));
+        }
+
+        // v1 cpusets start empty and refuse tasks and children until cpus and mems are set.
+        // Widen mems before cpus so that every intermediate state is valid.
+        var cpuset = Dir("cpuset");
+        Write(Path.Combine(cpuset, "cpuset.mems"), mems);
+        Write(Path.Combine(cpuset, "cpuset.cpus"), cpus.ToString());
+
+        // Children of the prefix never share memory with the host's other groups' reclaim.
+        var hierarchy = Path.Combine(Dir("memory"), "memory.use_hierarchy");
+        if (File.Exists(hierarchy) && ReadOrNull(hierarchy) != "1" && !Directory.EnumerateDirectories(Dir("memory")).Any())
+        {
+            Write(hierarchy, "1");
+        }
+    }
+
+    public override void Create(string name, CpuSet cpus, string mems, ByteSize memory)
+    {
+        foreach (var controller in Controllers)
+        {
+            MakeDirectory(Dir(controller, name));
+        }
+
+        var cpuset = Dir("cpuset", name);
+        Write(Path.Combine(cpuset, "cpuset.mems"), mems);
+        Write(Path.Combine(cpuset, "cpuset.cpus"), cpus.ToString());
+        SetMemory(name, memory);
+    }
+
+    public override void CreateCpusetOnly(string name, CpuSet cpus, string mems)
+    {
+        var cpuset = Dir("cpuset", name);
+        MakeDirectory(cpuset);
+        Write(Path.Combine(cpuset, "cpuset.mems"), mems);
+        Write(Path.Combine(cpuset, "cpuset.cpus"), cpus.ToString());
+    }
+
+    public override void SetCpus(string name, CpuSet cpus, string mems)
+    {
+        var cpuset = Dir("cpuset", name);
+        var oldMems = ReadOrNull(Path.Combine(cpuset, "cpuset.mems")) ?? string.Empty;
+
+        // A cpuset must never be left with CPUs outside its nodes' reach: add nodes first, remove them last.
+        Write(Path.Combine(cpuset, "cpuset.mems"), UnionLists(oldMems, mems));
+        Write(Path.Combine(cpuset, "cpuset.cpus"), cpus.ToString());
+        if (oldMems != mems)
+        {
+            Write(Path.Combine(cpuset, "cpuset.mems"), mems);
+        }
+    }
+
+    public override void SetMemory(string name, ByteSize memory)
+    {
+        var dir = Dir("memory", name);
+
+        // v1 offers no hard protection; soft_limit_in_bytes makes global reclaim take from others first.
+        Write(Path.Combine(dir, "memory.limit_in_bytes"), memory.Bytes.ToString(CultureInfo.InvariantCulture));
+        var soft = Path.Combine(dir, "memory.soft_limit_in_bytes");
+        if (!IsCgroupFs(dir) || File.Exists(soft))
+        {
+            Write(soft, memory.Bytes.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
+    public override IReadOnlyList<string> ProcsFiles(string name) =>
+        [.. Controllers.Select(c => Path.Combine(Dir(c, name), "cgroup.procs")).Where(f => Directory.Exists(Path.GetDirectoryName(f)))];
+
+    public override bool Exists(string name) => CgroupLayout.Required.All(c => Directory.Exists(Dir(c, name)));
+
+    public override CgroupState Read(string name)
+    {
+        var cpuset = Dir("cpuset", name);
+        var memory = Dir("memory", name);
+        return new CgroupState(
+            CpuSet.Parse(ReadOrNull(Path.Combine(cpuset, "cpuset.cpus")) ?? string.Empty),
+            ReadOrNull(Path.Combine(cpuset, "cpuset.mems")) ?? string.Empty,
+            ParseLimit(ReadOrNull(Path.Combine(memory, "memory.limit_in_bytes"))),
+            new ByteSize(ParseLimit(ReadOrNull(Path.Combine(memory, "memory.usage_in_bytes")))?.Bytes ?? 0),
+            Pids(name));
+    }
+
+    public override IReadOnlyList<int> Pids(string name) =>
+        [.. Controllers.SelectMany(c => ReadPids(Path.Combine(Dir(c, name), "cgroup.procs"))).Distinct()];
+
+    public override void KillAll(string name) => KillPids(Pids(name));
+
+    public override IReadOnlyList<string> Children() =>
+        [.. Controllers.Select(c => Dir(c)).Where(Directory.Exists)
+            .SelectMany(Directory.EnumerateDirectories).Select(Path.GetFileName).OfType<string>().Distinct().Order(StringComparer.Ordinal)];
+
+    public override IReadOnlyList<string> ParentDirectories() => [.. Controllers.Select(c => Dir(c))];
+
+    protected override IReadOnlyList<string> GroupDirectories(string name) => [.. Controllers.Select(c => Dir(c, name))];
+
+    private static string UnionLists(string a, string b) => CpuSet.Parse(a).Union(CpuSet.Parse(b)).ToString();
+}

@@ -1,0 +1,144 @@
+using System.Globalization;
+using RainForest.Core;
+
+namespace RainForest.Linux.Cgroups;
+
+/// <summary>cgroup v2 driver: one unified hierarchy, controllers enabled top-down through subtree_control.</summary>
+internal sealed class CgroupV2Driver : CgroupDriver
+{
+    private readonly string _root;
+
+    public CgroupV2Driver(CgroupLayout layout, string prefix)
+        : base(layout, prefix)
+    {
+        _root = layout.V2Mount ?? throw new ArgumentException("A v2 layout needs a cgroup2 mount.", nameof(layout));
+    }
+
+    private string Dir(string? name = null) => name is null ? Path.Combine(_root, Prefix) : Path.Combine(_root, Prefix, name);
+
+    public override void EnsureParent(CpuSet cpus, string mems)
+    {
+        var wanted = CgroupLayout.Required.Concat(CgroupLayout.Optional).ToList();
+        var available = CgroupLayout.ReadControllers(_root);
+        var enable = wanted.Where(available.Contains).ToList();
+        EnableControllers(_root, enable);
+        MakeDirectory(Dir());
+
+        // The prefix group holds no process (v2's no-internal-process rule), only subOS groups.
+        // Its cpuset stays empty, which in v2 means "all of the parent's": children choose theirs.
+        EnableControllers(Dir(), enable);
+    }
+
+    private static void EnableControllers(string dir, IEnumerable<string> controllers)
+    {
+        var file = Path.Combine(dir, "cgroup.subtree_control");
+        var current = (ReadOrNull(file) ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+        var missing = controllers.Where(c => !current.Contains(c)).ToList();
+        if (missing.Count > 0)
+        {
+            var value = string.Join(' ', missing.Select(c => "+" + c));
+            if (IsCgroupFs(dir))
+            {
+                Write(file, value);
+            }
+            else
+            {
+                // A fixture tree has no kernel to interpret "+cpuset": store the resulting list.
+                Write(file, string.Join(' ', current.Concat(missing)));
+            }
+        }
+    }
+
+    public override void Create(string name, CpuSet cpus, string mems, ByteSize memory)
+    {
+        var dir = Dir(name);
+        MakeDirectory(dir);
+        Write(Path.Combine(dir, "cpuset.mems"), mems);
+        Write(Path.Combine(dir, "cpuset.cpus"), cpus.ToString());
+        SetMemory(name, memory);
+        var swap = Path.Combine(dir, "memory.swap.max");
+        if (!IsCgroupFs(dir) || File.Exists(swap))
+        {
+            // Swap would let a subOS use more memory than it owns, at the host's expense.
+            Write(swap, "0");
+        }
+    }
+
+    public override void CreateCpusetOnly(string name, CpuSet cpus, string mems)
+    {
+        var dir = Dir(name);
+        MakeDirectory(dir);
+        Write(Path.Combine(dir, "cpuset.mems"), mems);
+        Write(Path.Combine(dir, "cpuset.cpus"), cpus.ToString());
+    }
+
+    public override void SetCpus(string name, CpuSet cpus, string mems)
+    {
+        var dir = Dir(name);
+        var oldMems = ReadOrNull(Path.Combine(dir, "cpuset.mems")) ?? string.Empty;
+        Write(Path.Combine(dir, "cpuset.mems"), CpuSet.Parse(oldMems).Union(CpuSet.Parse(mems)).ToString());
+        Write(Path.Combine(dir, "cpuset.cpus"), cpus.ToString());
+        if (oldMems != mems)
+        {
+            Write(Path.Combine(dir, "cpuset.mems"), mems);
+        }
+    }
+
+    public override void SetMemory(string name, ByteSize memory)
+    {
+        var dir = Dir(name);
+        var bytes = memory.Bytes.ToString(CultureInfo.InvariantCulture);
+        var current = ParseLimit(ReadOrNull(Path.Combine(dir, "memory.max")));
+
+        // memory.low <= memory.max keeps the protection meaningful; order the writes so it always holds.
+        if (current is { } old && memory < old)
+        {
+            Write(Path.Combine(dir, "memory.low"), bytes);
+            Write(Path.Combine(dir, "memory.max"), bytes);
+        }
+        else
+        {
+            Write(Path.Combine(dir, "memory.max"), bytes);
+            Write(Path.Combine(dir, "memory.low"), bytes);
+        }
+    }
+
+    public override IReadOnlyList<string> ProcsFiles(string name) => [Path.Combine(Dir(name), "cgroup.procs")];
+
+    public override bool Exists(string name) => Directory.Exists(Dir(name));
+
+    public override CgroupState Read(string name)
+    {
+        var dir = Dir(name);
+        return new CgroupState(
+            CpuSet.Parse(ReadOrNull(Path.Combine(dir, "cpuset.cpus")) ?? string.Empty),
+            ReadOrNull(Path.Combine(dir, "cpuset.mems")) ?? string.Empty,
+            ParseLimit(ReadOrNull(Path.Combine(dir, "memory.max"))),
+            new ByteSize(ParseLimit(ReadOrNull(Path.Combine(dir, "memory.current")))?.Bytes ?? 0),
+            Pids(name));
+    }
+
+    public override IReadOnlyList<int> Pids(string name) => ReadPids(Path.Combine(Dir(name), "cgroup.procs"));
+
+    public override void KillAll(string name)
+    {
+        // cgroup.kill (Linux 5.14+) kills the whole subtree atomically, racing no fork.
+        var kill = Path.Combine(Dir(name), "cgroup.kill");
+        if (IsCgroupFs(kill) && File.Exists(kill))
+        {
+            Write(kill, "1");
+            return;
+        }
+
+        KillPids(Pids(name));
+    }
+
+    public override IReadOnlyList<string> Children() =>
+        Directory.Exists(Dir())
+            ? [.. Directory.EnumerateDirectories(Dir()).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)]
+            : [];
+
+    public override IReadOnlyList<string> ParentDirectories() => [Dir()];
+
+    protected override IReadOnlyList<string> GroupDirectories(string name) => [Dir(name)];
+}

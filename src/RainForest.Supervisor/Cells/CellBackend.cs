@@ -1,0 +1,176 @@
+using System.Globalization;
+using System.Text.Json;
+using RainForest.Core;
+using RainForest.Core.Agent;
+using RainForest.Linux;
+using RainForest.Linux.Cgroups;
+using RainForest.Supervisor.Ledger;
+
+namespace RainForest.Supervisor.Cells;
+
+/// <summary>
+/// The cell backend: realises a subOS on the host kernel with an exclusive cpuset, a memory cgroup,
+/// fresh namespaces and a copy-on-write root, carried by an agent that is pid 1 inside.
+/// </summary>
+public sealed class CellBackend
+{
+    /// <summary>Environment variable naming the rf-agent binary (default: next to rfm).</summary>
+    public const string AgentVariable = "RF_AGENT";
+
+    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    private readonly StateDirectory _state;
+    private readonly CgroupDriver _cgroups;
+
+    /// <summary>Creates the backend over a state directory and a cgroup driver.</summary>
+    public CellBackend(StateDirectory state, CgroupDriver cgroups)
+    {
+        _state = state;
+        _cgroups = cgroups;
+    }
+
+    /// <summary>The cgroup driver.</summary>
+    public CgroupDriver Cgroups => _cgroups;
+
+    /// <summary>How long an agent may take to report ready before the create fails.</summary>
+    public static TimeSpan ReadyTimeout { get; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The rf-agent binary this supervisor starts.</summary>
+    public static string AgentPath
+    {
+        get
+        {
+            var path = Environment.GetEnvironmentVariable(AgentVariable);
+            if (string.IsNullOrEmpty(path))
+            {
+                path = Path.Combine(AppContext.BaseDirectory, "rf-agent");
+            }
+
+            return File.Exists(path) ? path : throw RfException.Failed($"the subOS agent {path} is missing (build it with ./rfm, or set {AgentVariable})");
+        }
+    }
+
+    /// <summary>
+    /// Creates the subOS's cgroups, directory and agent, and waits until the agent serves commands.
+    /// On failure everything made is removed again before the exception propagates.
+    /// </summary>
+    public AgentProcesses Start(SubOsRecord record, MachineRecord machine, CpuSet parentCpus)
+    {
+        var agent = AgentPath;
+        var dir = _state.SubOsDirectory(record.Name);
+        var monitor = 0;
+        try
+        {
+            PrepareDirectory(record, machine, dir);
+            _cgroups.EnsureParent(parentCpus, AllNodes(machine));
+            _cgroups.Create(record.Name, record.Cpus, record.Mems, record.Memory);
+
+            using var ready = Pipe.Create();
+            using var log = File.Open(Path.Combine(dir, "agent.log"), FileMode.Create, FileAccess.Write, FileShare.ReadWrite);
+            var logFd = (int)log.SafeFileHandle.DangerousGetHandle();
+            monitor = Spawner.Spawn(new SpawnOptions
+            {
+                Path = agent,
+                Argv = [agent, "launch", Path.Combine(dir, "spec.json"), .. _cgroups.ProcsFiles(record.Name)],
+                Fds = new Dictionary<int, int> { [1] = logFd, [2] = logFd, [3] = ready.WriteFd },
+                WorkingDirectory = "/",
+                NewSession = true,
+            });
+            ready.CloseWrite();
+
+            var (text, _) = ready.ReadLine(ReadyTimeout);
+            var line = text.Trim();
+            if (!line.StartsWith("ready ", StringComparison.Ordinal))
+            {
+                var reason = line.StartsWith("error ", StringComparison.Ordinal) ? line[6..]
+                    : line.Length == 0 ? $"the agent did not report ready within {ReadyTimeout.TotalSeconds:0} s" : line;
+                throw RfException.Failed($"subOS '{record.Name}' did not start: {reason}");
+            }
+
+            var agentPid = int.Parse(line[6..], CultureInfo.InvariantCulture);
+            var start = ProcessInfo.StartTime(agentPid) ?? throw RfException.Failed($"subOS '{record.Name}': its agent exited right after start (see {dir}/agent.log)");
+            return new AgentProcesses(agentPid, start, monitor);
+        }
+        catch
+        {
+            if (monitor > 0)
+            {
+                ProcessInfo.Kill(monitor);
+            }
+
+            Stop(record.Name, monitor);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Ends every process of the subOS and removes its cgroups and directory; idempotent, so that
+    /// repair can call it on half-made or half-removed subOSes.
+    /// </summary>
+    public void Stop(string name, int monitorPid)
+    {
+        // Killing every process in the cgroup kills pid 1 inside, which takes its namespaces and
+        // mounts with it; the private tmpfs layers vanish with the mount namespace.
+        _cgroups.Remove(name, TimeSpan.FromSeconds(10));
+        if (monitorPid > 0)
+        {
+            // The unshare process is this process's child when the same rfm created the subOS.
+            ProcessInfo.TryReap(monitorPid);
+        }
+
+        var dir = _state.SubOsDirectory(name);
+        if (Directory.Exists(dir))
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>Applies new CPUs; the kernel has moved the subOS's threads when this returns.</summary>
+    public void ApplyCpus(string name, CpuSet cpus, string mems) => _cgroups.SetCpus(name, cpus, mems);
+
+    /// <summary>Applies a new memory size.</summary>
+    public void ApplyMemory(string name, ByteSize memory) => _cgroups.SetMemory(name, memory);
+
+    /// <summary>Rewrites the description the subOS sees; atomic, by rename within the bind-mounted directory.</summary>
+    public void WriteDescription(SubOsRecord record, MachineRecord machine)
+    {
+        var desc = Path.Combine(_state.SubOsDirectory(record.Name), "desc");
+        Directory.CreateDirectory(desc);
+        var description = new SubOsDescription(record.Name, record.Cpus.ToString(), record.Cpus.Count, record.Mems, record.Memory.ToString(),
+            record.Memory.Bytes, record.RootFs, record.Created, record.Revision, DateTimeOffset.UtcNow, machine.Prefix);
+        var temp = Path.Combine(desc, ".subos.json.tmp");
+        File.WriteAllText(temp, JsonSerializer.Serialize(description, s_json));
+        File.Move(temp, Path.Combine(desc, "subos.json"), overwrite: true);
+    }
+
+    /// <summary>True when the subOS's agent runs.</summary>
+    public static bool IsAlive(SubOsRecord record) => ProcessInfo.IsAlive(record.AgentPid, record.AgentStart);
+
+    /// <summary>The agent's control socket.</summary>
+    public string SocketPath(string name) => Path.Combine(_state.SubOsDirectory(name), "agent.sock");
+
+    private void PrepareDirectory(SubOsRecord record, MachineRecord machine, string dir)
+    {
+        if (Directory.Exists(dir))
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+
+        Directory.CreateDirectory(Path.Combine(dir, "root"));
+        Directory.CreateDirectory(Path.Combine(dir, "scratch"));
+        WriteDescription(record, machine);
+        var spec = new CellSpec
+        {
+            Name = record.Name,
+            RootFs = record.RootFs,
+            RunDir = dir,
+            StateDir = _state.Path,
+            MemoryBytes = record.Memory.Bytes,
+            CgroupMode = machine.CgroupMode,
+            CgroupControllers = [.. _cgroups.Layout.V1Mounts.Keys.Order(StringComparer.Ordinal)],
+        };
+        File.WriteAllBytes(Path.Combine(dir, "spec.json"), JsonSerializer.SerializeToUtf8Bytes(spec, AgentJsonContext.Default.CellSpec));
+    }
+
+    private static string AllNodes(MachineRecord machine) =>
+        CpuSet.Of(machine.Topology.NumaNodes.Select(n => n.Id)) is { IsEmpty: false } nodes ? nodes.ToString() : "0";
+}

@@ -1,0 +1,122 @@
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using RainForest.Core;
+using RainForest.Core.Agent;
+using RainForest.Linux;
+
+namespace RainForest.Supervisor;
+
+/// <summary>
+/// Runs a program inside a subOS through its agent: hands over this process's stdin, stdout and
+/// stderr, forwards signals, and returns the program's exit code.
+/// </summary>
+public static class ExecClient
+{
+    /// <summary>Runs <paramref name="argv"/> in the subOS whose agent listens on <paramref name="socketPath"/>.</summary>
+    /// <param name="socketPath">The agent's control socket.</param>
+    /// <param name="argv">Program and arguments.</param>
+    /// <param name="tty">Run on a pseudo-terminal inside, relayed to this terminal in raw mode.</param>
+    /// <param name="env">Extra KEY=VALUE environment.</param>
+    /// <param name="cwd">Working directory inside.</param>
+    /// <param name="fds">Descriptors to hand over as stdin, stdout, stderr (default 0, 1, 2).</param>
+    /// <returns>The exit code: the program's, 128 + signal when it was killed, 127 when not found.</returns>
+    public static int Run(string socketPath, IReadOnlyList<string> argv, bool tty = false, IReadOnlyList<string>? env = null, string? cwd = null, int[]? fds = null)
+    {
+        ControlChannel channel;
+        try
+        {
+            channel = ControlChannel.Connect(socketPath);
+        }
+        catch (SocketException e)
+        {
+            throw RfException.Failed($"cannot reach the subOS's agent at {socketPath}: {e.Message}");
+        }
+
+        using (channel)
+        {
+            var (rows, cols) = tty ? Terminal.GetWindowSize(1) : (0, 0);
+            channel.Send(new AgentRequest { Op = AgentRequest.Exec, Argv = argv, Env = env ?? [], Cwd = cwd, Tty = tty, Rows = rows, Cols = cols },
+                AgentJsonContext.Default.AgentRequest, fds ?? [0, 1, 2]);
+            var first = channel.Receive(AgentJsonContext.Default.AgentReply) ?? throw RfException.Failed("the agent closed the connection");
+            if (first.Type == AgentReply.Error)
+            {
+                Console.Error.WriteLine($"rfm: {first.Message}");
+                return first.ExitCode != 0 ? first.ExitCode : 126;
+            }
+
+            using var raw = tty && Terminal.IsTerminal(0) ? Terminal.MakeRaw(0) : null;
+            var registrations = new List<PosixSignalRegistration>();
+            foreach (var signal in (PosixSignal[])[PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP, PosixSignal.SIGQUIT])
+            {
+                registrations.Add(PosixSignalRegistration.Create(signal, context =>
+                {
+                    // The program runs in its own session, so a terminal's Ctrl-C reaches rfm only: pass it on.
+                    context.Cancel = true;
+                    Forward(channel, new AgentRequest { Op = AgentRequest.SignalOp, Signal = SignalNumber(context.Signal) });
+                }));
+            }
+
+            if (tty)
+            {
+                registrations.Add(PosixSignalRegistration.Create((PosixSignal)28, context =>
+                {
+                    var (r, c) = Terminal.GetWindowSize(1);
+                    Forward(channel, new AgentRequest { Op = AgentRequest.Resize, Rows = r, Cols = c });
+                }));
+            }
+
+            try
+            {
+                while (channel.Receive(AgentJsonContext.Default.AgentReply) is { } reply)
+                {
+                    if (reply.Type == AgentReply.Exited)
+                    {
+                        return reply.ExitCode;
+                    }
+                }
+
+                throw RfException.Failed("the subOS's agent went away before the program ended (was the subOS destroyed?)");
+            }
+            finally
+            {
+                registrations.ForEach(r => r.Dispose());
+            }
+        }
+    }
+
+    /// <summary>Asks the agent for its status; true when it answers.</summary>
+    public static bool Ping(string socketPath)
+    {
+        try
+        {
+            using var channel = ControlChannel.Connect(socketPath);
+            channel.Send(new AgentRequest { Op = AgentRequest.Ping }, AgentJsonContext.Default.AgentRequest);
+            return channel.Receive(AgentJsonContext.Default.AgentReply)?.Type == AgentReply.Pong;
+        }
+        catch (Exception e) when (e is SocketException or IOException)
+        {
+            return false;
+        }
+    }
+
+    private static void Forward(ControlChannel channel, AgentRequest request)
+    {
+        try
+        {
+            channel.Send(request, AgentJsonContext.Default.AgentRequest);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+            // The program already ended; its exit code is on the way.
+        }
+    }
+
+    private static int SignalNumber(PosixSignal signal) => signal switch
+    {
+        PosixSignal.SIGHUP => 1,
+        PosixSignal.SIGINT => 2,
+        PosixSignal.SIGQUIT => 3,
+        PosixSignal.SIGTERM => 15,
+        _ => (int)signal,
+    };
+}

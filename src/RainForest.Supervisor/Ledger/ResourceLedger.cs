@@ -1,0 +1,426 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using RainForest.Core;
+using RainForest.Core.Model;
+using RainForest.Core.Topology;
+
+namespace RainForest.Supervisor.Ledger;
+
+/// <summary>
+/// The supervisor's resource descriptions and journal, in SQLite. The supervisor is its only writer.
+/// </summary>
+/// <remarks>
+/// Every change runs inside <see cref="BeginWrite"/>, a <c>BEGIN IMMEDIATE</c> transaction that other
+/// rfm processes wait for (busy timeout), so two commands racing for one CPU are serialised: the
+/// second sees the first's result and fails cleanly. The supervisor applies kernel changes while the
+/// transaction is open and commits only when they succeeded; a process killed in between leaves an
+/// uncommitted transaction, which SQLite discards, and kernel objects that reconcile removes.
+/// A CPU's owner is the primary key of <c>cpu_owner</c>, so the database itself refuses two owners.
+/// </remarks>
+public sealed class ResourceLedger : IDisposable
+{
+    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = false };
+    private readonly SqliteConnection _connection;
+    private SqliteTransaction? _transaction;
+
+    private ResourceLedger(SqliteConnection connection) => _connection = connection;
+
+    /// <summary>Opens (creating if needed) the ledger at <paramref name="path"/>.</summary>
+    public static ResourceLedger Open(string path)
+    {
+        var builder = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false, DefaultTimeout = 60 };
+        var connection = new SqliteConnection(builder.ToString());
+        try
+        {
+            connection.Open();
+            var ledger = new ResourceLedger(connection);
+            ledger.Execute("PRAGMA busy_timeout = 60000;");
+            ledger.Execute("PRAGMA journal_mode = WAL;");
+            ledger.Execute("PRAGMA synchronous = NORMAL;");
+            ledger.Execute("PRAGMA foreign_keys = ON;");
+            ledger.CreateSchema();
+            return ledger;
+        }
+        catch (SqliteException e)
+        {
+            connection.Dispose();
+            throw RfException.Failed($"cannot open the ledger {path}: {e.Message}");
+        }
+    }
+
+    private void CreateSchema()
+    {
+        Execute("""
+            CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS subos (
+                name TEXT PRIMARY KEY,
+                state TEXT NOT NULL,
+                cpus TEXT NOT NULL,
+                mems TEXT NOT NULL,
+                memory INTEGER NOT NULL CHECK (memory > 0),
+                rootfs TEXT NOT NULL,
+                created TEXT NOT NULL,
+                agent_pid INTEGER NOT NULL DEFAULT 0,
+                agent_start INTEGER NOT NULL DEFAULT 0,
+                monitor_pid INTEGER NOT NULL DEFAULT 0,
+                revision INTEGER NOT NULL DEFAULT 0);
+            CREATE TABLE IF NOT EXISTS cpu_owner (
+                cpu INTEGER PRIMARY KEY,
+                owner TEXT NOT NULL REFERENCES subos(name) ON DELETE CASCADE);
+            CREATE TABLE IF NOT EXISTS device_owner (
+                device TEXT PRIMARY KEY,
+                owner TEXT NOT NULL REFERENCES subos(name) ON DELETE CASCADE);
+            CREATE TABLE IF NOT EXISTS host_saved (
+                kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, key));
+            CREATE TABLE IF NOT EXISTS journal (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                time TEXT NOT NULL,
+                op TEXT NOT NULL,
+                target TEXT NOT NULL,
+                before TEXT,
+                after TEXT,
+                duration_ms REAL NOT NULL,
+                outcome TEXT NOT NULL,
+                message TEXT);
+            """);
+    }
+
+    /// <summary>Starts the write transaction; dispose it without <see cref="Commit"/> to roll back.</summary>
+    public IDisposable BeginWrite()
+    {
+        if (_transaction is not null)
+        {
+            throw new InvalidOperationException("A write transaction is already open.");
+        }
+
+        try
+        {
+            _transaction = _connection.BeginTransaction(deferred: false);
+        }
+        catch (SqliteException e)
+        {
+            throw RfException.Failed($"the ledger is busy or unwritable: {e.Message}");
+        }
+
+        return new Scope(this);
+    }
+
+    /// <summary>Commits the open write transaction.</summary>
+    public void Commit()
+    {
+        var tx = _transaction ?? throw new InvalidOperationException("No write transaction is open.");
+        tx.Commit();
+        tx.Dispose();
+        _transaction = null;
+    }
+
+    private void Rollback()
+    {
+        if (_transaction is { } tx)
+        {
+            _transaction = null;
+            try
+            {
+                tx.Rollback();
+            }
+            catch (SqliteException)
+            {
+                // The connection already rolled back (for example after a disk-full error).
+            }
+
+            tx.Dispose();
+        }
+    }
+
+    /// <summary>True once <c>rfm init</c> has recorded the machine.</summary>
+    public bool IsInitialized => GetMeta("machine") is not null;
+
+    /// <summary>The machine record, or null before init.</summary>
+    public MachineRecord? Machine
+    {
+        get
+        {
+            var json = GetMeta("machine");
+            if (json is null)
+            {
+                return null;
+            }
+
+            var stored = JsonSerializer.Deserialize<StoredMachine>(json, s_json) ?? throw new InvalidDataException("corrupt machine record");
+            return new MachineRecord
+            {
+                Topology = stored.Topology,
+                ReserveCpus = CpuSet.Parse(stored.ReserveCpus),
+                ReserveMemory = new ByteSize(stored.ReserveMemory),
+                Prefix = stored.Prefix,
+                CgroupMode = stored.CgroupMode,
+                Initialized = stored.Initialized,
+                HostConfined = stored.HostConfined,
+            };
+        }
+    }
+
+    /// <summary>Records the machine (inside a write transaction).</summary>
+    public void SetMachine(MachineRecord? machine)
+    {
+        if (machine is null)
+        {
+            Execute("DELETE FROM meta WHERE key = 'machine'");
+            return;
+        }
+
+        var stored = new StoredMachine(machine.Topology, machine.ReserveCpus.ToString(), machine.ReserveMemory.Bytes, machine.Prefix, machine.CgroupMode, machine.Initialized, machine.HostConfined);
+        Execute("INSERT INTO meta (key, value) VALUES ('machine', $v) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            ("$v", JsonSerializer.Serialize(stored, s_json)));
+    }
+
+    /// <summary>All subOSes, by name.</summary>
+    public IReadOnlyList<SubOsRecord> List()
+    {
+        using var cmd = Command("SELECT name, state, cpus, mems, memory, rootfs, created, agent_pid, agent_start, monitor_pid, revision FROM subos ORDER BY name");
+        using var reader = cmd.ExecuteReader();
+        var result = new List<SubOsRecord>();
+        while (reader.Read())
+        {
+            result.Add(new SubOsRecord
+            {
+                Name = reader.GetString(0),
+                State = Enum.Parse<SubOsState>(reader.GetString(1)),
+                Cpus = CpuSet.Parse(reader.GetString(2)),
+                Mems = reader.GetString(3),
+                Memory = new ByteSize(reader.GetInt64(4)),
+                RootFs = reader.GetString(5),
+                Created = DateTimeOffset.Parse(reader.GetString(6), CultureInfo.InvariantCulture),
+                AgentPid = reader.GetInt32(7),
+                AgentStart = reader.GetInt64(8),
+                MonitorPid = reader.GetInt32(9),
+                Revision = reader.GetInt32(10),
+            });
+        }
+
+        return result;
+    }
+
+    /// <summary>One subOS, or null.</summary>
+    public SubOsRecord? Find(string name) => List().FirstOrDefault(s => s.Name == name);
+
+    /// <summary>Inserts or replaces a subOS and its CPU ownership (inside a write transaction).</summary>
+    public void Put(SubOsRecord record)
+    {
+        RequireTransaction();
+        Execute("""
+            INSERT INTO subos (name, state, cpus, mems, memory, rootfs, created, agent_pid, agent_start, monitor_pid, revision)
+            VALUES ($name, $state, $cpus, $mems, $memory, $rootfs, $created, $agent, $start, $monitor, $revision)
+            ON CONFLICT(name) DO UPDATE SET state = excluded.state, cpus = excluded.cpus, mems = excluded.mems,
+                memory = excluded.memory, rootfs = excluded.rootfs, agent_pid = excluded.agent_pid,
+                agent_start = excluded.agent_start, monitor_pid = excluded.monitor_pid, revision = excluded.revision
+            """,
+            ("$name", record.Name), ("$state", record.State.ToString()), ("$cpus", record.Cpus.ToString()), ("$mems", record.Mems),
+            ("$memory", record.Memory.Bytes), ("$rootfs", record.RootFs), ("$created", record.Created.ToString("O", CultureInfo.InvariantCulture)),
+            ("$agent", record.AgentPid), ("$start", record.AgentStart), ("$monitor", record.MonitorPid), ("$revision", record.Revision));
+        Execute("DELETE FROM cpu_owner WHERE owner = $name", ("$name", record.Name));
+        foreach (var cpu in record.Cpus)
+        {
+            // The primary key makes a second owner of one CPU impossible, whatever the caller checked.
+            Execute("INSERT INTO cpu_owner (cpu, owner) VALUES ($cpu, $name)", ("$cpu", cpu), ("$name", record.Name));
+        }
+    }
+
+    /// <summary>Removes a subOS and frees its resources (inside a write transaction).</summary>
+    public void Remove(string name)
+    {
+        RequireTransaction();
+        Execute("DELETE FROM subos WHERE name = $name", ("$name", name));
+    }
+
+    /// <summary>Builds the allocation rules for the current state.</summary>
+    public ResourcePool Pool()
+    {
+        var machine = Machine ?? throw RfException.Invalid("the supervisor is not initialised: run 'rfm init' first");
+        var owners = List().ToDictionary(s => s.Name, s => new SubOsAllocation(s.Cpus, s.Memory));
+        return new ResourcePool(machine.Topology, machine.ReserveCpus, machine.ReserveMemory, owners);
+    }
+
+    /// <summary>Appends to the journal (in its own transaction when none is open).</summary>
+    public JournalEntry Append(string operation, string target, string? before, string? after, TimeSpan duration, string outcome, string? message)
+    {
+        var time = DateTimeOffset.UtcNow - duration;
+        Execute("INSERT INTO journal (time, op, target, before, after, duration_ms, outcome, message) VALUES ($t, $op, $target, $before, $after, $d, $outcome, $msg)",
+            ("$t", time.ToString("O", CultureInfo.InvariantCulture)), ("$op", operation), ("$target", target), ("$before", before), ("$after", after),
+            ("$d", duration.TotalMilliseconds), ("$outcome", outcome), ("$msg", message));
+        using var cmd = Command("SELECT last_insert_rowid()");
+        var id = (long)(cmd.ExecuteScalar() ?? 0L);
+        return new JournalEntry(id, time, operation, target, before, after, duration.TotalMilliseconds, outcome, message);
+    }
+
+    /// <summary>The journal, oldest first; <paramref name="last"/> limits it to the newest entries.</summary>
+    public IReadOnlyList<JournalEntry> Journal(int? last = null, string? target = null)
+    {
+        using var cmd = Command("""
+            SELECT id, time, op, target, before, after, duration_ms, outcome, message FROM (
+                SELECT * FROM journal WHERE ($target IS NULL OR target = $target) ORDER BY id DESC LIMIT $limit)
+            ORDER BY id
+            """, ("$target", target), ("$limit", last ?? -1));
+        using var reader = cmd.ExecuteReader();
+        var result = new List<JournalEntry>();
+        while (reader.Read())
+        {
+            result.Add(new JournalEntry(
+                reader.GetInt64(0), DateTimeOffset.Parse(reader.GetString(1), CultureInfo.InvariantCulture), reader.GetString(2), reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.GetDouble(6), reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8)));
+        }
+
+        return result;
+    }
+
+    /// <summary>Saves a host setting changed by --confine-host, so that deinit can restore it (inside a write transaction).</summary>
+    public void SaveHostSetting(string kind, string key, string value) =>
+        Execute("INSERT OR IGNORE INTO host_saved (kind, key, value) VALUES ($k, $key, $v)", ("$k", kind), ("$key", key), ("$v", value));
+
+    /// <summary>Host settings saved by --confine-host.</summary>
+    public IReadOnlyList<(string Kind, string Key, string Value)> SavedHostSettings()
+    {
+        using var cmd = Command("SELECT kind, key, value FROM host_saved ORDER BY kind, key");
+        using var reader = cmd.ExecuteReader();
+        var result = new List<(string, string, string)>();
+        while (reader.Read())
+        {
+            result.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+        }
+
+        return result;
+    }
+
+    /// <summary>Forgets the saved host settings (inside a write transaction).</summary>
+    public void ClearHostSettings() => Execute("DELETE FROM host_saved");
+
+    /// <summary>
+    /// Checks the ledger's invariants against its own rows and returns every violation found (empty when sound):
+    /// CPU ownership matches the subOS rows, no CPU is owned twice or reserved, every CPU exists and is online,
+    /// and owned memory fits in the machine minus the reserve.
+    /// </summary>
+    public IReadOnlyList<string> CheckInvariants()
+    {
+        var problems = new List<string>();
+        var machine = Machine;
+        var subs = List();
+        var owners = new Dictionary<int, string>();
+        using (var cmd = Command("SELECT cpu, owner FROM cpu_owner"))
+        using (var reader = cmd.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                owners[reader.GetInt32(0)] = reader.GetString(1);
+            }
+        }
+
+        var seen = new Dictionary<int, string>();
+        foreach (var s in subs)
+        {
+            foreach (var cpu in s.Cpus)
+            {
+                if (seen.TryGetValue(cpu, out var other))
+                {
+                    problems.Add($"CPU {cpu} is in both '{other}' and '{s.Name}'");
+                }
+
+                seen[cpu] = s.Name;
+                if (!owners.TryGetValue(cpu, out var owner) || owner != s.Name)
+                {
+                    problems.Add($"CPU {cpu} of '{s.Name}' is not recorded as its own");
+                }
+            }
+        }
+
+        foreach (var (cpu, owner) in owners)
+        {
+            if (!seen.TryGetValue(cpu, out var holder) || holder != owner)
+            {
+                problems.Add($"cpu_owner says CPU {cpu} is '{owner}''s but its row disagrees");
+            }
+        }
+
+        if (machine is not null)
+        {
+            var online = machine.Topology.OnlineCpus;
+            foreach (var cpu in seen.Keys)
+            {
+                if (!online.Contains(cpu))
+                {
+                    problems.Add($"CPU {cpu} is owned but not online");
+                }
+
+                if (machine.ReserveCpus.Contains(cpu))
+                {
+                    problems.Add($"CPU {cpu} is owned but reserved for the supervisor");
+                }
+            }
+
+            var owned = subs.Sum(s => s.Memory.Bytes);
+            var limit = machine.Topology.MemTotalBytes - machine.ReserveMemory.Bytes;
+            if (owned > limit)
+            {
+                problems.Add($"subOSes own {new ByteSize(owned)} but only {new ByteSize(limit)} may be handed out");
+            }
+        }
+
+        return problems;
+    }
+
+    private string? GetMeta(string key)
+    {
+        using var cmd = Command("SELECT value FROM meta WHERE key = $k", ("$k", key));
+        return cmd.ExecuteScalar() as string;
+    }
+
+    private void RequireTransaction()
+    {
+        if (_transaction is null)
+        {
+            throw new InvalidOperationException("Ledger changes need a write transaction (BeginWrite).");
+        }
+    }
+
+    private void Execute(string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var cmd = Command(sql, parameters);
+        try
+        {
+            cmd.ExecuteNonQuery();
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 13 or 10)
+        {
+            // SQLITE_FULL or SQLITE_IOERR: the disk is full or failing; the transaction rolls back whole.
+            throw RfException.Failed($"cannot write the ledger: {e.Message}");
+        }
+    }
+
+    private SqliteCommand Command(string sql, params (string Name, object? Value)[] parameters)
+    {
+        var cmd = _connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.Transaction = _transaction;
+        foreach (var (name, value) in parameters)
+        {
+            cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return cmd;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        Rollback();
+        _connection.Dispose();
+    }
+
+    private sealed record StoredMachine(MachineTopology Topology, string ReserveCpus, long ReserveMemory, string Prefix, string CgroupMode, DateTimeOffset Initialized, bool HostConfined);
+
+    private sealed class Scope(ResourceLedger ledger) : IDisposable
+    {
+        public void Dispose() => ledger.Rollback();
+    }
+}

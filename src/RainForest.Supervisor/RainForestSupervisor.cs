@@ -1,0 +1,513 @@
+using System.Diagnostics;
+using RainForest.Core;
+using RainForest.Core.Model;
+using RainForest.Linux.Cgroups;
+using RainForest.Linux.Topology;
+using RainForest.Supervisor.Cells;
+using RainForest.Supervisor.Ledger;
+
+namespace RainForest.Supervisor;
+
+/// <summary>
+/// The supervisor: the only writer of the ledger; creates, resizes and destroys subOSes and records
+/// every adjustment. One instance serves one rfm command; instances in other processes are
+/// serialised by the ledger's write transaction.
+/// </summary>
+public sealed class RainForestSupervisor : IDisposable
+{
+    /// <summary>The name of the supervisor's own cgroup under the prefix (used by --confine-host).</summary>
+    public const string SupervisorGroup = "supervisor";
+
+    private readonly ResourceLedger _ledger;
+    private readonly CellBackend _cells;
+
+    private RainForestSupervisor(StateDirectory state, ResourceLedger ledger, CgroupDriver cgroups, string hostRoot)
+    {
+        State = state;
+        _ledger = ledger;
+        Cgroups = cgroups;
+        HostRoot = hostRoot;
+        _cells = new CellBackend(state, cgroups);
+    }
+
+    /// <summary>The state directory.</summary>
+    public StateDirectory State { get; }
+
+    /// <summary>The ledger.</summary>
+    public ResourceLedger Ledger => _ledger;
+
+    /// <summary>The cgroup driver.</summary>
+    public CgroupDriver Cgroups { get; }
+
+    /// <summary>Root of the /proc and /sys trees read for topology and host confinement ("/" on a real host).</summary>
+    public string HostRoot { get; }
+
+    /// <summary>Opens the supervisor over a state directory, creating it if needed.</summary>
+    /// <param name="state">The state directory.</param>
+    /// <param name="hostRoot">Root of /proc and /sys (fixture trees in tests).</param>
+    /// <param name="cgroupLayout">The cgroup layout; null to detect the running kernel's.</param>
+    public static RainForestSupervisor Open(StateDirectory state, string hostRoot = "/", CgroupLayout? cgroupLayout = null)
+    {
+        if (Environment.UserName != "root" && hostRoot == "/")
+        {
+            throw RfException.Invalid("rfm must run as root: it creates cgroups, namespaces and mounts");
+        }
+
+        try
+        {
+            state.EnsureCreated();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw RfException.Failed($"cannot create the state directory {state.Path}: {e.Message}");
+        }
+
+        CgroupLayout layout;
+        try
+        {
+            layout = cgroupLayout ?? CgroupLayout.Detect("/");
+        }
+        catch (InvalidOperationException e)
+        {
+            throw RfException.Failed(e.Message);
+        }
+
+        var ledger = ResourceLedger.Open(state.LedgerPath);
+        return new RainForestSupervisor(state, ledger, CgroupDriver.For(layout, state.Prefix), hostRoot);
+    }
+
+    /// <summary>Records the machine and the supervisor partition; may run again while no subOS conflicts.</summary>
+    public MachineRecord Init(InitOptions options)
+    {
+        return Journaled<MachineRecord>("init", "machine", () =>
+        {
+            var topology = TopologyReader.Read(HostRoot);
+            var reserveCpus = options.ReserveCpus ?? topology.FirstCorePerNode();
+            var missing = reserveCpus.Except(topology.OnlineCpus);
+            if (!missing.IsEmpty)
+            {
+                throw RfException.Invalid($"--reserve-cpus: CPU {missing} does not exist or is offline (online: {topology.OnlineCpus})");
+            }
+
+            if (reserveCpus.Count >= topology.OnlineCpus.Count)
+            {
+                throw RfException.Invalid($"--reserve-cpus {reserveCpus}: that leaves no CPU for subOSes");
+            }
+
+            var reserveMemory = options.ReserveMemory ?? DefaultReserve(topology.MemTotalBytes);
+            if (reserveMemory.Bytes >= topology.MemTotalBytes)
+            {
+                throw RfException.Invalid($"--reserve-memory {reserveMemory}: the machine has only {new ByteSize(topology.MemTotalBytes)}");
+            }
+
+            var previous = _ledger.Machine;
+            if (previous is not null && previous.Topology.MachineKey != topology.MachineKey && _ledger.List().Count > 0)
+            {
+                throw RfException.Invalid("the ledger was initialised on different hardware and still holds subOSes; destroy them first");
+            }
+
+            var machine = new MachineRecord
+            {
+                Topology = topology,
+                ReserveCpus = reserveCpus,
+                ReserveMemory = reserveMemory,
+                Prefix = State.Prefix,
+                CgroupMode = Cgroups.Layout.ModeName,
+                Initialized = DateTimeOffset.UtcNow,
+                HostConfined = previous?.HostConfined ?? false,
+            };
+
+            // The new partition must still hold every subOS: ask the pool built on it.
+            var owners = _ledger.List().ToDictionary(s => s.Name, s => new SubOsAllocation(s.Cpus, s.Memory));
+            var pool = new ResourcePool(topology, reserveCpus, reserveMemory, owners);
+            foreach (var (name, allocation) in owners)
+            {
+                if (allocation.Cpus.Overlaps(reserveCpus) || !allocation.Cpus.IsSubsetOf(topology.OnlineCpus))
+                {
+                    throw RfException.Invalid($"subOS '{name}' owns CPU {allocation.Cpus.Intersect(reserveCpus)}, which the new reserve would take");
+                }
+            }
+
+            if (pool.FreeMemory.Bytes < 0)
+            {
+                throw RfException.Invalid($"--reserve-memory {reserveMemory}: subOSes already own {pool.OwnedMemory}");
+            }
+
+            _ledger.SetMachine(machine);
+            if (options.ConfineHost)
+            {
+                var confinement = new HostConfinement(HostRoot, Cgroups, _ledger);
+                confinement.Confine(reserveCpus, topology.OnlineCpus);
+                machine = machine with { HostConfined = true };
+                _ledger.SetMachine(machine);
+            }
+
+            return (machine, previous is null ? null : Describe(previous), Describe(machine));
+        });
+    }
+
+    /// <summary>Undoes init: restores a confined host and removes the prefix cgroups. With <paramref name="force"/>, destroys every subOS first.</summary>
+    public void Deinit(bool force)
+    {
+        var subs = _ledger.List();
+        if (subs.Count > 0 && !force)
+        {
+            throw RfException.Invalid($"{subs.Count} subOS(es) still exist ({string.Join(", ", subs.Select(s => s.Name))}); destroy them or use --force");
+        }
+
+        foreach (var s in subs)
+        {
+            Destroy(s.Name);
+        }
+
+        Journaled("deinit", "machine", () =>
+        {
+            var machine = _ledger.Machine;
+            new HostConfinement(HostRoot, Cgroups, _ledger).Release();
+            Cgroups.Remove(SupervisorGroup, TimeSpan.FromSeconds(5));
+            foreach (var orphan in Cgroups.Children())
+            {
+                _cells.Stop(orphan, 0);
+            }
+
+            Cgroups.RemoveParentIfEmpty();
+            _ledger.SetMachine(null);
+            return (0, machine is null ? null : Describe(machine), (string?)null);
+        });
+    }
+
+    /// <summary>Creates a subOS and returns it once a command can run inside.</summary>
+    public SubOsRecord Create(CreateOptions options)
+    {
+        var name = options.Name;
+        return Journaled<SubOsRecord>("create", name, () =>
+        {
+            SubOsName.Check(name);
+            var rootFs = CheckRootFs(options.RootFs);
+            var machine = RequireMachine();
+            if (_ledger.Find(name) is not null)
+            {
+                throw RfException.Invalid($"subOS '{name}' already exists");
+            }
+
+            var pool = _ledger.Pool();
+            var cpus = pool.AllocateNew(options.Cpus);
+            pool.CheckMemory(options.Memory, ByteSize.Zero);
+            var record = new SubOsRecord
+            {
+                Name = name,
+                State = SubOsState.Running,
+                Cpus = cpus,
+                Mems = pool.NodesOf(cpus),
+                Memory = options.Memory,
+                RootFs = rootFs,
+                Created = DateTimeOffset.UtcNow,
+            };
+
+            // Record first (the primary keys guard the invariants), then build; commit only if both worked.
+            _ledger.Put(record);
+            var agent = _cells.Start(record, machine, pool.Online.Except(pool.ReserveCpus));
+            record = record with { AgentPid = agent.AgentPid, AgentStart = agent.AgentStart, MonitorPid = agent.MonitorPid };
+            try
+            {
+                _ledger.Put(record);
+            }
+            catch
+            {
+                _cells.Stop(name, agent.MonitorPid);
+                throw;
+            }
+
+            return (record, null, Describe(record));
+        }, onFailure: () => CleanupFailedCreate(name));
+    }
+
+    /// <summary>Restarts a subOS whose agent died, with the resources it still owns.</summary>
+    public SubOsRecord Start(string name)
+    {
+        return Journaled<SubOsRecord>("start", name, () =>
+        {
+            var machine = RequireMachine();
+            var record = _ledger.Find(name) ?? throw UnknownSubOs(name);
+            if (record.State == SubOsState.Running && CellBackend.IsAlive(record))
+            {
+                throw RfException.Invalid($"subOS '{name}' is already running");
+            }
+
+            _cells.Stop(name, record.MonitorPid);
+            var pool = _ledger.Pool();
+            var agent = _cells.Start(record, machine, pool.Online.Except(pool.ReserveCpus));
+            record = record with { State = SubOsState.Running, AgentPid = agent.AgentPid, AgentStart = agent.AgentStart, MonitorPid = agent.MonitorPid };
+            _ledger.Put(record);
+            return (record, SubOsState.Dead.ToString(), Describe(record));
+        });
+    }
+
+    /// <summary>Changes a subOS's CPUs and/or memory while its programs run.</summary>
+    public SubOsRecord Resize(string name, CpuRequest? cpus, ByteSize? memory)
+    {
+        return Journaled<SubOsRecord>("resize", name, () =>
+        {
+            var machine = RequireMachine();
+            var record = _ledger.Find(name) ?? throw UnknownSubOs(name);
+            if (cpus is null && memory is null)
+            {
+                throw RfException.Invalid("resize needs --cpus and/or --memory");
+            }
+
+            var pool = _ledger.Pool();
+            var newCpus = cpus is null ? record.Cpus : pool.Resize(name, cpus);
+            var newMemory = memory ?? record.Memory;
+            pool.CheckMemory(newMemory, record.Memory);
+            var updated = record with { Cpus = newCpus, Mems = pool.NodesOf(newCpus), Memory = newMemory, Revision = record.Revision + 1 };
+            _ledger.Put(updated);
+
+            if (record.State == SubOsState.Running)
+            {
+                ApplyResize(record, updated);
+            }
+
+            _cells.WriteDescription(updated, machine);
+            return (updated, Describe(record), Describe(updated));
+        });
+    }
+
+    private void ApplyResize(SubOsRecord before, SubOsRecord after)
+    {
+        // Memory before CPUs: shrinking memory is what the kernel may refuse (EBUSY when it cannot
+        // reclaim), and a refusal then leaves nothing to undo.
+        if (after.Memory != before.Memory)
+        {
+            _cells.ApplyMemory(after.Name, after.Memory);
+        }
+
+        if (!after.Cpus.Equals(before.Cpus))
+        {
+            try
+            {
+                _cells.ApplyCpus(after.Name, after.Cpus, after.Mems);
+            }
+            catch
+            {
+                _cells.ApplyMemory(after.Name, before.Memory);
+                throw;
+            }
+        }
+    }
+
+    /// <summary>Ends every process of a subOS, removes its cgroups, mounts and namespaces, and frees its resources.</summary>
+    public void Destroy(string name)
+    {
+        Journaled("destroy", name, () =>
+        {
+            var record = _ledger.Find(name) ?? throw UnknownSubOs(name);
+            _cells.Stop(name, record.MonitorPid);
+            _ledger.Remove(name);
+            Cgroups.RemoveParentIfEmpty();
+            return (0, Describe(record), (string?)null);
+        });
+    }
+
+    /// <summary>Every subOS with its live state.</summary>
+    public IReadOnlyList<SubOsStatus> List() => [.. _ledger.List().Select(Status)];
+
+    /// <summary>One subOS with its live state.</summary>
+    public SubOsStatus Show(string name) => Status(_ledger.Find(name) ?? throw UnknownSubOs(name));
+
+    /// <summary>The control socket of a running subOS.</summary>
+    public string AgentSocket(string name)
+    {
+        var record = _ledger.Find(name) ?? throw UnknownSubOs(name);
+        if (record.State != SubOsState.Running || !CellBackend.IsAlive(record))
+        {
+            throw RfException.Failed($"subOS '{name}' is not running (its agent died; 'rfm start {name}' restarts it)");
+        }
+
+        return _cells.SocketPath(name);
+    }
+
+    /// <summary>
+    /// Brings the ledger and the kernel back in line after a crash: dead agents, orphaned cgroups and
+    /// directories, and cgroup settings that differ from the ledger (a resize interrupted after the
+    /// kernel write). Returns one line per repair.
+    /// </summary>
+    public IReadOnlyList<string> Reconcile()
+    {
+        if (!_ledger.IsInitialized)
+        {
+            return [];
+        }
+
+        var repairs = new List<string>();
+        using var tx = _ledger.BeginWrite();
+        var records = _ledger.List();
+        foreach (var record in records)
+        {
+            if (record.State == SubOsState.Running && !CellBackend.IsAlive(record))
+            {
+                _cells.Stop(record.Name, record.MonitorPid);
+                _ledger.Put(record with { State = SubOsState.Dead, AgentPid = 0, AgentStart = 0, MonitorPid = 0 });
+                repairs.Add($"subOS '{record.Name}': its agent (pid {record.AgentPid}) died; cleaned up, resources kept (rfm start or rfm destroy)");
+            }
+            else if (record.State == SubOsState.Running && Cgroups.Exists(record.Name))
+            {
+                var kernel = Cgroups.Read(record.Name);
+                if (!kernel.Cpus.Equals(record.Cpus))
+                {
+                    _cells.ApplyCpus(record.Name, record.Cpus, record.Mems);
+                    repairs.Add($"subOS '{record.Name}': cpuset held {kernel.Cpus}, ledger says {record.Cpus}; reapplied");
+                }
+
+                if (kernel.MemoryLimit != record.Memory)
+                {
+                    _cells.ApplyMemory(record.Name, record.Memory);
+                    repairs.Add($"subOS '{record.Name}': memory limit was {kernel.MemoryLimit?.ToString() ?? "unlimited"}, ledger says {record.Memory}; reapplied");
+                }
+            }
+        }
+
+        var known = records.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var orphan in Cgroups.Children().Where(c => !known.Contains(c) && c != SupervisorGroup))
+        {
+            _cells.Stop(orphan, 0);
+            repairs.Add($"cgroup '{orphan}' under {State.Prefix} had no ledger entry (an interrupted create?); its processes were killed and it was removed");
+        }
+
+        if (Directory.Exists(State.SubOsRoot))
+        {
+            foreach (var dir in Directory.EnumerateDirectories(State.SubOsRoot))
+            {
+                var name = Path.GetFileName(dir);
+                if (!known.Contains(name))
+                {
+                    Directory.Delete(dir, recursive: true);
+                    repairs.Add($"directory {dir} had no ledger entry; removed");
+                }
+            }
+        }
+
+        if (repairs.Count == 0)
+        {
+            return repairs;
+        }
+
+        foreach (var line in repairs)
+        {
+            _ledger.Append("repair", line.Split(':')[0], null, null, TimeSpan.Zero, "repaired", line);
+        }
+
+        _ledger.Commit();
+        return repairs;
+    }
+
+    private SubOsStatus Status(SubOsRecord record)
+    {
+        var alive = record.State == SubOsState.Running && CellBackend.IsAlive(record);
+        if (!alive || !Cgroups.Exists(record.Name))
+        {
+            return new SubOsStatus(record, alive, 0, 0, string.Empty);
+        }
+
+        var kernel = Cgroups.Read(record.Name);
+        return new SubOsStatus(record, alive, kernel.MemoryUsage.Bytes, kernel.Pids.Count, kernel.Cpus.ToString());
+    }
+
+    private MachineRecord RequireMachine() =>
+        _ledger.Machine ?? throw RfException.Invalid("the supervisor is not initialised: run 'rfm init' first");
+
+    private static RfException UnknownSubOs(string name) =>
+        RfException.Invalid(SubOsName.Validate(name) ?? $"no subOS named '{name}' (rfm ls lists them)");
+
+    private static string CheckRootFs(string? rootFs)
+    {
+        if (rootFs is null)
+        {
+            return "/";
+        }
+
+        var full = Path.GetFullPath(rootFs);
+        if (!Directory.Exists(full))
+        {
+            throw RfException.Invalid($"--rootfs {rootFs}: no such directory");
+        }
+
+        if (!File.Exists(Path.Combine(full, "bin/sh")) && !File.Exists(Path.Combine(full, "usr/bin/sh")))
+        {
+            throw RfException.Invalid($"--rootfs {rootFs}: has no bin/sh; give the root of a Linux file system (debootstrap makes one)");
+        }
+
+        return full;
+    }
+
+    private void CleanupFailedCreate(string name)
+    {
+        // The create's transaction rolled back; a partly built cell may remain if Start's own cleanup failed.
+        try
+        {
+            if (_ledger.Find(name) is null && (Cgroups.Exists(name) || Directory.Exists(State.SubOsDirectory(name))))
+            {
+                _cells.Stop(name, 0);
+            }
+        }
+        catch (Exception e) when (e is RfException or IOException)
+        {
+            // Reconcile on the next command removes what is left.
+        }
+    }
+
+    private static ByteSize DefaultReserve(long total)
+    {
+        var fivePercent = total / 20;
+        return new ByteSize(Math.Clamp(fivePercent, 256 * ByteSize.MiB, 4 * ByteSize.GiB) & ~(ByteSize.MiB - 1));
+    }
+
+    private static string Describe(SubOsRecord r) => $"cpus={r.Cpus} mems={r.Mems} memory={r.Memory}";
+
+    private static string Describe(MachineRecord m) => $"reserve cpus={m.ReserveCpus} memory={m.ReserveMemory} confined={m.HostConfined}";
+
+    /// <summary>
+    /// Runs one adjustment inside the ledger's write transaction and journals it: ok with the change,
+    /// or the failure (rejected for invalid input, failed for a run-time error) after rolling back.
+    /// </summary>
+    private T Journaled<T>(string operation, string target, Func<(T Result, string? Before, string? After)> action, Action? onFailure = null)
+    {
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            using (var tx = _ledger.BeginWrite())
+            {
+                var (result, before, after) = action();
+                _ledger.Append(operation, target, before, after, clock.Elapsed, "ok", null);
+                _ledger.Commit();
+                return result;
+            }
+        }
+        catch (Exception e) when (e is RfException or IOException or UnauthorizedAccessException)
+        {
+            onFailure?.Invoke();
+            var rf = e as RfException ?? RfException.Failed(e.Message, e);
+            TryAppend(operation, target, clock.Elapsed, rf.ExitCode == RfException.InvalidInputExitCode ? "rejected" : "failed", rf.Message);
+            if (rf != e)
+            {
+                throw rf;
+            }
+
+            throw;
+        }
+    }
+
+    private void TryAppend(string operation, string target, TimeSpan duration, string outcome, string message)
+    {
+        try
+        {
+            _ledger.Append(operation, target, null, null, duration, outcome, message);
+        }
+        catch (Exception e) when (e is RfException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            // A full disk may refuse even the journal line; the operation's own error is what matters.
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _ledger.Dispose();
+}

@@ -1,0 +1,72 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace RainForest.Supervisor;
+
+/// <summary>The supervisor's state directory and the kernel-object prefix derived from it.</summary>
+/// <remarks>
+/// Every cgroup, namespace, link and mount a supervisor creates carries <see cref="Prefix"/>, so two
+/// supervisors (a test run and a real installation, or two test runs) never touch each other's objects.
+/// </remarks>
+public sealed class StateDirectory
+{
+    /// <summary>Where an installed supervisor keeps its state.</summary>
+    public const string DefaultPath = "/var/lib/rainforest";
+
+    /// <summary>Environment variable that overrides the default path.</summary>
+    public const string EnvironmentVariable = "RF_STATE_DIR";
+
+    /// <summary>Opens (without creating) a state directory.</summary>
+    public StateDirectory(string path)
+    {
+        Path = System.IO.Path.GetFullPath(path).TrimEnd('/');
+        if (Path.Length == 0)
+        {
+            throw new ArgumentException("The state directory cannot be /.", nameof(path));
+        }
+
+        Prefix = PrefixFor(Path);
+    }
+
+    /// <summary>Absolute path of the directory.</summary>
+    public string Path { get; }
+
+    /// <summary>The kernel-object prefix: <c>rainforest</c> for the default directory, else <c>rf-</c> and 8 hex digits.</summary>
+    public string Prefix { get; }
+
+    /// <summary>The ledger database.</summary>
+    public string LedgerPath => System.IO.Path.Combine(Path, "ledger.db");
+
+    /// <summary>The directory of one subOS: spec, description, control socket, mount points.</summary>
+    public string SubOsDirectory(string name) => System.IO.Path.Combine(Path, "subos", name);
+
+    /// <summary>Parent of all subOS directories.</summary>
+    public string SubOsRoot => System.IO.Path.Combine(Path, "subos");
+
+    /// <summary>Resolves the path from an option, the environment, or the default.</summary>
+    public static StateDirectory Resolve(string? option)
+    {
+        var env = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        return new(option ?? (string.IsNullOrEmpty(env) ? DefaultPath : env));
+    }
+
+    /// <summary>Creates the directory tree, readable by root only.</summary>
+    public void EnsureCreated()
+    {
+        Directory.CreateDirectory(Path);
+        Directory.CreateDirectory(SubOsRoot);
+        File.SetUnixFileMode(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+            | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+    }
+
+    private static string PrefixFor(string fullPath)
+    {
+        if (fullPath == DefaultPath)
+        {
+            return "rainforest";
+        }
+
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(fullPath));
+        return "rf-" + Convert.ToHexStringLower(hash)[..8];
+    }
+}

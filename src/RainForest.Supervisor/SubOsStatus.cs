@@ -1,0 +1,11 @@
+using RainForest.Supervisor.Ledger;
+
+namespace RainForest.Supervisor;
+
+/// <summary>A subOS as the ledger describes it, with what the kernel says about it now.</summary>
+/// <param name="Record">The ledger's description.</param>
+/// <param name="AgentAlive">Whether its agent runs.</param>
+/// <param name="MemoryUsedBytes">Memory charged to it now.</param>
+/// <param name="Processes">Processes in it, the agent included.</param>
+/// <param name="KernelCpus">The CPUs its cpuset holds now.</param>
+public sealed record SubOsStatus(SubOsRecord Record, bool AgentAlive, long MemoryUsedBytes, int Processes, string KernelCpus);
