@@ -1,0 +1,3 @@
+using RainForest.Bench.Loadgen;
+
+return await LoadgenApp.RunAsync(args).ConfigureAwait(false);

@@ -1,0 +1,9 @@
+namespace RainForest.Channels;
+
+internal static partial class Interop
+{
+    internal static class Libraries
+    {
+        internal const string Libc = "libc";
+    }
+}

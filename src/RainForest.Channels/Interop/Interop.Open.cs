@@ -1,0 +1,21 @@
+using System.Runtime.InteropServices;
+
+namespace RainForest.Channels;
+
+internal static partial class Interop
+{
+    internal static partial class Libc
+    {
+        internal const int O_RDONLY = 0;
+        internal const int O_RDWR = 2;
+        internal const int O_CREAT = 0x40;
+        internal const int O_EXCL = 0x80;
+        internal const int O_CLOEXEC = 0x80000;
+
+        [LibraryImport(Libraries.Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+        internal static partial SafeFdHandle open(string path, int flags, uint mode);
+
+        [LibraryImport(Libraries.Libc, SetLastError = true)]
+        internal static partial int close(int fd);
+    }
+}

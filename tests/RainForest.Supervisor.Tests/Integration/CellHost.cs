@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Text;
+using RainForest.Core;
+using RainForest.Core.Model;
+using RainForest.Linux;
+using RainForest.Supervisor.Cells;
+
+namespace RainForest.Supervisor.Tests.Integration;
+
+/// <summary>
+/// A supervisor on the real kernel with its own temporary state directory (and so its own prefix),
+/// removed with everything it made when the test ends, also when the test failed.
+/// </summary>
+public sealed class CellHost : IDisposable
+{
+    private static readonly Lock s_buildLock = new();
+
+    public CellHost()
+    {
+        EnsureAgent();
+        StatePath = Path.Combine(Path.GetTempPath(), $"rf-test-state-{Guid.NewGuid():N}");
+        State = new StateDirectory(StatePath);
+        Supervisor = RainForestSupervisor.Open(State);
+        Supervisor.Init(new InitOptions { ReserveCpus = CpuSet.Empty, ReserveMemory = ByteSize.FromMiB(512) });
+    }
+
+    public string StatePath { get; }
+
+    public StateDirectory State { get; }
+
+    public RainForestSupervisor Supervisor { get; }
+
+    public SubOsRecordHandle Create(string name, string cpus = "1", string memory = "256M") =>
+        new(Supervisor.Create(new CreateOptions { Name = name, Cpus = CpuRequest.Parse(cpus, false), Memory = ByteSize.Parse(memory) }).Name);
+
+    /// <summary>Runs a command inside and returns its exit code and what it printed.</summary>
+    public (int ExitCode, string Stdout) Exec(string name, params string[] argv)
+    {
+        using var stdout = Pipe.Create();
+        var devNull = Interop.OpenDevNull();
+        try
+        {
+            var reader = Task.Run(() =>
+            {
+                using var stream = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(stdout.ReadFd, ownsHandle: false), FileAccess.Read, 1);
+                using var text = new StreamReader(stream, Encoding.UTF8);
+                return text.ReadToEnd();
+            });
+            var code = ExecClient.Run(Supervisor.AgentSocket(name), argv, fds: [devNull, stdout.WriteFd, 2]);
+            stdout.CloseWrite();
+            Assert.True(reader.Wait(TimeSpan.FromSeconds(60)), "the program's output did not end");
+            return (code, reader.Result);
+        }
+        finally
+        {
+            Pipe.Close(devNull);
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Supervisor.Deinit(force: true);
+        }
+        finally
+        {
+            Supervisor.Dispose();
+            Directory.Delete(StatePath, recursive: true);
+        }
+    }
+
+    private static void EnsureAgent()
+    {
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(CellBackend.AgentVariable)))
+        {
+            return;
+        }
+
+        // Tests use the NativeAOT agent that ./rfm builds; build it once if this run is the first.
+        var repo = FindRepo();
+        var agent = Path.Combine(repo, ".build/bin/rf-agent");
+        lock (s_buildLock)
+        {
+            if (!File.Exists(agent))
+            {
+                using var build = Process.Start(new ProcessStartInfo(Path.Combine(repo, "rfm"), "--version") { RedirectStandardOutput = true })!;
+                build.WaitForExit();
+            }
+        }
+
+        Environment.SetEnvironmentVariable(CellBackend.AgentVariable, agent);
+    }
+
+    private static string FindRepo()
+    {
+        var dir = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(dir, "RainForest.slnx")))
+        {
+            dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("cannot find the repository root");
+        }
+
+        return dir;
+    }
+
+    /// <summary>Names a created subOS.</summary>
+    public sealed record SubOsRecordHandle(string Name);
+
+    private static class Interop
+    {
+        public static int OpenDevNull()
+        {
+            var handle = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.ReadWrite);
+            var fd = (int)handle.DangerousGetHandle();
+            handle.SetHandleAsInvalid();
+            return fd;
+        }
+    }
+}
