@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using RainForest.Core;
+using RainForest.Core.Model;
+using RainForest.Linux;
+
+namespace RainForest.Supervisor.Bench;
+
+/// <summary>
+/// <c>rfm bench lifecycle</c>: how fast subOSes are created, destroyed and resized (paper Table 4),
+/// measured to the moment the change is in effect, not to the moment a file was written.
+/// </summary>
+public sealed class LifecycleBenchmark
+{
+    private readonly RainForestSupervisor _supervisor;
+    private readonly int _repetitions;
+    private readonly Action<string, double> _progress;
+
+    /// <summary>Creates the benchmark over an initialised supervisor.</summary>
+    /// <param name="supervisor">The supervisor; it needs one free CPU (two for the CPU measurements) and 1.5G free.</param>
+    /// <param name="repetitions">Repetitions of each operation.</param>
+    /// <param name="progress">Called with the phase and its completed fraction.</param>
+    public LifecycleBenchmark(RainForestSupervisor supervisor, int repetitions, Action<string, double> progress)
+    {
+        _supervisor = supervisor;
+        _repetitions = repetitions;
+        _progress = progress;
+    }
+
+    /// <summary>Runs every measurement; the subOSes it makes are named bench-lc-* and destroyed again.</summary>
+    public IReadOnlyList<LifecycleResult> Run()
+    {
+        var results = new List<LifecycleResult>();
+        var create = new List<double>();
+        var firstExec = new List<double>();
+        var destroy = new List<double>();
+        for (var i = 0; i < _repetitions; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            _supervisor.Create(new CreateOptions { Name = "bench-lc-life", Cpus = CpuRequest.Parse("1", false), Memory = ByteSize.Parse("128M") });
+            create.Add(clock.Elapsed.TotalMilliseconds);
+            clock.Restart();
+            var code = ExecClient.Run(_supervisor.AgentSocket("bench-lc-life"), ["true"]);
+            firstExec.Add(clock.Elapsed.TotalMilliseconds);
+            if (code != 0)
+            {
+                throw RfException.Failed($"'true' inside the benchmark subOS exited {code}");
+            }
+
+            clock.Restart();
+            _supervisor.Destroy("bench-lc-life");
+            destroy.Add(clock.Elapsed.TotalMilliseconds);
+            _progress("create, exec, destroy", (i + 1.0) / _repetitions);
+        }
+
+        results.Add(Summarise("create (until the agent serves)", create, 6100, 2100, 25, "Create() returning: cgroups, namespaces, overlay root, agent ready"));
+        results.Add(Summarise("first exec of true", firstExec, null, null, null, "connect, spawn, exit code back"));
+        results.Add(Summarise("destroy", destroy, 0, null, 25, "until every process is gone and the cgroups are removed"));
+        results.AddRange(MeasureCpuChanges());
+        results.AddRange(MeasureMemoryChanges());
+        return results;
+    }
+
+    private IEnumerable<LifecycleResult> MeasureCpuChanges()
+    {
+        var free = _supervisor.Ledger.Pool().FreeCpus;
+        if (free.Count < 2)
+        {
+            var note = $"skipped: needs 2 free CPUs, {free.Count} free (rfm init --reserve-cpus \"\" on a 2-CPU machine)";
+            return [new LifecycleResult("cpu add", 0, 0, 0, 0, 66, 2, 5, note), new LifecycleResult("cpu remove", 0, 0, 0, 0, 54, 2, 5, note)];
+        }
+
+        var all = free.Take(2);
+        _supervisor.Create(new CreateOptions { Name = "bench-lc-cpu", Cpus = CpuRequest.Parse(all.ToString(), false), Memory = ByteSize.Parse("128M") });
+        var spinners = new List<Task>();
+        try
+        {
+            // Two busy programs, one per CPU, so that taking a CPU away forces the kernel to move one.
+            for (var i = 0; i < 2; i++)
+            {
+                spinners.Add(Task.Run(() => ExecClient.Run(_supervisor.AgentSocket("bench-lc-cpu"), ["sh", "-c", "while :; do :; done"], fds: [DevNull(), DevNull(), DevNull()])));
+            }
+
+            var threads = WaitForSpinners("bench-lc-cpu");
+            var add = new List<double>();
+            var remove = new List<double>();
+            var one = CpuSet.Of(all.First);
+            for (var i = 0; i < _repetitions; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                _supervisor.Resize("bench-lc-cpu", CpuRequest.Parse(one.ToString() + "-" + one.ToString(), true), null);
+                WaitUntil(() => threads.All(t => InSet(t, one)));
+                remove.Add(clock.Elapsed.TotalMilliseconds);
+
+                clock.Restart();
+                _supervisor.Resize("bench-lc-cpu", CpuRequest.Parse("+1", true), null);
+                WaitUntil(() => threads.All(t => Affinity.Get(t).Equals(all)));
+                add.Add(clock.Elapsed.TotalMilliseconds);
+                _progress("cpu remove, cpu add", (i + 1.0) / _repetitions);
+            }
+
+            return
+            [
+                Summarise("cpu add", add, 66, 2, 5, "resize +1 until the running threads may run on the new CPU"),
+                Summarise("cpu remove", remove, 54, 2, 5, "resize until every busy thread has left the removed CPU"),
+            ];
+        }
+        finally
+        {
+            _supervisor.Destroy("bench-lc-cpu");
+
+            // Destroy ends the busy programs; their exec calls fail by design.
+            Task.WhenAll(spinners).ContinueWith(static _ => { }, TaskScheduler.Default).Wait(TimeSpan.FromSeconds(10));
+        }
+    }
+
+    private IEnumerable<LifecycleResult> MeasureMemoryChanges()
+    {
+        _supervisor.Create(new CreateOptions { Name = "bench-lc-mem", Cpus = CpuRequest.Parse("1", false), Memory = ByteSize.Parse("512M") });
+        try
+        {
+            var grow = new List<double>();
+            var shrink = new List<double>();
+            var small = ByteSize.Parse("512M");
+            var large = ByteSize.Parse("1G");
+            for (var i = 0; i < _repetitions; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                _supervisor.Resize("bench-lc-mem", null, large);
+                WaitUntil(() => _supervisor.Cgroups.Read("bench-lc-mem").MemoryLimit == large);
+                grow.Add(clock.Elapsed.TotalMilliseconds);
+                clock.Restart();
+                _supervisor.Resize("bench-lc-mem", null, small);
+                WaitUntil(() => _supervisor.Cgroups.Read("bench-lc-mem").MemoryLimit == small);
+                shrink.Add(clock.Elapsed.TotalMilliseconds);
+                _progress("memory grow, memory shrink", (i + 1.0) / _repetitions);
+            }
+
+            return
+            [
+                Summarise("memory grow 512M", grow, 20, 2, 5, "resize until the kernel's limit reads the new size"),
+                Summarise("memory shrink 512M", shrink, 60, 2, 5, "resize until the kernel's limit reads the new size"),
+            ];
+        }
+        finally
+        {
+            _supervisor.Destroy("bench-lc-mem");
+        }
+    }
+
+    private List<int> WaitForSpinners(string name)
+    {
+        var agent = _supervisor.Show(name).Record;
+        List<int> pids = [];
+        WaitUntil(() =>
+        {
+            pids = [.. _supervisor.Cgroups.Pids(name).Where(p => p != agent.AgentPid && p != agent.MonitorPid && IsShell(p))];
+            return pids.Count >= 2;
+        });
+        return pids;
+    }
+
+    private static bool IsShell(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm").Trim() == "sh";
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    private static bool InSet(int pid, CpuSet cpus) => cpus.Contains(ProcessInfo.LastCpu(pid, pid)) && Affinity.Get(pid).IsSubsetOf(cpus);
+
+    private static void WaitUntil(Func<bool> condition)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (deadline.Elapsed > TimeSpan.FromSeconds(10))
+            {
+                throw RfException.Failed("the kernel did not apply the change within 10 s");
+            }
+
+            Thread.SpinWait(100);
+        }
+    }
+
+    private static int DevNull()
+    {
+        var handle = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.ReadWrite);
+        var fd = (int)handle.DangerousGetHandle();
+        handle.SetHandleAsInvalid();
+        return fd;
+    }
+
+    private static LifecycleResult Summarise(string operation, List<double> samples, double? paper, double? lxc, double? target, string note)
+    {
+        var sorted = samples.Order().ToArray();
+        double Percentile(double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+        return new LifecycleResult(operation, sorted.Length, Percentile(0.5), Percentile(0.99), sorted.LastOrDefault(), paper, lxc, target, note);
+    }
+}
