@@ -24,12 +24,14 @@ internal static class LoadgenApp
 
     private static readonly Option<double> s_seconds = new("--seconds")
     {
-        Description = "Measured duration of each run, seconds", DefaultValueFactory = _ => 10,
+        Description = "Measured duration of each run, seconds",
+        DefaultValueFactory = _ => 10,
     };
 
     private static readonly Option<double> s_warmup = new("--warmup")
     {
-        Description = "Unmeasured warm-up before each run, seconds", DefaultValueFactory = _ => 1,
+        Description = "Unmeasured warm-up before each run, seconds",
+        DefaultValueFactory = _ => 1,
     };
 
     private static readonly Option<double> s_drain = new("--drain")
@@ -40,49 +42,64 @@ internal static class LoadgenApp
 
     private static readonly Option<int> s_connections = new("--connections")
     {
-        Description = "TCP connections; requests go round-robin", DefaultValueFactory = _ => 16,
+        Description = "TCP connections; requests go round-robin",
+        DefaultValueFactory = _ => 16,
     };
 
     private static readonly Option<double> s_getRatio = new("--get-ratio")
     {
-        Description = "Fraction of gets; the rest are sets", DefaultValueFactory = _ => 0.9,
+        Description = "Fraction of gets; the rest are sets",
+        DefaultValueFactory = _ => 0.9,
     };
 
     private static readonly Option<int> s_keySpace = new("--key-space")
     {
-        Description = "Number of distinct keys, picked uniformly", DefaultValueFactory = _ => 100_000,
+        Description = "Number of distinct keys, picked uniformly",
+        DefaultValueFactory = _ => 100_000,
     };
 
     private static readonly Option<int> s_valueSize = new("--value-size")
     {
-        Description = "Bytes per set value", DefaultValueFactory = _ => 100,
+        Description = "Bytes per set value",
+        DefaultValueFactory = _ => 100,
     };
 
     private static readonly Option<string> s_keyPrefix = new("--key-prefix")
     {
-        Description = "Prefix of every key", DefaultValueFactory = _ => "rf:",
+        Description = "Prefix of every key",
+        DefaultValueFactory = _ => "rf:",
     };
 
     private static readonly Option<double> s_preload = new("--preload")
     {
-        Description = "Fraction of the key space to set before the (first) run, 0 to 1", DefaultValueFactory = _ => 0,
+        Description = "Fraction of the key space to set before the (first) run, 0 to 1",
+        DefaultValueFactory = _ => 0,
     };
 
     private static readonly Option<int> s_seed = new("--seed") { Description = "Seed of the schedule", DefaultValueFactory = _ => 1 };
 
     private static readonly Option<string> s_arrival = new("--arrival")
     {
-        Description = "Spacing of requests: poisson (exponential gaps) or uniform", DefaultValueFactory = _ => "poisson",
+        Description = "Spacing of requests: poisson (exponential gaps) or uniform",
+        DefaultValueFactory = _ => "poisson",
+    };
+
+    private static readonly Option<double> s_spinUs = new("--spin-us")
+    {
+        Description = "Sender spins this many microseconds before each send instead of sleeping (precision against CPU)",
+        DefaultValueFactory = _ => 50,
     };
 
     private static readonly Option<double> s_p99Limit = new("--p99-limit-us")
     {
-        Description = "Sweep: p99 latency limit in microseconds that defines the knee", DefaultValueFactory = _ => 1000,
+        Description = "Sweep: p99 latency limit in microseconds that defines the knee",
+        DefaultValueFactory = _ => 1000,
     };
 
     private static readonly Option<int> s_ratesPastKnee = new("--rates-past-knee")
     {
-        Description = "Sweep: rates still run after the first that misses the limit", DefaultValueFactory = _ => 1,
+        Description = "Sweep: rates still run after the first that misses the limit",
+        DefaultValueFactory = _ => 1,
     };
 
     private static readonly Option<string?> s_json = new("--json")
@@ -102,7 +119,7 @@ internal static class LoadgenApp
             + "the intended send time, HdrHistogram percentiles.")
         {
             s_server, s_rate, s_rates, s_seconds, s_warmup, s_drain, s_connections, s_getRatio, s_keySpace,
-            s_valueSize, s_keyPrefix, s_preload, s_seed, s_arrival, s_p99Limit, s_ratesPastKnee, s_json, s_quiet, s_verbose,
+            s_valueSize, s_keyPrefix, s_preload, s_seed, s_arrival, s_spinUs, s_p99Limit, s_ratesPastKnee, s_json, s_quiet, s_verbose,
         };
         s_arrival.AcceptOnlyFromAmong("poisson", "uniform");
 
@@ -236,6 +253,7 @@ internal static class LoadgenApp
             PreloadFraction = parse.GetValue(s_preload),
             Seed = parse.GetValue(s_seed),
             Arrival = parse.GetValue(s_arrival) == "uniform" ? ArrivalProcess.Uniform : ArrivalProcess.Poisson,
+            SpinWindow = Microseconds(parse.GetValue(s_spinUs), "--spin-us"),
         };
         foreach (double r in rates ?? [options.Rate])
         {
@@ -272,6 +290,11 @@ internal static class LoadgenApp
 
         return rates.Count > 0 ? rates : throw new ArgumentException("--rates: no rates given");
     }
+
+    private static TimeSpan Microseconds(double value, string option) =>
+        double.IsFinite(value) && value is >= 0 and <= 1e6
+            ? TimeSpan.FromTicks((long)(value * 10))
+            : throw new ArgumentException($"{option} {value}: not a number of microseconds (0 to 1000000)");
 
     private static TimeSpan Seconds(double value, string option) =>
         double.IsFinite(value) && value >= 0 && value < TimeSpan.MaxValue.TotalSeconds

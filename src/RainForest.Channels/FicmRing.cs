@@ -518,7 +518,7 @@ internal sealed unsafe class FicmRing
         for (var i = 1; i < slots; i++)
         {
             var inner = position + i;
-            _ = inner;
+            *(ulong*)SlotAt(inner) = SlotControl.Make(LapOf(inner) + 1, SlotState.Free, 0, 0);
         }
     }
 }

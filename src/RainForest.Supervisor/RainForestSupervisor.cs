@@ -338,7 +338,7 @@ public sealed class RainForestSupervisor : IDisposable
             return [];
         }
 
-        var repairs = new List<string>();
+        var repairs = new List<(string Target, string Message)>();
         using var tx = _ledger.BeginWrite();
         var records = _ledger.List();
         foreach (var record in records)
@@ -347,7 +347,7 @@ public sealed class RainForestSupervisor : IDisposable
             {
                 _cells.Stop(record.Name, record.MonitorPid);
                 _ledger.Put(record with { State = SubOsState.Dead, AgentPid = 0, AgentStart = 0, MonitorPid = 0 });
-                repairs.Add($"subOS '{record.Name}': its agent (pid {record.AgentPid}) died; cleaned up, resources kept (rfm start or rfm destroy)");
+                repairs.Add((record.Name, $"subOS '{record.Name}': its agent (pid {record.AgentPid}) died; cleaned up, resources kept (rfm start or rfm destroy)"));
             }
             else if (record.State == SubOsState.Running && Cgroups.Exists(record.Name))
             {
@@ -355,13 +355,13 @@ public sealed class RainForestSupervisor : IDisposable
                 if (!kernel.Cpus.Equals(record.Cpus))
                 {
                     _cells.ApplyCpus(record.Name, record.Cpus, record.Mems);
-                    repairs.Add($"subOS '{record.Name}': cpuset held {kernel.Cpus}, ledger says {record.Cpus}; reapplied");
+                    repairs.Add((record.Name, $"subOS '{record.Name}': cpuset held {kernel.Cpus}, ledger says {record.Cpus}; reapplied"));
                 }
 
                 if (kernel.MemoryLimit != record.Memory)
                 {
                     _cells.ApplyMemory(record.Name, record.Memory);
-                    repairs.Add($"subOS '{record.Name}': memory limit was {kernel.MemoryLimit?.ToString() ?? "unlimited"}, ledger says {record.Memory}; reapplied");
+                    repairs.Add((record.Name, $"subOS '{record.Name}': memory limit was {kernel.MemoryLimit?.ToString() ?? "unlimited"}, ledger says {record.Memory}; reapplied"));
                 }
             }
         }
@@ -370,7 +370,7 @@ public sealed class RainForestSupervisor : IDisposable
         foreach (var orphan in Cgroups.Children().Where(c => !known.Contains(c) && c != SupervisorGroup))
         {
             _cells.Stop(orphan, 0);
-            repairs.Add($"cgroup '{orphan}' under {State.Prefix} had no ledger entry (an interrupted create?); its processes were killed and it was removed");
+            repairs.Add((orphan, $"cgroup '{orphan}' under {State.Prefix} had no ledger entry (an interrupted create?); its processes were killed and it was removed"));
         }
 
         if (Directory.Exists(State.SubOsRoot))
@@ -381,23 +381,23 @@ public sealed class RainForestSupervisor : IDisposable
                 if (!known.Contains(name))
                 {
                     Directory.Delete(dir, recursive: true);
-                    repairs.Add($"directory {dir} had no ledger entry; removed");
+                    repairs.Add((name, $"directory {dir} had no ledger entry; removed"));
                 }
             }
         }
 
         if (repairs.Count == 0)
         {
-            return repairs;
+            return [];
         }
 
-        foreach (var line in repairs)
+        foreach (var (target, message) in repairs)
         {
-            _ledger.Append("repair", line.Split(':')[0], null, null, TimeSpan.Zero, "repaired", line);
+            _ledger.Append("repair", target, null, null, TimeSpan.Zero, "repaired", message);
         }
 
         _ledger.Commit();
-        return repairs;
+        return [.. repairs.Select(r => r.Message)];
     }
 
     private SubOsStatus Status(SubOsRecord record)

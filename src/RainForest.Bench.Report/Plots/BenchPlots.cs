@@ -157,10 +157,7 @@ public static class BenchPlots
 
         plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, columns).Select(c => (double)c)], [.. matrix.ColumnLabels]);
         plot.Axes.Left.SetTicks([.. Enumerable.Range(0, rows).Select(r => (double)(rows - 1 - r))], [.. matrix.RowLabels]);
-        if (matrix.ColumnLabels.Any(l => l.Length > 6))
-        {
-            RotateBottomLabels(plot, matrix.ColumnLabels, 45);
-        }
+        FitBottomLabels(plot, matrix.ColumnLabels, width);
 
         plot.Axes.SetLimits(-0.5, columns - 0.5, -0.5, rows - 0.5);
         plot.XLabel(matrix.ColumnAxis);
@@ -260,10 +257,7 @@ public static class BenchPlots
 
         var centers = Enumerable.Range(0, chart.Categories.Count).Select(c => c * (n + 1) + (n - 1) / 2.0).ToArray();
         plot.Axes.Bottom.SetTicks(centers, [.. chart.Categories]);
-        if (chart.Categories.Any(l => l.Length > 10))
-        {
-            RotateBottomLabels(plot, chart.Categories, 30);
-        }
+        FitBottomLabels(plot, chart.Categories, width);
 
         if (logScale)
         {
@@ -276,16 +270,31 @@ public static class BenchPlots
         Save(plot, path, width, height);
     }
 
-    private static void RotateBottomLabels(Plot plot, IReadOnlyList<string> labels, float degrees)
+    /// <summary>Slants the bottom tick labels when, upright, they would not fit side by side.</summary>
+    private static void FitBottomLabels(Plot plot, IReadOnlyList<string> labels, int width)
     {
+        if (labels.Count == 0)
+        {
+            return;
+        }
+
         var style = plot.Axes.Bottom.TickLabelStyle;
-        style.Rotation = degrees;
-        style.Alignment = Alignment.MiddleLeft;
+        using var paint = Paint.NewDisposablePaint();
+        var widest = labels.Max(l => style.Measure(l, paint).Size.Width);
+
+        // The data area is roughly three quarters of the figure once the axes and a colour bar are drawn.
+        if (widest < 0.75 * width / labels.Count * 0.9)
+        {
+            return;
+        }
+
+        // Counter-clockwise with the label's end on the tick, so that each label hangs below its own column.
+        const float Degrees = 35;
+        style.Rotation = -Degrees;
+        style.Alignment = Alignment.MiddleRight;
 
         // ScottPlot sizes the axis panel for upright labels; make room for the slanted ones and the axis title.
-        using var paint = Paint.NewDisposablePaint();
-        var widest = labels.Count == 0 ? 0 : labels.Max(l => style.Measure(l, paint).Size.Width);
-        plot.Axes.Bottom.MinimumSize = (float)(widest * Math.Sin(degrees * Math.PI / 180)) + 40;
+        plot.Axes.Bottom.MinimumSize = (float)(widest * Math.Sin(Degrees * Math.PI / 180)) + 40;
     }
 
     private static Plot NewPlot(string title)

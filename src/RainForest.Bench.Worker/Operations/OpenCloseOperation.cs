@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace RainForest.Bench.Worker.Operations;
@@ -9,6 +10,7 @@ internal sealed unsafe class OpenCloseOperation : MicroOperation
     // NUL-terminated UTF-8 path, encoded once so that the loop passes a pointer and converts nothing.
     private readonly byte[] _path;
     private readonly bool _ownsFile;
+    private readonly PosixSignalRegistration[] _cleanupOnSignal = [];
 
     public OpenCloseOperation(string? existingFile, string tempDirectory)
     {
@@ -19,6 +21,17 @@ internal sealed unsafe class OpenCloseOperation : MicroOperation
         else
         {
             FilePath = FreshPath(tempDirectory, "open");
+
+            // Unlike mmap's file this one cannot be unlinked up front (the op opens it by name), so a harness
+            // that stops a worker with SIGTERM or SIGINT must not leave it behind in /dev/shm. The handlers are in
+            // place before the file exists, and they do not cancel the signal: the process still ends, only
+            // without the file.
+            var path = FilePath;
+            _cleanupOnSignal =
+            [
+                .. new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGHUP }
+                    .Select(signal => PosixSignalRegistration.Create(signal, _ => File.Delete(path))),
+            ];
             File.Create(FilePath).Dispose();
             _ownsFile = true;
         }
@@ -59,6 +72,14 @@ internal sealed unsafe class OpenCloseOperation : MicroOperation
 
     protected override void Dispose(bool disposing)
     {
+        if (disposing)
+        {
+            foreach (var registration in _cleanupOnSignal)
+            {
+                registration.Dispose();
+            }
+        }
+
         if (_ownsFile && FilePath is not null)
         {
             File.Delete(FilePath);
