@@ -34,7 +34,10 @@ public sealed class CellHost : IDisposable
         new(Supervisor.Create(new CreateOptions { Name = name, Cpus = CpuRequest.Parse(cpus, false), Memory = ByteSize.Parse(memory) }).Name);
 
     /// <summary>Runs a command inside and returns its exit code and what it printed.</summary>
-    public (int ExitCode, string Stdout) Exec(string name, params string[] argv)
+    public (int ExitCode, string Stdout) Exec(string name, params string[] argv) => Exec(name, tty: false, argv);
+
+    /// <summary>Runs a command inside, on a terminal of the subOS's own when <paramref name="tty"/> is set.</summary>
+    public (int ExitCode, string Stdout) Exec(string name, bool tty, params string[] argv)
     {
         using var stdout = Pipe.Create();
         var devNull = Interop.OpenDevNull();
@@ -46,7 +49,7 @@ public sealed class CellHost : IDisposable
                 using var text = new StreamReader(stream, Encoding.UTF8);
                 return text.ReadToEnd();
             });
-            var code = ExecClient.Run(Supervisor.AgentSocket(name), argv, fds: [devNull, stdout.WriteFd, 2]);
+            var code = ExecClient.Run(Supervisor.AgentSocket(name), argv, tty, fds: [devNull, stdout.WriteFd, 2]);
             stdout.CloseWrite();
             Assert.True(reader.Wait(TimeSpan.FromSeconds(60)), "the program's output did not end");
             return (code, reader.Result);

@@ -66,6 +66,18 @@ public sealed class CellTests : IDisposable
     }
 
     [Fact]
+    public void Exec_WithTty_RunsOnTheSubOsOwnTerminal()
+    {
+        _host.Create("terminal");
+
+        var (code, output) = _host.Exec("terminal", tty: true, "sh", "-c", "tty; echo $TERM; exit 3");
+
+        Assert.Equal(3, code);
+        Assert.StartsWith("/dev/pts/", output.Trim(), StringComparison.Ordinal);
+        Assert.Contains("xterm", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Exec_AllocationPastMemorySize_IsKilledInsideAndSubOsSurvives()
     {
         _host.Create("oom", memory: "64M");
