@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Threading.Channels;
 
 namespace RainForest.Channels.Native;
 
@@ -113,19 +114,15 @@ internal static unsafe class Exports
             var destination = new Span<byte>(buffer, (int)Math.Min(capacity, int.MaxValue));
             while (true)
             {
-                // Peek the length first so that a short buffer is reported as -ENOBUFS, not as an exception.
-                if (target.Reader.TryRead(out FicmMessage message))
+                var status = target.Reader.TryReadCore(destination, out var length);
+                if (status == ClaimStatus.Claimed)
                 {
-                    using (message)
-                    {
-                        if (message.Length > destination.Length)
-                        {
-                            return Errors.Fail(Errors.ENOBUFS, $"rf_read: the message is {message.Length} bytes, the buffer {destination.Length}");
-                        }
+                    return length;
+                }
 
-                        message.Span.CopyTo(destination);
-                        return message.Length;
-                    }
+                if (status == ClaimStatus.TooSmall)
+                {
+                    return Errors.Fail(Errors.ENOBUFS, $"rf_read: the message is {length} bytes, the buffer {destination.Length}; it stays in the channel");
                 }
 
                 if ((flags & NonBlock) != 0)
@@ -304,7 +301,7 @@ internal static unsafe class Exports
 
             return 0;
         }
-        catch (InvalidOperationException error) when (error is not ObjectDisposedException)
+        catch (InvalidOperationException error) when (error is not (ObjectDisposedException or ChannelClosedException))
         {
             return Errors.Fail(Errors.ENXIO, error.Message);
         }

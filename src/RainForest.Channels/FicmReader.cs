@@ -75,6 +75,24 @@ public sealed class FicmReader : IDisposable, IBlockingWait
         return false;
     }
 
+    /// <summary>
+    /// <see cref="TryRead(Span{byte}, out int)"/> without the exception: on
+    /// <see cref="ClaimStatus.TooSmall"/>, <paramref name="length"/> is the next message's length, and the message stays.
+    /// </summary>
+    internal ClaimStatus TryReadCore(Span<byte> destination, out int length)
+    {
+        ThrowIfDisposed();
+        var status = _ring.TryClaim(_owner, destination.Length, out var claim);
+        if (status == ClaimStatus.Claimed)
+        {
+            _ring.CopyOut(claim, destination);
+            _ring.Release(claim);
+        }
+
+        length = claim.Length;
+        return status;
+    }
+
     /// <summary>Reads the next message into a pooled buffer if one is there; dispose the message to return the buffer.</summary>
     public bool TryRead(out FicmMessage message)
     {

@@ -260,7 +260,8 @@ internal sealed unsafe class FicmRing
             var slots = SlotControl.Slots(word);
             if (state == SlotState.Committed)
             {
-                var length = *(int*)(SlotAt(head) + 8);
+                // Acquire, so that on weakly ordered CPUs the length is read before the head is checked again.
+                var length = Volatile.Read(ref *(int*)(SlotAt(head) + 8));
 
                 // While the head is still here the record cannot have been released and reused,
                 // so the word and the length just read belong to one committed record.
@@ -476,6 +477,18 @@ internal sealed unsafe class FicmRing
 
     /// <summary>Withdraws a <see cref="BeginWriterSleep"/>.</summary>
     public void EndWriterSleep() => Interlocked.Decrement(ref _header->WriterSleepers);
+
+    /// <summary>Readers announced as asleep (or about to sleep).</summary>
+    public uint ReaderSleepers => Volatile.Read(ref _header->ReaderSleepers);
+
+    /// <summary>Writers announced as asleep (or about to sleep) waiting for room.</summary>
+    public uint WriterSleepers => Volatile.Read(ref _header->WriterSleepers);
+
+    /// <summary>The futex word readers sleep on: it changes exactly when somebody wakes them.</summary>
+    public uint DataFutexValue => Volatile.Read(ref _header->DataFutex);
+
+    /// <summary>Records dropped by crash recovery.</summary>
+    public long AbandonedRecords => Volatile.Read(ref _header->AbandonedRecords);
 
     /// <summary>The position of the oldest unreleased record.</summary>
     public long ReleasedPosition => Volatile.Read(ref _header->Released);

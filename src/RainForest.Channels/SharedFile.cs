@@ -10,7 +10,6 @@ internal static unsafe class SharedFile
         public string Path;
         public int Flags;
         public uint Mode;
-        public SafeFdHandle? Result;
     }
 
     private struct SizeCall
@@ -22,22 +21,20 @@ internal static unsafe class SharedFile
     /// <summary>Opens (or with O_CREAT creates) a file; the descriptor does not leak into children.</summary>
     public static SafeFdHandle Open(string path, int flags, uint mode, string operation)
     {
+        // The handle exists before the descriptor does, so that nothing can come between the
+        // open and the ownership of its result.
+        var handle = new SafeFdHandle();
         var call = new OpenCall { Path = path, Flags = flags | Interop.Libc.O_CLOEXEC, Mode = mode };
-        Interop.RetryOnEintr(ref call, static (ref OpenCall c) =>
-        {
-            c.Result?.Dispose();
-            c.Result = Interop.Libc.open(c.Path, c.Flags, c.Mode);
-            return c.Result.IsInvalid ? -1 : 0;
-        });
-        var fd = call.Result!;
-        if (fd.IsInvalid)
+        var fd = Interop.RetryOnEintr(ref call, static (ref OpenCall c) => Interop.Libc.open(c.Path, c.Flags, c.Mode));
+        if (fd < 0)
         {
             var error = Interop.LastError(operation, path);
-            fd.Dispose();
+            handle.Dispose();
             throw error;
         }
 
-        return fd;
+        handle.SetDescriptor(fd);
+        return handle;
     }
 
     /// <summary>The file's size in bytes.</summary>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using RainForest.Cli.Commands;
+using RainForest.Cli.Commands.Bench;
 using RainForest.Core;
 
 namespace RainForest.Cli;

@@ -49,10 +49,19 @@ public sealed class HostConfinement
         _cgroups.EnsureParent(online, "0");
         _cgroups.CreateCpusetOnly(RainForestSupervisor.SupervisorGroup, supervisorCpus, "0");
         var procsFile = _cgroups.ProcsFiles(RainForestSupervisor.SupervisorGroup)[0];
-        var (moved, skipped) = MoveTasks(procsFile);
-        ConfineWorkqueues(supervisorCpus);
-        var (steered, irqSkipped) = SteerIrqs(supervisorCpus);
-        return new Result(moved, skipped, steered, irqSkipped);
+        try
+        {
+            var (moved, skipped) = MoveTasks(procsFile);
+            ConfineWorkqueues(supervisorCpus);
+            var (steered, irqSkipped) = SteerIrqs(supervisorCpus);
+            return new Result(moved, skipped, steered, irqSkipped);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Every change so far is saved in this transaction: put it all back before it rolls back.
+            Release();
+            throw RfException.Failed($"--confine-host failed and was undone: {e.Message}");
+        }
     }
 
     private (int Moved, int Skipped) MoveTasks(string procsFile)
@@ -84,7 +93,7 @@ public sealed class HostConfinement
             try
             {
                 _ledger.SaveHostSetting("task", pid.ToString(CultureInfo.InvariantCulture), cpusetPath);
-                File.AppendAllText(procsFile, pid.ToString(CultureInfo.InvariantCulture));
+                File.AppendAllText(procsFile, pid.ToString(CultureInfo.InvariantCulture) + "\n");
                 moved++;
             }
             catch (IOException)
@@ -170,7 +179,10 @@ public sealed class HostConfinement
         return (steered, skipped);
     }
 
-    /// <summary>Puts back every saved host setting and moves confined tasks to their old cpuset groups.</summary>
+    /// <summary>
+    /// Puts back every saved host setting, moves confined tasks to their old cpuset groups and every task
+    /// started since (still in the supervisor's group) to the root group, then removes that group without killing anything.
+    /// </summary>
     public void Release()
     {
         foreach (var (kind, key, value) in _ledger.SavedHostSettings())
@@ -196,6 +208,8 @@ public sealed class HostConfinement
             }
         }
 
+        _cgroups.MoveTasksToRoot(RainForestSupervisor.SupervisorGroup);
+
         _ledger.ClearHostSettings();
     }
 
@@ -206,7 +220,7 @@ public sealed class HostConfinement
         var file = Path.Combine(mount, cgroupPath.TrimStart('/'), "cgroup.procs");
         if (File.Exists(file) || !file.StartsWith("/sys/", StringComparison.Ordinal))
         {
-            File.AppendAllText(file, pid.ToString(CultureInfo.InvariantCulture));
+            File.AppendAllText(file, pid.ToString(CultureInfo.InvariantCulture) + "\n");
         }
     }
 

@@ -164,7 +164,13 @@ public sealed class RainForestSupervisor : IDisposable
         {
             var machine = _ledger.Machine;
             new HostConfinement(HostRoot, Cgroups, _ledger).Release();
-            Cgroups.Remove(SupervisorGroup, TimeSpan.FromSeconds(5));
+
+            // The supervisor's group holds host tasks the supervisor did not start: never kill them.
+            if (!Cgroups.RemoveIfEmpty(SupervisorGroup))
+            {
+                throw RfException.Failed($"the supervisor's cgroup still holds tasks after they were moved out; run 'rfm deinit' again");
+            }
+
             foreach (var orphan in Cgroups.Children())
             {
                 _cells.Stop(orphan, 0);

@@ -12,8 +12,9 @@ internal static partial class Interop
         internal const int O_EXCL = 0x80;
         internal const int O_CLOEXEC = 0x80000;
 
+        /// <remarks>Returns a plain int, not a SafeHandle: the handle's native form is pointer sized, and the upper half of the register holding a C int is undefined.</remarks>
         [LibraryImport(Libraries.Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-        internal static partial SafeFdHandle open(string path, int flags, uint mode);
+        internal static partial int open(string path, int flags, uint mode);
 
         [LibraryImport(Libraries.Libc, SetLastError = true)]
         internal static partial int close(int fd);

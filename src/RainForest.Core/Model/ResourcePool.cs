@@ -151,9 +151,15 @@ public sealed class ResourcePool
             .Select(core => (Core: core.OrderBy(c => c.Id).ToList(), Node: core.First().NumaNode, Whole: core.Count() == CoreSize(byId, core.First())))
             .ToList();
         var freePerNode = candidates.GroupBy(c => c.Node).ToDictionary(g => g.Key, g => g.Sum(c => c.Core.Count));
+
+        // A free sibling of a CPU the subOS already owns completes one of its cores: take those first,
+        // then whole cores, on its own node, else on the lowest node that has room for all of them,
+        // else spread from the node with the most free CPUs.
         var ordered = candidates
             .OrderByDescending(c => homeNodes.Contains(c.Node))
+            .ThenByDescending(c => c.Core.Any(cpu => Siblings(cpu).Overlaps(near)))
             .ThenByDescending(c => freePerNode[c.Node] >= count)
+            .ThenByDescending(c => freePerNode[c.Node] >= count ? 0 : freePerNode[c.Node])
             .ThenBy(c => c.Node)
             .ThenByDescending(c => c.Whole)
             .ThenBy(c => c.Core[0].Id);
@@ -163,13 +169,25 @@ public sealed class ResourcePool
     private static int CoreSize(Dictionary<int, CpuInfo> byId, CpuInfo cpu) =>
         CpuSet.TryParse(cpu.SmtSiblings, out var siblings, out _) && !siblings.IsEmpty ? siblings.Count(byId.ContainsKey) : 1;
 
-    private static CpuSet Shrink(CpuSet current, int keep)
+    private static CpuSet Siblings(CpuInfo cpu) =>
+        CpuSet.TryParse(cpu.SmtSiblings, out var siblings, out _) && !siblings.IsEmpty ? siblings : CpuSet.Of(cpu.Id);
+
+    /// <summary>Keeps <paramref name="keep"/> CPUs, giving back half-used cores first, then whole cores from the top.</summary>
+    private CpuSet Shrink(CpuSet current, int keep)
     {
         if (keep < 1)
         {
             throw RfException.Invalid($"--cpus: a subOS keeps at least one CPU (it has {current.Count})");
         }
 
-        return current.Take(keep);
+        var byId = _cpus.ToDictionary(c => c.Id);
+        var kept = current
+            .Select(id => (Id: id, Core: byId.TryGetValue(id, out var info) ? (info.PackageId, info.CoreId) : (0, id)))
+            .GroupBy(c => c.Core)
+            .OrderByDescending(g => g.Count())
+            .ThenBy(g => g.Min(c => c.Id))
+            .SelectMany(g => g.Select(c => c.Id).Order())
+            .Take(keep);
+        return CpuSet.Of(kept);
     }
 }

@@ -83,6 +83,28 @@ public abstract class CgroupDriver
         }
     }
 
+    /// <summary>
+    /// Removes a group that should be empty without killing anything in it: for the supervisor's own
+    /// group, which holds host tasks the supervisor did not start. Returns false when it still holds tasks.
+    /// </summary>
+    public bool RemoveIfEmpty(string name)
+    {
+        if (Pids(name).Count > 0)
+        {
+            return false;
+        }
+
+        foreach (var dir in GroupDirectories(name))
+        {
+            RemoveDirectory(dir, DateTime.UtcNow + TimeSpan.FromSeconds(1), static () => { });
+        }
+
+        return true;
+    }
+
+    /// <summary>Moves every task of a group to the root of its hierarchy (used to release host tasks).</summary>
+    public abstract void MoveTasksToRoot(string name);
+
     /// <summary>Removes the prefix groups when no child is left; a no-op while children remain.</summary>
     public void RemoveParentIfEmpty()
     {
@@ -184,6 +206,20 @@ public abstract class CgroupDriver
         }
 
         return [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture))];
+    }
+
+    /// <summary>Moves one task by writing its pid to a <c>cgroup.procs</c> file; a task that is gone is ignored.</summary>
+    protected static void TryMove(string procsFile, int pid)
+    {
+        try
+        {
+            // One pid per write, newline-terminated: the kernel takes one per write, and a fixture file stays readable.
+            File.AppendAllText(procsFile, pid.ToString(CultureInfo.InvariantCulture) + "\n");
+        }
+        catch (IOException)
+        {
+            // ESRCH: the task exited meanwhile.
+        }
     }
 
     /// <summary>Kills each pid, ignoring those already gone.</summary>

@@ -52,13 +52,16 @@ public sealed record CgroupLayout(CgroupMode Mode, IReadOnlyDictionary<string, s
         if (v2 is not null)
         {
             var available = ReadControllers(v2);
-            var missing = Required.Where(c => !available.Contains(c) && !v1.ContainsKey(c)).ToList();
+            var missing = Required.Where(c => !available.Contains(c)).ToList();
             if (missing.Count == 0)
             {
                 return new CgroupLayout(CgroupMode.V2, new Dictionary<string, string>(), v2);
             }
 
-            throw new InvalidOperationException($"cgroup2 at {v2} lacks the {string.Join(" and ", missing)} controller(s)");
+            // A controller bound to a v1 hierarchy is invisible to cgroup2; mixing the two is not supported.
+            var onV1 = missing.Where(v1.ContainsKey).Select(c => $"{c} is mounted as v1 at {v1[c]}");
+            throw new InvalidOperationException(
+                $"cgroup2 at {v2} lacks the {string.Join(" and ", missing)} controller(s){(onV1.Any() ? " (" + string.Join(", ", onV1) + ")" : string.Empty)}");
         }
 
         throw new InvalidOperationException("no cgroup hierarchy offers the cpuset and memory controllers (is /sys/fs/cgroup mounted?)");

@@ -108,6 +108,17 @@ internal sealed class CgroupV1Driver : CgroupDriver
 
     public override void KillAll(string name) => KillPids(Pids(name));
 
+    public override void MoveTasksToRoot(string name)
+    {
+        foreach (var controller in Controllers)
+        {
+            foreach (var pid in ReadPids(Path.Combine(Dir(controller, name), "cgroup.procs")))
+            {
+                TryMove(Path.Combine(Layout.V1Mounts[controller], "cgroup.procs"), pid);
+            }
+        }
+    }
+
     public override IReadOnlyList<string> Children() =>
         [.. Controllers.Select(c => Dir(c)).Where(Directory.Exists)
             .SelectMany(Directory.EnumerateDirectories).Select(Path.GetFileName).OfType<string>().Distinct().Order(StringComparer.Ordinal)];

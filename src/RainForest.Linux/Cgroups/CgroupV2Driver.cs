@@ -133,6 +133,14 @@ internal sealed class CgroupV2Driver : CgroupDriver
         KillPids(Pids(name));
     }
 
+    public override void MoveTasksToRoot(string name)
+    {
+        foreach (var pid in Pids(name))
+        {
+            TryMove(Path.Combine(_root, "cgroup.procs"), pid);
+        }
+    }
+
     public override IReadOnlyList<string> Children() =>
         Directory.Exists(Dir())
             ? [.. Directory.EnumerateDirectories(Dir()).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)]

@@ -3,7 +3,7 @@ using System.Globalization;
 using RainForest.Supervisor.Bench;
 using Spectre.Console;
 
-namespace RainForest.Cli.Commands;
+namespace RainForest.Cli.Commands.Bench;
 
 /// <summary><c>rfm bench EXPERIMENT</c>: reproduces the paper's experiments on this machine.</summary>
 internal static class BenchCommand

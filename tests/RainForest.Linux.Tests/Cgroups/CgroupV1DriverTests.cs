@@ -1,0 +1,99 @@
+using RainForest.Core;
+using RainForest.Linux.Cgroups;
+
+namespace RainForest.Linux.Tests.Cgroups;
+
+/// <summary>The driver suite on a v1 tree: cpuset, memory and pids hierarchies side by side.</summary>
+public sealed class CgroupV1DriverTests : CgroupDriverTests
+{
+    public CgroupV1DriverTests()
+        : base(Build)
+    {
+    }
+
+    private static CgroupLayout Build(TempTree tree)
+    {
+        var mounts = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var controller in new[] { "cpuset", "memory", "pids" })
+        {
+            mounts[controller] = tree.PathTo(controller);
+            Directory.CreateDirectory(mounts[controller]);
+        }
+
+        return new CgroupLayout(CgroupMode.V1, mounts, null);
+    }
+
+    private string Group(string controller, string? name) =>
+        name is null ? Tree.PathTo(Path.Combine(controller, Prefix)) : Tree.PathTo(Path.Combine(controller, Prefix, name));
+
+    protected override string CpusetDir(string? name) => Group("cpuset", name);
+
+    protected override string MemoryDir(string name) => Group("memory", name);
+
+    protected override string UsageFile => "memory.usage_in_bytes";
+
+    protected override string LimitFile => "memory.limit_in_bytes";
+
+    protected override IReadOnlyList<string> ExpectedProcsFiles(string name) =>
+        [.. new[] { "cpuset", "memory", "pids" }.Select(c => Path.Combine(Group(c, name), "cgroup.procs"))];
+
+    protected override void AssertParentReady(CpuSet cpus, string mems)
+    {
+        Assert.Equal(["cpuset", "memory", "pids"], Driver.ParentDirectories().Select(d => Path.GetFileName(Path.GetDirectoryName(d))));
+        Assert.Equal(cpus.ToString(), File.ReadAllText(Path.Combine(CpusetDir(null), "cpuset.cpus")));
+        Assert.Equal(mems, File.ReadAllText(Path.Combine(CpusetDir(null), "cpuset.mems")));
+    }
+
+    protected override void AssertMemory(string name, ByteSize memory)
+    {
+        var bytes = memory.Bytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(bytes, File.ReadAllText(Path.Combine(MemoryDir(name), "memory.limit_in_bytes")));
+        Assert.Equal(bytes, File.ReadAllText(Path.Combine(MemoryDir(name), "memory.soft_limit_in_bytes")));
+    }
+
+    [Fact]
+    public void EnsureParent_UseHierarchyOff_TurnsItOn()
+    {
+        Tree.Write("memory/rf-test/memory.use_hierarchy", "0\n");
+
+        Driver.EnsureParent(CpuSet.Parse("0-3"), "0");
+
+        Assert.Equal("1", Tree.Read("memory/rf-test/memory.use_hierarchy"));
+    }
+
+    [Fact]
+    public void EnsureParent_UseHierarchyOffWithChildren_LeavesIt()
+    {
+        // The kernel refuses to change use_hierarchy once the group has children.
+        Tree.Write("memory/rf-test/memory.use_hierarchy", "0\n");
+        Directory.CreateDirectory(Tree.PathTo("memory/rf-test/web"));
+
+        Driver.EnsureParent(CpuSet.Parse("0-3"), "0");
+
+        Assert.Equal("0", Tree.Read("memory/rf-test/memory.use_hierarchy"));
+    }
+
+    [Fact]
+    public void ProcsFiles_WithoutPidsHierarchy_OnlyCpusetAndMemory()
+    {
+        var layout = new CgroupLayout(CgroupMode.Hybrid, new Dictionary<string, string> { ["cpuset"] = Tree.PathTo("cpuset"), ["memory"] = Tree.PathTo("memory") }, Tree.PathTo("unified"));
+        var driver = CgroupDriver.For(layout, Prefix);
+        driver.EnsureParent(CpuSet.Parse("0-1"), "0");
+        driver.Create("web", CpuSet.Parse("1"), "0", ByteSize.Parse("64M"));
+
+        Assert.Equal([Path.Combine(CpusetDir("web"), "cgroup.procs"), Path.Combine(MemoryDir("web"), "cgroup.procs")], driver.ProcsFiles("web"));
+        Assert.False(Directory.Exists(Tree.PathTo("pids/rf-test")));
+        Assert.False(Directory.Exists(Tree.PathTo("unified/rf-test")));
+    }
+
+    [Fact]
+    public void CreateCpusetOnly_MakesOnlyTheCpusetGroup()
+    {
+        Driver.EnsureParent(CpuSet.Parse("0-3"), "0");
+
+        Driver.CreateCpusetOnly("supervisor", CpuSet.Parse("0"), "0");
+
+        Assert.Equal([Path.Combine(CpusetDir("supervisor"), "cgroup.procs")], Driver.ProcsFiles("supervisor"));
+        Assert.False(Driver.Exists("supervisor"));
+    }
+}
