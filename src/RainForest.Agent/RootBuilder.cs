@@ -35,6 +35,13 @@ internal static class RootBuilder
         var description = Sub(root, "run/rainforest");
         Mounts.Bind(Path.Combine(spec.RunDir, "desc"), description, readOnly: true);
 
+        // Names of the subOS and its loop peers; the supervisor rewrites the file in place as members come and go.
+        var hosts = Path.Combine(spec.RunDir, "hosts");
+        if (File.Exists(hosts) && File.Exists(Path.Combine(root, "etc/hosts")))
+        {
+            Mounts.Bind(hosts, Path.Combine(root, "etc/hosts"), readOnly: true);
+        }
+
         // Hide the supervisor's ledger and every other subOS's files from this one.
         var state = Path.Combine(root, spec.StateDir.TrimStart('/'));
         if (Directory.Exists(state))

@@ -17,4 +17,10 @@ public sealed record CreateOptions
 
     /// <summary>Lower layer of the root file system; null for the host's /.</summary>
     public string? RootFs { get; init; }
+
+    /// <summary><c>none</c> (loopback only) or <c>loop</c> (the supervisor's RFloop segment).</summary>
+    public string Net { get; init; } = "none";
+
+    /// <summary>Host network interfaces to move into the subOS (their IRQs follow its CPUs).</summary>
+    public IReadOnlyList<string> Nics { get; init; } = [];
 }

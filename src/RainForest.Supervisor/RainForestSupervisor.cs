@@ -5,6 +5,7 @@ using RainForest.Linux.Cgroups;
 using RainForest.Linux.Topology;
 using RainForest.Supervisor.Cells;
 using RainForest.Supervisor.Ledger;
+using RainForest.Supervisor.Network;
 
 namespace RainForest.Supervisor;
 
@@ -28,7 +29,11 @@ public sealed class RainForestSupervisor : IDisposable
         Cgroups = cgroups;
         HostRoot = hostRoot;
         _cells = new CellBackend(state, cgroups);
+        Loop = new LoopNetwork(state.Prefix);
     }
+
+    /// <summary>The supervisor's RFloop segment.</summary>
+    public LoopNetwork Loop { get; }
 
     /// <summary>The state directory.</summary>
     public StateDirectory State { get; }
@@ -177,6 +182,7 @@ public sealed class RainForestSupervisor : IDisposable
             }
 
             Cgroups.RemoveParentIfEmpty();
+            Loop.Teardown();
             _ledger.SetMachine(null);
             return (0, machine is null ? null : Describe(machine), (string?)null);
         });
@@ -199,6 +205,7 @@ public sealed class RainForestSupervisor : IDisposable
             var pool = _ledger.Pool();
             var cpus = pool.AllocateNew(options.Cpus);
             pool.CheckMemory(options.Memory, ByteSize.Zero);
+            CheckNetwork(options);
             var record = new SubOsRecord
             {
                 Name = name,
@@ -208,6 +215,9 @@ public sealed class RainForestSupervisor : IDisposable
                 Memory = options.Memory,
                 RootFs = rootFs,
                 Created = DateTimeOffset.UtcNow,
+                Net = options.Net,
+                Address = options.Net == "loop" ? LoopNetwork.NextAddress(_ledger.List().Select(s => s.Address).OfType<string>()) : null,
+                Nics = options.Nics,
             };
 
             // Record first (the primary keys guard the invariants), then build; commit only if both worked.
@@ -217,10 +227,12 @@ public sealed class RainForestSupervisor : IDisposable
             try
             {
                 _ledger.Put(record);
+                ConnectNetwork(record);
             }
             catch
             {
                 _cells.Stop(name, agent.MonitorPid);
+                ReleaseNics(record);
                 throw;
             }
 
@@ -245,6 +257,7 @@ public sealed class RainForestSupervisor : IDisposable
             var agent = _cells.Start(record, machine, pool.Online.Except(pool.ReserveCpus));
             record = record with { State = SubOsState.Running, AgentPid = agent.AgentPid, AgentStart = agent.AgentStart, MonitorPid = agent.MonitorPid };
             _ledger.Put(record);
+            ConnectNetwork(record);
             return (record, SubOsState.Dead.ToString(), Describe(record));
         });
     }
@@ -273,9 +286,82 @@ public sealed class RainForestSupervisor : IDisposable
                 ApplyResize(record, updated);
             }
 
+            foreach (var nic in updated.Nics)
+            {
+                new NicSteering(HostRoot, _ledger).Steer(nic, updated.Cpus);
+            }
+
             _cells.WriteDescription(updated, machine);
             return (updated, Describe(record), Describe(updated));
         });
+    }
+
+    private void CheckNetwork(CreateOptions options)
+    {
+        if (options.Net is not ("none" or "loop"))
+        {
+            throw RfException.Invalid($"--net {options.Net}: expected none or loop");
+        }
+
+        foreach (var nic in options.Nics)
+        {
+            if (nic == "lo" || nic.Contains('/', StringComparison.Ordinal) || !Directory.Exists(Path.Combine(HostRoot, "sys/class/net", nic)))
+            {
+                throw RfException.Invalid($"--nic {nic}: no such network interface on the host");
+            }
+
+            if (_ledger.DeviceOwner("net:" + nic) is { } owner)
+            {
+                throw RfException.Invalid($"--nic {nic}: already owned by subOS '{owner}'");
+            }
+        }
+
+        if (options.Nics.Distinct(StringComparer.Ordinal).Count() != options.Nics.Count)
+        {
+            throw RfException.Invalid("--nic: an interface is named twice");
+        }
+    }
+
+    /// <summary>Joins a freshly started subOS to the loop and hands it its NICs; then every member learns the names.</summary>
+    private void ConnectNetwork(SubOsRecord record)
+    {
+        if (record.Address is { } address)
+        {
+            Loop.Attach(record.Name, record.AgentPid, address);
+        }
+
+        foreach (var nic in record.Nics)
+        {
+            LoopNetwork.MoveNic(nic, record.AgentPid);
+            new NicSteering(HostRoot, _ledger).Steer(nic, record.Cpus);
+        }
+
+        RefreshNames();
+    }
+
+    private void ReleaseNics(SubOsRecord record)
+    {
+        // A physical NIC returns to the host's namespace by itself when the subOS's namespace dies.
+        foreach (var nic in record.Nics)
+        {
+            new NicSteering(HostRoot, _ledger).Restore(nic);
+        }
+    }
+
+    /// <summary>Rewrites every member's hosts file so that NAME and NAME.rf resolve on the loop; drops the segment when empty.</summary>
+    private void RefreshNames()
+    {
+        var all = _ledger.List();
+        var members = all.Where(s => s.Address is not null).Select(s => (s.Name, s.Address!)).ToList();
+        foreach (var s in all)
+        {
+            _cells.WriteHosts(s.Name, LoopNetwork.HostsFile(s.Name, s.Address, s.Address is null ? [] : members));
+        }
+
+        if (members.Count == 0)
+        {
+            Loop.Teardown();
+        }
     }
 
     private void ApplyResize(SubOsRecord before, SubOsRecord after)
@@ -308,7 +394,9 @@ public sealed class RainForestSupervisor : IDisposable
         {
             var record = _ledger.Find(name) ?? throw UnknownSubOs(name);
             _cells.Stop(name, record.MonitorPid);
+            ReleaseNics(record);
             _ledger.Remove(name);
+            RefreshNames();
             Cgroups.RemoveParentIfEmpty();
             return (0, Describe(record), (string?)null);
         });
@@ -467,7 +555,8 @@ public sealed class RainForestSupervisor : IDisposable
         return new ByteSize(Math.Clamp(fivePercent, 256 * ByteSize.MiB, 4 * ByteSize.GiB) & ~(ByteSize.MiB - 1));
     }
 
-    private static string Describe(SubOsRecord r) => $"cpus={r.Cpus} mems={r.Mems} memory={r.Memory}";
+    private static string Describe(SubOsRecord r) =>
+        $"cpus={r.Cpus} mems={r.Mems} memory={r.Memory}{(r.Address is null ? string.Empty : " net=" + r.Address)}{(r.Nics.Count == 0 ? string.Empty : " nics=" + string.Join(',', r.Nics))}";
 
     private static string Describe(MachineRecord m) => $"reserve cpus={m.ReserveCpus} memory={m.ReserveMemory} confined={m.HostConfined}";
 

@@ -13,8 +13,10 @@ internal static class CreateCommand
         var cpus = new Option<string>("--cpus") { Description = "A count (2) or a list (0-3,8; one CPU as 3-3)", Required = true };
         var memory = new Option<string>("--memory") { Description = "Memory size (512M, 2G)", Required = true };
         var rootfs = new Option<string?>("--rootfs") { Description = "Lower layer of the root file system (default: the host's /, copy-on-write)" };
+        var net = new Option<string>("--net") { Description = "none (loopback only) or loop (the supervisor's RFloop segment; NAME.rf resolves)", DefaultValueFactory = _ => "none" };
+        var nic = new Option<string[]>("--nic") { Description = "Move this host network interface into the subOS and steer its IRQs to its CPUs (repeatable)" };
         var json = Globals.Json();
-        var command = new Command("create", "Create a subOS with exclusive CPUs and its own memory, namespaces and root") { name, cpus, memory, rootfs, json };
+        var command = new Command("create", "Create a subOS with exclusive CPUs and its own memory, namespaces and root") { name, cpus, memory, rootfs, net, nic, json };
         command.SetAction(parse =>
         {
             var options = new CreateOptions
@@ -23,6 +25,8 @@ internal static class CreateCommand
                 Cpus = CpuRequest.Parse(parse.GetValue(cpus)!, allowRelative: false),
                 Memory = Globals.ParseSize(parse.GetValue(memory)!, "--memory"),
                 RootFs = parse.GetValue(rootfs),
+                Net = parse.GetValue(net)!,
+                Nics = parse.GetValue(nic) ?? [],
             };
             using var supervisor = Globals.Open(parse);
             var record = supervisor.Create(options);
@@ -32,7 +36,8 @@ internal static class CreateCommand
             }
             else
             {
-                Console.WriteLine($"created {record.Name}: cpus {record.Cpus}, memory {record.Memory}, node(s) {record.Mems}");
+                var address = record.Address is null ? string.Empty : $", address {record.Address} ({record.Name}.rf)";
+                Console.WriteLine($"created {record.Name}: cpus {record.Cpus}, memory {record.Memory}, node(s) {record.Mems}{address}");
             }
 
             return 0;

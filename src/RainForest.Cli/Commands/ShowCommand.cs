@@ -32,6 +32,8 @@ internal static class ShowCommand
             table.AddRow("memory", $"{r.Memory} ({new ByteSize(s.MemoryUsedBytes)} used)");
             table.AddRow("processes", $"{s.Processes}");
             table.AddRow("root", r.RootFs == "/" ? "host / (copy-on-write)" : $"{Output.Escape(r.RootFs)} (copy-on-write)");
+            table.AddRow("network", r.Address is null ? "loopback only" : $"loop {r.Address} ({r.Name}.rf)");
+            table.AddRow("nics", r.Nics.Count == 0 ? "-" : string.Join(", ", r.Nics));
             table.AddRow("agent pid", $"{r.AgentPid}");
             table.AddRow("revision", $"{r.Revision}");
             table.AddRow("created", r.Created.ToString("O", System.Globalization.CultureInfo.InvariantCulture));

@@ -136,10 +136,20 @@ public sealed class CellBackend
         var desc = Path.Combine(_state.SubOsDirectory(record.Name), "desc");
         Directory.CreateDirectory(desc);
         var description = new SubOsDescription(record.Name, record.Cpus.ToString(), record.Cpus.Count, record.Mems, record.Memory.ToString(),
-            record.Memory.Bytes, record.RootFs, record.Created, record.Revision, DateTimeOffset.UtcNow, machine.Prefix);
+            record.Memory.Bytes, record.RootFs, record.Created, record.Revision, DateTimeOffset.UtcNow, machine.Prefix, record.Net, record.Address, record.Nics);
         var temp = Path.Combine(desc, ".subos.json.tmp");
         File.WriteAllText(temp, JsonSerializer.Serialize(description, s_json));
         File.Move(temp, Path.Combine(desc, "subos.json"), overwrite: true);
+    }
+
+    /// <summary>Rewrites the hosts file a subOS sees, in place so that its read-only bind mount follows.</summary>
+    public void WriteHosts(string name, string contents)
+    {
+        var file = Path.Combine(_state.SubOsDirectory(name), "hosts");
+        if (File.Exists(file))
+        {
+            File.WriteAllText(file, contents);
+        }
     }
 
     /// <summary>True when the subOS's agent runs.</summary>
@@ -158,6 +168,7 @@ public sealed class CellBackend
         Directory.CreateDirectory(Path.Combine(dir, "root"));
         Directory.CreateDirectory(Path.Combine(dir, "scratch"));
         WriteDescription(record, machine);
+        File.WriteAllText(Path.Combine(dir, "hosts"), Network.LoopNetwork.HostsFile(record.Name, record.Address, []));
         var spec = new CellSpec
         {
             Name = record.Name,

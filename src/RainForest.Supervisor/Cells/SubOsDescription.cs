@@ -12,4 +12,7 @@ namespace RainForest.Supervisor.Cells;
 /// <param name="Revision">Incremented by every resize.</param>
 /// <param name="Updated">Time of the last change.</param>
 /// <param name="Supervisor">The supervisor's kernel-object prefix.</param>
-public sealed record SubOsDescription(string Name, string Cpus, int CpuCount, string Mems, string Memory, long MemoryBytes, string RootFs, DateTimeOffset Created, int Revision, DateTimeOffset Updated, string Supervisor);
+/// <param name="Net">none or loop.</param>
+/// <param name="Address">Its RFloop address, or null.</param>
+/// <param name="Nics">Host interfaces it owns.</param>
+public sealed record SubOsDescription(string Name, string Cpus, int CpuCount, string Mems, string Memory, long MemoryBytes, string RootFs, DateTimeOffset Created, int Revision, DateTimeOffset Updated, string Supervisor, string Net, string? Address, IReadOnlyList<string> Nics);

@@ -40,6 +40,7 @@ public sealed class ResourceLedger : IDisposable
             ledger.Execute("PRAGMA synchronous = NORMAL;");
             ledger.Execute("PRAGMA foreign_keys = ON;");
             ledger.CreateSchema();
+            ledger.Migrate();
             return ledger;
         }
         catch (SqliteException e)
@@ -84,6 +85,26 @@ public sealed class ResourceLedger : IDisposable
                 outcome TEXT NOT NULL,
                 message TEXT);
             """);
+    }
+
+    private void Migrate()
+    {
+        // Ledgers written before RFloop lack the network columns; SQLite adds them in place.
+        using var cmd = Command("SELECT name FROM pragma_table_info('subos')");
+        using var reader = cmd.ExecuteReader();
+        var columns = new HashSet<string>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            columns.Add(reader.GetString(0));
+        }
+
+        reader.Close();
+        if (!columns.Contains("net"))
+        {
+            Execute("ALTER TABLE subos ADD COLUMN net TEXT NOT NULL DEFAULT 'none'");
+            Execute("ALTER TABLE subos ADD COLUMN address TEXT");
+            Execute("CREATE UNIQUE INDEX IF NOT EXISTS subos_address ON subos(address) WHERE address IS NOT NULL");
+        }
     }
 
     /// <summary>Starts the write transaction; dispose it without <see cref="Commit"/> to roll back.</summary>
@@ -178,7 +199,7 @@ public sealed class ResourceLedger : IDisposable
     /// <summary>All subOSes, by name.</summary>
     public IReadOnlyList<SubOsRecord> List()
     {
-        using var cmd = Command("SELECT name, state, cpus, mems, memory, rootfs, created, agent_pid, agent_start, monitor_pid, revision FROM subos ORDER BY name");
+        using var cmd = Command("SELECT name, state, cpus, mems, memory, rootfs, created, agent_pid, agent_start, monitor_pid, revision, net, address FROM subos ORDER BY name");
         using var reader = cmd.ExecuteReader();
         var result = new List<SubOsRecord>();
         while (reader.Read())
@@ -196,10 +217,13 @@ public sealed class ResourceLedger : IDisposable
                 AgentStart = reader.GetInt64(8),
                 MonitorPid = reader.GetInt32(9),
                 Revision = reader.GetInt32(10),
+                Net = reader.GetString(11),
+                Address = reader.IsDBNull(12) ? null : reader.GetString(12),
             });
         }
 
-        return result;
+        reader.Close();
+        return [.. result.Select(r => r with { Nics = DevicesOf(r.Name) })];
     }
 
     /// <summary>One subOS, or null.</summary>
@@ -210,21 +234,50 @@ public sealed class ResourceLedger : IDisposable
     {
         RequireTransaction();
         Execute("""
-            INSERT INTO subos (name, state, cpus, mems, memory, rootfs, created, agent_pid, agent_start, monitor_pid, revision)
-            VALUES ($name, $state, $cpus, $mems, $memory, $rootfs, $created, $agent, $start, $monitor, $revision)
+            INSERT INTO subos (name, state, cpus, mems, memory, rootfs, created, agent_pid, agent_start, monitor_pid, revision, net, address)
+            VALUES ($name, $state, $cpus, $mems, $memory, $rootfs, $created, $agent, $start, $monitor, $revision, $net, $address)
             ON CONFLICT(name) DO UPDATE SET state = excluded.state, cpus = excluded.cpus, mems = excluded.mems,
                 memory = excluded.memory, rootfs = excluded.rootfs, agent_pid = excluded.agent_pid,
-                agent_start = excluded.agent_start, monitor_pid = excluded.monitor_pid, revision = excluded.revision
+                agent_start = excluded.agent_start, monitor_pid = excluded.monitor_pid, revision = excluded.revision,
+                net = excluded.net, address = excluded.address
             """,
             ("$name", record.Name), ("$state", record.State.ToString()), ("$cpus", record.Cpus.ToString()), ("$mems", record.Mems),
             ("$memory", record.Memory.Bytes), ("$rootfs", record.RootFs), ("$created", record.Created.ToString("O", CultureInfo.InvariantCulture)),
-            ("$agent", record.AgentPid), ("$start", record.AgentStart), ("$monitor", record.MonitorPid), ("$revision", record.Revision));
+            ("$agent", record.AgentPid), ("$start", record.AgentStart), ("$monitor", record.MonitorPid), ("$revision", record.Revision),
+            ("$net", record.Net), ("$address", record.Address));
         Execute("DELETE FROM cpu_owner WHERE owner = $name", ("$name", record.Name));
         foreach (var cpu in record.Cpus)
         {
             // The primary key makes a second owner of one CPU impossible, whatever the caller checked.
             Execute("INSERT INTO cpu_owner (cpu, owner) VALUES ($cpu, $name)", ("$cpu", cpu), ("$name", record.Name));
         }
+
+        Execute("DELETE FROM device_owner WHERE owner = $name", ("$name", record.Name));
+        foreach (var device in record.Nics)
+        {
+            // As for CPUs, the primary key gives every device at most one owner.
+            Execute("INSERT INTO device_owner (device, owner) VALUES ($d, $name)", ("$d", "net:" + device), ("$name", record.Name));
+        }
+    }
+
+    /// <summary>The owner of a device (<c>net:eth1</c>), or null.</summary>
+    public string? DeviceOwner(string device)
+    {
+        using var cmd = Command("SELECT owner FROM device_owner WHERE device = $d", ("$d", device));
+        return cmd.ExecuteScalar() as string;
+    }
+
+    private List<string> DevicesOf(string name)
+    {
+        using var cmd = Command("SELECT device FROM device_owner WHERE owner = $name ORDER BY device", ("$name", name));
+        using var reader = cmd.ExecuteReader();
+        var result = new List<string>();
+        while (reader.Read())
+        {
+            result.Add(reader.GetString(0)["net:".Length..]);
+        }
+
+        return result;
     }
 
     /// <summary>Removes a subOS and frees its resources (inside a write transaction).</summary>
@@ -277,6 +330,7 @@ public sealed class ResourceLedger : IDisposable
 
     /// <summary>Saves a host setting changed by --confine-host, so that deinit can restore it (inside a write transaction).</summary>
     public void SaveHostSetting(string kind, string key, string value) =>
+        // OR IGNORE: the first saved value is the host's own; a second confine must not overwrite it.
         Execute("INSERT OR IGNORE INTO host_saved (kind, key, value) VALUES ($k, $key, $v)", ("$k", kind), ("$key", key), ("$v", value));
 
     /// <summary>Host settings saved by --confine-host.</summary>
@@ -293,8 +347,12 @@ public sealed class ResourceLedger : IDisposable
         return result;
     }
 
+    /// <summary>Forgets one saved host setting (inside a write transaction).</summary>
+    public void ForgetHostSetting(string kind, string key) =>
+        Execute("DELETE FROM host_saved WHERE kind = $k AND key = $key", ("$k", kind), ("$key", key));
+
     /// <summary>Forgets the saved host settings (inside a write transaction).</summary>
-    public void ClearHostSettings() => Execute("DELETE FROM host_saved");
+    public void ClearHostSettings() => Execute("DELETE FROM host_saved WHERE kind <> 'nic-irq'");
 
     /// <summary>
     /// Checks the ledger's invariants against its own rows and returns every violation found (empty when sound):

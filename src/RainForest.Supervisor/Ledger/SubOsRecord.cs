@@ -37,4 +37,23 @@ public sealed record SubOsRecord
 
     /// <summary>Incremented on every resize; shown in the description inside.</summary>
     public int Revision { get; init; }
+
+    /// <summary>Network: <c>none</c> (loopback only) or <c>loop</c> (joined to the supervisor's RFloop segment).</summary>
+    public string Net { get; init; } = "none";
+
+    /// <summary>Its address on the loop segment, or null.</summary>
+    public string? Address { get; init; }
+
+    /// <summary>Host network interfaces moved into it.</summary>
+    public IReadOnlyList<string> Nics { get; init; } = [];
+
+    /// <summary>Value equality, comparing <see cref="Nics"/> element by element (records compare lists by reference).</summary>
+    public bool Equals(SubOsRecord? other) =>
+        other is not null && Name == other.Name && State == other.State && Cpus.Equals(other.Cpus) && Mems == other.Mems
+        && Memory == other.Memory && RootFs == other.RootFs && Created == other.Created && AgentPid == other.AgentPid
+        && AgentStart == other.AgentStart && MonitorPid == other.MonitorPid && Revision == other.Revision && Net == other.Net
+        && Address == other.Address && Nics.SequenceEqual(other.Nics);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Name, Cpus, Memory, Revision, AgentPid, Address);
 }

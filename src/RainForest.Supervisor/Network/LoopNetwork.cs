@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using RainForest.Core;
+
+namespace RainForest.Supervisor.Network;
+
+/// <summary>
+/// RFloop: the supervisor's own network segment joining subOSes. A bridge lives in a network
+/// namespace of the supervisor's (named by its prefix), so the host's own network stack, routes and
+/// interfaces are never touched; each member gets a veth whose inner end is its <c>eth0</c>.
+/// </summary>
+/// <remarks>
+/// The paper's RFloop intercepts packets with netfilter and moves them over a lock-free ring; a veth
+/// pair and a bridge give the same transparency (unmodified programs, real addresses) with the
+/// kernel's own fast path, at the cost of one bridge hop.
+/// </remarks>
+public sealed class LoopNetwork
+{
+    /// <summary>The segment every supervisor uses inside its own namespace (so supervisors never clash).</summary>
+    public const string Subnet = "10.77.0.0/24";
+
+    /// <summary>Host-name suffix under which members resolve each other.</summary>
+    public const string Domain = "rf";
+
+    private const string Bridge = "rfbr0";
+    private readonly string _namespace;
+
+    /// <summary>Creates the network for a supervisor prefix.</summary>
+    public LoopNetwork(string prefix) => _namespace = prefix + "-loop";
+
+    /// <summary>The supervisor's network namespace (as <c>ip netns</c> names it).</summary>
+    public string Namespace => _namespace;
+
+    /// <summary>True when the segment's namespace exists.</summary>
+    public bool Exists => File.Exists(Path.Combine("/run/netns", _namespace));
+
+    /// <summary>The address of the n-th member slot (2 to 254).</summary>
+    public static string AddressOf(int slot) =>
+        slot is >= 2 and <= 254 ? $"10.77.0.{slot.ToString(CultureInfo.InvariantCulture)}" : throw new ArgumentOutOfRangeException(nameof(slot));
+
+    /// <summary>Picks the lowest free address, given those in use.</summary>
+    /// <exception cref="RfException">The segment is full (exit code 2).</exception>
+    public static string NextAddress(IEnumerable<string> used)
+    {
+        var taken = used.ToHashSet(StringComparer.Ordinal);
+        for (var slot = 2; slot <= 254; slot++)
+        {
+            if (!taken.Contains(AddressOf(slot)))
+            {
+                return AddressOf(slot);
+            }
+        }
+
+        throw RfException.Invalid("--net loop: the loop segment is full (253 members)");
+    }
+
+    /// <summary>Creates the namespace and bridge when they are missing.</summary>
+    public void EnsureSegment()
+    {
+        if (Exists)
+        {
+            return;
+        }
+
+        IpTool.Ip("netns", "add", _namespace);
+        IpTool.Ip("-n", _namespace, "link", "set", "lo", "up");
+        IpTool.Ip("-n", _namespace, "link", "add", Bridge, "type", "bridge");
+        IpTool.Ip("-n", _namespace, "link", "set", Bridge, "up");
+    }
+
+    /// <summary>Joins the subOS whose agent is <paramref name="agentPid"/> to the segment with <paramref name="address"/>.</summary>
+    public void Attach(string name, int agentPid, string address)
+    {
+        EnsureSegment();
+        var outer = OuterLink(name);
+        var pid = agentPid.ToString(CultureInfo.InvariantCulture);
+        TryIp("-n", _namespace, "link", "del", outer);
+        IpTool.Ip("-n", _namespace, "link", "add", outer, "type", "veth", "peer", "name", "eth0", "netns", pid);
+        IpTool.Ip("-n", _namespace, "link", "set", outer, "master", Bridge, "up");
+        IpTool.IpIn(agentPid, "addr", "add", address + "/24", "dev", "eth0");
+        IpTool.IpIn(agentPid, "link", "set", "eth0", "up");
+    }
+
+    /// <summary>Removes the segment (members' links vanish with their namespaces).</summary>
+    public void Teardown()
+    {
+        if (Exists)
+        {
+            IpTool.Ip("netns", "del", _namespace);
+        }
+    }
+
+    /// <summary>Moves a host interface into the subOS's network namespace.</summary>
+    public static void MoveNic(string device, int agentPid) =>
+        IpTool.Ip("link", "set", "dev", device, "netns", agentPid.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>The hosts file a subOS sees: itself, then every loop member as NAME and NAME.rf.</summary>
+    public static string HostsFile(string self, string? selfAddress, IEnumerable<(string Name, string Address)> members)
+    {
+        var text = new StringBuilder();
+        text.Append("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
+        if (selfAddress is null)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"127.0.1.1\t{self} {self}.{Domain}\n");
+        }
+
+        foreach (var (name, address) in members.OrderBy(m => m.Name, StringComparer.Ordinal))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{address}\t{name}.{Domain} {name}\n");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>Checks that <paramref name="address"/> is an address of the segment.</summary>
+    public static bool IsSegmentAddress(string address) =>
+        IPAddress.TryParse(address, out var ip) && address.StartsWith("10.77.0.", StringComparison.Ordinal) && ip.GetAddressBytes()[3] is >= 2 and <= 254;
+
+    private static string OuterLink(string name) => "rf" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name)))[..10];
+
+    private static void TryIp(params string[] args)
+    {
+        try
+        {
+            IpTool.Ip(args);
+        }
+        catch (RfException)
+        {
+            // Nothing to delete.
+        }
+    }
+}
