@@ -194,9 +194,11 @@ public sealed class RainForestSupervisor : IDisposable
         var name = options.Name;
         return Journaled<SubOsRecord>("create", name, () =>
         {
+            var trace = new PhaseTrace("create " + name);
             SubOsName.Check(name);
             var rootFs = CheckRootFs(options.RootFs);
             var machine = RequireMachine();
+            trace.Mark("machine record");
             if (_ledger.Find(name) is not null)
             {
                 throw RfException.Invalid($"subOS '{name}' already exists");
@@ -220,14 +222,18 @@ public sealed class RainForestSupervisor : IDisposable
                 Nics = options.Nics,
             };
 
+            trace.Mark("allocation");
+
             // Record first (the primary keys guard the invariants), then build; commit only if both worked.
             _ledger.Put(record);
             var agent = _cells.Start(record, machine, pool.Online.Except(pool.ReserveCpus));
+            trace.Mark("cell started");
             record = record with { AgentPid = agent.AgentPid, AgentStart = agent.AgentStart, MonitorPid = agent.MonitorPid };
             try
             {
                 _ledger.Put(record);
                 ConnectNetwork(record);
+                trace.Mark("network");
             }
             catch
             {
@@ -567,13 +573,17 @@ public sealed class RainForestSupervisor : IDisposable
     private T Journaled<T>(string operation, string target, Func<(T Result, string? Before, string? After)> action, Action? onFailure = null)
     {
         var clock = Stopwatch.StartNew();
+        var trace = new PhaseTrace(operation + " " + target);
         try
         {
             using (var tx = _ledger.BeginWrite())
             {
+                trace.Mark("ledger lock");
                 var (result, before, after) = action();
+                trace.Mark("work");
                 _ledger.Append(operation, target, before, after, clock.Elapsed, "ok", null);
                 _ledger.Commit();
+                trace.Mark("commit");
                 return result;
             }
         }

@@ -58,11 +58,14 @@ public sealed class CellBackend
         var agent = AgentPath;
         var dir = _state.SubOsDirectory(record.Name);
         var monitor = 0;
+        var trace = new PhaseTrace("start " + record.Name);
         try
         {
             PrepareDirectory(record, machine, dir);
+            trace.Mark("directory");
             _cgroups.EnsureParent(parentCpus, AllNodes(machine));
             _cgroups.Create(record.Name, record.Cpus, record.Mems, record.Memory);
+            trace.Mark("cgroups");
 
             using var ready = Pipe.Create();
             using var log = File.Open(Path.Combine(dir, "agent.log"), FileMode.Create, FileAccess.Write, FileShare.ReadWrite);
@@ -76,8 +79,10 @@ public sealed class CellBackend
                 NewSession = true,
             });
             ready.CloseWrite();
+            trace.Mark("spawn");
 
             var (text, _) = ready.ReadLine(ReadyTimeout);
+            trace.Mark("agent ready");
             var line = text.Trim();
             if (!line.StartsWith("ready ", StringComparison.Ordinal))
             {

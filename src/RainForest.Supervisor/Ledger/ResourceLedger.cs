@@ -20,8 +20,8 @@ namespace RainForest.Supervisor.Ledger;
 /// </remarks>
 public sealed class ResourceLedger : IDisposable
 {
-    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = false };
     private readonly SqliteConnection _connection;
+    private MachineRecord? _machine;
     private SqliteTransaction? _transaction;
 
     private ResourceLedger(SqliteConnection connection) => _connection = connection;
@@ -141,6 +141,7 @@ public sealed class ResourceLedger : IDisposable
         if (_transaction is { } tx)
         {
             _transaction = null;
+            _machine = null;
             try
             {
                 tx.Rollback();
@@ -162,14 +163,20 @@ public sealed class ResourceLedger : IDisposable
     {
         get
         {
+            if (_machine is not null)
+            {
+                return _machine;
+            }
+
             var json = GetMeta("machine");
             if (json is null)
             {
                 return null;
             }
 
-            var stored = JsonSerializer.Deserialize<StoredMachine>(json, s_json) ?? throw new InvalidDataException("corrupt machine record");
-            return new MachineRecord
+            // Source-generated: a reflection-based first deserialisation costs every rfm command ~100 ms.
+            var stored = JsonSerializer.Deserialize(json, LedgerJsonContext.Default.StoredMachine) ?? throw new InvalidDataException("corrupt machine record");
+            return _machine = new MachineRecord
             {
                 Topology = stored.Topology,
                 ReserveCpus = CpuSet.Parse(stored.ReserveCpus),
@@ -185,6 +192,7 @@ public sealed class ResourceLedger : IDisposable
     /// <summary>Records the machine (inside a write transaction).</summary>
     public void SetMachine(MachineRecord? machine)
     {
+        _machine = null;
         if (machine is null)
         {
             Execute("DELETE FROM meta WHERE key = 'machine'");
@@ -193,7 +201,7 @@ public sealed class ResourceLedger : IDisposable
 
         var stored = new StoredMachine(machine.Topology, machine.ReserveCpus.ToString(), machine.ReserveMemory.Bytes, machine.Prefix, machine.CgroupMode, machine.Initialized, machine.HostConfined);
         Execute("INSERT INTO meta (key, value) VALUES ('machine', $v) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            ("$v", JsonSerializer.Serialize(stored, s_json)));
+            ("$v", JsonSerializer.Serialize(stored, LedgerJsonContext.Default.StoredMachine)));
     }
 
     /// <summary>All subOSes, by name.</summary>
@@ -475,7 +483,8 @@ public sealed class ResourceLedger : IDisposable
         _connection.Dispose();
     }
 
-    private sealed record StoredMachine(MachineTopology Topology, string ReserveCpus, long ReserveMemory, string Prefix, string CgroupMode, DateTimeOffset Initialized, bool HostConfined);
+    /// <summary>The machine record as stored: CPU sets and sizes as plain values.</summary>
+    internal sealed record StoredMachine(MachineTopology Topology, string ReserveCpus, long ReserveMemory, string Prefix, string CgroupMode, DateTimeOffset Initialized, bool HostConfined);
 
     private sealed class Scope(ResourceLedger ledger) : IDisposable
     {

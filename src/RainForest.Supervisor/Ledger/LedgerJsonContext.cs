@@ -1,0 +1,7 @@
+using System.Text.Json.Serialization;
+
+namespace RainForest.Supervisor.Ledger;
+
+/// <summary>Source-generated JSON for what the ledger stores as documents.</summary>
+[JsonSerializable(typeof(ResourceLedger.StoredMachine))]
+internal sealed partial class LedgerJsonContext : JsonSerializerContext;
