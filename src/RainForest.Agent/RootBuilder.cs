@@ -35,6 +35,12 @@ internal static class RootBuilder
         var description = Sub(root, "run/rainforest");
         Mounts.Bind(Path.Combine(spec.RunDir, "desc"), description, readOnly: true);
 
+        // Channels: only those the subOS is a member of appear here; the supervisor adds and removes links live.
+        if (spec.ChannelDir is { } channels && Directory.Exists(channels))
+        {
+            Mounts.Bind(channels, Path.Combine(description, "channels"), readOnly: false);
+        }
+
         // Names of the subOS and its loop peers; the supervisor rewrites the file in place as members come and go.
         var hosts = Path.Combine(spec.RunDir, "hosts");
         if (File.Exists(hosts) && File.Exists(Path.Combine(root, "etc/hosts")))

@@ -21,7 +21,7 @@ internal static class RfmApp
         {
             InitCommand.Build(), DeinitCommand.Build(), TopoCommand.Build(), CreateCommand.Build(), ExecCommand.Build(),
             ResizeCommand.Build(), DestroyCommand.Build(), StartCommand.Build(), ListCommand.Build(), ShowCommand.Build(),
-            LogCommand.Build(), ReconcileCommand.Build(), BenchCommand.Build(),
+            LogCommand.Build(), ReconcileCommand.Build(), ChannelCommand.Build(), BenchCommand.Build(),
         })
         {
             root.Subcommands.Add(command);

@@ -108,6 +108,15 @@ public static class Mounts
         File.SetUnixFileMode(path, (UnixFileMode)mode);
     }
 
+    /// <summary>Creates a hard link: a second name for the same file (and, on tmpfs, the same memory).</summary>
+    public static void HardLink(string existing, string created)
+    {
+        if (Interop.Libc.link(existing, created) < 0)
+        {
+            throw Interop.LastError("link", created);
+        }
+    }
+
     /// <summary>Sets this UTS namespace's hostname.</summary>
     public static void SetHostname(string name)
     {

@@ -3,7 +3,9 @@ using RainForest.Core;
 using RainForest.Core.Model;
 using RainForest.Linux.Cgroups;
 using RainForest.Linux.Topology;
+using RainForest.Channels;
 using RainForest.Supervisor.Cells;
+using RainForest.Supervisor.Channels;
 using RainForest.Supervisor.Ledger;
 using RainForest.Supervisor.Network;
 
@@ -165,6 +167,11 @@ public sealed class RainForestSupervisor : IDisposable
             Destroy(s.Name);
         }
 
+        foreach (var channel in _ledger.Channels())
+        {
+            DestroyChannel(channel.Name);
+        }
+
         Journaled("deinit", "machine", () =>
         {
             var machine = _ledger.Machine;
@@ -183,6 +190,11 @@ public sealed class RainForestSupervisor : IDisposable
 
             Cgroups.RemoveParentIfEmpty();
             Loop.Teardown();
+            if (Directory.Exists(State.ChannelRoot))
+            {
+                Directory.Delete(State.ChannelRoot, recursive: true);
+            }
+
             _ledger.SetMachine(null);
             return (0, machine is null ? null : Describe(machine), (string?)null);
         });
@@ -401,11 +413,172 @@ public sealed class RainForestSupervisor : IDisposable
             var record = _ledger.Find(name) ?? throw UnknownSubOs(name);
             _cells.Stop(name, record.MonitorPid);
             ReleaseNics(record);
+            LeaveChannels(name);
             _ledger.Remove(name);
             RefreshNames();
             Cgroups.RemoveParentIfEmpty();
             return (0, Describe(record), (string?)null);
         });
+    }
+
+    /// <summary>
+    /// Creates a FICM channel: its shared memory on /dev/shm under the prefix, reachable only inside the
+    /// member subOSes at /run/rainforest/channels/NAME (a hard link in each member's bound directory).
+    /// </summary>
+    public ChannelRecord CreateChannel(ChannelOptions options)
+    {
+        return Journaled<ChannelRecord>("channel-create", options.Name, () =>
+        {
+            SubOsName.Check(options.Name);
+            RequireMachine();
+            if (_ledger.Channels().Any(c => c.Name == options.Name))
+            {
+                throw RfException.Invalid($"channel '{options.Name}' already exists");
+            }
+
+            if (!Enum.TryParse<FicmChannelMode>(options.Mode, ignoreCase: true, out var mode) || !Enum.IsDefined(mode))
+            {
+                throw RfException.Invalid($"--mode {options.Mode}: expected unicast, multicast or broadcast");
+            }
+
+            if (options.Members.Count == 0 || options.Members.Distinct(StringComparer.Ordinal).Count() != options.Members.Count)
+            {
+                throw RfException.Invalid("--members: name each member subOS once (A,B,...)");
+            }
+
+            foreach (var member in options.Members)
+            {
+                var record = _ledger.Find(member) ?? throw RfException.Invalid($"--members: no subOS named '{member}'");
+                if (record.State != SubOsState.Running)
+                {
+                    throw RfException.Invalid($"--members: subOS '{member}' is not running");
+                }
+            }
+
+            var channelOptions = new FicmChannelOptions
+            {
+                Mode = mode,
+                ReceiverCount = options.Members.Count,
+                SlotsPerRing = options.Slots,
+                MaxMessageSize = options.MaxMessage,
+            };
+            try
+            {
+                channelOptions.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                throw RfException.Invalid($"channel '{options.Name}': {e.Message}");
+            }
+
+            var channel = new ChannelRecord(options.Name, mode.ToString().ToLowerInvariant(), options.Slots, options.MaxMessage,
+                [.. options.Members.Select((m, i) => new ChannelMember(m, i, true))], DateTimeOffset.UtcNow);
+            _ledger.PutChannel(channel);
+            var path = State.ChannelObject(options.Name);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            FicmChannel.Delete(path);
+            try
+            {
+                using (FicmChannel.Create(path, channelOptions))
+                {
+                }
+
+                foreach (var member in options.Members)
+                {
+                    var dir = State.ChannelLinkDirectory(member);
+                    Directory.CreateDirectory(dir);
+                    var link = Path.Combine(dir, options.Name);
+                    File.Delete(link);
+
+                    // A hard link, not a copy: every member maps the same pages of the tmpfs.
+                    Linux.Mounts.HardLink(path, link);
+                }
+            }
+            catch
+            {
+                RemoveChannelFiles(channel);
+                throw;
+            }
+
+            return (channel, null, $"mode={channel.Mode} members={string.Join(',', options.Members)} slots={channel.Slots} max={channel.MaxMessage}");
+        });
+    }
+
+    /// <summary>Destroys a channel: unlinks it from every member and frees its memory once the last mapping goes.</summary>
+    public void DestroyChannel(string name)
+    {
+        Journaled("channel-destroy", name, () =>
+        {
+            var channel = _ledger.Channels().FirstOrDefault(c => c.Name == name)
+                ?? throw RfException.Invalid(SubOsName.Validate(name) ?? $"no channel named '{name}' (rfm channel ls lists them)");
+            _ledger.RemoveChannel(name);
+            RemoveChannelFiles(channel);
+            return (0, $"members={string.Join(',', channel.Members.Select(m => m.SubOs))}", (string?)null);
+        });
+    }
+
+    /// <summary>Every channel.</summary>
+    public IReadOnlyList<ChannelRecord> Channels() => _ledger.Channels();
+
+    private void RemoveChannelFiles(ChannelRecord channel)
+    {
+        foreach (var member in channel.Members)
+        {
+            var link = Path.Combine(State.ChannelLinkDirectory(member.SubOs), channel.Name);
+            if (File.Exists(link))
+            {
+                File.Delete(link);
+            }
+        }
+
+        if (File.Exists(State.ChannelObject(channel.Name)))
+        {
+            File.Delete(State.ChannelObject(channel.Name));
+        }
+
+        TidyChannelRoot();
+    }
+
+    /// <summary>
+    /// Removes the prefix's directory on /dev/shm once it holds no channel object and no member directory
+    /// (a running subOS's member directory is bind-mounted into it and must stay).
+    /// </summary>
+    private void TidyChannelRoot()
+    {
+        var root = State.ChannelRoot;
+        var members = Path.Combine(root, "members");
+        if (Directory.Exists(root)
+            && !Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Any()
+            && (!Directory.Exists(members) || !Directory.EnumerateDirectories(members).Any()))
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    /// <summary>A destroyed subOS leaves its channels: its ring is detached (writers skip it) and its links go.</summary>
+    private void LeaveChannels(string subOs)
+    {
+        foreach (var channel in _ledger.Channels().Where(c => c.Members.Any(m => m.SubOs == subOs && m.Attached)))
+        {
+            try
+            {
+                using var open = FicmChannel.Open(State.ChannelObject(channel.Name));
+                open.DetachReceiver(channel.Members.First(m => m.SubOs == subOs).Receiver);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException)
+            {
+                // The object is gone or damaged; the ledger still records the detachment.
+            }
+        }
+
+        _ledger.DetachFromChannels(subOs);
+        var dir = State.ChannelLinkDirectory(subOs);
+        if (Directory.Exists(dir))
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+
+        TidyChannelRoot();
     }
 
     /// <summary>Every subOS with its live state.</summary>

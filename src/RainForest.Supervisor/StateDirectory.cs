@@ -40,6 +40,15 @@ public sealed class StateDirectory
     /// <summary>The directory of one subOS: spec, description, control socket, mount points.</summary>
     public string SubOsDirectory(string name) => System.IO.Path.Combine(Path, "subos", name);
 
+    /// <summary>Where channel memory lives: a directory on the /dev/shm tmpfs named by the prefix.</summary>
+    public string ChannelRoot => System.IO.Path.Combine("/dev/shm", Prefix);
+
+    /// <summary>The backing object of a channel.</summary>
+    public string ChannelObject(string channel) => System.IO.Path.Combine(ChannelRoot, "objects", channel);
+
+    /// <summary>The directory of links to the channels a subOS may open (bound at /run/rainforest/channels inside).</summary>
+    public string ChannelLinkDirectory(string subOs) => System.IO.Path.Combine(ChannelRoot, "members", subOs);
+
     /// <summary>Parent of all subOS directories.</summary>
     public string SubOsRoot => System.IO.Path.Combine(Path, "subos");
 

@@ -21,6 +21,12 @@ public sealed record CellSpec
     /// <summary>The host's cgroup mode: v1, hybrid or v2; decides how /sys/fs/cgroup is shown inside.</summary>
     public required string CgroupMode { get; init; }
 
+    /// <summary>
+    /// The host directory (on /dev/shm) holding links to the channels this subOS is a member of,
+    /// shown read-write at /run/rainforest/channels; null for none.
+    /// </summary>
+    public string? ChannelDir { get; init; }
+
     /// <summary>v1 controllers to mount read-only inside (empty on v2).</summary>
     public IReadOnlyList<string> CgroupControllers { get; init; } = [];
 }

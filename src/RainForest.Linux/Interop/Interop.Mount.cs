@@ -23,6 +23,9 @@ internal static partial class Interop
         internal static partial int umount2(string target, int flags);
 
         [LibraryImport(Libraries.Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+        internal static partial int link(string existing, string created);
+
+        [LibraryImport(Libraries.Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
         internal static partial int mknod(string path, uint mode, ulong dev);
 
         [LibraryImport(Libraries.Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]

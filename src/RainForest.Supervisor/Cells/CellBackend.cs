@@ -173,6 +173,9 @@ public sealed class CellBackend
         Directory.CreateDirectory(Path.Combine(dir, "root"));
         Directory.CreateDirectory(Path.Combine(dir, "scratch"));
         WriteDescription(record, machine);
+        Directory.CreateDirectory(Path.Combine(dir, "desc", "channels"));
+        var channelDir = _state.ChannelLinkDirectory(record.Name);
+        Directory.CreateDirectory(channelDir);
         File.WriteAllText(Path.Combine(dir, "hosts"), Network.LoopNetwork.HostsFile(record.Name, record.Address, []));
         var spec = new CellSpec
         {
@@ -182,6 +185,7 @@ public sealed class CellBackend
             StateDir = _state.Path,
             MemoryBytes = record.Memory.Bytes,
             CgroupMode = machine.CgroupMode,
+            ChannelDir = channelDir,
             CgroupControllers = [.. _cgroups.Layout.V1Mounts.Keys.Order(StringComparer.Ordinal)],
         };
         File.WriteAllBytes(Path.Combine(dir, "spec.json"), JsonSerializer.SerializeToUtf8Bytes(spec, AgentJsonContext.Default.CellSpec));

@@ -72,6 +72,14 @@ public sealed class ResourceLedger : IDisposable
             CREATE TABLE IF NOT EXISTS device_owner (
                 device TEXT PRIMARY KEY,
                 owner TEXT NOT NULL REFERENCES subos(name) ON DELETE CASCADE);
+            CREATE TABLE IF NOT EXISTS channel (
+                name TEXT PRIMARY KEY, mode TEXT NOT NULL, slots INTEGER NOT NULL, max_message INTEGER NOT NULL, created TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS channel_member (
+                channel TEXT NOT NULL REFERENCES channel(name) ON DELETE CASCADE,
+                member TEXT NOT NULL,
+                idx INTEGER NOT NULL,
+                attached INTEGER NOT NULL,
+                PRIMARY KEY (channel, idx));
             CREATE TABLE IF NOT EXISTS host_saved (
                 kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, key));
             CREATE TABLE IF NOT EXISTS journal (
@@ -266,6 +274,57 @@ public sealed class ResourceLedger : IDisposable
             // As for CPUs, the primary key gives every device at most one owner.
             Execute("INSERT INTO device_owner (device, owner) VALUES ($d, $name)", ("$d", "net:" + device), ("$name", record.Name));
         }
+    }
+
+    /// <summary>All channels, by name.</summary>
+    public IReadOnlyList<Channels.ChannelRecord> Channels()
+    {
+        var members = new Dictionary<string, List<Channels.ChannelMember>>(StringComparer.Ordinal);
+        using (var cmd = Command("SELECT channel, member, idx, attached FROM channel_member ORDER BY channel, idx"))
+        using (var reader = cmd.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var list = members.TryGetValue(reader.GetString(0), out var l) ? l : members[reader.GetString(0)] = [];
+                list.Add(new Channels.ChannelMember(reader.GetString(1), reader.GetInt32(2), reader.GetInt64(3) != 0));
+            }
+        }
+
+        using var channels = Command("SELECT name, mode, slots, max_message, created FROM channel ORDER BY name");
+        using var rows = channels.ExecuteReader();
+        var result = new List<Channels.ChannelRecord>();
+        while (rows.Read())
+        {
+            var name = rows.GetString(0);
+            result.Add(new Channels.ChannelRecord(name, rows.GetString(1), rows.GetInt32(2), rows.GetInt32(3),
+                members.TryGetValue(name, out var m) ? m : [], DateTimeOffset.Parse(rows.GetString(4), CultureInfo.InvariantCulture)));
+        }
+
+        return result;
+    }
+
+    /// <summary>Records a channel and its members (inside a write transaction).</summary>
+    public void PutChannel(Channels.ChannelRecord channel)
+    {
+        RequireTransaction();
+        Execute("INSERT INTO channel (name, mode, slots, max_message, created) VALUES ($n, $m, $s, $x, $c)",
+            ("$n", channel.Name), ("$m", channel.Mode), ("$s", channel.Slots), ("$x", channel.MaxMessage), ("$c", channel.Created.ToString("O", CultureInfo.InvariantCulture)));
+        foreach (var member in channel.Members)
+        {
+            Execute("INSERT INTO channel_member (channel, member, idx, attached) VALUES ($c, $m, $i, $a)",
+                ("$c", channel.Name), ("$m", member.SubOs), ("$i", member.Receiver), ("$a", member.Attached ? 1 : 0));
+        }
+    }
+
+    /// <summary>Marks a subOS detached from every channel it belongs to (inside a write transaction).</summary>
+    public void DetachFromChannels(string subOs) =>
+        Execute("UPDATE channel_member SET attached = 0 WHERE member = $m", ("$m", subOs));
+
+    /// <summary>Removes a channel (inside a write transaction).</summary>
+    public void RemoveChannel(string name)
+    {
+        RequireTransaction();
+        Execute("DELETE FROM channel WHERE name = $n", ("$n", name));
     }
 
     /// <summary>The owner of a device (<c>net:eth1</c>), or null.</summary>
