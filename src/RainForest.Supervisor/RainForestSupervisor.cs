@@ -455,10 +455,12 @@ public sealed class RainForestSupervisor : IDisposable
                 }
             }
 
+            // Unicast has one ring that every member may write and read; the other modes give each member a ring.
+            var unicast = mode == FicmChannelMode.Unicast;
             var channelOptions = new FicmChannelOptions
             {
                 Mode = mode,
-                ReceiverCount = options.Members.Count,
+                ReceiverCount = unicast ? 1 : options.Members.Count,
                 SlotsPerRing = options.Slots,
                 MaxMessageSize = options.MaxMessage,
             };
@@ -472,7 +474,7 @@ public sealed class RainForestSupervisor : IDisposable
             }
 
             var channel = new ChannelRecord(options.Name, mode.ToString().ToLowerInvariant(), options.Slots, options.MaxMessage,
-                [.. options.Members.Select((m, i) => new ChannelMember(m, i, true))], DateTimeOffset.UtcNow);
+                [.. options.Members.Select((m, i) => new ChannelMember(m, unicast ? 0 : i, true))], DateTimeOffset.UtcNow);
             _ledger.PutChannel(channel);
             var path = State.ChannelObject(options.Name);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -558,7 +560,8 @@ public sealed class RainForestSupervisor : IDisposable
     /// <summary>A destroyed subOS leaves its channels: its ring is detached (writers skip it) and its links go.</summary>
     private void LeaveChannels(string subOs)
     {
-        foreach (var channel in _ledger.Channels().Where(c => c.Members.Any(m => m.SubOs == subOs && m.Attached)))
+        // A unicast ring is shared by every member: it stays attached while any member lives.
+        foreach (var channel in _ledger.Channels().Where(c => c.Mode != "unicast" && c.Members.Any(m => m.SubOs == subOs && m.Attached)))
         {
             try
             {

@@ -79,7 +79,7 @@ public sealed class ResourceLedger : IDisposable
                 member TEXT NOT NULL,
                 idx INTEGER NOT NULL,
                 attached INTEGER NOT NULL,
-                PRIMARY KEY (channel, idx));
+                PRIMARY KEY (channel, member));
             CREATE TABLE IF NOT EXISTS host_saved (
                 kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, key));
             CREATE TABLE IF NOT EXISTS journal (
