@@ -239,6 +239,7 @@ public sealed unsafe class FicmChannel : IDisposable
         var dropped = 0;
         foreach (var ring in _rings)
         {
+            ring.AdvanceReleased();
             while (ring.TryRecover(ring.HeadPosition, _participants, _participants.SelfTag)
                 || ring.TryRecover(ring.ReleasedPosition, _participants, _participants.SelfTag))
             {

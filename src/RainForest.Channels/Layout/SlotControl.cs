@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 
 namespace RainForest.Channels.Layout;
 
@@ -25,19 +24,14 @@ internal static class SlotControl
     private const int SlotsShift = 35;
     private const int OwnerShift = 50;
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Make(uint lap, SlotState state, int slots, int owner) =>
         lap | ((ulong)state << StateShift) | ((ulong)slots << SlotsShift) | ((ulong)owner << OwnerShift);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static uint Lap(ulong word) => (uint)word;
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static SlotState State(ulong word) => (SlotState)((word >> StateShift) & 7);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Slots(ulong word) => (int)((word >> SlotsShift) & MaxSlots);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Owner(ulong word) => (int)(word >> OwnerShift);
 }

@@ -1,0 +1,3 @@
+using RainForest.Bench.Ipc;
+
+return IpcBench.Run(args);
