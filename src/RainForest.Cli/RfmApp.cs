@@ -27,6 +27,9 @@ internal static class RfmApp
             root.Subcommands.Add(command);
         }
 
+        // bench's experiments live in Commands/Bench; the channels experiment joins them here.
+        root.Subcommands.First(c => c.Name == "bench").Subcommands.Add(BenchChannelsCommand.Build());
+
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
