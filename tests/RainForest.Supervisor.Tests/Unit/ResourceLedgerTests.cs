@@ -63,7 +63,7 @@ public sealed class ResourceLedgerTests : IDisposable
                 tables.Add(reader.GetString(0));
             }
 
-            Assert.Equal(["cpu_owner", "device_owner", "host_saved", "journal", "meta", "subos"], tables);
+            Assert.Equal(["channel", "channel_member", "cpu_owner", "device_owner", "host_saved", "journal", "meta", "subos"], tables);
         }
 
         Assert.False(ledger.IsInitialized);
