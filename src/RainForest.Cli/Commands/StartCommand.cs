@@ -8,12 +8,21 @@ internal static class StartCommand
     public static Command Build()
     {
         var name = new Argument<string>("name") { Description = "The subOS" };
-        var command = new Command("start", "Restart a dead subOS with the resources it still owns") { name };
+        var json = Globals.Json();
+        var command = new Command("start", "Restart a dead subOS with the resources it still owns") { name, json };
         command.SetAction(parse =>
         {
             using var supervisor = Globals.Open(parse);
             var record = supervisor.Start(parse.GetValue(name)!);
-            Console.WriteLine($"started {record.Name}: cpus {record.Cpus}, memory {record.Memory}");
+            if (parse.GetValue(json))
+            {
+                Output.Json(supervisor.Show(record.Name));
+            }
+            else
+            {
+                Console.WriteLine($"started {record.Name}: cpus {record.Cpus}, memory {record.Memory}");
+            }
+
             return 0;
         });
         return command;
