@@ -84,6 +84,24 @@ public static class ExecClient
         }
     }
 
+    /// <summary>Runs a program inside with stdin on /dev/null and returns its exit code and what it printed on stdout.</summary>
+    public static (int ExitCode, string Stdout) RunCaptured(string socketPath, IReadOnlyList<string> argv, bool tty = false, int stderr = 2)
+    {
+        using var stdout = Pipe.Create();
+        using var devNull = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.ReadWrite);
+        var reader = Task.Run(() =>
+        {
+            using var stream = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(stdout.ReadFd, ownsHandle: false), FileAccess.Read, 1);
+            using var text = new StreamReader(stream, System.Text.Encoding.UTF8);
+            return text.ReadToEnd();
+        });
+        var code = Run(socketPath, argv, tty, fds: [(int)devNull.DangerousGetHandle(), stdout.WriteFd, stderr]);
+
+        // The program's copy closed when it exited; closing ours lets the reader see the end.
+        stdout.CloseWrite();
+        return (code, reader.GetAwaiter().GetResult());
+    }
+
     /// <summary>Asks the agent for its status; true when it answers.</summary>
     public static bool Ping(string socketPath)
     {

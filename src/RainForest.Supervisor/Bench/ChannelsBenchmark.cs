@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
 using RainForest.Core;
 using RainForest.Core.Model;
@@ -182,21 +181,8 @@ public sealed class ChannelsBenchmark
         return doc.RootElement.GetProperty("end").GetProperty("sum_received").GetProperty("bits_per_second").GetDouble() / 1e9;
     }
 
-    private (int Code, string Output) Capture(string subOs, string[] argv)
-    {
-        using var stdout = Pipe.Create();
-        var devNull = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.ReadWrite);
-        var reader = Task.Run(() =>
-        {
-            using var stream = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(stdout.ReadFd, ownsHandle: false), FileAccess.Read, 1);
-            using var text = new StreamReader(stream, Encoding.UTF8);
-            return text.ReadToEnd();
-        });
-        var code = ExecClient.Run(_supervisor.AgentSocket(subOs), argv, fds: [(int)devNull.DangerousGetHandle(), stdout.WriteFd, (int)devNull.DangerousGetHandle()]);
-        stdout.CloseWrite();
-        devNull.Dispose();
-        return (code, reader.GetAwaiter().GetResult());
-    }
+    private (int Code, string Output) Capture(string subOs, string[] argv) =>
+        ExecClient.RunCaptured(_supervisor.AgentSocket(subOs), argv);
 
     private static Process StartPinned(int cpu, string program, string[] args)
     {

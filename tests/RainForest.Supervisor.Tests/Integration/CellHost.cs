@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using System.Text;
 using RainForest.Core;
 using RainForest.Core.Model;
-using RainForest.Linux;
 using RainForest.Supervisor.Cells;
 
 namespace RainForest.Supervisor.Tests.Integration;
@@ -37,28 +35,8 @@ public sealed class CellHost : IDisposable
     public (int ExitCode, string Stdout) Exec(string name, params string[] argv) => Exec(name, tty: false, argv);
 
     /// <summary>Runs a command inside, on a terminal of the subOS's own when <paramref name="tty"/> is set.</summary>
-    public (int ExitCode, string Stdout) Exec(string name, bool tty, params string[] argv)
-    {
-        using var stdout = Pipe.Create();
-        var devNull = Interop.OpenDevNull();
-        try
-        {
-            var reader = Task.Run(() =>
-            {
-                using var stream = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(stdout.ReadFd, ownsHandle: false), FileAccess.Read, 1);
-                using var text = new StreamReader(stream, Encoding.UTF8);
-                return text.ReadToEnd();
-            });
-            var code = ExecClient.Run(Supervisor.AgentSocket(name), argv, tty, fds: [devNull, stdout.WriteFd, 2]);
-            stdout.CloseWrite();
-            Assert.True(reader.Wait(TimeSpan.FromSeconds(60)), "the program's output did not end");
-            return (code, reader.Result);
-        }
-        finally
-        {
-            Pipe.Close(devNull);
-        }
-    }
+    public (int ExitCode, string Stdout) Exec(string name, bool tty, params string[] argv) =>
+        ExecClient.RunCaptured(Supervisor.AgentSocket(name), argv, tty);
 
     public void Dispose()
     {
@@ -108,15 +86,4 @@ public sealed class CellHost : IDisposable
 
     /// <summary>Names a created subOS.</summary>
     public sealed record SubOsRecordHandle(string Name);
-
-    private static class Interop
-    {
-        public static int OpenDevNull()
-        {
-            var handle = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.ReadWrite);
-            var fd = (int)handle.DangerousGetHandle();
-            handle.SetHandleAsInvalid();
-            return fd;
-        }
-    }
 }
