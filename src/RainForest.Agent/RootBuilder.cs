@@ -35,6 +35,13 @@ internal static class RootBuilder
         var description = Sub(root, "run/rainforest");
         Mounts.Bind(Path.Combine(spec.RunDir, "desc"), description, readOnly: true);
 
+        // RainForest's own programs (the agent's directory: benchmark tools and the like), read-only,
+        // wherever the host keeps them: the subOS's /tmp and the state directory are private or hidden.
+        if (Path.GetDirectoryName(Environment.ProcessPath) is { } tools && Directory.Exists(Path.Combine(description, "bin")))
+        {
+            Mounts.Bind(tools, Path.Combine(description, "bin"), readOnly: true);
+        }
+
         // Channels: only those the subOS is a member of appear here; the supervisor adds and removes links live.
         if (spec.ChannelDir is { } channels && Directory.Exists(channels))
         {

@@ -136,9 +136,10 @@ public sealed class ChannelsBenchmark
 
         _supervisor.CreateChannel(new ChannelOptions { Name = "bench-ch", Members = ["bench-ch-tx", "bench-ch-rx"], Slots = 4096, MaxMessage = 16384 });
         var args = Arguments("ficm", "/run/rainforest/channels/bench-ch", size, wait);
-        var receiving = Task.Run(() => Capture("bench-ch-rx", [_tool, "recv", .. args]));
+        var tool = ToolInside();
+        var receiving = Task.Run(() => Capture("bench-ch-rx", [tool, "recv", .. args]));
         Thread.Sleep(300);
-        var (sent, _) = Capture("bench-ch-tx", [_tool, "send", .. args]);
+        var (sent, _) = Capture("bench-ch-tx", [tool, "send", .. args]);
         var (code, output) = receiving.GetAwaiter().GetResult();
         if (sent != 0 || code != 0)
         {
@@ -146,6 +147,15 @@ public sealed class ChannelsBenchmark
         }
 
         return Parse("cell", output);
+    }
+
+    /// <summary>The tool's path inside a subOS: the agent's directory is shown at /run/rainforest/bin.</summary>
+    private string ToolInside()
+    {
+        var agentDir = Path.GetDirectoryName(Cells.CellBackend.AgentPath)!;
+        return _tool.StartsWith(agentDir + "/", StringComparison.Ordinal)
+            ? Cells.CellBackend.ToolsInside + _tool[agentDir.Length..]
+            : _tool;
     }
 
     private string[] Arguments(string transport, string endpoint, int size, string wait) =>

@@ -31,6 +31,9 @@ public sealed class CellBackend
     /// <summary>The cgroup driver.</summary>
     public CgroupDriver Cgroups => _cgroups;
 
+    /// <summary>Where a subOS sees the directory of the rf-agent that runs it (and the tools beside it).</summary>
+    public const string ToolsInside = "/run/rainforest/bin";
+
     /// <summary>How long an agent may take to report ready before the create fails.</summary>
     public static TimeSpan ReadyTimeout { get; } = TimeSpan.FromSeconds(15);
 
@@ -174,6 +177,7 @@ public sealed class CellBackend
         Directory.CreateDirectory(Path.Combine(dir, "scratch"));
         WriteDescription(record, machine);
         Directory.CreateDirectory(Path.Combine(dir, "desc", "channels"));
+        Directory.CreateDirectory(Path.Combine(dir, "desc", "bin"));
         var channelDir = _state.ChannelLinkDirectory(record.Name);
         Directory.CreateDirectory(channelDir);
         File.WriteAllText(Path.Combine(dir, "hosts"), Network.LoopNetwork.HostsFile(record.Name, record.Address, []));

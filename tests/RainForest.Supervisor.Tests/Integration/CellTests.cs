@@ -62,6 +62,7 @@ public sealed class CellTests : IDisposable
         Assert.Equal(7, code);
         Assert.Contains("\"name\": \"desc\"", output, StringComparison.Ordinal);
         Assert.Equal(127, _host.Exec("desc", "no-such-program-rf").ExitCode);
+        Assert.Equal(0, _host.Exec("desc", "test", "-x", "/run/rainforest/bin/rf-agent").ExitCode);
         Assert.NotEqual(0, _host.Exec("desc", "sh", "-c", "echo x > /run/rainforest/subos.json").ExitCode);
     }
 

@@ -9,12 +9,18 @@ namespace RainForest.Supervisor.Tests.Integration;
 public sealed class ChannelTests : IDisposable
 {
     private readonly CellHost _host = new();
+    private readonly List<string> _copies = [];
 
-    public void Dispose() => _host.Dispose();
+    public void Dispose()
+    {
+        _host.Dispose();
+        _copies.ForEach(c => Directory.Delete(c, recursive: true));
+    }
 
     [Fact]
     public async Task Channel_OnlyMembersSeeIt_AndMessagesCrossBetweenSubOses()
     {
+        var peer = PeerPath();
         _host.Create("writer");
         _host.Create("reader");
         _host.Supervisor.CreateChannel(new ChannelOptions { Name = "private", Members = ["writer"] });
@@ -24,7 +30,6 @@ public sealed class ChannelTests : IDisposable
         Assert.NotEqual(0, _host.Exec("reader", "test", "-e", "/run/rainforest/channels/private").ExitCode);
         Assert.NotEqual(0, _host.Exec("reader", "sh", "-c", $"ls {_host.State.ChannelRoot} || ls /dev/shm | grep {_host.State.Prefix}").ExitCode);
 
-        var peer = PeerPath();
         var reading = Task.Run(() => _host.Exec("reader", "dotnet", peer, "read", "/run/rainforest/channels/pipe", "0", "500"));
         var (wrote, _) = _host.Exec("writer", "dotnet", peer, "write", "/run/rainforest/channels/pipe", "500", "1");
         var (read, output) = await reading.WaitAsync(TimeSpan.FromSeconds(60));
@@ -68,7 +73,25 @@ public sealed class ChannelTests : IDisposable
         Assert.False(Directory.Exists(_host.State.ChannelRoot));
     }
 
-    private static string PeerPath()
+    /// <summary>
+    /// The peer test program, copied where subOSes can see it: the repository may live under /tmp,
+    /// which is private inside a subOS. Copied before the subOSes exist, so their roots show it.
+    /// </summary>
+    private string PeerPath()
+    {
+        var built = Path.GetDirectoryName(BuiltPeer())!;
+        var copy = Path.Combine("/var/tmp", $"rf-test-peer-{Guid.NewGuid():N}");
+        _copies.Add(copy);
+        Directory.CreateDirectory(copy);
+        foreach (var file in Directory.GetFiles(built))
+        {
+            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        }
+
+        return Path.Combine(copy, "RainForest.Channels.Peer.dll");
+    }
+
+    private static string BuiltPeer()
     {
         var dir = AppContext.BaseDirectory;
         while (!File.Exists(Path.Combine(dir, "RainForest.slnx")))
