@@ -1,0 +1,171 @@
+using RainForest.Bench.Harness.Systems;
+using RainForest.Bench.Report;
+using RainForest.Supervisor;
+
+namespace RainForest.Bench.Harness.Tests;
+
+/// <summary>
+/// Each experiment end to end in smoke mode on the real machine, as root: systems set up, workloads run, results
+/// written and rendered, and nothing left behind. They check the plumbing, never the numbers.
+/// </summary>
+public sealed class SmokeTests
+{
+    public SmokeTests()
+    {
+        BenchEnvironment.Ensure();
+    }
+
+    [Fact]
+    public async Task Micro_Smoke_EveryOpOnEverySystemAndReportRendered()
+    {
+        // LXC joins where it is installed (not on CI): its containers are set up and removed like the cells.
+        var run = await RunAsync(BenchHarness.Micro, null);
+
+        Assert.Contains(SystemNames.Linux, run.Systems);
+        Assert.Contains(SystemNames.Cell, run.Systems);
+        Assert.Equal(LxcSystem.IsInstalled, run.Systems.Contains(SystemNames.Lxc));
+        foreach (var op in new[] { "mmap", "openclose" })
+        {
+            foreach (var system in run.Systems)
+            {
+                var series = Assert.Single(run.Latencies, s => s.Group == op && s.System == system);
+                Assert.True(series.Count > 0, $"{system} {op} recorded nothing");
+                Assert.NotNull(series.Histogram);
+            }
+        }
+
+        // Each cell worker saw one CPU of its own; the linux workers saw the whole machine.
+        var placement = Assert.Single(run.Tables);
+        var cells = placement.Rows.Where(r => r[0] == SystemNames.Cell).ToList();
+        Assert.Equal(cells.Count, cells.Select(r => r[2]).Distinct().Count());
+        Assert.All(cells, r => Assert.Single(Core.CpuSet.Parse(r[2])));
+        AssertReport(run, "Latency", "micro-cdf-mmap", "micro-tail-openclose");
+    }
+
+    [Fact]
+    public async Task Interference_Smoke_FullMatrixPerSystemAndReportRendered()
+    {
+        var run = await RunAsync(BenchHarness.Interference, [SystemNames.Linux, SystemNames.Cell]);
+
+        Assert.Equal([SystemNames.Linux, SystemNames.Cell], run.Systems);
+        Assert.Equal(2, run.Matrices.Count);
+        foreach (var matrix in run.Matrices)
+        {
+            Assert.Equal(["cpu", "net"], matrix.RowLabels);
+            Assert.Equal(["cpu", "net"], matrix.ColumnLabels);
+            Assert.All(matrix.Values.SelectMany(row => row), v => Assert.NotNull(v));
+        }
+
+        AssertReport(run, "Interference slowdown (linux)", "interference-heatmap", "interference-bars");
+    }
+
+    [Fact]
+    public async Task Colocate_Smoke_AloneAndNextToBatchWithSweepAndReportRendered()
+    {
+        var run = await RunAsync(BenchHarness.Colocate, [SystemNames.Linux, SystemNames.Cell]);
+
+        Assert.Equal([SystemNames.Linux, SystemNames.Cell], run.Systems);
+        var table = run.Tables.First(t => t.Title.StartsWith("memcached next to batch jobs", StringComparison.Ordinal));
+        Assert.Equal(4, table.Rows.Count);
+        Assert.DoesNotContain(table.Rows, r => r.Contains("not measured"));
+        Assert.Equal(4, run.Latencies.Count);
+        Assert.All(run.Latencies, s => Assert.True(s.Count > 0));
+        Assert.Equal(2, run.LoadCurves.Count);
+        Assert.All(run.LoadCurves, c => Assert.NotEmpty(c.Points));
+        Assert.Contains(run.Notes, n => n.Contains("load generator runs on the host", StringComparison.Ordinal));
+        AssertReport(run, "Latency against load", "colocate-load", "colocate-bars");
+    }
+
+    [Fact]
+    public async Task Lifecycle_Smoke_EveryOperationMeasuredOnATemporarySupervisor()
+    {
+        var run = await RunAsync(BenchHarness.Lifecycle, null);
+
+        Assert.Equal([SystemNames.Cell], run.Systems);
+        Assert.Equal(7, run.Rows.Count);
+        Assert.All(run.Rows, r => Assert.Equal(2, r.Count));
+        Assert.All(run.Rows, r => Assert.Equal("ms", r.Unit));
+        AssertReport(run, "Operations", null, null);
+    }
+
+    private static async Task<BenchRun> RunAsync(string experiment, IReadOnlyList<string>? systems)
+    {
+        var options = new BenchOptions { Mode = BenchMode.Smoke, Systems = systems, Install = true, CommandLine = $"test {experiment}" };
+        var run = await BenchHarness.RunAsync(experiment, options, NullObserver.Instance, CancellationToken.None);
+        AssertNothingLeft(run.Parameters[BenchSession.RunIdParameter]);
+        Assert.Equal(experiment, run.Experiment);
+        Assert.Equal(BenchMode.Smoke, run.Mode);
+        Assert.NotNull(run.FinishedUtc);
+        Assert.NotEmpty(run.Notes);
+        return run;
+    }
+
+    /// <summary>No directory, cgroup or process of the run survives it.</summary>
+    private static void AssertNothingLeft(string runId)
+    {
+        var temp = Path.GetTempPath();
+        foreach (var path in new[] { Path.Combine(temp, $"rf-bench-{runId}-state"), Path.Combine(temp, $"rf-bench-{runId}-lxc"), $"/dev/shm/rf-bench-{runId}", $"/dev/shm/rf-bench-{runId}-lxc" })
+        {
+            Assert.False(Directory.Exists(path), $"{path} was left behind");
+        }
+
+        var cellPrefix = new StateDirectory(Path.Combine(temp, $"rf-bench-{runId}-state")).Prefix;
+        foreach (var hierarchy in CgroupCleanup.Hierarchies())
+        {
+            Assert.False(Directory.Exists(Path.Combine(hierarchy, cellPrefix)), $"cgroup {hierarchy}/{cellPrefix} was left behind");
+            Assert.False(Directory.Exists(Path.Combine(hierarchy, $"rf-lxc-{runId}")), $"cgroup {hierarchy}/rf-lxc-{runId} was left behind");
+        }
+
+        Assert.Empty(WrappedProcesses());
+    }
+
+    private static List<string> WrappedProcesses()
+    {
+        List<string> found = [];
+        foreach (var dir in Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out _))
+            {
+                continue;
+            }
+
+            try
+            {
+                var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+                if (cmdline.Contains(Programs.ProgramWrapper.WrapperName, StringComparison.Ordinal))
+                {
+                    found.Add($"{Path.GetFileName(dir)}: {cmdline}");
+                }
+            }
+            catch (IOException)
+            {
+                // It exited while we looked.
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>The run survives JSON, and the report made from it has its section, notes, systems and plots.</summary>
+    private static void AssertReport(BenchRun run, string section, string? plot, string? secondPlot)
+    {
+        using var dir = new TempDirectory();
+        ResultStore.Save(run, dir.Path);
+        Assert.True(File.Exists(Path.Combine(dir.Path, $"{run.Experiment}.json")));
+        var loaded = Assert.Single(ResultStore.Load(dir.Path));
+        Assert.Equal(run.Systems, loaded.Systems);
+
+        var report = ResultStore.WriteReport(dir.Path, dir.Path);
+        var markdown = File.ReadAllText(report.MarkdownPath);
+        Assert.Contains("## Machine", markdown, StringComparison.Ordinal);
+        Assert.Contains($"## 1. {run.DisplayTitle}", markdown, StringComparison.Ordinal);
+        Assert.Contains(section, markdown, StringComparison.Ordinal);
+        Assert.Contains("**Notes**", markdown, StringComparison.Ordinal);
+        Assert.Contains($"Systems: {string.Join(", ", run.Systems)}", markdown, StringComparison.Ordinal);
+        Assert.All(report.PlotPaths, p => Assert.True(new FileInfo(p).Length > 0, $"{p} is empty"));
+        foreach (var name in new[] { plot, secondPlot }.OfType<string>())
+        {
+            Assert.Contains(report.PlotPaths, p => Path.GetFileName(p).Contains(name, StringComparison.Ordinal));
+        }
+    }
+}
