@@ -205,6 +205,10 @@ internal static class BenchCommand
                 });
             }
 
+            // LXC side by side where it is installed: containers on one CPU, started and destroyed (paper Table 4).
+            IReadOnlyList<RainForest.Bench.Report.TableRow> lxc = LifecycleRuns.LxcInstalled
+                ? LifecycleRuns.MeasureLxc($"lc{Environment.ProcessId}", Math.Min(count, 10), _ => { }, CancellationToken.None)
+                : [];
             var header = new BenchRun
             {
                 Experiment = BenchHarness.Lifecycle,
@@ -213,14 +217,15 @@ internal static class BenchCommand
                 StartedUtc = started,
                 FinishedUtc = DateTimeOffset.UtcNow,
                 CommandLine = CommandLine(),
-                Systems = [SystemNames.Cell],
+                Systems = lxc.Count > 0 ? [SystemNames.Cell, SystemNames.Lxc] : [SystemNames.Cell],
                 Parameters = new Dictionary<string, string> { ["state directory"] = supervisor.State.Path },
                 Notes = [$"Measured on the supervisor of {supervisor.State.Path} ({supervisor.Cgroups.Layout.ModeName} cgroups)."],
             };
-            var path = ResultStore.Save(LifecycleRuns.ToBenchRun(results, count, header), ResultStore.Resolve(parse.GetValue(output)));
+            var run = LifecycleRuns.ToBenchRun(results, count, header);
+            var path = ResultStore.Save(run with { Rows = [.. run.Rows, .. lxc] }, ResultStore.Resolve(parse.GetValue(output)));
             if (parse.GetValue(json))
             {
-                Output.Json(new { Experiment = "lifecycle", Repetitions = count, Machine = Environment.MachineName, Cgroup = supervisor.Cgroups.Layout.ModeName, Results = results, Lxc = "not measured: LXC side by side is not implemented yet" });
+                Output.Json(new { Experiment = "lifecycle", Repetitions = count, Machine = Environment.MachineName, Cgroup = supervisor.Cgroups.Layout.ModeName, Results = results, Lxc = lxc.Count > 0 ? (object)lxc : "not measured: lxc is not installed (apt-get install lxc)" });
                 return 0;
             }
 
@@ -230,13 +235,20 @@ internal static class BenchCommand
                 table.AddRow(r.Operation, $"{r.Samples}", Ms(r.MedianMs, r.Samples), Ms(r.P99Ms, r.Samples), Ms(r.MaxMs, r.Samples), Opt(r.TargetMs), Opt(r.PaperRainForestMs), Opt(r.PaperLxcMs));
             }
 
+            foreach (var r in lxc)
+            {
+                table.AddRow("lxc " + r.Operation, $"{r.Count}", Ms(r.Median, r.Count ?? 0), Ms(r.P99 ?? 0, r.Count ?? 0), "-", "-", "-", Opt(r.PaperValue));
+            }
+
             Output.Write(table);
             foreach (var r in results.Where(r => r.Samples == 0))
             {
                 Console.WriteLine($"{r.Operation}: {r.Note}");
             }
 
-            Console.WriteLine("paper: Table 4 (2.6.32 kernel patches, S-A server); LXC side by side is not measured yet.");
+            Console.WriteLine(lxc.Count > 0
+                ? "paper: Table 4 (2.6.32 kernel patches, S-A server); lxc rows: lxc-execute containers on this machine, same run."
+                : "paper: Table 4 (2.6.32 kernel patches, S-A server); LXC not measured: lxc is not installed (apt-get install lxc).");
             Console.WriteLine($"results: {path} (rfm bench report renders report.md with plots)");
             return 0;
         });
