@@ -72,12 +72,14 @@ public sealed class LifecycleBenchmark
         var all = free.Take(2);
         _supervisor.Create(new CreateOptions { Name = "bench-lc-cpu", Cpus = CpuRequest.Parse(all.ToString(), false), Memory = ByteSize.Parse("128M") });
         var spinners = new List<Task>();
+        using var devNull = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.ReadWrite);
+        var quiet = (int)devNull.DangerousGetHandle();
         try
         {
             // Two busy programs, one per CPU, so that taking a CPU away forces the kernel to move one.
             for (var i = 0; i < 2; i++)
             {
-                spinners.Add(Task.Run(() => ExecClient.Run(_supervisor.AgentSocket("bench-lc-cpu"), ["sh", "-c", "while :; do :; done"], fds: [DevNull(), DevNull(), DevNull()])));
+                spinners.Add(Task.Run(() => ExecClient.Run(_supervisor.AgentSocket("bench-lc-cpu"), ["sh", "-c", "while :; do :; done"], fds: [quiet, quiet, quiet])));
             }
 
             var threads = WaitForSpinners("bench-lc-cpu");
@@ -185,14 +187,6 @@ public sealed class LifecycleBenchmark
 
             Thread.SpinWait(100);
         }
-    }
-
-    private static int DevNull()
-    {
-        var handle = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.ReadWrite);
-        var fd = (int)handle.DangerousGetHandle();
-        handle.SetHandleAsInvalid();
-        return fd;
     }
 
     private static LifecycleResult Summarise(string operation, List<double> samples, double? paper, double? lxc, double? target, string note)

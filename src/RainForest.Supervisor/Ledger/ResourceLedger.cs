@@ -396,8 +396,8 @@ public sealed class ResourceLedger : IDisposable
     }
 
     /// <summary>Saves a host setting changed by --confine-host, so that deinit can restore it (inside a write transaction).</summary>
+    /// <remarks>The first value saved is the host's own: a second confine must not overwrite it (OR IGNORE).</remarks>
     public void SaveHostSetting(string kind, string key, string value) =>
-        // OR IGNORE: the first saved value is the host's own; a second confine must not overwrite it.
         Execute("INSERT OR IGNORE INTO host_saved (kind, key, value) VALUES ($k, $key, $v)", ("$k", kind), ("$key", key), ("$v", value));
 
     /// <summary>Host settings saved by --confine-host.</summary>
