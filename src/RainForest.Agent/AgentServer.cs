@@ -13,11 +13,16 @@ internal sealed class AgentServer
     private readonly CellSpec _spec;
     private readonly Stopwatch _uptime;
     private readonly Reaper _reaper = new();
+    private readonly ProgramSandbox? _sandbox;
 
-    public AgentServer(CellSpec spec, Stopwatch uptime)
+    /// <param name="spec">The subOS.</param>
+    /// <param name="uptime">Runs since the agent started.</param>
+    /// <param name="sandbox">Where programs run; null for a privileged subOS, whose programs run as the agent does.</param>
+    public AgentServer(CellSpec spec, Stopwatch uptime, ProgramSandbox? sandbox)
     {
         _spec = spec;
         _uptime = uptime;
+        _sandbox = sandbox;
     }
 
     public void Serve(Socket listener)
@@ -117,7 +122,7 @@ internal sealed class AgentServer
         Task<int> exit;
         try
         {
-            (pid, exit) = _reaper.Spawn(() => Spawner.Spawn(new SpawnOptions
+            var options = new SpawnOptions
             {
                 Path = program,
                 Argv = request.Argv,
@@ -126,7 +131,8 @@ internal sealed class AgentServer
                 Fds = fdMap,
                 Terminal = terminal,
                 NewSession = true,
-            }));
+            };
+            (pid, exit) = _reaper.Spawn(() => _sandbox is null ? Spawner.Spawn(options) : _sandbox.Spawn(options));
         }
         catch (LinuxException e)
         {

@@ -10,14 +10,19 @@ namespace RainForest.Agent;
 /// <summary>Pid 1 of a subOS: builds the root file system inside the new mount namespace, then serves.</summary>
 internal static class CellInit
 {
+    /// <summary>How long a helper program (unshare) may take to make its namespaces.</summary>
+    public static TimeSpan HelperTimeout { get; } = TimeSpan.FromSeconds(5);
+
     public static int Run(string specPath)
     {
         Socket listener;
         CellSpec spec;
+        ProgramSandbox? sandbox = null;
         try
         {
             spec = JsonSerializer.Deserialize(File.ReadAllBytes(specPath), AgentJsonContext.Default.CellSpec)
                 ?? throw new InvalidDataException($"empty spec {specPath}");
+
 
             // /proc is still the host's here, so /proc/self names this process in the host's pid space.
             var hostPid = int.Parse(Path.GetFileName(Directory.ResolveLinkTarget("/proc/self", false)?.FullName ?? "0"), CultureInfo.InvariantCulture);
@@ -33,7 +38,15 @@ internal static class CellInit
             Mounts.SetHostname(spec.Name);
             RootBuilder.Build(spec);
             TryLoopbackUp();
+            if (!spec.Privileged)
+            {
+                sandbox = ProgramSandbox.Create(spec);
+            }
+
             ProtectFromOomKiller();
+
+            // Nothing inside may read this process's memory or reopen its descriptors through /proc/1.
+            ProcessControl.SetDumpable(false);
             Ready.Succeed(hostPid);
         }
         catch (Exception e)
@@ -42,7 +55,7 @@ internal static class CellInit
             return 1;
         }
 
-        var server = new AgentServer(spec, Stopwatch.StartNew());
+        var server = new AgentServer(spec, Stopwatch.StartNew(), sandbox);
         server.Serve(listener);
         return 0;
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using RainForest.Core.Agent;
 using RainForest.Linux;
+using RainForest.Linux.Namespaces;
 using static RainForest.Linux.Mounts.Flags;
 
 namespace RainForest.Agent;
@@ -10,26 +11,65 @@ namespace RainForest.Agent;
 /// The root is an overlay: the lower layer is the host's / (or --rootfs), the upper layer a tmpfs
 /// that exists only in this namespace. Writes stay inside, are charged to the subOS's memory, and
 /// vanish with it: there is nothing on the host's disk to clean up after a crash.
+/// Everything here runs as the host's root in a mount namespace the host's user namespace owns. The
+/// programs of an unprivileged subOS later run in a copy of it made from the subOS's own user namespace,
+/// where the kernel locks every one of these mounts: they cannot be unmounted to uncover what lies
+/// beneath, nor have their read-only, nosuid, nodev or noexec flags cleared.
 /// </remarks>
 internal static class RootBuilder
 {
+    /// <summary>Files of /proc and /sys a subOS sees as empty (runc's masked paths, plus kallsyms and kmsg).</summary>
+    internal static readonly string[] MaskedFiles =
+    [
+        "proc/kcore", "proc/keys", "proc/key-users", "proc/latency_stats", "proc/timer_list", "proc/timer_stats",
+        "proc/sched_debug", "proc/kallsyms", "proc/kmsg", "proc/kpagecount", "proc/kpageflags", "proc/kpagecgroup",
+        "proc/sysrq-trigger", "proc/config.gz",
+    ];
+
+    /// <summary>Directories of /proc and /sys a subOS sees as empty and read-only.</summary>
+    internal static readonly string[] MaskedDirectories =
+    [
+        "proc/acpi", "proc/asound", "proc/scsi", "proc/driver", "sys/firmware", "sys/devices/virtual/powercap",
+        "sys/kernel/debug", "sys/kernel/tracing", "sys/kernel/security",
+    ];
+
+    /// <summary>Parts of /proc a subOS may read but never write: kernel tunables, IRQ routing, buses.</summary>
+    internal static readonly string[] ReadOnlyPaths = ["proc/sys", "proc/irq", "proc/bus", "proc/fs"];
+
     public static void Build(CellSpec spec)
     {
         var size = spec.MemoryBytes.ToString(CultureInfo.InvariantCulture);
         var scratch = Path.Combine(spec.RunDir, "scratch");
         var root = Path.Combine(spec.RunDir, "root");
+
+        // Owner options for the subOS's own writable file systems: its root owns them, whatever host id that is.
+        var owner = spec.Privileged ? string.Empty : string.Create(CultureInfo.InvariantCulture, $",uid={spec.IdBase},gid={spec.IdBase}");
         Mounts.Mount("rf-scratch", scratch, "tmpfs", NoSuid | NoDev, $"size={size},mode=0700");
-        Directory.CreateDirectory(Path.Combine(scratch, "upper"));
+        var upper = Path.Combine(scratch, "upper");
+        Directory.CreateDirectory(upper);
         Directory.CreateDirectory(Path.Combine(scratch, "work"));
-        Mounts.Mount("rf-root", root, "overlay", None,
-            $"lowerdir={spec.RootFs},upperdir={scratch}/upper,workdir={scratch}/work");
+        var lower = spec.RootFs;
+        if (!spec.Privileged)
+        {
+            lower = Path.Combine(scratch, "lower");
+            Directory.CreateDirectory(lower);
+            using (var userNs = NamespaceHolder.OpenUserNamespaceWhenMapped("/proc", spec.IdMapHolderPid, new IdMapping(0, spec.IdBase, spec.IdCount), CellInit.HelperTimeout))
+            {
+                // The host's root-owned files of the lower layer belong to root inside.
+                Mounts.BindIdMapped(spec.RootFs, lower, userNs);
+            }
+
+            Mounts.ChangeOwner(upper, spec.IdBase, spec.IdBase);
+        }
+
+        Mounts.Mount("rf-root", root, "overlay", None, $"lowerdir={lower},upperdir={upper},workdir={scratch}/work");
 
         Mounts.Mount("proc", Sub(root, "proc"), "proc", NoSuid | NoDev | NoExec);
         Mounts.Mount("sysfs", Sub(root, "sys"), "sysfs", NoSuid | NoDev | NoExec | ReadOnly);
         MountCgroups(spec, Path.Combine(root, "sys/fs/cgroup"));
-        BuildDev(Sub(root, "dev"), size);
-        Mounts.Mount("tmpfs", Sub(root, "tmp"), "tmpfs", NoSuid | NoDev, $"size={size},mode=1777");
-        Mounts.Mount("tmpfs", Sub(root, "run"), "tmpfs", NoSuid | NoDev, $"size={size},mode=0755");
+        BuildDev(Sub(root, "dev"), size, spec);
+        Mounts.Mount("tmpfs", Sub(root, "tmp"), "tmpfs", NoSuid | NoDev, $"size={size},mode=1777{owner}");
+        Mounts.Mount("tmpfs", Sub(root, "run"), "tmpfs", NoSuid | NoDev, $"size={size},mode=0755{owner}");
 
         // The subOS's resource description, read-only: the supervisor alone writes it.
         var description = Sub(root, "run/rainforest");
@@ -62,7 +102,58 @@ internal static class RootBuilder
             Mounts.Mount("tmpfs", state, "tmpfs", NoSuid | NoDev | NoExec | ReadOnly, "size=4k,mode=0755");
         }
 
+        if (!spec.Privileged)
+        {
+            OpenNetworkToRootInside(root);
+            Guard(root);
+        }
+
         Mounts.PivotRoot(root);
+    }
+
+    /// <summary>Masks the kernel's sensitive files and makes its tunables read-only.</summary>
+    private static void Guard(string root)
+    {
+        var devNull = Path.Combine(root, "dev/null");
+        foreach (var file in MaskedFiles.Select(f => Path.Combine(root, f)).Where(File.Exists))
+        {
+            // Like runc: reads find nothing, writes go nowhere.
+            Mounts.Bind(devNull, file, readOnly: false);
+        }
+
+        foreach (var dir in MaskedDirectories.Select(d => Path.Combine(root, d)).Where(Directory.Exists))
+        {
+            Mounts.Mount("rf-masked", dir, "tmpfs", ReadOnly | NoSuid | NoDev | NoExec, "size=4k,nr_inodes=1,mode=0555");
+        }
+
+        foreach (var path in ReadOnlyPaths.Select(p => Path.Combine(root, p)).Where(Directory.Exists))
+        {
+            Mounts.Bind(path, path, readOnly: true);
+        }
+    }
+
+    /// <summary>
+    /// Lets root inside use ICMP echo sockets and ports below 1024 in its own network namespace, which
+    /// the host's user namespace owns (so the kernel would otherwise ask for capabilities root inside lacks).
+    /// </summary>
+    /// <remarks>Both are per-network-namespace settings: the host's own values do not change (Docker does the same).</remarks>
+    private static void OpenNetworkToRootInside(string root)
+    {
+        TryWrite(Path.Combine(root, "proc/sys/net/ipv4/ping_group_range"), "0 2147483647");
+        TryWrite(Path.Combine(root, "proc/sys/net/ipv4/ip_unprivileged_port_start"), "0");
+    }
+
+    private static void TryWrite(string file, string value)
+    {
+        try
+        {
+            using var handle = File.OpenHandle(file, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+            RandomAccess.Write(handle, System.Text.Encoding.ASCII.GetBytes(value), 0);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"rf-agent: cannot set {file}: {e.Message}");
+        }
     }
 
     private static string Sub(string root, string relative)
@@ -100,8 +191,9 @@ internal static class RootBuilder
         }
     }
 
-    private static void BuildDev(string dev, string size)
+    private static void BuildDev(string dev, string size, CellSpec spec)
     {
+        // The host's root makes the nodes; root inside can use them but neither add nodes nor change them.
         Mounts.Mount("tmpfs", dev, "tmpfs", NoSuid | NoExec, "size=64k,mode=0755");
         (string Name, uint Major, uint Minor)[] nodes =
         [
@@ -119,8 +211,12 @@ internal static class RootBuilder
         File.CreateSymbolicLink(Path.Combine(dev, "ptmx"), "pts/ptmx");
 
         // A private devpts instance: the subOS's terminals are invisible to the host's and to other subOSes.
-        Mounts.Mount("devpts", Sub(dev, "pts"), "devpts", NoSuid | NoExec, "newinstance,ptmxmode=0666,mode=0620,gid=5");
-        Mounts.Mount("shm", Sub(dev, "shm"), "tmpfs", NoSuid | NoDev, $"size={size},mode=1777");
+        // Its tty group is the subOS's own group 5, so that terminal programs inside find it.
+        var ttyGroup = spec.Privileged ? 5 : spec.IdBase + 5;
+        var owner = spec.Privileged ? string.Empty : string.Create(CultureInfo.InvariantCulture, $",uid={spec.IdBase},gid={spec.IdBase}");
+        Mounts.Mount("devpts", Sub(dev, "pts"), "devpts", NoSuid | NoExec,
+            string.Create(CultureInfo.InvariantCulture, $"newinstance,ptmxmode=0666,mode=0620,gid={ttyGroup}"));
+        Mounts.Mount("shm", Sub(dev, "shm"), "tmpfs", NoSuid | NoDev, $"size={size},mode=1777{owner}");
         Mounts.Mount("mqueue", Sub(dev, "mqueue"), "mqueue", NoSuid | NoDev | NoExec);
     }
 }

@@ -32,6 +32,24 @@ internal static class Globals
         return supervisor;
     }
 
+    /// <summary>
+    /// Checks a subOS or channel name before anything is opened: a bad name must not create the state
+    /// directory, touch the ledger or reach a clean-up path (exit code 2, one line).
+    /// </summary>
+    public static string CheckName(string? name, string context = "") =>
+        SubOsName.Validate(name) is { } error ? throw RfException.Invalid(context + error) : name!;
+
+    /// <summary>Checks every name of a list before anything is opened or acted on.</summary>
+    public static IReadOnlyList<string> CheckNames(IReadOnlyList<string> names, string context = "")
+    {
+        foreach (var name in names)
+        {
+            CheckName(name, context);
+        }
+
+        return names;
+    }
+
     public static ByteSize ParseSize(string text, string option)
     {
         if (!ByteSize.TryParse(text, out var size) || size.Bytes == 0)

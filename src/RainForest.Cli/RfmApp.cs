@@ -2,6 +2,7 @@ using System.CommandLine;
 using RainForest.Cli.Commands;
 using RainForest.Cli.Commands.Bench;
 using RainForest.Core;
+using RainForest.Linux.Guard;
 
 namespace RainForest.Cli;
 
@@ -50,6 +51,12 @@ internal static class RfmApp
             }
 
             return e.ExitCode;
+        }
+        catch (GuardViolationException e)
+        {
+            // The supervisor maps refusals itself; this catches one from a path it does not wrap.
+            Console.Error.WriteLine($"rfm: {e.Message}");
+            return RfException.FailureExitCode;
         }
         catch (Exception e)
         {

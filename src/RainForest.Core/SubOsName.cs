@@ -16,7 +16,8 @@ public static partial class SubOsName
     /// <summary>Names reserved for the supervisor's own use.</summary>
     public static IReadOnlySet<string> Reserved { get; } = new HashSet<string>(StringComparer.Ordinal) { "supervisor", "host", "free", "all" };
 
-    [GeneratedRegex("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", RegexOptions.CultureInvariant)]
+    // \z, not $: in .NET, $ also matches before a final newline, which would let "web\n" through.
+    [GeneratedRegex(@"^[a-z0-9]([a-z0-9-]*[a-z0-9])?\z", RegexOptions.CultureInvariant)]
     private static partial Regex LabelPattern();
 
     /// <summary>Returns null when <paramref name="name"/> is valid, else a one-line reason.</summary>
@@ -29,12 +30,12 @@ public static partial class SubOsName
 
         if (name.Length > MaxLength)
         {
-            return $"name '{name}' is longer than {MaxLength} characters";
+            return $"name '{Printable.Escape(name)}' is longer than {MaxLength} characters";
         }
 
         if (!LabelPattern().IsMatch(name))
         {
-            return $"name '{name}' is invalid: use lower-case letters, digits and inner dashes (a hostname label)";
+            return $"name '{Printable.Escape(name)}' is invalid: use lower-case letters, digits and inner dashes (a hostname label)";
         }
 
         if (Reserved.Contains(name))

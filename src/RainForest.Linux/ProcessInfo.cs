@@ -94,6 +94,21 @@ public static class ProcessInfo
         Interop.Libc.waitpid(pid, out _, Interop.Libc.WNOHANG);
     }
 
+    /// <summary>Reaps the child if it has exited and returns true with its shell-style exit code; false while it runs.</summary>
+    public static bool TryReapExited(int pid, out int exitCode)
+    {
+        exitCode = 0;
+        var status = 0;
+        var r = Interop.RetryOnEintr(() => Interop.Libc.waitpid(pid, out status, Interop.Libc.WNOHANG));
+        if (r <= 0)
+        {
+            return false;
+        }
+
+        exitCode = ExitCodeOf(status);
+        return true;
+    }
+
     /// <summary>Waits for a child of this process and returns its shell-style exit code (128+signal when killed).</summary>
     public static int WaitForExit(int pid)
     {

@@ -23,4 +23,13 @@ public sealed record CreateOptions
 
     /// <summary>Host network interfaces to move into the subOS (their IRQs follow its CPUs).</summary>
     public IReadOnlyList<string> Nics { get; init; } = [];
+
+    /// <summary>
+    /// Opt out of the Security Guard: root inside is the host's root, with every capability and no seccomp
+    /// filter or masked paths. Journalled and shown wherever the subOS is listed.
+    /// </summary>
+    public bool Privileged { get; init; }
+
+    /// <summary>The pids limit (tasks at once); null for the default derived from the memory size.</summary>
+    public long? Pids { get; init; }
 }

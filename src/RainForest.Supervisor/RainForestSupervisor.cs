@@ -2,6 +2,7 @@ using System.Diagnostics;
 using RainForest.Core;
 using RainForest.Core.Model;
 using RainForest.Linux.Cgroups;
+using RainForest.Linux.Guard;
 using RainForest.Linux.Topology;
 using RainForest.Channels;
 using RainForest.Supervisor.Cells;
@@ -23,6 +24,7 @@ public sealed class RainForestSupervisor : IDisposable
 
     private readonly ResourceLedger _ledger;
     private readonly CellBackend _cells;
+    private readonly PrefixGuard _guard;
 
     private RainForestSupervisor(StateDirectory state, ResourceLedger ledger, CgroupDriver cgroups, string hostRoot)
     {
@@ -30,8 +32,12 @@ public sealed class RainForestSupervisor : IDisposable
         _ledger = ledger;
         Cgroups = cgroups;
         HostRoot = hostRoot;
-        _cells = new CellBackend(state, cgroups);
-        Loop = new LoopNetwork(state.Prefix);
+
+        // Everything this supervisor may delete, kill in or write: its prefix groups, its subOS
+        // directories (not the ledger beside them) and its channel root.
+        _guard = new PrefixGuard([.. cgroups.ParentDirectories(), state.SubOsRoot, state.ChannelRoot], state.Prefix);
+        _cells = new CellBackend(state, cgroups, _guard);
+        Loop = new LoopNetwork(_guard);
     }
 
     /// <summary>The supervisor's RFloop segment.</summary>
@@ -190,9 +196,10 @@ public sealed class RainForestSupervisor : IDisposable
 
             Cgroups.RemoveParentIfEmpty();
             Loop.Teardown();
-            if (Directory.Exists(State.ChannelRoot))
+            var channelRoot = _guard.CheckRoot(State.ChannelRoot);
+            if (Directory.Exists(channelRoot))
             {
-                Directory.Delete(State.ChannelRoot, recursive: true);
+                Directory.Delete(channelRoot, recursive: true);
             }
 
             _ledger.SetMachine(null);
@@ -203,11 +210,16 @@ public sealed class RainForestSupervisor : IDisposable
     /// <summary>Creates a subOS and returns it once a command can run inside.</summary>
     public SubOsRecord Create(CreateOptions options)
     {
-        var name = options.Name;
+        // Before the transaction: a bad name must not reach the ledger, nor the failure clean-up below.
+        var name = SubOsName.Check(options.Name);
+        foreach (var nic in options.Nics)
+        {
+            InterfaceName.Check(nic);
+        }
+
         return Journaled<SubOsRecord>("create", name, () =>
         {
             var trace = new PhaseTrace("create " + name);
-            SubOsName.Check(name);
             var rootFs = CheckRootFs(options.RootFs);
             var machine = RequireMachine();
             trace.Mark("machine record");
@@ -232,6 +244,9 @@ public sealed class RainForestSupervisor : IDisposable
                 Net = options.Net,
                 Address = options.Net == "loop" ? LoopNetwork.NextAddress(_ledger.List().Select(s => s.Address).OfType<string>()) : null,
                 Nics = options.Nics,
+                Privileged = options.Privileged,
+                IdBase = options.Privileged ? 0 : IdRanges.NextFree(_ledger.List().Select(s => s.IdBase).Where(b => b != 0)),
+                PidsMax = options.Pids ?? PidsLimit.Default(options.Memory),
             };
 
             trace.Mark("allocation");
@@ -261,6 +276,7 @@ public sealed class RainForestSupervisor : IDisposable
     /// <summary>Restarts a subOS whose agent died, with the resources it still owns.</summary>
     public SubOsRecord Start(string name)
     {
+        SubOsName.Check(name);
         return Journaled<SubOsRecord>("start", name, () =>
         {
             var machine = RequireMachine();
@@ -283,6 +299,7 @@ public sealed class RainForestSupervisor : IDisposable
     /// <summary>Changes a subOS's CPUs and/or memory while its programs run.</summary>
     public SubOsRecord Resize(string name, CpuRequest? cpus, ByteSize? memory)
     {
+        SubOsName.Check(name);
         return Journaled<SubOsRecord>("resize", name, () =>
         {
             var machine = RequireMachine();
@@ -323,7 +340,7 @@ public sealed class RainForestSupervisor : IDisposable
 
         foreach (var nic in options.Nics)
         {
-            if (nic == "lo" || nic.Contains('/', StringComparison.Ordinal) || !Directory.Exists(Path.Combine(HostRoot, "sys/class/net", nic)))
+            if (nic == "lo" || !Directory.Exists(Path.Combine(HostRoot, "sys/class/net", InterfaceName.Check(nic))))
             {
                 throw RfException.Invalid($"--nic {nic}: no such network interface on the host");
             }
@@ -405,9 +422,32 @@ public sealed class RainForestSupervisor : IDisposable
         }
     }
 
+    /// <summary>
+    /// Destroys several subOSes: every name is checked (its syntax, then that it exists) before the
+    /// first is touched, so an invalid-input error means nothing changed.
+    /// </summary>
+    /// <param name="names">The subOSes, destroyed in this order.</param>
+    /// <param name="destroyed">Called after each one is gone (a later one may still fail at run time).</param>
+    public void Destroy(IReadOnlyList<string> names, Action<string>? destroyed = null)
+    {
+        CheckNames(names, "");
+        var missing = names.Where(n => _ledger.Find(n) is null).ToList();
+        if (missing.Count > 0)
+        {
+            throw RfException.Invalid($"no subOS named {string.Join(", ", missing.Select(n => $"'{n}'"))} (rfm ls lists them); nothing was destroyed");
+        }
+
+        foreach (var name in names)
+        {
+            Destroy(name);
+            destroyed?.Invoke(name);
+        }
+    }
+
     /// <summary>Ends every process of a subOS, removes its cgroups, mounts and namespaces, and frees its resources.</summary>
     public void Destroy(string name)
     {
+        SubOsName.Check(name);
         Journaled("destroy", name, () =>
         {
             var record = _ledger.Find(name) ?? throw UnknownSubOs(name);
@@ -427,9 +467,10 @@ public sealed class RainForestSupervisor : IDisposable
     /// </summary>
     public ChannelRecord CreateChannel(ChannelOptions options)
     {
+        SubOsName.Check(options.Name);
+        CheckNames(options.Members, "--members: ");
         return Journaled<ChannelRecord>("channel-create", options.Name, () =>
         {
-            SubOsName.Check(options.Name);
             RequireMachine();
             if (_ledger.Channels().Any(c => c.Name == options.Name))
             {
@@ -476,7 +517,7 @@ public sealed class RainForestSupervisor : IDisposable
             var channel = new ChannelRecord(options.Name, mode.ToString().ToLowerInvariant(), options.Slots, options.MaxMessage,
                 [.. options.Members.Select((m, i) => new ChannelMember(m, unicast ? 0 : i, true))], DateTimeOffset.UtcNow);
             _ledger.PutChannel(channel);
-            var path = State.ChannelObject(options.Name);
+            var path = _guard.CheckInside(State.ChannelObject(options.Name));
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             FicmChannel.Delete(path);
             try
@@ -487,9 +528,9 @@ public sealed class RainForestSupervisor : IDisposable
 
                 foreach (var member in options.Members)
                 {
-                    var dir = State.ChannelLinkDirectory(member);
+                    var dir = _guard.CheckInside(State.ChannelLinkDirectory(member));
                     Directory.CreateDirectory(dir);
-                    var link = Path.Combine(dir, options.Name);
+                    var link = _guard.CheckInside(Path.Combine(dir, options.Name));
                     File.Delete(link);
 
                     // A hard link, not a copy: every member maps the same pages of the tmpfs.
@@ -506,9 +547,30 @@ public sealed class RainForestSupervisor : IDisposable
         });
     }
 
+    /// <summary>Destroys several channels: every name is checked (syntax, then existence) before the first is touched.</summary>
+    /// <param name="names">The channels, destroyed in this order.</param>
+    /// <param name="destroyed">Called after each one is gone.</param>
+    public void DestroyChannels(IReadOnlyList<string> names, Action<string>? destroyed = null)
+    {
+        CheckNames(names, "");
+        var channels = _ledger.Channels();
+        var missing = names.Where(n => !channels.Any(c => c.Name == n)).ToList();
+        if (missing.Count > 0)
+        {
+            throw RfException.Invalid($"no channel named {string.Join(", ", missing.Select(n => $"'{n}'"))} (rfm channel ls lists them); nothing was destroyed");
+        }
+
+        foreach (var name in names)
+        {
+            DestroyChannel(name);
+            destroyed?.Invoke(name);
+        }
+    }
+
     /// <summary>Destroys a channel: unlinks it from every member and frees its memory once the last mapping goes.</summary>
     public void DestroyChannel(string name)
     {
+        SubOsName.Check(name);
         Journaled("channel-destroy", name, () =>
         {
             var channel = _ledger.Channels().FirstOrDefault(c => c.Name == name)
@@ -526,16 +588,17 @@ public sealed class RainForestSupervisor : IDisposable
     {
         foreach (var member in channel.Members)
         {
-            var link = Path.Combine(State.ChannelLinkDirectory(member.SubOs), channel.Name);
+            var link = _guard.CheckInside(Path.Combine(State.ChannelLinkDirectory(PrefixGuard.CheckComponent(member.SubOs)), PrefixGuard.CheckComponent(channel.Name)));
             if (File.Exists(link))
             {
                 File.Delete(link);
             }
         }
 
-        if (File.Exists(State.ChannelObject(channel.Name)))
+        var memory = _guard.CheckInside(State.ChannelObject(PrefixGuard.CheckComponent(channel.Name)));
+        if (File.Exists(memory))
         {
-            File.Delete(State.ChannelObject(channel.Name));
+            File.Delete(memory);
         }
 
         TidyChannelRoot();
@@ -547,7 +610,7 @@ public sealed class RainForestSupervisor : IDisposable
     /// </summary>
     private void TidyChannelRoot()
     {
-        var root = State.ChannelRoot;
+        var root = _guard.CheckRoot(State.ChannelRoot);
         var members = Path.Combine(root, "members");
         if (Directory.Exists(root)
             && !Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Any()
@@ -575,7 +638,7 @@ public sealed class RainForestSupervisor : IDisposable
         }
 
         _ledger.DetachFromChannels(subOs);
-        var dir = State.ChannelLinkDirectory(subOs);
+        var dir = _guard.CheckInside(State.ChannelLinkDirectory(PrefixGuard.CheckComponent(subOs)));
         if (Directory.Exists(dir))
         {
             Directory.Delete(dir, recursive: true);
@@ -588,11 +651,12 @@ public sealed class RainForestSupervisor : IDisposable
     public IReadOnlyList<SubOsStatus> List() => [.. _ledger.List().Select(Status)];
 
     /// <summary>One subOS with its live state.</summary>
-    public SubOsStatus Show(string name) => Status(_ledger.Find(name) ?? throw UnknownSubOs(name));
+    public SubOsStatus Show(string name) => Status(_ledger.Find(SubOsName.Check(name)) ?? throw UnknownSubOs(name));
 
     /// <summary>The control socket of a running subOS.</summary>
     public string AgentSocket(string name)
     {
+        SubOsName.Check(name);
         var record = _ledger.Find(name) ?? throw UnknownSubOs(name);
         if (record.State != SubOsState.Running || !CellBackend.IsAlive(record))
         {
@@ -614,6 +678,18 @@ public sealed class RainForestSupervisor : IDisposable
             return [];
         }
 
+        try
+        {
+            return ReconcileCore();
+        }
+        catch (GuardViolationException e)
+        {
+            throw Refused(e);
+        }
+    }
+
+    private List<string> ReconcileCore()
+    {
         var repairs = new List<(string Target, string Message)>();
         using var tx = _ledger.BeginWrite();
         var records = _ledger.List();
@@ -656,7 +732,7 @@ public sealed class RainForestSupervisor : IDisposable
                 var name = Path.GetFileName(dir);
                 if (!known.Contains(name))
                 {
-                    Directory.Delete(dir, recursive: true);
+                    Directory.Delete(_guard.CheckInside(dir), recursive: true);
                     repairs.Add((name, $"directory {dir} had no ledger entry; removed"));
                 }
             }
@@ -690,6 +766,21 @@ public sealed class RainForestSupervisor : IDisposable
 
     private MachineRecord RequireMachine() =>
         _ledger.Machine ?? throw RfException.Invalid("the supervisor is not initialised: run 'rfm init' first");
+
+    /// <summary>Checks every name of a list before any is acted on; invalid input names the first bad one.</summary>
+    private static void CheckNames(IReadOnlyList<string> names, string context)
+    {
+        foreach (var name in names)
+        {
+            if (SubOsName.Validate(name) is { } error)
+            {
+                throw RfException.Invalid(context + error);
+            }
+        }
+    }
+
+    /// <summary>A guard refusal is a run-time failure (exit code 1): the input looked valid, yet a path led outside the prefix.</summary>
+    private static RfException Refused(GuardViolationException e) => RfException.Failed(e.Message, e);
 
     private static RfException UnknownSubOs(string name) =>
         RfException.Invalid(SubOsName.Validate(name) ?? $"no subOS named '{name}' (rfm ls lists them)");
@@ -763,10 +854,19 @@ public sealed class RainForestSupervisor : IDisposable
                 return result;
             }
         }
-        catch (Exception e) when (e is RfException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is RfException or IOException or UnauthorizedAccessException or GuardViolationException)
         {
-            onFailure?.Invoke();
-            var rf = e as RfException ?? RfException.Failed(e.Message, e);
+            var rf = e as RfException ?? (e is GuardViolationException refusal ? Refused(refusal) : RfException.Failed(e.Message, e));
+            try
+            {
+                onFailure?.Invoke();
+            }
+            catch (GuardViolationException cleanupRefused)
+            {
+                // The clean-up itself was refused: that is what the user must hear about.
+                rf = Refused(cleanupRefused);
+            }
+
             TryAppend(operation, target, clock.Elapsed, rf.ExitCode == RfException.InvalidInputExitCode ? "rejected" : "failed", rf.Message);
             if (rf != e)
             {

@@ -29,6 +29,10 @@ internal static class ChannelCommand
         var command = new Command("create", "Create a channel reachable only inside its members") { name, members, mode, slots, maxMessage, json };
         command.SetAction(parse =>
         {
+            var channelName = Globals.CheckName(parse.GetValue(name));
+
+            // No RemoveEmptyEntries: "a,,b" or "" is a mistake to report, not to guess around.
+            var memberNames = Globals.CheckNames(parse.GetValue(members)!.Split(',', StringSplitOptions.TrimEntries), "--members: ");
             var max = Globals.ParseSize(parse.GetValue(maxMessage)!, "--max-message");
             if (max.Bytes > int.MaxValue)
             {
@@ -38,8 +42,8 @@ internal static class ChannelCommand
             using var supervisor = Globals.Open(parse);
             var record = supervisor.CreateChannel(new ChannelOptions
             {
-                Name = parse.GetValue(name)!,
-                Members = parse.GetValue(members)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                Name = channelName,
+                Members = memberNames,
                 Mode = parse.GetValue(mode)!,
                 Slots = parse.GetValue(slots),
                 MaxMessage = (int)max.Bytes,
@@ -91,9 +95,10 @@ internal static class ChannelCommand
         var command = new Command("show", "Show one channel") { name, json };
         command.SetAction(parse =>
         {
+            var channelName = Globals.CheckName(parse.GetValue(name));
             using var supervisor = Globals.Open(parse);
-            var c = supervisor.Channels().FirstOrDefault(c => c.Name == parse.GetValue(name))
-                ?? throw RfException.Invalid($"no channel named '{parse.GetValue(name)}' (rfm channel ls lists them)");
+            var c = supervisor.Channels().FirstOrDefault(c => c.Name == channelName)
+                ?? throw RfException.Invalid($"no channel named '{channelName}' (rfm channel ls lists them)");
             if (parse.GetValue(json))
             {
                 Output.Json(c);
@@ -121,12 +126,10 @@ internal static class ChannelCommand
         var command = new Command("destroy", "Destroy channels and free their memory") { names };
         command.SetAction(parse =>
         {
+            // Every name is checked (syntax here, existence in DestroyChannels) before the first channel goes.
+            var channels = Globals.CheckNames(parse.GetValue(names)!);
             using var supervisor = Globals.Open(parse);
-            foreach (var name in parse.GetValue(names)!)
-            {
-                supervisor.DestroyChannel(name);
-                Console.WriteLine($"destroyed channel {name}");
-            }
+            supervisor.DestroyChannels(channels, name => Console.WriteLine($"destroyed channel {name}"));
 
             return 0;
         });

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using RainForest.Core;
 using RainForest.Core.Model;
 using RainForest.Supervisor;
 
@@ -21,12 +22,12 @@ internal static class CreateCommand
         {
             var options = new CreateOptions
             {
-                Name = parse.GetValue(name)!,
+                Name = Globals.CheckName(parse.GetValue(name)),
                 Cpus = CpuRequest.Parse(parse.GetValue(cpus)!, allowRelative: false),
                 Memory = Globals.ParseSize(parse.GetValue(memory)!, "--memory"),
                 RootFs = parse.GetValue(rootfs),
                 Net = parse.GetValue(net)!,
-                Nics = parse.GetValue(nic) ?? [],
+                Nics = [.. (parse.GetValue(nic) ?? []).Select(InterfaceName.Check)],
             };
             using var supervisor = Globals.Open(parse);
             var record = supervisor.Create(options);

@@ -12,21 +12,13 @@ internal static class DestroyCommand
         var command = new Command("destroy", "End every process of a subOS, remove its cgroups, mounts and namespaces, free its resources") { names, json };
         command.SetAction(parse =>
         {
+            // Every name is checked (syntax here, existence in Destroy) before the first subOS goes.
+            var subOses = Globals.CheckNames(parse.GetValue(names)!);
             using var supervisor = Globals.Open(parse);
-            var destroyed = new List<string>();
-            foreach (var name in parse.GetValue(names)!)
-            {
-                supervisor.Destroy(name);
-                destroyed.Add(name);
-                if (!parse.GetValue(json))
-                {
-                    Console.WriteLine($"destroyed {name}");
-                }
-            }
-
+            supervisor.Destroy(subOses, parse.GetValue(json) ? null : name => Console.WriteLine($"destroyed {name}"));
             if (parse.GetValue(json))
             {
-                Output.Json(new { Destroyed = destroyed });
+                Output.Json(new { Destroyed = subOses });
             }
 
             return 0;

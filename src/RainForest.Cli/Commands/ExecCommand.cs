@@ -16,10 +16,11 @@ internal static class ExecCommand
         var command = new Command("exec", "Run a program inside a subOS; its exit code is rfm's") { name, argv, tty, env, cwd };
         command.SetAction(parse =>
         {
+            var subOs = Globals.CheckName(parse.GetValue(name));
             string socket;
             using (var supervisor = Globals.Open(parse))
             {
-                socket = supervisor.AgentSocket(parse.GetValue(name)!);
+                socket = supervisor.AgentSocket(subOs);
             }
 
             return ExecClient.Run(socket, parse.GetValue(argv)!, parse.GetValue(tty), parse.GetValue(env) ?? [], parse.GetValue(cwd));

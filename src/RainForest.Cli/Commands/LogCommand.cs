@@ -13,8 +13,9 @@ internal static class LogCommand
         var command = new Command("log", "Show the journal: every adjustment and attempt, with time, before, after, duration and outcome") { last, target, json };
         command.SetAction(parse =>
         {
+            var subOs = parse.GetValue(target) is { } t ? Globals.CheckName(t, "--subos: ") : null;
             using var supervisor = Globals.Open(parse, reconcile: false);
-            var entries = supervisor.Ledger.Journal(parse.GetValue(last), parse.GetValue(target));
+            var entries = supervisor.Ledger.Journal(parse.GetValue(last), subOs);
             if (parse.GetValue(json))
             {
                 Output.Json(entries);

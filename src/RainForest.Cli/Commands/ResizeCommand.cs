@@ -16,10 +16,11 @@ internal static class ResizeCommand
         var command = new Command("resize", "Change a subOS's CPUs or memory while it runs") { name, cpus, memory, json };
         command.SetAction(parse =>
         {
+            var subOs = Globals.CheckName(parse.GetValue(name));
             var cpuRequest = parse.GetValue(cpus) is { } c ? CpuRequest.Parse(c, allowRelative: true) : null;
             ByteSize? size = parse.GetValue(memory) is { } m ? Globals.ParseSize(m, "--memory") : null;
             using var supervisor = Globals.Open(parse);
-            var record = supervisor.Resize(parse.GetValue(name)!, cpuRequest, size);
+            var record = supervisor.Resize(subOs, cpuRequest, size);
             if (parse.GetValue(json))
             {
                 Output.Json(supervisor.Show(record.Name));

@@ -14,8 +14,9 @@ internal static class ShowCommand
         var command = new Command("show", "Show one subOS: its description and what the kernel holds") { name, json };
         command.SetAction(parse =>
         {
+            var subOs = Globals.CheckName(parse.GetValue(name));
             using var supervisor = Globals.Open(parse);
-            var s = supervisor.Show(parse.GetValue(name)!);
+            var s = supervisor.Show(subOs);
             if (parse.GetValue(json))
             {
                 Output.Json(s);

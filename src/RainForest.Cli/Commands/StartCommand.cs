@@ -12,8 +12,9 @@ internal static class StartCommand
         var command = new Command("start", "Restart a dead subOS with the resources it still owns") { name, json };
         command.SetAction(parse =>
         {
+            var subOs = Globals.CheckName(parse.GetValue(name));
             using var supervisor = Globals.Open(parse);
-            var record = supervisor.Start(parse.GetValue(name)!);
+            var record = supervisor.Start(subOs);
             if (parse.GetValue(json))
             {
                 Output.Json(supervisor.Show(record.Name));

@@ -29,4 +29,22 @@ public sealed record CellSpec
 
     /// <summary>v1 controllers to mount read-only inside (empty on v2).</summary>
     public IReadOnlyList<string> CgroupControllers { get; init; } = [];
+
+    /// <summary>
+    /// True for a subOS created with <c>--privileged</c>: root inside is the host's root, with every
+    /// capability, no seccomp filter and no masked paths (the behaviour before the Security Guard).
+    /// </summary>
+    public bool Privileged { get; init; }
+
+    /// <summary>First host uid and gid that the ids inside map to (root inside is this host id); 0 when privileged.</summary>
+    public long IdBase { get; init; }
+
+    /// <summary>How many consecutive ids are mapped (0 to IdCount-1 inside).</summary>
+    public long IdCount { get; init; }
+
+    /// <summary>
+    /// Host pid of a process the supervisor started in a user namespace with the subOS's id mapping: the
+    /// agent borrows that namespace to show the root file system with the subOS's owners. 0 when privileged.
+    /// </summary>
+    public int IdMapHolderPid { get; init; }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using RainForest.Core;
+using RainForest.Linux.Guard;
 
 namespace RainForest.Linux.Cgroups;
 
@@ -9,10 +10,16 @@ namespace RainForest.Linux.Cgroups;
 /// </summary>
 /// <remarks>
 /// The driver never touches cgroups outside its prefix except, on cgroup v2, to enable the
-/// controllers it needs in the parent's <c>cgroup.subtree_control</c>, which the kernel requires.
+/// controllers it needs in the parent's <c>cgroup.subtree_control</c>, which the kernel requires,
+/// and to move released host tasks back to the root of a hierarchy. A <see cref="PrefixGuard"/> over
+/// <see cref="ParentDirectories"/> enforces this: every group a method kills in, removes, moves tasks
+/// out of, creates or writes is proven to lie below the prefix first, and every name must be one path
+/// component, so <c>..</c> can never reach the root groups and the host's tasks.
 /// </remarks>
 public abstract class CgroupDriver
 {
+    private PrefixGuard? _guard;
+
     /// <summary>Creates the driver for a layout.</summary>
     protected CgroupDriver(CgroupLayout layout, string prefix)
     {
@@ -58,7 +65,15 @@ public abstract class CgroupDriver
     public abstract IReadOnlyList<int> Pids(string name);
 
     /// <summary>Kills every process in the subOS's group; each was started by this supervisor.</summary>
-    public abstract void KillAll(string name);
+    /// <exception cref="GuardViolationException">The group does not lie below the prefix; nothing was killed.</exception>
+    public void KillAll(string name)
+    {
+        CheckGroup(name);
+        KillGroup(name);
+    }
+
+    /// <summary>Kills every process in a group that <see cref="CheckGroup"/> has proven to be below the prefix.</summary>
+    protected abstract void KillGroup(string name);
 
     /// <summary>Names of the child groups under the prefix, in any hierarchy.</summary>
     public abstract IReadOnlyList<string> Children();
@@ -69,17 +84,33 @@ public abstract class CgroupDriver
     /// <summary>The directories of the subOS's group, one per hierarchy.</summary>
     protected abstract IReadOnlyList<string> GroupDirectories(string name);
 
+    /// <summary>The guard over this driver's prefix groups (built on first use: the parent directories come from the subclass).</summary>
+    protected PrefixGuard Guard => _guard ??= new PrefixGuard(ParentDirectories(), Prefix);
+
+    /// <summary>Proves that <paramref name="name"/> is one path component and that its group lies below the prefix in every hierarchy.</summary>
+    /// <exception cref="GuardViolationException">It does not; nothing was touched.</exception>
+    protected void CheckGroup(string name)
+    {
+        PrefixGuard.CheckComponent(name);
+        foreach (var dir in GroupDirectories(name))
+        {
+            Guard.CheckInside(dir);
+        }
+    }
+
     /// <summary>
     /// Kills what is left in the group, waits for it to empty and removes it from every hierarchy.
     /// Missing directories are fine: removal is idempotent so that repair can call it on half-made groups.
     /// </summary>
+    /// <exception cref="GuardViolationException">The group does not lie below the prefix; nothing was touched.</exception>
     public void Remove(string name, TimeSpan timeout)
     {
+        CheckGroup(name);
         var deadline = DateTime.UtcNow + timeout;
-        KillAll(name);
+        KillGroup(name);
         foreach (var dir in GroupDirectories(name))
         {
-            RemoveDirectory(dir, deadline, () => KillAll(name));
+            RemoveDirectory(Guard.CheckInside(dir), deadline, () => KillGroup(name));
         }
     }
 
@@ -87,8 +118,10 @@ public abstract class CgroupDriver
     /// Removes a group that should be empty without killing anything in it: for the supervisor's own
     /// group, which holds host tasks the supervisor did not start. Returns false when it still holds tasks.
     /// </summary>
+    /// <exception cref="GuardViolationException">The group does not lie below the prefix; nothing was touched.</exception>
     public bool RemoveIfEmpty(string name)
     {
+        CheckGroup(name);
         if (Pids(name).Count > 0)
         {
             return false;
@@ -96,20 +129,30 @@ public abstract class CgroupDriver
 
         foreach (var dir in GroupDirectories(name))
         {
-            RemoveDirectory(dir, DateTime.UtcNow + TimeSpan.FromSeconds(1), static () => { });
+            RemoveDirectory(Guard.CheckInside(dir), DateTime.UtcNow + TimeSpan.FromSeconds(1), static () => { });
         }
 
         return true;
     }
 
     /// <summary>Moves every task of a group to the root of its hierarchy (used to release host tasks).</summary>
-    public abstract void MoveTasksToRoot(string name);
+    /// <exception cref="GuardViolationException">The group does not lie below the prefix; nothing was moved.</exception>
+    public void MoveTasksToRoot(string name)
+    {
+        CheckGroup(name);
+        MoveGroupTasksToRoot(name);
+    }
+
+    /// <summary>Moves the tasks of a group that <see cref="CheckGroup"/> has proven to be below the prefix.</summary>
+    protected abstract void MoveGroupTasksToRoot(string name);
 
     /// <summary>Removes the prefix groups when no child is left; a no-op while children remain.</summary>
+    /// <exception cref="GuardViolationException">A parent directory is not the guard's own root (a symlink swapped in).</exception>
     public void RemoveParentIfEmpty()
     {
-        foreach (var dir in ParentDirectories())
+        foreach (var parent in ParentDirectories())
         {
+            var dir = Guard.CheckRoot(parent);
             if (!Directory.Exists(dir) || Directory.EnumerateDirectories(dir).Any())
             {
                 continue;
@@ -166,15 +209,25 @@ public abstract class CgroupDriver
     /// <summary>True when <paramref name="dir"/> is on a cgroup file system rather than a fixture tree.</summary>
     protected static bool IsCgroupFs(string dir) => dir.StartsWith("/sys/fs/cgroup", StringComparison.Ordinal);
 
-    /// <summary>Writes a control file, turning a kernel refusal into one clear line.</summary>
-    protected static void Write(string file, string value)
+    /// <summary>Writes a control file below the prefix, turning a kernel refusal into one clear line.</summary>
+    /// <exception cref="GuardViolationException">The file does not lie below the prefix; nothing was written.</exception>
+    protected void Write(string file, string value) => WriteFile(Guard.CheckInside(file), value, file);
+
+    /// <summary>
+    /// Writes a control file without the guard: only for the files the kernel makes a supervisor write
+    /// outside its prefix (cgroup v2's <c>cgroup.subtree_control</c> at the mount root). Say why at each call.
+    /// </summary>
+    protected static void WriteAnywhere(string file, string value) => WriteFile(file, value, file);
+
+    private static void WriteFile(string target, string value, string file)
     {
         try
         {
-            File.WriteAllText(file, value);
+            File.WriteAllText(target, value);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            // The error names the control file as the driver knows it, not where a symlink led.
             throw RfException.Failed($"cannot write '{value.Trim()}' to {file}: {e.Message}");
         }
     }
@@ -222,7 +275,7 @@ public abstract class CgroupDriver
         }
     }
 
-    /// <summary>Kills each pid, ignoring those already gone.</summary>
+    /// <summary>Kills each pid, ignoring those already gone; only for pids read from a group <see cref="CheckGroup"/> has proven.</summary>
     protected static void KillPids(IEnumerable<int> pids)
     {
         foreach (var pid in pids)
@@ -231,9 +284,11 @@ public abstract class CgroupDriver
         }
     }
 
-    /// <summary>Creates a directory (and on a fixture tree, nothing else appears: the caller writes the files).</summary>
-    protected static void MakeDirectory(string dir)
+    /// <summary>Creates a group directory below the prefix, or the prefix group itself (and on a fixture tree, nothing else appears: the caller writes the files).</summary>
+    /// <exception cref="GuardViolationException">The directory is neither; nothing was created.</exception>
+    protected void MakeDirectory(string dir, bool prefixGroup = false)
     {
+        dir = prefixGroup ? Guard.CheckRoot(dir) : Guard.CheckInside(dir);
         try
         {
             Directory.CreateDirectory(dir);

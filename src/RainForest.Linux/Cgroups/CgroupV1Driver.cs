@@ -1,5 +1,6 @@
 using System.Globalization;
 using RainForest.Core;
+using RainForest.Linux.Guard;
 
 namespace RainForest.Linux.Cgroups;
 
@@ -14,14 +15,15 @@ internal sealed class CgroupV1Driver : CgroupDriver
     private IEnumerable<string> Controllers =>
         CgroupLayout.Required.Concat(CgroupLayout.Optional.Where(Layout.V1Mounts.ContainsKey));
 
+    // Every method joins names here: a name that is not one path component never reaches the file system.
     private string Dir(string controller, string? name = null) =>
-        name is null ? Path.Combine(Layout.V1Mounts[controller], Prefix) : Path.Combine(Layout.V1Mounts[controller], Prefix, name);
+        name is null ? Path.Combine(Layout.V1Mounts[controller], Prefix) : Path.Combine(Layout.V1Mounts[controller], Prefix, PrefixGuard.CheckComponent(name));
 
     public override void EnsureParent(CpuSet cpus, string mems)
     {
         foreach (var controller in Controllers)
         {
-            MakeDirectory(Dir(controller));
+            MakeDirectory(Dir(controller), prefixGroup: true);
         }
 
         // v1 cpusets start empty and refuse tasks and children until cpus and mems are set.
@@ -106,9 +108,9 @@ internal sealed class CgroupV1Driver : CgroupDriver
     public override IReadOnlyList<int> Pids(string name) =>
         [.. Controllers.SelectMany(c => ReadPids(Path.Combine(Dir(c, name), "cgroup.procs"))).Distinct()];
 
-    public override void KillAll(string name) => KillPids(Pids(name));
+    protected override void KillGroup(string name) => KillPids(Pids(name));
 
-    public override void MoveTasksToRoot(string name)
+    protected override void MoveGroupTasksToRoot(string name)
     {
         foreach (var controller in Controllers)
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using RainForest.Core;
+using RainForest.Linux.Guard;
 
 namespace RainForest.Linux.Cgroups;
 
@@ -14,7 +15,8 @@ internal sealed class CgroupV2Driver : CgroupDriver
         _root = layout.V2Mount ?? throw new ArgumentException("A v2 layout needs a cgroup2 mount.", nameof(layout));
     }
 
-    private string Dir(string? name = null) => name is null ? Path.Combine(_root, Prefix) : Path.Combine(_root, Prefix, name);
+    // Every method joins names here: a name that is not one path component never reaches the file system.
+    private string Dir(string? name = null) => name is null ? Path.Combine(_root, Prefix) : Path.Combine(_root, Prefix, PrefixGuard.CheckComponent(name));
 
     public override void EnsureParent(CpuSet cpus, string mems)
     {
@@ -22,29 +24,31 @@ internal sealed class CgroupV2Driver : CgroupDriver
         var available = CgroupLayout.ReadControllers(_root);
         var enable = wanted.Where(available.Contains).ToList();
         EnableControllers(_root, enable);
-        MakeDirectory(Dir());
+        MakeDirectory(Dir(), prefixGroup: true);
 
         // The prefix group holds no process (v2's no-internal-process rule), only subOS groups.
         // Its cpuset stays empty, which in v2 means "all of the parent's": children choose theirs.
         EnableControllers(Dir(), enable);
     }
 
-    private static void EnableControllers(string dir, IEnumerable<string> controllers)
+    private void EnableControllers(string dir, IEnumerable<string> controllers)
     {
         var file = Path.Combine(dir, "cgroup.subtree_control");
         var current = (ReadOrNull(file) ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
         var missing = controllers.Where(c => !current.Contains(c)).ToList();
         if (missing.Count > 0)
         {
-            var value = string.Join(' ', missing.Select(c => "+" + c));
-            if (IsCgroupFs(dir))
+            var value = IsCgroupFs(dir)
+                ? string.Join(' ', missing.Select(c => "+" + c))
+                : string.Join(' ', current.Concat(missing)); // A fixture tree has no kernel to interpret "+cpuset": store the resulting list.
+            if (dir == _root)
             {
-                Write(file, value);
+                // The one write outside the prefix: the kernel enables a child's controllers only through its parent.
+                WriteAnywhere(file, value);
             }
             else
             {
-                // A fixture tree has no kernel to interpret "+cpuset": store the resulting list.
-                Write(file, string.Join(' ', current.Concat(missing)));
+                Write(file, value);
             }
         }
     }
@@ -120,7 +124,7 @@ internal sealed class CgroupV2Driver : CgroupDriver
 
     public override IReadOnlyList<int> Pids(string name) => ReadPids(Path.Combine(Dir(name), "cgroup.procs"));
 
-    public override void KillAll(string name)
+    protected override void KillGroup(string name)
     {
         // cgroup.kill (Linux 5.14+) kills the whole subtree atomically, racing no fork.
         var kill = Path.Combine(Dir(name), "cgroup.kill");
@@ -133,7 +137,7 @@ internal sealed class CgroupV2Driver : CgroupDriver
         KillPids(Pids(name));
     }
 
-    public override void MoveTasksToRoot(string name)
+    protected override void MoveGroupTasksToRoot(string name)
     {
         foreach (var pid in Pids(name))
         {

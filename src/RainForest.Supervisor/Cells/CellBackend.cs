@@ -2,8 +2,11 @@ using System.Globalization;
 using System.Text.Json;
 using RainForest.Core;
 using RainForest.Core.Agent;
+using RainForest.Core.Model;
 using RainForest.Linux;
 using RainForest.Linux.Cgroups;
+using RainForest.Linux.Namespaces;
+using RainForest.Linux.Guard;
 using RainForest.Supervisor.Ledger;
 
 namespace RainForest.Supervisor.Cells;
@@ -20,12 +23,14 @@ public sealed class CellBackend
     private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
     private readonly StateDirectory _state;
     private readonly CgroupDriver _cgroups;
+    private readonly PrefixGuard _guard;
 
-    /// <summary>Creates the backend over a state directory and a cgroup driver.</summary>
-    public CellBackend(StateDirectory state, CgroupDriver cgroups)
+    /// <summary>Creates the backend over a state directory, a cgroup driver and the supervisor's guard.</summary>
+    public CellBackend(StateDirectory state, CgroupDriver cgroups, PrefixGuard guard)
     {
         _state = state;
         _cgroups = cgroups;
+        _guard = guard;
     }
 
     /// <summary>The cgroup driver.</summary>
@@ -62,9 +67,17 @@ public sealed class CellBackend
         var dir = _state.SubOsDirectory(record.Name);
         var monitor = 0;
         var trace = new PhaseTrace("start " + record.Name);
+        NamespaceHolder? idMap = null;
         try
         {
-            PrepareDirectory(record, machine, dir);
+            // The user namespace whose mapping the agent borrows for the root's owners: started first, so
+            // that util-linux unshare runs while the agent itself starts.
+            if (!record.Privileged)
+            {
+                idMap = NamespaceHolder.Start(SystemTools.Require("unshare"), SystemTools.Require("cat"), "/proc", "user");
+            }
+
+            PrepareDirectory(record, machine, dir, idMap?.Pid ?? 0);
             trace.Mark("directory");
             _cgroups.EnsureParent(parentCpus, AllNodes(machine));
             _cgroups.Create(record.Name, record.Cpus, record.Mems, record.Memory);
@@ -83,6 +96,13 @@ public sealed class CellBackend
             });
             ready.CloseWrite();
             trace.Mark("spawn");
+            if (idMap is not null)
+            {
+                var ids = new IdMapping(0, record.IdBase, IdRanges.Size);
+                idMap.WaitUntilMade(ReadyTimeout);
+                idMap.MapIds(ids, ids);
+                trace.Mark("id map");
+            }
 
             var (text, _) = ready.ReadLine(ReadyTimeout);
             trace.Mark("agent ready");
@@ -108,16 +128,28 @@ public sealed class CellBackend
             Stop(record.Name, monitor);
             throw;
         }
+        finally
+        {
+            // Once the agent is ready it holds the namespace through its idmapped mount; the holder goes.
+            idMap?.Dispose();
+        }
     }
 
     /// <summary>
     /// Ends every process of the subOS and removes its cgroups and directory; idempotent, so that
     /// repair can call it on half-made or half-removed subOSes.
     /// </summary>
+    /// <exception cref="GuardViolationException">The name is not one path component, or its directory or groups lie outside the prefix; nothing was touched.</exception>
     public void Stop(string name, int monitorPid)
     {
+        // Prove the directory before the first kill: a refusal must leave everything as it was.
+        // ("" would name the subos folder itself, ".." the state directory.)
+        PrefixGuard.CheckComponent(name);
+        var dir = _guard.CheckInside(_state.SubOsDirectory(name));
+
         // Killing every process in the cgroup kills pid 1 inside, which takes its namespaces and
         // mounts with it; the private tmpfs layers vanish with the mount namespace.
+        // Remove proves the groups below the prefix before it kills.
         _cgroups.Remove(name, TimeSpan.FromSeconds(10));
         if (monitorPid > 0)
         {
@@ -125,7 +157,6 @@ public sealed class CellBackend
             ProcessInfo.TryReap(monitorPid);
         }
 
-        var dir = _state.SubOsDirectory(name);
         if (Directory.Exists(dir))
         {
             Directory.Delete(dir, recursive: true);
@@ -166,7 +197,7 @@ public sealed class CellBackend
     /// <summary>The agent's control socket.</summary>
     public string SocketPath(string name) => Path.Combine(_state.SubOsDirectory(name), "agent.sock");
 
-    private void PrepareDirectory(SubOsRecord record, MachineRecord machine, string dir)
+    private void PrepareDirectory(SubOsRecord record, MachineRecord machine, string dir, int idMapHolder)
     {
         if (Directory.Exists(dir))
         {
@@ -191,6 +222,10 @@ public sealed class CellBackend
             CgroupMode = machine.CgroupMode,
             ChannelDir = channelDir,
             CgroupControllers = [.. _cgroups.Layout.V1Mounts.Keys.Order(StringComparer.Ordinal)],
+            Privileged = record.Privileged,
+            IdBase = record.IdBase,
+            IdCount = record.Privileged ? 0 : IdRanges.Size,
+            IdMapHolderPid = idMapHolder,
         };
         File.WriteAllBytes(Path.Combine(dir, "spec.json"), JsonSerializer.SerializeToUtf8Bytes(spec, AgentJsonContext.Default.CellSpec));
     }

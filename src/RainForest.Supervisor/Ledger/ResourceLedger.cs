@@ -113,6 +113,17 @@ public sealed class ResourceLedger : IDisposable
             Execute("ALTER TABLE subos ADD COLUMN address TEXT");
             Execute("CREATE UNIQUE INDEX IF NOT EXISTS subos_address ON subos(address) WHERE address IS NOT NULL");
         }
+
+        // Ledgers written before the Security Guard: their subOSes ran privileged, without a pids limit.
+        if (!columns.Contains("privileged"))
+        {
+            Execute("ALTER TABLE subos ADD COLUMN privileged INTEGER NOT NULL DEFAULT 1");
+            Execute("ALTER TABLE subos ADD COLUMN id_base INTEGER NOT NULL DEFAULT 0");
+            Execute("ALTER TABLE subos ADD COLUMN pids_max INTEGER NOT NULL DEFAULT 0");
+        }
+
+        // No two subOSes share a host id range: the index, not the caller, guarantees it.
+        Execute("CREATE UNIQUE INDEX IF NOT EXISTS subos_id_base ON subos(id_base) WHERE id_base <> 0");
     }
 
     /// <summary>Starts the write transaction; dispose it without <see cref="Commit"/> to roll back.</summary>
@@ -215,7 +226,7 @@ public sealed class ResourceLedger : IDisposable
     /// <summary>All subOSes, by name.</summary>
     public IReadOnlyList<SubOsRecord> List()
     {
-        using var cmd = Command("SELECT name, state, cpus, mems, memory, rootfs, created, agent_pid, agent_start, monitor_pid, revision, net, address FROM subos ORDER BY name");
+        using var cmd = Command("SELECT name, state, cpus, mems, memory, rootfs, created, agent_pid, agent_start, monitor_pid, revision, net, address, privileged, id_base, pids_max FROM subos ORDER BY name");
         using var reader = cmd.ExecuteReader();
         var result = new List<SubOsRecord>();
         while (reader.Read())
@@ -235,6 +246,9 @@ public sealed class ResourceLedger : IDisposable
                 Revision = reader.GetInt32(10),
                 Net = reader.GetString(11),
                 Address = reader.IsDBNull(12) ? null : reader.GetString(12),
+                Privileged = reader.GetInt64(13) != 0,
+                IdBase = reader.GetInt64(14),
+                PidsMax = reader.GetInt64(15),
             });
         }
 
@@ -250,17 +264,19 @@ public sealed class ResourceLedger : IDisposable
     {
         RequireTransaction();
         Execute("""
-            INSERT INTO subos (name, state, cpus, mems, memory, rootfs, created, agent_pid, agent_start, monitor_pid, revision, net, address)
-            VALUES ($name, $state, $cpus, $mems, $memory, $rootfs, $created, $agent, $start, $monitor, $revision, $net, $address)
+            INSERT INTO subos (name, state, cpus, mems, memory, rootfs, created, agent_pid, agent_start, monitor_pid, revision, net, address, privileged, id_base, pids_max)
+            VALUES ($name, $state, $cpus, $mems, $memory, $rootfs, $created, $agent, $start, $monitor, $revision, $net, $address, $privileged, $idbase, $pids)
             ON CONFLICT(name) DO UPDATE SET state = excluded.state, cpus = excluded.cpus, mems = excluded.mems,
                 memory = excluded.memory, rootfs = excluded.rootfs, agent_pid = excluded.agent_pid,
                 agent_start = excluded.agent_start, monitor_pid = excluded.monitor_pid, revision = excluded.revision,
-                net = excluded.net, address = excluded.address
+                net = excluded.net, address = excluded.address, privileged = excluded.privileged, id_base = excluded.id_base,
+                pids_max = excluded.pids_max
             """,
             ("$name", record.Name), ("$state", record.State.ToString()), ("$cpus", record.Cpus.ToString()), ("$mems", record.Mems),
             ("$memory", record.Memory.Bytes), ("$rootfs", record.RootFs), ("$created", record.Created.ToString("O", CultureInfo.InvariantCulture)),
             ("$agent", record.AgentPid), ("$start", record.AgentStart), ("$monitor", record.MonitorPid), ("$revision", record.Revision),
-            ("$net", record.Net), ("$address", record.Address));
+            ("$net", record.Net), ("$address", record.Address), ("$privileged", record.Privileged ? 1 : 0), ("$idbase", record.IdBase),
+            ("$pids", record.PidsMax));
         Execute("DELETE FROM cpu_owner WHERE owner = $name", ("$name", record.Name));
         foreach (var cpu in record.Cpus)
         {

@@ -48,11 +48,22 @@ public sealed record SubOsRecord
     public IReadOnlyList<string> Nics { get; init; } = [];
 
     /// <summary>Value equality, comparing <see cref="Nics"/> element by element (records compare lists by reference).</summary>
+    /// <summary>True when created with --privileged: root inside is the host's root (no user namespace, filter or masks).</summary>
+    public bool Privileged { get; init; }
+
+    /// <summary>First host uid/gid of the subOS's id range (root inside); 0 for a privileged subOS.</summary>
+    public long IdBase { get; init; }
+
+    /// <summary>Most tasks (processes and threads) the subOS may hold at once: its pids limit.</summary>
+    public long PidsMax { get; init; }
+
+    /// <summary>Field-by-field equality (the NIC list by content).</summary>
     public bool Equals(SubOsRecord? other) =>
         other is not null && Name == other.Name && State == other.State && Cpus.Equals(other.Cpus) && Mems == other.Mems
         && Memory == other.Memory && RootFs == other.RootFs && Created == other.Created && AgentPid == other.AgentPid
         && AgentStart == other.AgentStart && MonitorPid == other.MonitorPid && Revision == other.Revision && Net == other.Net
-        && Address == other.Address && Nics.SequenceEqual(other.Nics);
+        && Address == other.Address && Nics.SequenceEqual(other.Nics) && Privileged == other.Privileged && IdBase == other.IdBase
+        && PidsMax == other.PidsMax;
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Name, Cpus, Memory, Revision, AgentPid, Address);

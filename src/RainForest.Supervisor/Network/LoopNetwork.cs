@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using RainForest.Core;
+using RainForest.Linux.Guard;
 
 namespace RainForest.Supervisor.Network;
 
@@ -26,9 +27,14 @@ public sealed class LoopNetwork
 
     private const string Bridge = "rfbr0";
     private readonly string _namespace;
+    private readonly PrefixGuard _guard;
 
-    /// <summary>Creates the network for a supervisor prefix.</summary>
-    public LoopNetwork(string prefix) => _namespace = prefix + "-loop";
+    /// <summary>Creates the network of the supervisor whose prefix <paramref name="guard"/> holds.</summary>
+    public LoopNetwork(PrefixGuard guard)
+    {
+        _guard = guard;
+        _namespace = guard.Prefix + "-loop";
+    }
 
     /// <summary>The supervisor's network namespace (as <c>ip netns</c> names it).</summary>
     public string Namespace => _namespace;
@@ -84,11 +90,13 @@ public sealed class LoopNetwork
     }
 
     /// <summary>Removes the segment (members' links vanish with their namespaces).</summary>
+    /// <exception cref="GuardViolationException">The namespace does not carry the supervisor's prefix; nothing was deleted.</exception>
     public void Teardown()
     {
+        var name = _guard.CheckNamespace(_namespace);
         if (Exists)
         {
-            IpTool.Ip("netns", "del", _namespace);
+            IpTool.Ip("netns", "del", name);
         }
     }
 

@@ -9,7 +9,7 @@ namespace RainForest.Linux.Tests.Cgroups;
 /// One suite for every <see cref="CgroupDriver"/>, run on a fixture tree in a temp directory
 /// (plain files, no kernel): each subclass builds its version's tree and says where the files are.
 /// </summary>
-public abstract class CgroupDriverTests : IDisposable
+public abstract partial class CgroupDriverTests : IDisposable
 {
     protected const string Prefix = "rf-test";
 

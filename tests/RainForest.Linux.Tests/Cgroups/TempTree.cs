@@ -32,6 +32,7 @@ internal sealed class TempTree : IDisposable
     /// <summary>
     /// Replaces <paramref name="relative"/> by a symlink into a directory that does not exist, so that
     /// reading it finds nothing and writing it fails: the way to see which of several writes came first.
+    /// The target stays in the same group, so the prefix guard lets the write through to fail on its own.
     /// </summary>
     public void Break(string relative)
     {
@@ -41,7 +42,7 @@ internal sealed class TempTree : IDisposable
             File.Delete(path);
         }
 
-        File.CreateSymbolicLink(path, PathTo("no-such-dir/file"));
+        File.CreateSymbolicLink(path, Path.Combine(Path.GetDirectoryName(path)!, "no-such-dir", "file"));
     }
 
     public void Dispose()
