@@ -68,7 +68,16 @@ internal sealed class AgentServer
             switch (request.Op)
             {
                 case AgentRequest.Ping:
-                    channel.Send(new AgentReply { Type = AgentReply.Pong, Children = _reaper.Count, UptimeSeconds = _uptime.Elapsed.TotalSeconds }, AgentJsonContext.Default.AgentReply);
+                    channel.Send(
+                        new AgentReply
+                        {
+                            Type = AgentReply.Pong,
+                            Children = _reaper.Count,
+                            UptimeSeconds = _uptime.Elapsed.TotalSeconds,
+                            Dumpable = ProcessControl.IsDumpable,
+                            Sandbox = _sandbox is null ? null : ProgramSandbox.Profile.Name,
+                        },
+                        AgentJsonContext.Default.AgentReply);
                     break;
                 case AgentRequest.Exec:
                     Exec(channel, request, fds);

@@ -18,24 +18,6 @@ namespace RainForest.Agent;
 /// </remarks>
 internal static class RootBuilder
 {
-    /// <summary>Files of /proc and /sys a subOS sees as empty (runc's masked paths, plus kallsyms and kmsg).</summary>
-    internal static readonly string[] MaskedFiles =
-    [
-        "proc/kcore", "proc/keys", "proc/key-users", "proc/latency_stats", "proc/timer_list", "proc/timer_stats",
-        "proc/sched_debug", "proc/kallsyms", "proc/kmsg", "proc/kpagecount", "proc/kpageflags", "proc/kpagecgroup",
-        "proc/sysrq-trigger", "proc/config.gz",
-    ];
-
-    /// <summary>Directories of /proc and /sys a subOS sees as empty and read-only.</summary>
-    internal static readonly string[] MaskedDirectories =
-    [
-        "proc/acpi", "proc/asound", "proc/scsi", "proc/driver", "sys/firmware", "sys/devices/virtual/powercap",
-        "sys/kernel/debug", "sys/kernel/tracing", "sys/kernel/security",
-    ];
-
-    /// <summary>Parts of /proc a subOS may read but never write: kernel tunables, IRQ routing, buses.</summary>
-    internal static readonly string[] ReadOnlyPaths = ["proc/sys", "proc/irq", "proc/bus", "proc/fs"];
-
     public static void Build(CellSpec spec)
     {
         var size = spec.MemoryBytes.ToString(CultureInfo.InvariantCulture);
@@ -115,18 +97,18 @@ internal static class RootBuilder
     private static void Guard(string root)
     {
         var devNull = Path.Combine(root, "dev/null");
-        foreach (var file in MaskedFiles.Select(f => Path.Combine(root, f)).Where(File.Exists))
+        foreach (var file in GuardedPaths.MaskedFiles.Select(f => Path.Combine(root, f)).Where(File.Exists))
         {
             // Like runc: reads find nothing, writes go nowhere.
             Mounts.Bind(devNull, file, readOnly: false);
         }
 
-        foreach (var dir in MaskedDirectories.Select(d => Path.Combine(root, d)).Where(Directory.Exists))
+        foreach (var dir in GuardedPaths.MaskedDirectories.Select(d => Path.Combine(root, d)).Where(Directory.Exists))
         {
             Mounts.Mount("rf-masked", dir, "tmpfs", ReadOnly | NoSuid | NoDev | NoExec, "size=4k,nr_inodes=1,mode=0555");
         }
 
-        foreach (var path in ReadOnlyPaths.Select(p => Path.Combine(root, p)).Where(Directory.Exists))
+        foreach (var path in GuardedPaths.ReadOnly.Select(p => Path.Combine(root, p)).Where(Directory.Exists))
         {
             Mounts.Bind(path, path, readOnly: true);
         }

@@ -103,17 +103,20 @@ public static class ExecClient
     }
 
     /// <summary>Asks the agent for its status; true when it answers.</summary>
-    public static bool Ping(string socketPath)
+    public static bool Ping(string socketPath) => Status(socketPath) is not null;
+
+    /// <summary>The agent's answer to a ping (children, uptime, how it guards programs), or null when it does not answer.</summary>
+    public static AgentReply? Status(string socketPath)
     {
         try
         {
             using var channel = ControlChannel.Connect(socketPath);
             channel.Send(new AgentRequest { Op = AgentRequest.Ping }, AgentJsonContext.Default.AgentRequest);
-            return channel.Receive(AgentJsonContext.Default.AgentReply)?.Type == AgentReply.Pong;
+            return channel.Receive(AgentJsonContext.Default.AgentReply) is { Type: AgentReply.Pong } pong ? pong : null;
         }
         catch (Exception e) when (e is SocketException or IOException)
         {
-            return false;
+            return null;
         }
     }
 

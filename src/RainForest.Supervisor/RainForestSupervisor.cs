@@ -212,9 +212,10 @@ public sealed class RainForestSupervisor : IDisposable
     {
         // Before the transaction: a bad name must not reach the ledger, nor the failure clean-up below.
         var name = SubOsName.Check(options.Name);
-        foreach (var nic in options.Nics)
+        CheckNics(options.Nics, HostRoot);
+        if (options.Pids is { } pids)
         {
-            InterfaceName.Check(nic);
+            PidsLimit.Check(pids);
         }
 
         return Journaled<SubOsRecord>("create", name, () =>
@@ -297,23 +298,31 @@ public sealed class RainForestSupervisor : IDisposable
     }
 
     /// <summary>Changes a subOS's CPUs and/or memory while its programs run.</summary>
-    public SubOsRecord Resize(string name, CpuRequest? cpus, ByteSize? memory)
+    public SubOsRecord Resize(string name, CpuRequest? cpus, ByteSize? memory, long? pids = null)
     {
         SubOsName.Check(name);
+        if (pids is { } limit)
+        {
+            PidsLimit.Check(limit);
+        }
+
         return Journaled<SubOsRecord>("resize", name, () =>
         {
             var machine = RequireMachine();
             var record = _ledger.Find(name) ?? throw UnknownSubOs(name);
-            if (cpus is null && memory is null)
+            if (cpus is null && memory is null && pids is null)
             {
-                throw RfException.Invalid("resize needs --cpus and/or --memory");
+                throw RfException.Invalid("resize needs --cpus, --memory and/or --pids");
             }
 
             var pool = _ledger.Pool();
             var newCpus = cpus is null ? record.Cpus : pool.Resize(name, cpus);
             var newMemory = memory ?? record.Memory;
             pool.CheckMemory(newMemory, record.Memory);
-            var updated = record with { Cpus = newCpus, Mems = pool.NodesOf(newCpus), Memory = newMemory, Revision = record.Revision + 1 };
+            var updated = record with
+            {
+                Cpus = newCpus, Mems = pool.NodesOf(newCpus), Memory = newMemory, PidsMax = pids ?? record.PidsMax, Revision = record.Revision + 1,
+            };
             _ledger.Put(updated);
 
             if (record.State == SubOsState.Running)
@@ -357,6 +366,22 @@ public sealed class RainForestSupervisor : IDisposable
         }
     }
 
+    /// <summary>
+    /// Checks <c>--nic</c> names (syntax, and that the host has them) without the ledger: the CLI calls
+    /// it before it opens anything. Ownership is checked in the create's transaction.
+    /// </summary>
+    /// <exception cref="RfException">A name is invalid or names no interface (exit code 2).</exception>
+    public static void CheckNics(IEnumerable<string> nics, string hostRoot = "/")
+    {
+        foreach (var nic in nics)
+        {
+            if (InterfaceName.Check(nic) == "lo" || !Directory.Exists(Path.Combine(hostRoot, "sys/class/net", nic)))
+            {
+                throw RfException.Invalid($"--nic {nic}: no such network interface on the host");
+            }
+        }
+    }
+
     /// <summary>Joins a freshly started subOS to the loop and hands it its NICs; then every member learns the names.</summary>
     private void ConnectNetwork(SubOsRecord record)
     {
@@ -388,6 +413,7 @@ public sealed class RainForestSupervisor : IDisposable
     {
         var all = _ledger.List();
         var members = all.Where(s => s.Address is not null).Select(s => (s.Name, s.Address!)).ToList();
+        Loop.RefreshFilter(members);
         foreach (var s in all)
         {
             _cells.WriteHosts(s.Name, LoopNetwork.HostsFile(s.Name, s.Address, s.Address is null ? [] : members));
@@ -419,6 +445,12 @@ public sealed class RainForestSupervisor : IDisposable
                 _cells.ApplyMemory(after.Name, before.Memory);
                 throw;
             }
+        }
+
+        // The pids limit last: lowering it below what runs is allowed (the kernel refuses only new forks).
+        if (after.PidsMax != before.PidsMax)
+        {
+            _cells.ApplyPids(after.Name, after.PidsMax);
         }
     }
 
@@ -504,6 +536,11 @@ public sealed class RainForestSupervisor : IDisposable
                 ReceiverCount = unicast ? 1 : options.Members.Count,
                 SlotsPerRing = options.Slots,
                 MaxMessageSize = options.MaxMessage,
+
+                // Members' roots are different unprivileged host ids; the directory above, which only the
+                // host's root may enter, is what keeps everyone else out (see StateDirectory.EnsureChannelRoot).
+                FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite
+                    | UnixFileMode.OtherRead | UnixFileMode.OtherWrite,
             };
             try
             {
@@ -518,6 +555,7 @@ public sealed class RainForestSupervisor : IDisposable
                 [.. options.Members.Select((m, i) => new ChannelMember(m, unicast ? 0 : i, true))], DateTimeOffset.UtcNow);
             _ledger.PutChannel(channel);
             var path = _guard.CheckInside(State.ChannelObject(options.Name));
+            State.EnsureChannelRoot();
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             FicmChannel.Delete(path);
             try
@@ -653,6 +691,13 @@ public sealed class RainForestSupervisor : IDisposable
     /// <summary>One subOS with its live state.</summary>
     public SubOsStatus Show(string name) => Status(_ledger.Find(SubOsName.Check(name)) ?? throw UnknownSubOs(name));
 
+    /// <summary>Checks every guard of a running subOS from the host's side (<c>rfm audit</c>).</summary>
+    public Security.AuditReport Audit(string name)
+    {
+        var socket = AgentSocket(name);
+        return new Security.SubOsAudit(Cgroups, State).Run(_ledger.Find(name)!, socket);
+    }
+
     /// <summary>The control socket of a running subOS.</summary>
     public string AgentSocket(string name)
     {
@@ -714,6 +759,12 @@ public sealed class RainForestSupervisor : IDisposable
                 {
                     _cells.ApplyMemory(record.Name, record.Memory);
                     repairs.Add((record.Name, $"subOS '{record.Name}': memory limit was {kernel.MemoryLimit?.ToString() ?? "unlimited"}, ledger says {record.Memory}; reapplied"));
+                }
+
+                if (record.PidsMax > 0 && Cgroups.ReadPidsLimit(record.Name) is { } kernelPids && kernelPids != record.PidsMax)
+                {
+                    _cells.ApplyPids(record.Name, record.PidsMax);
+                    repairs.Add((record.Name, $"subOS '{record.Name}': pids limit was {kernelPids}, ledger says {record.PidsMax}; reapplied"));
                 }
             }
         }
@@ -829,7 +880,7 @@ public sealed class RainForestSupervisor : IDisposable
     }
 
     private static string Describe(SubOsRecord r) =>
-        $"cpus={r.Cpus} mems={r.Mems} memory={r.Memory}{(r.Address is null ? string.Empty : " net=" + r.Address)}{(r.Nics.Count == 0 ? string.Empty : " nics=" + string.Join(',', r.Nics))}";
+        $"cpus={r.Cpus} mems={r.Mems} memory={r.Memory} pids={r.PidsMax}{(r.Privileged ? " PRIVILEGED" : $" uid={r.IdBase}")}{(r.Address is null ? string.Empty : " net=" + r.Address)}{(r.Nics.Count == 0 ? string.Empty : " nics=" + string.Join(',', r.Nics))}";
 
     private static string Describe(MachineRecord m) => $"reserve cpus={m.ReserveCpus} memory={m.ReserveMemory} confined={m.HostConfined}";
 

@@ -59,6 +59,16 @@ public sealed class StateDirectory
         return new(option ?? (string.IsNullOrEmpty(env) ? DefaultPath : env));
     }
 
+    /// <summary>
+    /// Creates the channel root on /dev/shm, entered by the host's root only: channel files must be open to
+    /// every member's root (each an unprivileged host id of its own), so this directory keeps out the rest.
+    /// </summary>
+    public void EnsureChannelRoot()
+    {
+        Directory.CreateDirectory(ChannelRoot);
+        File.SetUnixFileMode(ChannelRoot, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
     /// <summary>Creates the directory tree, readable by root only.</summary>
     public void EnsureCreated()
     {

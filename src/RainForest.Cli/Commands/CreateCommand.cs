@@ -1,5 +1,4 @@
 using System.CommandLine;
-using RainForest.Core;
 using RainForest.Core.Model;
 using RainForest.Supervisor;
 
@@ -16,8 +15,19 @@ internal static class CreateCommand
         var rootfs = new Option<string?>("--rootfs") { Description = "Lower layer of the root file system (default: the host's /, copy-on-write)" };
         var net = new Option<string>("--net") { Description = "none (loopback only) or loop (the supervisor's RFloop segment; NAME.rf resolves)", DefaultValueFactory = _ => "none" };
         var nic = new Option<string[]>("--nic") { Description = "Move this host network interface into the subOS and steer its IRQs to its CPUs (repeatable)" };
+        var pids = new Option<long?>("--pids")
+        {
+            Description = $"Most tasks at once ({PidsLimit.Minimum} to {PidsLimit.Maximum}; default one per 256K of memory, 128 to 32768)",
+        };
+        var privileged = new Option<bool>("--privileged")
+        {
+            Description = "Opt out of the Security Guard: root inside is the host's root (all capabilities, no seccomp filter, no masked paths); journalled",
+        };
         var json = Globals.Json();
-        var command = new Command("create", "Create a subOS with exclusive CPUs and its own memory, namespaces and root") { name, cpus, memory, rootfs, net, nic, json };
+        var command = new Command("create", "Create a subOS with exclusive CPUs and its own memory, namespaces and root")
+        {
+            name, cpus, memory, rootfs, net, nic, pids, privileged, json,
+        };
         command.SetAction(parse =>
         {
             var options = new CreateOptions
@@ -27,8 +37,11 @@ internal static class CreateCommand
                 Memory = Globals.ParseSize(parse.GetValue(memory)!, "--memory"),
                 RootFs = parse.GetValue(rootfs),
                 Net = parse.GetValue(net)!,
-                Nics = [.. (parse.GetValue(nic) ?? []).Select(InterfaceName.Check)],
+                Nics = parse.GetValue(nic) ?? [],
+                Pids = parse.GetValue(pids) is { } p ? PidsLimit.Check(p) : null,
+                Privileged = parse.GetValue(privileged),
             };
+            RainForestSupervisor.CheckNics(options.Nics);
             using var supervisor = Globals.Open(parse);
             var record = supervisor.Create(options);
             if (parse.GetValue(json))
@@ -38,7 +51,8 @@ internal static class CreateCommand
             else
             {
                 var address = record.Address is null ? string.Empty : $", address {record.Address} ({record.Name}.rf)";
-                Console.WriteLine($"created {record.Name}: cpus {record.Cpus}, memory {record.Memory}, node(s) {record.Mems}{address}");
+                var guard = record.Privileged ? ", PRIVILEGED (root inside is the host's root)" : string.Empty;
+                Console.WriteLine($"created {record.Name}: cpus {record.Cpus}, memory {record.Memory}, node(s) {record.Mems}, pids limit {record.PidsMax}{address}{guard}");
             }
 
             return 0;

@@ -21,12 +21,12 @@ internal static class ListCommand
                 return 0;
             }
 
-            var table = Output.Table("name", "state", "cpus", "memory", "used", "procs", "node(s)", "created");
+            var table = Output.Table("name", "state", "cpus", "memory", "used", "procs", "pids max", "guard", "node(s)", "created");
             foreach (var s in all)
             {
                 var r = s.Record;
                 table.AddRow(r.Name, s.AgentAlive ? "running" : "dead", r.Cpus.ToString(), r.Memory.ToString(), new ByteSize(s.MemoryUsedBytes).ToString(),
-                    $"{s.Processes}", r.Mems, r.Created.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
+                    $"{s.Processes}", $"{r.PidsMax}", GuardLabel(r), r.Mems, r.Created.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
             }
 
             Output.Write(table);
@@ -40,4 +40,7 @@ internal static class ListCommand
         });
         return command;
     }
+
+    /// <summary>How a subOS is confined, in a word: <c>userns</c> (the Security Guard), or <c>PRIVILEGED</c> (opted out).</summary>
+    internal static string GuardLabel(Supervisor.Ledger.SubOsRecord record) => record.Privileged ? "PRIVILEGED" : "userns";
 }

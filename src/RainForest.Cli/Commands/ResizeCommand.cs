@@ -12,22 +12,24 @@ internal static class ResizeCommand
         var name = new Argument<string>("name") { Description = "The subOS" };
         var cpus = new Option<string?>("--cpus") { Description = "New CPUs: a count, a list, +N or -N" };
         var memory = new Option<string?>("--memory") { Description = "New memory size" };
+        var pids = new Option<long?>("--pids") { Description = $"New pids limit: most tasks at once ({PidsLimit.Minimum} to {PidsLimit.Maximum})" };
         var json = Globals.Json();
-        var command = new Command("resize", "Change a subOS's CPUs or memory while it runs") { name, cpus, memory, json };
+        var command = new Command("resize", "Change a subOS's CPUs, memory or pids limit while it runs") { name, cpus, memory, pids, json };
         command.SetAction(parse =>
         {
             var subOs = Globals.CheckName(parse.GetValue(name));
             var cpuRequest = parse.GetValue(cpus) is { } c ? CpuRequest.Parse(c, allowRelative: true) : null;
             ByteSize? size = parse.GetValue(memory) is { } m ? Globals.ParseSize(m, "--memory") : null;
             using var supervisor = Globals.Open(parse);
-            var record = supervisor.Resize(subOs, cpuRequest, size);
+            var limit = parse.GetValue(pids) is { } p ? PidsLimit.Check(p) : (long?)null;
+            var record = supervisor.Resize(subOs, cpuRequest, size, limit);
             if (parse.GetValue(json))
             {
                 Output.Json(supervisor.Show(record.Name));
             }
             else
             {
-                Console.WriteLine($"resized {record.Name}: cpus {record.Cpus}, memory {record.Memory}");
+                Console.WriteLine($"resized {record.Name}: cpus {record.Cpus}, memory {record.Memory}, pids limit {record.PidsMax}");
             }
 
             return 0;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using RainForest.Core;
+using RainForest.Core.Model;
 
 namespace RainForest.Cli.Commands;
 
@@ -31,7 +32,10 @@ internal static class ShowCommand
             table.AddRow("cpus in kernel", s.KernelCpus.Length == 0 ? "-" : s.KernelCpus);
             table.AddRow("memory nodes", r.Mems);
             table.AddRow("memory", $"{r.Memory} ({new ByteSize(s.MemoryUsedBytes)} used)");
-            table.AddRow("processes", $"{s.Processes}");
+            table.AddRow("processes", $"{s.Processes} (pids limit {r.PidsMax})");
+            table.AddRow("guard", r.Privileged
+                ? "PRIVILEGED: root inside is the host's root (created with --privileged)"
+                : $"user namespace: root inside is host uid {r.IdBase} ({IdRanges.Size} ids); runc's capabilities, seccomp, masked /proc and /sys (rfm audit {r.Name})");
             table.AddRow("root", r.RootFs == "/" ? "host / (copy-on-write)" : $"{Output.Escape(r.RootFs)} (copy-on-write)");
             table.AddRow("network", r.Address is null ? "loopback only" : $"loop {r.Address} ({r.Name}.rf)");
             table.AddRow("nics", r.Nics.Count == 0 ? "-" : string.Join(", ", r.Nics));

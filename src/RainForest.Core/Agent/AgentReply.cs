@@ -32,4 +32,10 @@ public sealed record AgentReply
 
     /// <summary>Seconds since the agent started (for ping).</summary>
     public double UptimeSeconds { get; init; }
+
+    /// <summary>Pong: whether the agent is dumpable (it must not be: nothing inside may read it through /proc/1).</summary>
+    public bool Dumpable { get; init; }
+
+    /// <summary>Pong: the seccomp profile every program inside starts under; null for a privileged subOS.</summary>
+    public string? Sandbox { get; init; }
 }

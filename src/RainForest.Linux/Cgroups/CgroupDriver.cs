@@ -52,6 +52,15 @@ public abstract class CgroupDriver
     /// <summary>Changes a subOS's memory size (limit and protection).</summary>
     public abstract void SetMemory(string name, ByteSize memory);
 
+    /// <summary>
+    /// Sets the subOS's pids limit: the most tasks (processes and threads) it may hold at once. False when the
+    /// pids controller is not available, so that the caller can say so.
+    /// </summary>
+    public abstract bool SetPids(string name, long max);
+
+    /// <summary>The subOS's pids limit as the kernel holds it; null without a pids controller or when unlimited.</summary>
+    public abstract long? ReadPidsLimit(string name);
+
     /// <summary>The <c>cgroup.procs</c> files a process writes its pid to in order to join the subOS.</summary>
     public abstract IReadOnlyList<string> ProcsFiles(string name);
 
@@ -298,6 +307,10 @@ public abstract class CgroupDriver
             throw RfException.Failed($"cannot create cgroup {dir}: {e.Message}");
         }
     }
+
+    /// <summary>Parses a pids.max file: a number, or null for "max" or a missing file.</summary>
+    protected static long? ParsePidsMax(string? text) =>
+        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var max) ? max : null;
 
     /// <summary>Parses a memory limit file (<c>max</c> or a huge v1 number means unlimited).</summary>
     protected static ByteSize? ParseLimit(string? text)

@@ -88,6 +88,20 @@ internal sealed class CgroupV1Driver : CgroupDriver
         }
     }
 
+    public override bool SetPids(string name, long max)
+    {
+        if (!Layout.V1Mounts.ContainsKey("pids"))
+        {
+            return false;
+        }
+
+        Write(Path.Combine(Dir("pids", name), "pids.max"), max.ToString(CultureInfo.InvariantCulture));
+        return true;
+    }
+
+    public override long? ReadPidsLimit(string name) =>
+        Layout.V1Mounts.ContainsKey("pids") ? ParsePidsMax(ReadOrNull(Path.Combine(Dir("pids", name), "pids.max"))) : null;
+
     public override IReadOnlyList<string> ProcsFiles(string name) =>
         [.. Controllers.Select(c => Path.Combine(Dir(c, name), "cgroup.procs")).Where(f => Directory.Exists(Path.GetDirectoryName(f)))];
 

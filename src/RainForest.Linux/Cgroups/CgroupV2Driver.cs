@@ -107,6 +107,21 @@ internal sealed class CgroupV2Driver : CgroupDriver
         }
     }
 
+    public override bool SetPids(string name, long max)
+    {
+        // pids.max exists once the pids controller is enabled in the prefix group's subtree_control.
+        var file = Path.Combine(Dir(name), "pids.max");
+        if (IsCgroupFs(file) && !File.Exists(file))
+        {
+            return false;
+        }
+
+        Write(file, max.ToString(CultureInfo.InvariantCulture));
+        return true;
+    }
+
+    public override long? ReadPidsLimit(string name) => ParsePidsMax(ReadOrNull(Path.Combine(Dir(name), "pids.max")));
+
     public override IReadOnlyList<string> ProcsFiles(string name) => [Path.Combine(Dir(name), "cgroup.procs")];
 
     public override bool Exists(string name) => Directory.Exists(Dir(name));

@@ -81,6 +81,11 @@ public sealed class CellBackend
             trace.Mark("directory");
             _cgroups.EnsureParent(parentCpus, AllNodes(machine));
             _cgroups.Create(record.Name, record.Cpus, record.Mems, record.Memory);
+            if (record.PidsMax > 0 && !_cgroups.SetPids(record.Name, record.PidsMax))
+            {
+                Console.Error.WriteLine($"rfm: warning: no pids controller: subOS '{record.Name}' has no pids limit (a fork bomb inside can reach the host)");
+            }
+
             trace.Mark("cgroups");
 
             using var ready = Pipe.Create();
@@ -166,6 +171,9 @@ public sealed class CellBackend
     /// <summary>Applies new CPUs; the kernel has moved the subOS's threads when this returns.</summary>
     public void ApplyCpus(string name, CpuSet cpus, string mems) => _cgroups.SetCpus(name, cpus, mems);
 
+    /// <summary>Applies a new pids limit.</summary>
+    public void ApplyPids(string name, long max) => _cgroups.SetPids(name, max);
+
     /// <summary>Applies a new memory size.</summary>
     public void ApplyMemory(string name, ByteSize memory) => _cgroups.SetMemory(name, memory);
 
@@ -210,6 +218,7 @@ public sealed class CellBackend
         Directory.CreateDirectory(Path.Combine(dir, "desc", "channels"));
         Directory.CreateDirectory(Path.Combine(dir, "desc", "bin"));
         var channelDir = _state.ChannelLinkDirectory(record.Name);
+        _state.EnsureChannelRoot();
         Directory.CreateDirectory(channelDir);
         File.WriteAllText(Path.Combine(dir, "hosts"), Network.LoopNetwork.HostsFile(record.Name, record.Address, []));
         var spec = new CellSpec

@@ -13,9 +13,10 @@ internal static class IpTool
     public static string IpIn(int pid, params string[] args) =>
         Run("nsenter", ["--net=/proc/" + pid.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/ns/net", "ip", .. args]);
 
-    private static string Run(string tool, string[] args)
+    /// <summary>Runs <paramref name="tool"/>, feeding it <paramref name="input"/> on stdin when given; throws with its own message.</summary>
+    internal static string Run(string tool, string[] args, string? input = null)
     {
-        var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = input is not null };
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -33,8 +34,23 @@ internal static class IpTool
 
         using (process)
         {
+            // Both pipes are drained while stdin is written, so a tool that answers early cannot stall us.
             var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEnd();
+            var errorText = process.StandardError.ReadToEndAsync();
+            if (input is not null)
+            {
+                try
+                {
+                    process.StandardInput.Write(input);
+                    process.StandardInput.Close();
+                }
+                catch (IOException)
+                {
+                    // The tool quit before reading it all (EPIPE); its exit code and stderr below say why.
+                }
+            }
+
+            var error = errorText.GetAwaiter().GetResult();
             process.WaitForExit();
             if (process.ExitCode != 0)
             {

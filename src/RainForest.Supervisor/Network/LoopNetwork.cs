@@ -77,16 +77,41 @@ public sealed class LoopNetwork
     }
 
     /// <summary>Joins the subOS whose agent is <paramref name="agentPid"/> to the segment with <paramref name="address"/>.</summary>
+    /// <remarks>The member's <c>eth0</c> gets the MAC <see cref="LoopFilter.MacOf"/> derives from the address; the port may send from nothing else.</remarks>
+    /// <exception cref="RfException">nft or ip is missing, or a step failed (exit code 1).</exception>
     public void Attach(string name, int agentPid, string address)
     {
+        // Before anything is made: without nft the member could not be filtered, so it must not join.
+        NftTool.Require();
         EnsureSegment();
-        var outer = OuterLink(name);
+        var port = new LoopPort(OuterLink(name), LoopFilter.MacOf(address), address);
         var pid = agentPid.ToString(CultureInfo.InvariantCulture);
-        TryIp("-n", _namespace, "link", "del", outer);
-        IpTool.Ip("-n", _namespace, "link", "add", outer, "type", "veth", "peer", "name", "eth0", "netns", pid);
-        IpTool.Ip("-n", _namespace, "link", "set", outer, "master", Bridge, "up");
+        TryIp("-n", _namespace, "link", "del", port.Link);
+        IpTool.Ip("-n", _namespace, "link", "add", port.Link, "type", "veth", "peer", "name", "eth0", "address", port.Mac, "netns", pid);
+
+        // The port's rules exist before it joins the bridge: no frame of the member ever passes unjudged.
+        NftTool.Apply(_namespace, LoopFilter.Join(FilterTable, port));
+        IpTool.Ip("-n", _namespace, "link", "set", port.Link, "master", Bridge, "up");
         IpTool.IpIn(agentPid, "addr", "add", address + "/24", "dev", "eth0");
         IpTool.IpIn(agentPid, "link", "set", "eth0", "up");
+    }
+
+    /// <summary>The nftables table (bridge family, in <see cref="Namespace"/>) that stops members from spoofing.</summary>
+    public string FilterTable => LoopFilter.TableName(_guard.Prefix);
+
+    /// <summary>
+    /// Rebuilds the anti-spoofing table from <paramref name="members"/> (the ledger's, whether running or not)
+    /// in one transaction, so a member that left loses its rules and any drift is repaired.
+    /// </summary>
+    /// <remarks>Nothing to do without a segment or without members: the table goes with the namespace.</remarks>
+    /// <exception cref="RfException">nft is missing or refused the table (exit code 1).</exception>
+    public void RefreshFilter(IEnumerable<(string Name, string Address)> members)
+    {
+        var ports = members.Select(m => new LoopPort(OuterLink(m.Name), LoopFilter.MacOf(m.Address), m.Address)).ToList();
+        if (ports.Count > 0 && Exists)
+        {
+            NftTool.Apply(_namespace, LoopFilter.Rebuild(FilterTable, ports));
+        }
     }
 
     /// <summary>Removes the segment (members' links vanish with their namespaces).</summary>
