@@ -70,6 +70,25 @@ public abstract class CgroupDriver
     /// <summary>Reads the subOS's cgroups back from the kernel.</summary>
     public abstract CgroupState Read(string name);
 
+    /// <summary>
+    /// The device rules the kernel holds for the subOS, in one line for <c>rfm audit</c>; null when it holds none
+    /// (access to every device is allowed, or the group or the mechanism is missing).
+    /// </summary>
+    /// <remarks>
+    /// cgroup v1 reads the group's <c>devices.list</c> (<c>c 1:3 rwm; c 1:5 rwm; ...</c>). cgroup v2 asks the kernel
+    /// which device programs are attached to the group's directory and says whether each is the one RainForest
+    /// generates for <see cref="DevicePolicy.Minimal"/> (by the kernel's program tag).
+    /// </remarks>
+    /// <exception cref="GuardViolationException">The name is not one path component.</exception>
+    /// <exception cref="LinuxException">cgroup v2: the kernel refused to say which programs are attached (no CAP_SYS_ADMIN).</exception>
+    public abstract string? DeviceRules(string name);
+
+    /// <summary>
+    /// Where the driver reports, one line each, what it could not do and went on without (the kernel refused a
+    /// device program, say). Standard error by default.
+    /// </summary>
+    public Action<string> Warnings { get; set; } = static line => Console.Error.WriteLine("rfm: warning: " + line);
+
     /// <summary>Processes in the subOS's group.</summary>
     public abstract IReadOnlyList<int> Pids(string name);
 
@@ -220,19 +239,33 @@ public abstract class CgroupDriver
 
     /// <summary>Writes a control file below the prefix, turning a kernel refusal into one clear line.</summary>
     /// <exception cref="GuardViolationException">The file does not lie below the prefix; nothing was written.</exception>
-    protected void Write(string file, string value) => WriteFile(Guard.CheckInside(file), value, file);
+    protected void Write(string file, string value) => WriteFile(Guard.CheckInside(file), value, file, append: false);
+
+    /// <summary>
+    /// Appends one entry to a control file below the prefix: for the files the kernel reads one entry per write
+    /// (<c>devices.allow</c>), so that each entry is its own write and a fixture file keeps them all.
+    /// </summary>
+    /// <exception cref="GuardViolationException">The file does not lie below the prefix; nothing was written.</exception>
+    protected void Append(string file, string line) => WriteFile(Guard.CheckInside(file), line + "\n", file, append: true);
 
     /// <summary>
     /// Writes a control file without the guard: only for the files the kernel makes a supervisor write
     /// outside its prefix (cgroup v2's <c>cgroup.subtree_control</c> at the mount root). Say why at each call.
     /// </summary>
-    protected static void WriteAnywhere(string file, string value) => WriteFile(file, value, file);
+    protected static void WriteAnywhere(string file, string value) => WriteFile(file, value, file, append: false);
 
-    private static void WriteFile(string target, string value, string file)
+    private static void WriteFile(string target, string value, string file, bool append)
     {
         try
         {
-            File.WriteAllText(target, value);
+            if (append)
+            {
+                File.AppendAllText(target, value);
+            }
+            else
+            {
+                File.WriteAllText(target, value);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -9,8 +9,14 @@ public sealed record CgroupLayout(CgroupMode Mode, IReadOnlyDictionary<string, s
     /// <summary>Controllers a subOS needs: exclusive CPUs and NUMA nodes, a memory limit.</summary>
     public static IReadOnlyList<string> Required { get; } = ["cpuset", "memory"];
 
-    /// <summary>Controllers used when present: a pids limit and count.</summary>
-    public static IReadOnlyList<string> Optional { get; } = ["pids"];
+    /// <summary>Controllers used when present: a pids limit and count, and (v1 only) the device rules.</summary>
+    public static IReadOnlyList<string> Optional { get; } = ["pids", "devices"];
+
+    /// <summary>
+    /// Optional controllers that exist only as v1 hierarchies: cgroup v2 has no <c>devices</c> controller and
+    /// takes a BPF device program on the group's directory instead, so the v2 driver never enables these.
+    /// </summary>
+    public static IReadOnlyList<string> V1Only { get; } = ["devices"];
 
     /// <summary>Detects the layout of the machine (or fixture tree) at <paramref name="root"/>.</summary>
     /// <exception cref="InvalidOperationException">Neither interface offers cpuset and memory.</exception>

@@ -51,6 +51,42 @@ internal sealed class CgroupV1Driver : CgroupDriver
         Write(Path.Combine(cpuset, "cpuset.mems"), mems);
         Write(Path.Combine(cpuset, "cpuset.cpus"), cpus.ToString());
         SetMemory(name, memory);
+        RestrictDevices(name);
+    }
+
+    /// <remarks>
+    /// A new v1 devices group copies its parent's rules, and the prefix group keeps the default "a *:* rwm"
+    /// (the supervisor's own group for host tasks may sit under it), so the subOS's group starts open.
+    /// "a" to devices.deny first switches it to deny-by-default and drops every exception; then each allow adds
+    /// one, one rule per write as the kernel parses them. Allowing first would be undone by the deny.
+    /// </remarks>
+    private void RestrictDevices(string name)
+    {
+        if (!Layout.V1Mounts.ContainsKey("devices"))
+        {
+            return;
+        }
+
+        var dir = Dir("devices", name);
+        Write(Path.Combine(dir, "devices.deny"), "a");
+        foreach (var rule in DevicePolicy.Minimal)
+        {
+            Append(Path.Combine(dir, "devices.allow"), rule.ToString());
+        }
+    }
+
+    public override string? DeviceRules(string name)
+    {
+        if (!Layout.V1Mounts.ContainsKey("devices"))
+        {
+            return null;
+        }
+
+        var list = ReadOrNull(Path.Combine(Dir("devices", name), "devices.list"));
+        var rules = (list ?? string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+        // "a *:* rwm" is the kernel's way of listing a group with no restriction.
+        return rules.Length == 0 || rules is ["a *:* rwm"] ? null : string.Join("; ", rules);
     }
 
     public override void CreateCpusetOnly(string name, CpuSet cpus, string mems)

@@ -7,6 +7,9 @@ namespace RainForest.Linux.Cgroups;
 /// <summary>cgroup v2 driver: one unified hierarchy, controllers enabled top-down through subtree_control.</summary>
 internal sealed class CgroupV2Driver : CgroupDriver
 {
+    /// <summary>The file a fixture tree gets instead of a device program (see <see cref="RestrictDevices"/>).</summary>
+    internal const string FixtureDeviceFile = "rf.devices";
+
     private readonly string _root;
 
     public CgroupV2Driver(CgroupLayout layout, string prefix)
@@ -20,7 +23,7 @@ internal sealed class CgroupV2Driver : CgroupDriver
 
     public override void EnsureParent(CpuSet cpus, string mems)
     {
-        var wanted = CgroupLayout.Required.Concat(CgroupLayout.Optional).ToList();
+        var wanted = CgroupLayout.Required.Concat(CgroupLayout.Optional.Except(CgroupLayout.V1Only)).ToList();
         var available = CgroupLayout.ReadControllers(_root);
         var enable = wanted.Where(available.Contains).ToList();
         EnableControllers(_root, enable);
@@ -57,6 +60,9 @@ internal sealed class CgroupV2Driver : CgroupDriver
     {
         var dir = Dir(name);
         MakeDirectory(dir);
+
+        // Before anything else, so that no process can join the group while its devices are still open.
+        RestrictDevices(name);
         Write(Path.Combine(dir, "cpuset.mems"), mems);
         Write(Path.Combine(dir, "cpuset.cpus"), cpus.ToString());
         SetMemory(name, memory);
@@ -67,6 +73,62 @@ internal sealed class CgroupV2Driver : CgroupDriver
             Write(swap, "0");
         }
     }
+
+    private void RestrictDevices(string name)
+    {
+        var dir = Guard.CheckInside(Dir(name));
+        if (!IsCgroupFs(dir))
+        {
+            // The fixture's stand-in for the program: a fixture tree has no kernel to load it into,
+            // so the rules the program would allow are written down for the tests to read.
+            Write(Path.Combine(dir, FixtureDeviceFile), string.Join('\n', DevicePolicy.Minimal) + "\n");
+            return;
+        }
+
+        try
+        {
+            // Create may run again on a half-made group (repair): one copy of the program is enough.
+            var tags = DeviceProgram.Tags(DeviceProgram.Generate(DevicePolicy.Minimal));
+            if (!CgroupDevicePrograms.Query(dir).Any(p => tags.Contains(p.Tag)))
+            {
+                CgroupDevicePrograms.Attach(dir, DevicePolicy.Minimal);
+            }
+        }
+        catch (LinuxException e) when (CgroupDevicePrograms.IsUnavailable(e))
+        {
+            Warnings($"subOS '{name}' has no device rules: the kernel refused the BPF device program ({e.Message}); it can open any device node it can reach");
+        }
+        catch (LinuxException e)
+        {
+            throw RfException.Failed($"cannot apply the device rules to {dir}: {e.Message}", e);
+        }
+    }
+
+    public override string? DeviceRules(string name)
+    {
+        var dir = Dir(name);
+        if (!IsCgroupFs(dir))
+        {
+            var rules = ReadOrNull(Path.Combine(dir, FixtureDeviceFile));
+            return rules is null ? null : Describe([$"allows {string.Join(", ", rules.Split('\n'))}"]);
+        }
+
+        if (!Directory.Exists(dir))
+        {
+            return null;
+        }
+
+        var minimal = DeviceProgram.Tags(DeviceProgram.Generate(DevicePolicy.Minimal));
+        var programs = CgroupDevicePrograms.Query(dir);
+        return programs.Count == 0
+            ? null
+            : Describe([.. programs.Select(p => minimal.Contains(p.Tag)
+                ? $"allows {string.Join(", ", DevicePolicy.Minimal)}"
+                : $"{(p.Name.Length > 0 ? p.Name : "id " + p.Id.ToString(CultureInfo.InvariantCulture))}, tag {p.Tag}: not RainForest's minimal policy")]);
+    }
+
+    private static string Describe(IReadOnlyList<string> programs) =>
+        $"{programs.Count} device program{(programs.Count == 1 ? string.Empty : "s")} attached ({string.Join("; ", programs)})";
 
     public override void CreateCpusetOnly(string name, CpuSet cpus, string mems)
     {

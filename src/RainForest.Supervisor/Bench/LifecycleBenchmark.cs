@@ -30,34 +30,50 @@ public sealed class LifecycleBenchmark
     public IReadOnlyList<LifecycleResult> Run()
     {
         var results = new List<LifecycleResult>();
-        var create = new List<double>();
-        var firstExec = new List<double>();
-        var destroy = new List<double>();
+
+        // Unprivileged subOSes (the default) and --privileged ones alternate in one run, so that the
+        // difference of their medians is the cost of the Security Guard on this machine, on this load.
+        var guarded = new Samples();
+        var privileged = new Samples();
         for (var i = 0; i < _repetitions; i++)
         {
-            var clock = Stopwatch.StartNew();
-            _supervisor.Create(new CreateOptions { Name = "bench-lc-life", Cpus = CpuRequest.Parse("1", false), Memory = ByteSize.Parse("128M") });
-            create.Add(clock.Elapsed.TotalMilliseconds);
-            clock.Restart();
-            var code = ExecClient.Run(_supervisor.AgentSocket("bench-lc-life"), ["true"]);
-            firstExec.Add(clock.Elapsed.TotalMilliseconds);
-            if (code != 0)
+            foreach (var isPrivileged in i % 2 == 0 ? (bool[])[false, true] : [true, false])
             {
-                throw RfException.Failed($"'true' inside the benchmark subOS exited {code}");
+                CreateExecDestroy(isPrivileged ? privileged : guarded, isPrivileged);
             }
 
-            clock.Restart();
-            _supervisor.Destroy("bench-lc-life");
-            destroy.Add(clock.Elapsed.TotalMilliseconds);
             _progress("create, exec, destroy", (i + 1.0) / _repetitions);
         }
 
-        results.Add(Summarise("create (until the agent serves)", create, 6100, 2100, 25, "Create() returning: cgroups, namespaces, overlay root, agent ready"));
-        results.Add(Summarise("first exec of true", firstExec, null, null, null, "connect, spawn, exit code back"));
-        results.Add(Summarise("destroy", destroy, 0, null, 25, "until every process is gone and the cgroups are removed"));
+        results.Add(Summarise("create (until the agent serves)", guarded.Create, 6100, 2100, 25,
+            "Create() returning: cgroups, namespaces, user namespace, idmapped overlay root, locked mounts, agent ready"));
+        results.Add(Summarise("create --privileged", privileged.Create, null, null, null, "the same without the user namespace, idmapped root and locked mount namespace"));
+        results.Add(Summarise("first exec of true", guarded.Exec, null, null, null, "connect, nsenter + setpriv + seccomp, spawn, exit code back"));
+        results.Add(Summarise("first exec of true --privileged", privileged.Exec, null, null, null, "connect, spawn, exit code back"));
+        results.Add(Summarise("destroy", guarded.Destroy, 0, null, 25, "until every process is gone and the cgroups are removed"));
+        results.Add(Summarise("destroy --privileged", privileged.Destroy, null, null, null, "the same for a --privileged subOS"));
         results.AddRange(MeasureCpuChanges());
         results.AddRange(MeasureMemoryChanges());
         return results;
+    }
+
+    private void CreateExecDestroy(Samples samples, bool privileged)
+    {
+        const string Name = "bench-lc-life";
+        var clock = Stopwatch.StartNew();
+        _supervisor.Create(new CreateOptions { Name = Name, Cpus = CpuRequest.Parse("1", false), Memory = ByteSize.Parse("128M"), Privileged = privileged });
+        samples.Create.Add(clock.Elapsed.TotalMilliseconds);
+        clock.Restart();
+        var code = ExecClient.Run(_supervisor.AgentSocket(Name), ["true"]);
+        samples.Exec.Add(clock.Elapsed.TotalMilliseconds);
+        if (code != 0)
+        {
+            throw RfException.Failed($"'true' inside the benchmark subOS exited {code}");
+        }
+
+        clock.Restart();
+        _supervisor.Destroy(Name);
+        samples.Destroy.Add(clock.Elapsed.TotalMilliseconds);
     }
 
     private IEnumerable<LifecycleResult> MeasureCpuChanges()

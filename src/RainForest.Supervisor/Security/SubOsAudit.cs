@@ -205,38 +205,16 @@ internal sealed class SubOsAudit
     private AuditCheck Pids(SubOsRecord record)
     {
         const string Guard = "pids limit";
-        var max = ReadControl(record.Name, "pids.max");
-        var passed = max is not null && max != "max" && long.TryParse(max, CultureInfo.InvariantCulture, out var limit) && limit == record.PidsMax;
-        return new AuditCheck(Guard, passed, $"pids.max {max ?? "(no pids controller)"}; ledger {record.PidsMax}");
+        var max = _cgroups.ReadPidsLimit(record.Name);
+        return new AuditCheck(Guard, max is not null && max == record.PidsMax,
+            $"pids.max {max?.ToString(CultureInfo.InvariantCulture) ?? "max or no pids controller"}; ledger {record.PidsMax}");
     }
 
     private AuditCheck Devices(SubOsRecord record)
     {
         const string Guard = "device rules";
-        var list = ReadControl(record.Name, "devices.list");
-        if (list is not null)
-        {
-            // cgroup v1: "a *:* rwm" means no rule at all.
-            var open = list.Split('\n').Any(l => l.StartsWith("a ", StringComparison.Ordinal));
-            return new AuditCheck(Guard, !open, open ? "devices cgroup allows every device" : $"devices cgroup allows only: {list.ReplaceLineEndings("; ")}");
-        }
-
-        var program = ReadControl(record.Name, "rf.devices");
-        return new AuditCheck(Guard, program is not null, program ?? "no device rules (no devices controller and no device program)");
-    }
-
-    /// <summary>Reads a control file from whichever of the subOS's cgroup directories has it.</summary>
-    private string? ReadControl(string name, string file)
-    {
-        foreach (var procs in _cgroups.ProcsFiles(name))
-        {
-            var path = Path.Combine(Path.GetDirectoryName(procs)!, file);
-            if (File.Exists(path))
-            {
-                return File.ReadAllText(path).Trim();
-            }
-        }
-
-        return null;
+        var rules = _cgroups.DeviceRules(record.Name);
+        return new AuditCheck(Guard, rules is not null && !rules.Contains("not RainForest's", StringComparison.Ordinal),
+            rules ?? "no device rules in force: every device node the subOS can reach may be opened");
     }
 }

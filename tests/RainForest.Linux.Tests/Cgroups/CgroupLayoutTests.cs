@@ -69,6 +69,7 @@ public sealed class CgroupLayoutTests : IDisposable
                 ["cpuset"] = _tree.PathTo("sys/fs/cgroup/cpuset"),
                 ["memory"] = _tree.PathTo("sys/fs/cgroup/memory"),
                 ["pids"] = _tree.PathTo("sys/fs/cgroup/pids"),
+                ["devices"] = _tree.PathTo("sys/fs/cgroup/devices"),
             },
             layout.V1Mounts);
     }

@@ -87,6 +87,83 @@ public sealed class CgroupV1DriverTests : CgroupDriverTests
     }
 
     [Fact]
+    public void Create_WithDevicesHierarchy_DeniesAllThenAllowsThePolicyOneRulePerWrite()
+    {
+        var driver = WithDevices();
+        driver.EnsureParent(CpuSet.Parse("0-1"), "0");
+        driver.Create("web", CpuSet.Parse("1"), "0", ByteSize.Parse("64M"));
+
+        Assert.Equal("a", Tree.Read("devices/rf-test/web/devices.deny"));
+        Assert.Equal(DevicePolicy.Minimal.Select(r => r.ToString()), File.ReadAllLines(Tree.PathTo("devices/rf-test/web/devices.allow")));
+        Assert.Contains(Path.Combine(Tree.PathTo("devices/rf-test/web"), "cgroup.procs"), driver.ProcsFiles("web"));
+
+        // The prefix group keeps the default: the supervisor's own group for host tasks sits under it.
+        Assert.True(Directory.Exists(Tree.PathTo("devices/rf-test")));
+        Assert.False(File.Exists(Tree.PathTo("devices/rf-test/devices.deny")));
+        Assert.False(File.Exists(Tree.PathTo("devices/rf-test/devices.allow")));
+    }
+
+    [Fact]
+    public void CreateCpusetOnly_WithDevicesHierarchy_NoDevicesGroup()
+    {
+        var driver = WithDevices();
+        driver.EnsureParent(CpuSet.Parse("0-1"), "0");
+
+        driver.CreateCpusetOnly("supervisor", CpuSet.Parse("0"), "0");
+
+        Assert.False(Directory.Exists(Tree.PathTo("devices/rf-test/supervisor")));
+    }
+
+    [Fact]
+    public void DeviceRules_DevicesList_JoinedWithSemicolons()
+    {
+        var driver = WithDevices();
+        driver.EnsureParent(CpuSet.Parse("0-1"), "0");
+        driver.Create("web", CpuSet.Parse("1"), "0", ByteSize.Parse("64M"));
+        Tree.Write("devices/rf-test/web/devices.list", "c 1:3 rwm\nc 136:* rwm\n");
+
+        Assert.Equal("c 1:3 rwm; c 136:* rwm", driver.DeviceRules("web"));
+    }
+
+    [Fact]
+    public void DeviceRules_AllowAll_Null()
+    {
+        var driver = WithDevices();
+        Tree.Write("devices/rf-test/web/devices.list", "a *:* rwm\n");
+
+        Assert.Null(driver.DeviceRules("web"));
+    }
+
+    [Fact]
+    public void DeviceRules_NoDevicesHierarchy_Null()
+    {
+        Driver.EnsureParent(CpuSet.Parse("0-1"), "0");
+        Driver.Create("web", CpuSet.Parse("1"), "0", ByteSize.Parse("64M"));
+
+        Assert.Null(Driver.DeviceRules("web"));
+    }
+
+    [Fact]
+    public void DeviceRules_NameWithSlash_Refused()
+    {
+        var driver = WithDevices();
+
+        Assert.Throws<RainForest.Linux.Guard.GuardViolationException>(() => driver.DeviceRules("../web"));
+    }
+
+    private CgroupDriver WithDevices()
+    {
+        var mounts = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var controller in new[] { "cpuset", "memory", "pids", "devices" })
+        {
+            mounts[controller] = Tree.PathTo(controller);
+            Directory.CreateDirectory(mounts[controller]);
+        }
+
+        return CgroupDriver.For(new CgroupLayout(CgroupMode.Hybrid, mounts, Tree.PathTo("unified")), Prefix);
+    }
+
+    [Fact]
     public void CreateCpusetOnly_MakesOnlyTheCpusetGroup()
     {
         Driver.EnsureParent(CpuSet.Parse("0-3"), "0");

@@ -96,6 +96,46 @@ public sealed class CgroupV2DriverTests : CgroupDriverTests
         Assert.False(File.Exists(Tree.PathTo("cgroup/rf-test/supervisor/memory.swap.max")));
     }
 
+    [Fact]
+    public void EnsureParent_DevicesListedAsController_NeverEnablesIt()
+    {
+        // No kernel lists devices in cgroup.controllers; a fixture that does must still not get it enabled.
+        Tree.Write("cgroup/cgroup.controllers", "cpuset memory pids devices\n");
+
+        Driver.EnsureParent(CpuSet.Parse("0-1"), "0");
+
+        Assert.DoesNotContain("devices", Words(Tree.Read("cgroup/cgroup.subtree_control")));
+        Assert.DoesNotContain("devices", Words(Tree.Read("cgroup/rf-test/cgroup.subtree_control")));
+    }
+
+    [Fact]
+    public void Create_FixtureTree_WritesTheProgramsRulesInstead()
+    {
+        CreateGroup();
+
+        Assert.Equal(DevicePolicy.Minimal.Select(r => r.ToString()), File.ReadAllLines(Tree.PathTo("cgroup/rf-test/web/rf.devices")));
+    }
+
+    [Fact]
+    public void DeviceRules_FixtureTree_DescribesTheProgram()
+    {
+        CreateGroup();
+
+        Assert.Equal(
+            "1 device program attached (allows c 1:3 rwm, c 1:5 rwm, c 1:7 rwm, c 1:8 rwm, c 1:9 rwm, c 5:0 rwm, c 5:2 rwm, c 136:* rwm)",
+            Driver.DeviceRules("web"));
+    }
+
+    [Fact]
+    public void DeviceRules_NoProgram_Null()
+    {
+        Driver.EnsureParent(CpuSet.Parse("0-1"), "0");
+        Driver.CreateCpusetOnly("supervisor", CpuSet.Parse("0"), "0");
+
+        Assert.Null(Driver.DeviceRules("supervisor"));
+        Assert.Null(Driver.DeviceRules("missing"));
+    }
+
     private void CreateGroup()
     {
         Driver.EnsureParent(CpuSet.Parse("0-3"), "0");

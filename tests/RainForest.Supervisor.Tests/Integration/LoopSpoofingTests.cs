@@ -48,24 +48,17 @@ public sealed class LoopSpoofingTests : IDisposable
         {
             "stolen-address" => $"ip addr flush dev eth0 && ip addr add {Server}/24 dev eth0 && ip route del local {Server} dev eth0 table local",
             "unused-address" => $"ip addr flush dev eth0 && ip addr add {Unused}/24 dev eth0",
-            "unused-address-arp" => $"ip addr flush dev eth0 && ip addr add {Unused}/24 dev eth0 && ip neigh flush dev eth0",
+            "unused-address-arp" => $"ip addr flush dev eth0 && ip addr add {Unused}/24 dev eth0 && ip neigh flush dev eth0 nud all",
             "forged-mac" => $"ip link set dev eth0 address {ForgedMac}",
             _ => throw new ArgumentOutOfRangeException(nameof(attack)),
         };
         var neighbour = attack == "unused-address-arp" ? "true" : $"ip neigh replace {Server} lladdr {serverMac} dev eth0 nud permanent";
         Sh("attacker", $"{setup} && {neighbour}");
-        var (received, sent) = (InReceives("server"), Sent("attacker"));
+        var (received, sent) = (Settled("server"), Sent("attacker"));
 
         Probe();
 
         Assert.True(Sent("attacker") > sent, "the attack sent nothing, so it proves nothing");
-        var dbgBefore = Sh("server", "cat /proc/net/snmp");
-        Thread.Sleep(0);
-        if (received != InReceives("server"))
-        {
-            Assert.Fail("DEBUG " + Sh("server", "cat /proc/net/snmp; ip -s link show eth0; ip neigh") + "\nATTACKER " + Sh("attacker", "ip addr; ip route show table all; ip neigh; ip -s link show eth0") + "\nNFT " + Run("ip", "netns", "exec", _host.Supervisor.Loop.Namespace, "nft", "list", "ruleset").Stdout);
-        }
-
         Assert.Equal(received, InReceives("server"));
         Assert.Empty(Sh("server", $"ip neigh show {Unused}").Trim());
 
@@ -132,6 +125,28 @@ public sealed class LoopSpoofingTests : IDisposable
     /// </summary>
     private int Probe() =>
         int.Parse(Sh("attacker", $"timeout 2 bash -c 'exec 3<>/dev/tcp/{Server}/9' 2>/dev/null; echo $?").Trim(), CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The server's count once nothing is arriving: on a loaded machine a retransmitted SYN of the last
+    /// control probe can land a second later and must not be blamed on the attack.
+    /// </summary>
+    private long Settled(string member)
+    {
+        var count = InReceives(member);
+        for (var i = 0; i < 10; i++)
+        {
+            Thread.Sleep(500);
+            var next = InReceives(member);
+            if (next == count)
+            {
+                break;
+            }
+
+            count = next;
+        }
+
+        return count;
+    }
 
     private long Sent(string member) => long.Parse(Sh(member, "cat /sys/class/net/eth0/statistics/tx_packets").Trim(), CultureInfo.InvariantCulture);
 

@@ -34,7 +34,7 @@ public static class Attempts
         new("C01", AttemptGroup.Capabilities, "effective capabilities", "grep CapEff /proc/self/status | cut -f2",
             Expectation.Output(RuncCaps, "runc's default set"), Allowed)
         {
-            Privileged = Expectation.Output("0*1f+", "every capability"),
+            Privileged = Expectation.Output("0+1f[0-9a-f]+", "the host root's set"),
         },
         new("C02", AttemptGroup.Capabilities, "bounding set", "grep CapBnd /proc/self/status | cut -f2",
             Expectation.Output(RuncCaps, "runc's default set"), Allowed),
@@ -86,7 +86,7 @@ public static class Attempts
         new("M09", AttemptGroup.Mounts, "umount -l /etc/hosts", "umount -l /etc/hosts", s_eperm, Allowed),
         new("M10", AttemptGroup.Mounts, "umount a masked file (/proc/kallsyms)", "umount -l /proc/kallsyms", s_eperm, Allowed),
         new("M11", AttemptGroup.Mounts, "umount a masked directory (/sys/firmware)", "umount -l /sys/firmware", s_eperm, Allowed),
-        new("M12", AttemptGroup.Mounts, "mount a tmpfs", "mkdir -p /tmp/m && mount -t tmpfs rf-probe /tmp/m", s_eperm, Allowed)
+        new("M12", AttemptGroup.Mounts, "mount a tmpfs", "mkdir -p /tmp/m && mount -t tmpfs rf-probe /tmp/m && umount /tmp/m && echo mounted", s_eperm, Allowed)
         {
             Privileged = Expectation.Output("mounted", "succeeded"),
         },
@@ -132,9 +132,9 @@ public static class Attempts
         {
             HostFile = "/proc/sys/kernel/panic_on_oops",
         },
-        new("P04", AttemptGroup.ProcSys, "kernel.modprobe (same value)", "f=/proc/sys/kernel/modprobe; v=$(cat $f) && echo \"$v\" > $f", s_erofs, Allowed)
+        new("P04", AttemptGroup.ProcSys, "kernel.kptr_restrict (same value)", "f=/proc/sys/kernel/kptr_restrict; v=$(cat $f) && echo \"$v\" > $f", s_erofs, Allowed)
         {
-            HostFile = "/proc/sys/kernel/modprobe",
+            HostFile = "/proc/sys/kernel/kptr_restrict",
         },
         new("P05", AttemptGroup.ProcSys, "vm.overcommit_memory (same value)", "f=/proc/sys/vm/overcommit_memory; v=$(cat $f) && echo \"$v\" > $f", s_erofs, Allowed)
         {
@@ -177,7 +177,7 @@ public static class Attempts
         new("D01", AttemptGroup.Devices, "mknod the host's disk (block) in /tmp", "mknod /tmp/rf-disk b {diskNumbers}", s_eperm, Allowed),
         new("D02", AttemptGroup.Devices, "mknod the host's disk in / (no nodev there)", "mknod /var/tmp/rf-disk b {diskNumbers}", s_eperm, Allowed),
         new("D03", AttemptGroup.Devices, "mknod /dev/kvm (char 10:232)", "mknod /tmp/rf-kvm c 10 232", s_eperm, Allowed),
-        new("D04", AttemptGroup.Devices, "mknod /dev/mem (char 1:1) in /dev", "mknod /dev/rf-mem c 1 1", s_eperm, Allowed),
+        new("D04", AttemptGroup.Devices, "mknod /dev/mem (char 1:1) in /dev", "mknod /dev/rf-mem c 1 1", s_eacces, Allowed),
         new("D05", AttemptGroup.Devices, "open /dev/mem", "cat /dev/mem", s_enoent, Denied),
         new("D06", AttemptGroup.Devices, "open /dev/kmsg", "cat /dev/kmsg", s_enoent, Denied),
         new("D07", AttemptGroup.Devices, "open the host's disk by name", "cat /dev/{diskName}", s_enoent, Denied),
@@ -242,7 +242,7 @@ public static class Attempts
         {
             HostFile = "{lowerFile}",
         },
-        new("H13", AttemptGroup.HostFiles, "write RainForest's programs (/run/rainforest/bin)", "touch /run/rainforest/bin/rf-agent", s_erofs, Denied),
+        new("H13", AttemptGroup.HostFiles, "write RainForest's programs (/run/rainforest/bin)", "touch /run/rainforest/bin/rf-new", s_erofs, Denied),
         new("H14", AttemptGroup.HostFiles, "write its own description (subos.json)", "echo x >> /run/rainforest/subos.json", Expectation.Errno("EACCES|EROFS"), Denied),
 
         // Another subOS.
@@ -257,7 +257,7 @@ public static class Attempts
         new("N08", AttemptGroup.Neighbours, "add a neighbour's RFloop address", "ip addr add {neighbourAddress}/32 dev $(ls /sys/class/net | grep -vx lo | head -1)", s_eperm, Allowed),
         new("N09", AttemptGroup.Neighbours, "forge a MAC address", "ip link set dev $(ls /sys/class/net | grep -vx lo | head -1) address 02:00:00:00:00:fa", s_eperm, Allowed),
         new("N10", AttemptGroup.Neighbours, "raw packet socket (AF_PACKET)", $"{P} packet", s_eperm, Allowed),
-        new("N11", AttemptGroup.Neighbours, "ping with a neighbour's address as source", "ping -c 1 -W 1 -I {neighbourAddress} {neighbourAddress}",
+        new("N11", AttemptGroup.Neighbours, "bind a socket to a neighbour's address (send as it)", $"{P} bind {{neighbourAddress}}",
             Expectation.Errno("EADDRNOTAVAIL"), Denied),
     ];
 

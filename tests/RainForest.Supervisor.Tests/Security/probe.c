@@ -12,6 +12,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
 #include <linux/bpf.h>
 #include <linux/capability.h>
 #include <linux/io_uring.h>
@@ -19,6 +20,7 @@
 #include <linux/keyctl.h>
 #include <linux/perf_event.h>
 #include <linux/sched.h>
+#include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -67,6 +69,8 @@ static const char *errno_name(int e)
     case ENOSYS: return "ENOSYS";
     case EOPNOTSUPP: return "EOPNOTSUPP";
     case EAFNOSUPPORT: return "EAFNOSUPPORT";
+    case EADDRNOTAVAIL: return "EADDRNOTAVAIL";
+    case ETIMEDOUT: return "ETIMEDOUT";
     default: return "E?";
     }
 }
@@ -244,6 +248,66 @@ static int fork_bomb(int count, int hold)
     return 0;
 }
 
+/* A UDP socket bound to an address: sending from an address the subOS does not own. */
+static long bind_source(const char *address)
+{
+    struct sockaddr_in sin;
+    memset(&sin, 0, sizeof sin);
+    sin.sin_family = AF_INET;
+    if (inet_pton(AF_INET, address, &sin.sin_addr) != 1) {
+        errno = EINVAL;
+        return -1;
+    }
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    return fd < 0 ? fd : bind(fd, (struct sockaddr *)&sin, sizeof sin);
+}
+
+/*
+ * One ICMP echo to `target`, from `source` when given (an address the caller added to its own interface):
+ * OK when the reply comes back within 2 s. Needs a raw socket, so root with CAP_NET_RAW in the network namespace.
+ */
+static long ping_once(const char *target, const char *source)
+{
+    struct sockaddr_in to, from;
+    memset(&to, 0, sizeof to);
+    memset(&from, 0, sizeof from);
+    to.sin_family = from.sin_family = AF_INET;
+    inet_pton(AF_INET, target, &to.sin_addr);
+    int fd = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+    if (fd < 0) {
+        return -1;
+    }
+    if (*source && (inet_pton(AF_INET, source, &from.sin_addr) != 1 || bind(fd, (struct sockaddr *)&from, sizeof from) < 0)) {
+        return -1;
+    }
+    struct timeval timeout = { 2, 0 };
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    unsigned char packet[8] = { 8, 0, 0, 0, 0x52, 0x46, 0, 1 };
+    unsigned sum = 0;
+    for (int i = 0; i < 8; i += 2) {
+        sum += (unsigned)(packet[i] << 8 | packet[i + 1]);
+    }
+    sum = ~((sum & 0xffff) + (sum >> 16)) & 0xffff;
+    packet[2] = (unsigned char)(sum >> 8);
+    packet[3] = (unsigned char)sum;
+    if (sendto(fd, packet, sizeof packet, 0, (struct sockaddr *)&to, sizeof to) < 0) {
+        return -1;
+    }
+    unsigned char reply[128];
+    for (;;) {
+        struct sockaddr_in peer;
+        socklen_t len = sizeof peer;
+        ssize_t n = recvfrom(fd, reply, sizeof reply, 0, (struct sockaddr *)&peer, &len);
+        if (n < 0) {
+            return -1;
+        }
+        /* An echo reply (type 0) from the target after the 20-byte IP header. */
+        if (n >= 28 && reply[20] == 0 && peer.sin_addr.s_addr == to.sin_addr.s_addr) {
+            return 0;
+        }
+    }
+}
+
 /* Run on the host: how many device-cgroup BPF programs a cgroup v2 directory has attached. */
 static int device_progs(const char *dir)
 {
@@ -319,6 +383,8 @@ int main(int argc, char **argv)
     if (!strcmp(c, "openw")) return report(open(arg, O_WRONLY));
     if (!strcmp(c, "openr")) return report(open(arg, O_RDONLY));
     if (!strcmp(c, "fork-bomb")) return fork_bomb(atoi(arg), argc > 3 ? atoi(argv[3]) : 5);
+    if (!strcmp(c, "ping")) return report(ping_once(arg, argc > 3 ? argv[3] : ""));
+    if (!strcmp(c, "bind")) return report(bind_source(arg));
     if (!strcmp(c, "packet")) return report(socket(AF_PACKET, SOCK_RAW, 0));
     if (!strcmp(c, "device-progs")) return device_progs(arg);
     if (!strcmp(c, "euid")) {

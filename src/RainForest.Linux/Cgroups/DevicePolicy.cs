@@ -1,0 +1,25 @@
+namespace RainForest.Linux.Cgroups;
+
+/// <summary>The devices a subOS may create and open; everything else is denied.</summary>
+public static class DevicePolicy
+{
+    /// <summary>
+    /// The minimal /dev: null, zero, full, random, urandom, tty, ptmx and every pts, each with read, write and mknod.
+    /// </summary>
+    /// <remarks>
+    /// mknod is allowed because the agent, already in the subOS's cgroup, creates these nodes while it builds
+    /// the subOS's /dev. Root inside the subOS still cannot make them: it lacks CAP_MKNOD in the host's user
+    /// namespace, so the rule widens nothing for it.
+    /// </remarks>
+    public static IReadOnlyList<DeviceRule> Minimal { get; } =
+    [
+        new(DeviceType.Char, 1, 3, DeviceAccess.All),     // null
+        new(DeviceType.Char, 1, 5, DeviceAccess.All),     // zero
+        new(DeviceType.Char, 1, 7, DeviceAccess.All),     // full
+        new(DeviceType.Char, 1, 8, DeviceAccess.All),     // random
+        new(DeviceType.Char, 1, 9, DeviceAccess.All),     // urandom
+        new(DeviceType.Char, 5, 0, DeviceAccess.All),     // tty
+        new(DeviceType.Char, 5, 2, DeviceAccess.All),     // ptmx
+        new(DeviceType.Char, 136, null, DeviceAccess.All), // pts/*
+    ];
+}

@@ -1,0 +1,38 @@
+using RainForest.Core.Model;
+
+namespace RainForest.Core.Tests.Model;
+
+/// <summary>The default pids limit follows the memory size within bounds; explicit limits are checked.</summary>
+public class PidsLimitTests
+{
+    [Theory]
+    [InlineData("16M", 128)]
+    [InlineData("256M", 1024)]
+    [InlineData("4G", 16384)]
+    [InlineData("64G", 32768)]
+    public void Default_ForMemory_IsOnePer256KiBWithinBounds(string memory, long expected)
+    {
+        Assert.Equal(expected, PidsLimit.Default(ByteSize.Parse(memory)));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(15)]
+    [InlineData(5_000_000)]
+    public void Check_OutOfRange_IsInvalidInput(long pids)
+    {
+        var e = Assert.Throws<RfException>(() => PidsLimit.Check(pids));
+
+        Assert.Equal(RfException.InvalidInputExitCode, e.ExitCode);
+        Assert.Contains("--pids", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(16)]
+    [InlineData(4096)]
+    public void Check_InRange_ReturnsIt(long pids)
+    {
+        Assert.Equal(pids, PidsLimit.Check(pids));
+    }
+}
