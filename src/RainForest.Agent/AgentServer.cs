@@ -14,15 +14,18 @@ internal sealed class AgentServer
     private readonly Stopwatch _uptime;
     private readonly Reaper _reaper = new();
     private readonly ProgramSandbox? _sandbox;
+    private readonly int _programOomScore;
 
     /// <param name="spec">The subOS.</param>
     /// <param name="uptime">Runs since the agent started.</param>
     /// <param name="sandbox">Where programs run; null for a privileged subOS, whose programs run as the agent does.</param>
-    public AgentServer(CellSpec spec, Stopwatch uptime, ProgramSandbox? sandbox)
+    /// <param name="programOomScore">The oom_score_adj every program gets (see <see cref="OomScore"/>).</param>
+    public AgentServer(CellSpec spec, Stopwatch uptime, ProgramSandbox? sandbox, int programOomScore)
     {
         _spec = spec;
         _uptime = uptime;
         _sandbox = sandbox;
+        _programOomScore = programOomScore;
     }
 
     public void Serve(Socket listener)
@@ -142,6 +145,7 @@ internal sealed class AgentServer
                 NewSession = true,
             };
             (pid, exit) = _reaper.Spawn(() => _sandbox is null ? Spawner.Spawn(options) : _sandbox.Spawn(options));
+            OomScore.Set(pid, _programOomScore);
         }
         catch (LinuxException e)
         {

@@ -18,6 +18,7 @@ internal static class CellInit
         Socket listener;
         CellSpec spec;
         ProgramSandbox? sandbox = null;
+        int programOomScore;
         try
         {
             spec = JsonSerializer.Deserialize(File.ReadAllBytes(specPath), AgentJsonContext.Default.CellSpec)
@@ -43,7 +44,7 @@ internal static class CellInit
                 sandbox = ProgramSandbox.Create(spec);
             }
 
-            ProtectFromOomKiller();
+            programOomScore = OomScore.ShieldSelf();
 
             // Nothing inside may read this process's memory or reopen its descriptors through /proc/1.
             ProcessControl.SetDumpable(false);
@@ -55,25 +56,9 @@ internal static class CellInit
             return 1;
         }
 
-        var server = new AgentServer(spec, Stopwatch.StartNew(), sandbox);
+        var server = new AgentServer(spec, Stopwatch.StartNew(), sandbox, programOomScore);
         server.Serve(listener);
         return 0;
-    }
-
-    private static void ProtectFromOomKiller()
-    {
-        // The OOM killer must pick the program that overran the subOS's memory, never its pid 1.
-        // procfs files take a plain write: no truncation, no lock (File.WriteAllText tries both).
-        // Lowering it takes CAP_SYS_RESOURCE, which some hosts (and this project's CI) withhold.
-        try
-        {
-            using var handle = File.OpenHandle("/proc/self/oom_score_adj", FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
-            RandomAccess.Write(handle, "-1000"u8, 0);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            Console.Error.WriteLine($"rf-agent: cannot shield pid 1 from the OOM killer: {e.Message}");
-        }
     }
 
     private static void TryLoopbackUp()

@@ -88,6 +88,10 @@ internal static class RootBuilder
         {
             OpenNetworkToRootInside(root);
             Guard(root);
+            if (spec.RootFs == "/")
+            {
+                HideHostSecrets(root, size, owner);
+            }
         }
 
         Mounts.PivotRoot(root);
@@ -111,6 +115,26 @@ internal static class RootBuilder
         foreach (var path in GuardedPaths.ReadOnly.Select(p => Path.Combine(root, p)).Where(Directory.Exists))
         {
             Mounts.Bind(path, path, readOnly: true);
+        }
+    }
+
+    /// <summary>
+    /// A subOS on the host's own / reads it as its root would: its password hashes, SSH host keys and home
+    /// directories are the host's. They are replaced by empty ones of the subOS's own.
+    /// </summary>
+    private static void HideHostSecrets(string root, string size, string owner)
+    {
+        var devNull = Path.Combine(root, "dev/null");
+        var ssh = Path.Combine(root, GuardedPaths.SshDirectory);
+        var keys = Directory.Exists(ssh) ? Directory.EnumerateFiles(ssh, "ssh_host_*_key") : [];
+        foreach (var file in GuardedPaths.HostSecretFiles.Select(f => Path.Combine(root, f)).Concat(keys).Where(File.Exists))
+        {
+            Mounts.Bind(devNull, file, readOnly: false);
+        }
+
+        foreach (var home in GuardedPaths.HostHomes.Select(h => Path.Combine(root, h)).Where(Directory.Exists))
+        {
+            Mounts.Mount("rf-home", home, "tmpfs", NoSuid | NoDev, $"size={size},mode=0755{owner}");
         }
     }
 

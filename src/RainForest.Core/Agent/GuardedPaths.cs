@@ -23,4 +23,16 @@ public static class GuardedPaths
 
     /// <summary>Parts of /proc a subOS may read but never write: kernel tunables, IRQ routing, buses, file systems.</summary>
     public static IReadOnlyList<string> ReadOnly { get; } = ["proc/sys", "proc/irq", "proc/bus", "proc/fs"];
+
+    /// <summary>
+    /// Host files a subOS whose lower layer is the host's own / would otherwise read as its root: password
+    /// hashes and SSH host keys. They appear empty (and cannot be replaced: the mounts are locked).
+    /// </summary>
+    public static IReadOnlyList<string> HostSecretFiles { get; } = ["etc/shadow", "etc/shadow-", "etc/gshadow", "etc/gshadow-"];
+
+    /// <summary>Host directories whose files are the host's secrets too (SSH host keys are matched by name in it).</summary>
+    public const string SshDirectory = "etc/ssh";
+
+    /// <summary>Host home directories a subOS on the host's / gets fresh and empty, its own.</summary>
+    public static IReadOnlyList<string> HostHomes { get; } = ["root", "home"];
 }

@@ -51,6 +51,11 @@ internal sealed class SubOsAudit
             checks.Add(SeccompOf(security));
             checks.Add(LockedMounts(probe));
             checks.Add(Masked(mounts));
+            if (record.RootFs == "/")
+            {
+                checks.Add(HostSecrets(mounts));
+            }
+
             checks.Add(ReadOnlyPaths(mounts));
             checks.Add(StateHidden(probe));
             checks.Add(Agent(socket));
@@ -166,6 +171,17 @@ internal sealed class SubOsAudit
         var missing = expected.Where(p => !mounts.IsMountPoint("/" + p)).ToList();
         return new AuditCheck(Guard, missing.Count == 0,
             missing.Count == 0 ? $"{expected.Count} paths masked ({string.Join(' ', expected.Take(4))} ...)" : $"not masked: {string.Join(' ', missing)}");
+    }
+
+    private static AuditCheck HostSecrets(MountTable mounts)
+    {
+        const string Guard = "host secrets";
+        var keys = Directory.Exists("/" + GuardedPaths.SshDirectory)
+            ? Directory.EnumerateFiles("/" + GuardedPaths.SshDirectory, "ssh_host_*_key").Select(k => k.TrimStart('/')) : [];
+        var expected = GuardedPaths.HostSecretFiles.Concat(keys).Concat(GuardedPaths.HostHomes).Where(p => Path.Exists("/" + p)).ToList();
+        var missing = expected.Where(p => !mounts.IsMountPoint("/" + p)).ToList();
+        return new AuditCheck(Guard, missing.Count == 0,
+            missing.Count == 0 ? $"the host's {string.Join(' ', expected)} are replaced by empty ones" : $"the host's own, readable inside: {string.Join(' ', missing)}");
     }
 
     private static AuditCheck ReadOnlyPaths(MountTable mounts)

@@ -84,6 +84,35 @@ public sealed class GuardTests : IDisposable
     }
 
     [Fact]
+    public void Exec_OnTheHostsRoot_HostSecretsAndHomesAreEmpty()
+    {
+        Create("secrets");
+
+        var (code, output) = _host.Exec("secrets", "sh", "-c", "wc -c < /etc/shadow; ls -A /root | wc -l; ls -A /home | wc -l; touch /root/mine && echo writable");
+
+        Assert.Equal(0, code);
+        Assert.Equal(["0", "0", "0", "writable"], output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()));
+        Assert.True(new FileInfo("/etc/shadow").Length > 0, "the host's own /etc/shadow is untouched");
+    }
+
+    [Fact]
+    public void Exec_Program_OutranksTheAgentForTheOomKiller()
+    {
+        Create("oom");
+        var agent = _host.Supervisor.Show("oom").Record.AgentPid;
+
+        var (code, output) = _host.Exec("oom", "cat", "/proc/self/oom_score_adj");
+        var agentScore = int.Parse(File.ReadAllText($"/proc/{agent}/oom_score_adj").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+        // Shielded (-1000) where the host grants CAP_SYS_RESOURCE, programs then at the default 0; where it
+        // does not (this project's CI), the agent stays at 0 and programs start at 500. Either way a program
+        // never inherits the agent's protection and always ranks above it.
+        Assert.Equal(0, code);
+        Assert.Equal(agentScore == -1000 ? "0" : "500", output.Trim());
+        Assert.True(int.Parse(output.Trim(), System.Globalization.CultureInfo.InvariantCulture) > agentScore);
+    }
+
+    [Fact]
     public void Pids_LimitReached_ForksFailInsideAndResizeRaisesIt()
     {
         Create("bounded", pids: 32);
