@@ -5,6 +5,7 @@ namespace RainForest.Linux;
 /// <summary>The mounts a process sees, from /proc/PID/mountinfo: mount points and their per-mount options.</summary>
 public sealed class MountTable
 {
+    // Options: the per-mount options, then the file system's super options.
     private readonly List<(string MountPoint, string Options, string FsType)> _mounts;
 
     private MountTable(List<(string, string, string)> mounts) => _mounts = mounts;
@@ -28,7 +29,9 @@ public sealed class MountTable
                 continue;
             }
 
-            mounts.Add((Unescape(fields[4]), fields[5], fields[separator + 1]));
+            // Read-only either way: the mount (per-mount options) or its file system (super options).
+            var super = separator + 3 < fields.Length ? fields[separator + 3] : string.Empty;
+            mounts.Add((Unescape(fields[4]), fields[5] + "," + super, fields[separator + 1]));
         }
 
         return new MountTable(mounts);

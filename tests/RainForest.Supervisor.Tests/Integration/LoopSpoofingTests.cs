@@ -150,10 +150,14 @@ public sealed class LoopSpoofingTests : IDisposable
 
     private long Sent(string member) => long.Parse(Sh(member, "cat /sys/class/net/eth0/statistics/tx_packets").Trim(), CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// TCP segments the member's stack received. TCP, not every IPv4 packet: the probe is TCP, and the
+    /// kernel's own IGMP and multicast traffic on the segment would otherwise be counted as the attack's.
+    /// </summary>
     private long InReceives(string member)
     {
-        var lines = Sh(member, "grep '^Ip:' /proc/net/snmp").Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var column = Array.IndexOf(lines[0].Split(' '), "InReceives");
+        var lines = Sh(member, "grep '^Tcp:' /proc/net/snmp").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var column = Array.IndexOf(lines[0].Split(' '), "InSegs");
         return long.Parse(lines[1].Split(' ')[column], CultureInfo.InvariantCulture);
     }
 
