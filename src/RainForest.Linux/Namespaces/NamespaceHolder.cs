@@ -109,15 +109,7 @@ public sealed class NamespaceHolder : IDisposable
                 throw new LinuxException(Interop.Errno.EAGAIN, $"unshare {string.Join(' ', Kinds)} did not finish in {timeout.TotalSeconds:0} s");
             }
 
-            // unshare runs within a millisecond or two: spin briefly, then yield the CPU.
-            if (++spins < 50)
-            {
-                Thread.SpinWait(200);
-            }
-            else
-            {
-                Thread.Sleep(1);
-            }
+            Pause(ref spins);
         }
     }
 
@@ -165,14 +157,7 @@ public sealed class NamespaceHolder : IDisposable
                 throw new LinuxException(Interop.Errno.EAGAIN, $"wait for the id map {expected}", dir);
             }
 
-            if (++spins < 50)
-            {
-                Thread.SpinWait(200);
-            }
-            else
-            {
-                Thread.Sleep(1);
-            }
+            Pause(ref spins);
         }
     }
 
@@ -204,6 +189,19 @@ public sealed class NamespaceHolder : IDisposable
         {
             _reaped = true;
             ProcessInfo.WaitForExit(Pid);
+        }
+    }
+
+    /// <summary>unshare runs within a millisecond or two: spin briefly, then yield the CPU.</summary>
+    private static void Pause(ref int spins)
+    {
+        if (++spins < 50)
+        {
+            Thread.SpinWait(200);
+        }
+        else
+        {
+            Thread.Sleep(1);
         }
     }
 
