@@ -24,7 +24,6 @@ internal static class CellInit
             spec = JsonSerializer.Deserialize(File.ReadAllBytes(specPath), AgentJsonContext.Default.CellSpec)
                 ?? throw new InvalidDataException($"empty spec {specPath}");
 
-
             // /proc is still the host's here, so /proc/self names this process in the host's pid space.
             var hostPid = int.Parse(Path.GetFileName(Directory.ResolveLinkTarget("/proc/self", false)?.FullName ?? "0"), CultureInfo.InvariantCulture);
 

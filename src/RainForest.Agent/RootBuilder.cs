@@ -49,7 +49,7 @@ internal static class RootBuilder
         Mounts.Mount("proc", Sub(root, "proc"), "proc", NoSuid | NoDev | NoExec);
         Mounts.Mount("sysfs", Sub(root, "sys"), "sysfs", NoSuid | NoDev | NoExec | ReadOnly);
         MountCgroups(spec, Path.Combine(root, "sys/fs/cgroup"));
-        BuildDev(Sub(root, "dev"), size, spec);
+        BuildDev(Sub(root, "dev"), size, owner, spec);
         Mounts.Mount("tmpfs", Sub(root, "tmp"), "tmpfs", NoSuid | NoDev, $"size={size},mode=1777{owner}");
         Mounts.Mount("tmpfs", Sub(root, "run"), "tmpfs", NoSuid | NoDev, $"size={size},mode=0755{owner}");
 
@@ -197,7 +197,7 @@ internal static class RootBuilder
         }
     }
 
-    private static void BuildDev(string dev, string size, CellSpec spec)
+    private static void BuildDev(string dev, string size, string owner, CellSpec spec)
     {
         // The host's root makes the nodes; root inside can use them but neither add nodes nor change them.
         Mounts.Mount("tmpfs", dev, "tmpfs", NoSuid | NoExec, "size=64k,mode=0755");
@@ -219,7 +219,6 @@ internal static class RootBuilder
         // A private devpts instance: the subOS's terminals are invisible to the host's and to other subOSes.
         // Its tty group is the subOS's own group 5, so that terminal programs inside find it.
         var ttyGroup = spec.Privileged ? 5 : spec.IdBase + 5;
-        var owner = spec.Privileged ? string.Empty : string.Create(CultureInfo.InvariantCulture, $",uid={spec.IdBase},gid={spec.IdBase}");
         Mounts.Mount("devpts", Sub(dev, "pts"), "devpts", NoSuid | NoExec,
             string.Create(CultureInfo.InvariantCulture, $"newinstance,ptmxmode=0666,mode=0620,gid={ttyGroup}"));
         Mounts.Mount("shm", Sub(dev, "shm"), "tmpfs", NoSuid | NoDev, $"size={size},mode=1777{owner}");

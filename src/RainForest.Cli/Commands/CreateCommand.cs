@@ -15,7 +15,7 @@ internal static class CreateCommand
         var rootfs = new Option<string?>("--rootfs") { Description = "Lower layer of the root file system (default: the host's /, copy-on-write)" };
         var net = new Option<string>("--net") { Description = "none (loopback only) or loop (the supervisor's RFloop segment; NAME.rf resolves)", DefaultValueFactory = _ => "none" };
         var nic = new Option<string[]>("--nic") { Description = "Move this host network interface into the subOS and steer its IRQs to its CPUs (repeatable)" };
-        var pids = new Option<long?>("--pids")
+        var pids = new Option<string?>("--pids")
         {
             Description = $"Most tasks at once ({PidsLimit.Minimum} to {PidsLimit.Maximum}; default one per 256K of memory, 128 to 32768)",
         };
@@ -38,7 +38,7 @@ internal static class CreateCommand
                 RootFs = parse.GetValue(rootfs),
                 Net = parse.GetValue(net)!,
                 Nics = parse.GetValue(nic) ?? [],
-                Pids = parse.GetValue(pids) is { } p ? PidsLimit.Check(p) : null,
+                Pids = parse.GetValue(pids) is { } p ? PidsLimit.Parse(p) : null,
                 Privileged = parse.GetValue(privileged),
             };
             RainForestSupervisor.CheckNics(options.Nics);

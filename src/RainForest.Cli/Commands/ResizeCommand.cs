@@ -12,7 +12,7 @@ internal static class ResizeCommand
         var name = new Argument<string>("name") { Description = "The subOS" };
         var cpus = new Option<string?>("--cpus") { Description = "New CPUs: a count, a list, +N or -N" };
         var memory = new Option<string?>("--memory") { Description = "New memory size" };
-        var pids = new Option<long?>("--pids") { Description = $"New pids limit: most tasks at once ({PidsLimit.Minimum} to {PidsLimit.Maximum})" };
+        var pids = new Option<string?>("--pids") { Description = $"New pids limit: most tasks at once ({PidsLimit.Minimum} to {PidsLimit.Maximum})" };
         var json = Globals.Json();
         var command = new Command("resize", "Change a subOS's CPUs, memory or pids limit while it runs") { name, cpus, memory, pids, json };
         command.SetAction(parse =>
@@ -21,7 +21,7 @@ internal static class ResizeCommand
             var cpuRequest = parse.GetValue(cpus) is { } c ? CpuRequest.Parse(c, allowRelative: true) : null;
             ByteSize? size = parse.GetValue(memory) is { } m ? Globals.ParseSize(m, "--memory") : null;
             using var supervisor = Globals.Open(parse);
-            var limit = parse.GetValue(pids) is { } p ? PidsLimit.Check(p) : (long?)null;
+            var limit = parse.GetValue(pids) is { } p ? PidsLimit.Parse(p) : (long?)null;
             var record = supervisor.Resize(subOs, cpuRequest, size, limit);
             if (parse.GetValue(json))
             {

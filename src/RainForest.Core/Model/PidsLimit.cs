@@ -19,4 +19,10 @@ public static class PidsLimit
     /// <summary>Throws an invalid-input <see cref="RfException"/> when <paramref name="pids"/> is out of range.</summary>
     public static long Check(long pids) =>
         pids is >= Minimum and <= Maximum ? pids : throw RfException.Invalid($"--pids {pids}: expected {Minimum} to {Maximum}");
+
+    /// <summary>Parses and checks a <c>--pids</c> value; one clear line (exit 2) for anything else.</summary>
+    public static long Parse(string text) =>
+        long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pids)
+            ? Check(pids)
+            : throw RfException.Invalid($"--pids {Printable.Escape(text)}: expected a whole number from {Minimum} to {Maximum}");
 }

@@ -72,9 +72,10 @@ public sealed class CellBackend
         {
             // The user namespace whose mapping the agent borrows for the root's owners: started first, so
             // that util-linux unshare runs while the agent itself starts.
+            var unshare = SystemTools.Require("unshare");
             if (!record.Privileged)
             {
-                idMap = NamespaceHolder.Start(SystemTools.Require("unshare"), SystemTools.Require("cat"), "/proc", "user");
+                idMap = NamespaceHolder.Start(unshare, SystemTools.Require("cat"), "/proc", "user");
             }
 
             PrepareDirectory(record, machine, dir, idMap?.Pid ?? 0);
@@ -95,7 +96,7 @@ public sealed class CellBackend
             monitor = Spawner.Spawn(new SpawnOptions
             {
                 Path = shell,
-                Argv = [shell, "-c", LaunchScript, SystemTools.Require("unshare"), agent, Path.Combine(dir, "spec.json"), .. _cgroups.ProcsFiles(record.Name)],
+                Argv = [shell, "-c", LaunchScript, unshare, agent, Path.Combine(dir, "spec.json"), .. _cgroups.ProcsFiles(record.Name)],
                 Fds = new Dictionary<int, int> { [1] = logFd, [2] = logFd, [3] = ready.WriteFd },
                 WorkingDirectory = "/",
                 NewSession = true,
@@ -155,7 +156,6 @@ public sealed class CellBackend
     private const string LaunchScript = """
         unshare=$0 agent=$1 spec=$2; shift 2
         for procs do echo $$ > "$procs" || { echo "error launch: cannot join the cgroup $procs" >&3; exit 1; }; done
-        [ -x "$unshare" ] || { echo "error launch: $unshare not found (apt-get install util-linux)" >&3; exit 1; }
         exec "$unshare" --pid --fork --mount --uts --ipc --net --cgroup --propagation private -- "$agent" init "$spec"
         """;
 

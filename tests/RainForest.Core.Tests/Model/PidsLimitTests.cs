@@ -35,4 +35,24 @@ public class PidsLimitTests
     {
         Assert.Equal(pids, PidsLimit.Check(pids));
     }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("-5")]
+    [InlineData("1e3")]
+    [InlineData("")]
+    public void Parse_NotAWholeNumber_IsOneClearLine(string text)
+    {
+        var e = Assert.Throws<RfException>(() => PidsLimit.Parse(text));
+
+        Assert.Equal(RfException.InvalidInputExitCode, e.ExitCode);
+        Assert.StartsWith("--pids", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_InRange_ReturnsIt()
+    {
+        Assert.Equal(512, PidsLimit.Parse("512"));
+    }
 }
