@@ -34,9 +34,18 @@ public static class ProcessInfo
             return null;
         }
 
+        return ParseStatFields(text);
+    }
+
+    /// <summary>
+    /// The fields of the text of a /proc/PID/stat file after the command name (state is index 0), or null when
+    /// there is no text or it is not a stat line.
+    /// </summary>
+    public static string[]? ParseStatFields(string? text)
+    {
         // The command name may hold spaces and parentheses; it ends at the last ')'.
-        var close = text.LastIndexOf(')');
-        return close < 0 ? null : text[(close + 2)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var close = text?.LastIndexOf(')') ?? -1;
+        return close < 0 || close + 2 > text!.Length ? null : text[(close + 2)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
     }
 
     /// <summary>True when the process runs (not a zombie) and, if given, started at <paramref name="startTime"/>.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using RainForest.Core;
 using RainForest.Linux;
 using RainForest.Linux.Cgroups;
+using RainForest.Linux.Kernel;
 using RainForest.Supervisor.Ledger;
 
 namespace RainForest.Supervisor;
@@ -12,21 +13,22 @@ namespace RainForest.Supervisor;
 /// changes is saved in the ledger first, and <see cref="Release"/> puts them back.
 /// </summary>
 /// <remarks>
-/// All paths are under a host root so that tests run it against fixture /proc and /sys trees;
-/// it touches the real machine only when that root is "/".
+/// Every /proc and /sys file goes through the injected <see cref="KernelFiles"/>, so tests run it against
+/// a fixture kernel; it touches the real machine only through <see cref="KernelFiles.Host"/>.
 /// </remarks>
 public sealed class HostConfinement
 {
     // PF_KTHREAD in /proc/PID/stat's flags: kernel threads are pinned by the kernel itself.
     private const long KernelThreadFlag = 0x00200000;
-    private readonly string _root;
+    private const string WorkqueueMask = "/sys/devices/virtual/workqueue/cpumask";
+    private readonly KernelFiles _kernel;
     private readonly CgroupDriver _cgroups;
     private readonly ResourceLedger _ledger;
 
-    /// <summary>Creates the confinement for a host root, the supervisor's cgroups and its ledger.</summary>
-    public HostConfinement(string hostRoot, CgroupDriver cgroups, ResourceLedger ledger)
+    /// <summary>Creates the confinement for the kernel's files, the supervisor's cgroups and its ledger.</summary>
+    public HostConfinement(KernelFiles kernel, CgroupDriver cgroups, ResourceLedger ledger)
     {
-        _root = hostRoot;
+        _kernel = kernel;
         _cgroups = cgroups;
         _ledger = ledger;
     }
@@ -46,12 +48,11 @@ public sealed class HostConfinement
             throw RfException.Invalid("--confine-host needs a CPU reserve (--reserve-cpus): host tasks must run somewhere");
         }
 
-        _cgroups.EnsureParent(online, "0");
-        _cgroups.CreateCpusetOnly(RainForestSupervisor.SupervisorGroup, supervisorCpus, "0");
-        var procsFile = _cgroups.ProcsFiles(RainForestSupervisor.SupervisorGroup)[0];
+        // Null where a cgroup v2 partition root keeps host tasks off the subOSes' CPUs: then none is moved.
+        var procsFile = _cgroups.MakeHostGroup(RainForestSupervisor.SupervisorGroup, supervisorCpus, online, "0");
         try
         {
-            var (moved, skipped) = MoveTasks(procsFile);
+            var (moved, skipped) = procsFile is null ? (0, 0) : MoveTasks(procsFile);
             ConfineWorkqueues(supervisorCpus);
             var (steered, irqSkipped) = SteerIrqs(supervisorCpus);
             return new Result(moved, skipped, steered, irqSkipped);
@@ -68,15 +69,16 @@ public sealed class HostConfinement
     {
         var moved = 0;
         var skipped = 0;
-        var procDir = Path.Combine(_root, "proc");
-        foreach (var dir in Directory.EnumerateDirectories(procDir))
+        var procDir = _kernel.PathOf("/proc");
+        foreach (var name in _kernel.DirectoryNames(procDir))
         {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            if (!int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
             {
                 continue;
             }
 
-            var fields = ProcessInfo.StatFields(pid, procDir);
+            var dir = Path.Combine(procDir, name);
+            var fields = ProcessInfo.ParseStatFields(ReadOrNull(Path.Combine(dir, "stat")));
             if (fields is null || (long.Parse(fields[6], CultureInfo.InvariantCulture) & KernelThreadFlag) != 0)
             {
                 continue;
@@ -93,7 +95,7 @@ public sealed class HostConfinement
             try
             {
                 _ledger.SaveHostSetting("task", pid.ToString(CultureInfo.InvariantCulture), cpusetPath);
-                File.AppendAllText(procsFile, pid.ToString(CultureInfo.InvariantCulture) + "\n");
+                _kernel.Write(procsFile, pid.ToString(CultureInfo.InvariantCulture));
                 moved++;
             }
             catch (IOException)
@@ -105,68 +107,75 @@ public sealed class HostConfinement
         return (moved, skipped);
     }
 
-    private static string? CpusetCgroupOf(string procDir)
+    private string? CpusetCgroupOf(string procDir)
     {
-        try
-        {
-            foreach (var line in File.ReadLines(Path.Combine(procDir, "cgroup")))
-            {
-                // v1 lines name their controllers ("3:cpuset:/path"); the v2 line is "0::/path".
-                var parts = line.Split(':', 3);
-                if (parts.Length == 3 && (parts[1].Split(',').Contains("cpuset") || (parts[0] == "0" && parts[1].Length == 0)))
-                {
-                    return parts[2];
-                }
-            }
-        }
-        catch (IOException)
+        if (ReadOrNull(Path.Combine(procDir, "cgroup")) is not { } text)
         {
             return null;
+        }
+
+        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            // v1 lines name their controllers ("3:cpuset:/path"); the v2 line is "0::/path".
+            var parts = line.Split(':', 3);
+            if (parts.Length == 3 && (parts[1].Split(',').Contains("cpuset") || (parts[0] == "0" && parts[1].Length == 0)))
+            {
+                return parts[2];
+            }
         }
 
         return "/";
     }
 
+    /// <summary>A /proc file of a task, or null when the task is gone (or never readable).</summary>
+    private string? ReadOrNull(string file)
+    {
+        try
+        {
+            return _kernel.ReadText(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     private void ConfineWorkqueues(CpuSet cpus)
     {
-        var file = Path.Combine(_root, "sys/devices/virtual/workqueue/cpumask");
-        if (!File.Exists(file))
+        var file = _kernel.PathOf(WorkqueueMask);
+        if (!_kernel.FileExists(file))
         {
             return;
         }
 
-        _ledger.SaveHostSetting("workqueue", "cpumask", File.ReadAllText(file).Trim());
-        File.WriteAllText(file, HexMask(cpus));
+        var old = _kernel.ReadText(file) ?? throw new FileNotFoundException($"{file} vanished", file);
+        _ledger.SaveHostSetting("workqueue", "cpumask", old.Trim());
+        _kernel.Write(file, HexMask(cpus));
     }
 
     private (int Steered, int Skipped) SteerIrqs(CpuSet cpus)
     {
         var steered = 0;
         var skipped = 0;
-        var irqDir = Path.Combine(_root, "proc/irq");
-        if (!Directory.Exists(irqDir))
+        var irqDir = _kernel.PathOf("/proc/irq");
+        foreach (var irq in _kernel.DirectoryNames(irqDir))
         {
-            return (0, 0);
-        }
-
-        foreach (var dir in Directory.EnumerateDirectories(irqDir))
-        {
-            var file = Path.Combine(dir, "smp_affinity_list");
-            if (!File.Exists(file))
+            var file = Path.Combine(irqDir, irq, "smp_affinity_list");
+            if (!_kernel.FileExists(file))
             {
                 continue;
             }
 
             try
             {
-                var old = File.ReadAllText(file).Trim();
+                var old = (_kernel.ReadText(file) ?? throw new FileNotFoundException($"IRQ {irq} vanished", file)).Trim();
                 if (old == cpus.ToString())
                 {
                     continue;
                 }
 
-                _ledger.SaveHostSetting("irq", Path.GetFileName(dir), old);
-                File.WriteAllText(file, cpus.ToString());
+                _ledger.SaveHostSetting("irq", irq, old);
+                _kernel.Write(file, cpus.ToString());
                 steered++;
             }
             catch (IOException)
@@ -192,10 +201,10 @@ public sealed class HostConfinement
                 switch (kind)
                 {
                     case "irq":
-                        File.WriteAllText(Path.Combine(_root, "proc/irq", key, "smp_affinity_list"), value);
+                        _kernel.Write(_kernel.PathOf($"/proc/irq/{key}/smp_affinity_list"), value);
                         break;
                     case "workqueue":
-                        File.WriteAllText(Path.Combine(_root, "sys/devices/virtual/workqueue/cpumask"), value);
+                        _kernel.Write(_kernel.PathOf(WorkqueueMask), value);
                         break;
                     case "task":
                         RestoreTask(int.Parse(key, CultureInfo.InvariantCulture), value);
@@ -218,9 +227,9 @@ public sealed class HostConfinement
         var parent = _cgroups.ParentDirectories()[0];
         var mount = Path.GetDirectoryName(parent) ?? parent;
         var file = Path.Combine(mount, cgroupPath.TrimStart('/'), "cgroup.procs");
-        if (File.Exists(file) || !file.StartsWith("/sys/", StringComparison.Ordinal))
+        if (_kernel.FileExists(file))
         {
-            File.AppendAllText(file, pid.ToString(CultureInfo.InvariantCulture) + "\n");
+            _kernel.Write(file, pid.ToString(CultureInfo.InvariantCulture));
         }
     }
 

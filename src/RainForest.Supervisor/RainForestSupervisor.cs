@@ -3,6 +3,7 @@ using RainForest.Core;
 using RainForest.Core.Model;
 using RainForest.Linux.Cgroups;
 using RainForest.Linux.Guard;
+using RainForest.Linux.Kernel;
 using RainForest.Linux.Topology;
 using RainForest.Channels;
 using RainForest.Supervisor.Cells;
@@ -25,13 +26,14 @@ public sealed class RainForestSupervisor : IDisposable
     private readonly ResourceLedger _ledger;
     private readonly CellBackend _cells;
     private readonly PrefixGuard _guard;
+    private readonly KernelFiles _kernel;
 
-    private RainForestSupervisor(StateDirectory state, ResourceLedger ledger, CgroupDriver cgroups, string hostRoot)
+    private RainForestSupervisor(StateDirectory state, ResourceLedger ledger, CgroupDriver cgroups, KernelFiles kernel)
     {
         State = state;
         _ledger = ledger;
         Cgroups = cgroups;
-        HostRoot = hostRoot;
+        _kernel = kernel;
 
         // Everything this supervisor may delete, kill in or write: its prefix groups, its subOS
         // directories (not the ledger beside them) and its channel root.
@@ -53,15 +55,16 @@ public sealed class RainForestSupervisor : IDisposable
     public CgroupDriver Cgroups { get; }
 
     /// <summary>Root of the /proc and /sys trees read for topology and host confinement ("/" on a real host).</summary>
-    public string HostRoot { get; }
+    public string HostRoot => _kernel.Root;
 
     /// <summary>Opens the supervisor over a state directory, creating it if needed.</summary>
     /// <param name="state">The state directory.</param>
-    /// <param name="hostRoot">Root of /proc and /sys (fixture trees in tests).</param>
-    /// <param name="cgroupLayout">The cgroup layout; null to detect the running kernel's.</param>
-    public static RainForestSupervisor Open(StateDirectory state, string hostRoot = "/", CgroupLayout? cgroupLayout = null)
+    /// <param name="kernel">The kernel's files: null for the running kernel's (<see cref="KernelFiles.Host"/>), a fixture kernel in tests.</param>
+    /// <param name="cgroupLayout">The cgroup layout; null to detect the one <paramref name="kernel"/> shows.</param>
+    public static RainForestSupervisor Open(StateDirectory state, KernelFiles? kernel = null, CgroupLayout? cgroupLayout = null)
     {
-        if (Environment.UserName != "root" && hostRoot == "/")
+        kernel ??= KernelFiles.Host;
+        if (Environment.UserName != "root" && kernel == KernelFiles.Host)
         {
             throw RfException.Invalid("rfm must run as root: it creates cgroups, namespaces and mounts");
         }
@@ -78,7 +81,7 @@ public sealed class RainForestSupervisor : IDisposable
         CgroupLayout layout;
         try
         {
-            layout = cgroupLayout ?? CgroupLayout.Detect("/");
+            layout = cgroupLayout ?? CgroupLayout.Detect(kernel);
         }
         catch (InvalidOperationException e)
         {
@@ -86,7 +89,7 @@ public sealed class RainForestSupervisor : IDisposable
         }
 
         var ledger = ResourceLedger.Open(state.LedgerPath);
-        return new RainForestSupervisor(state, ledger, CgroupDriver.For(layout, state.Prefix), hostRoot);
+        return new RainForestSupervisor(state, ledger, CgroupDriver.For(kernel, layout, state.Prefix), kernel);
     }
 
     /// <summary>Records the machine and the supervisor partition; may run again while no subOS conflicts.</summary>
@@ -94,7 +97,7 @@ public sealed class RainForestSupervisor : IDisposable
     {
         return Journaled<MachineRecord>("init", "machine", () =>
         {
-            var topology = TopologyReader.Read(HostRoot);
+            var topology = TopologyReader.Read(_kernel);
             var reserveCpus = options.ReserveCpus ?? topology.FirstCorePerNode();
             var missing = reserveCpus.Except(topology.OnlineCpus);
             if (!missing.IsEmpty)
@@ -149,7 +152,7 @@ public sealed class RainForestSupervisor : IDisposable
             _ledger.SetMachine(machine);
             if (options.ConfineHost)
             {
-                var confinement = new HostConfinement(HostRoot, Cgroups, _ledger);
+                var confinement = new HostConfinement(_kernel, Cgroups, _ledger);
                 confinement.Confine(reserveCpus, topology.OnlineCpus);
                 machine = machine with { HostConfined = true };
                 _ledger.SetMachine(machine);
@@ -181,7 +184,7 @@ public sealed class RainForestSupervisor : IDisposable
         Journaled("deinit", "machine", () =>
         {
             var machine = _ledger.Machine;
-            new HostConfinement(HostRoot, Cgroups, _ledger).Release();
+            new HostConfinement(_kernel, Cgroups, _ledger).Release();
 
             // The supervisor's group holds host tasks the supervisor did not start: never kill them.
             if (!Cgroups.RemoveIfEmpty(SupervisorGroup))
@@ -212,7 +215,7 @@ public sealed class RainForestSupervisor : IDisposable
     {
         // Before the transaction: a bad name must not reach the ledger, nor the failure clean-up below.
         var name = SubOsName.Check(options.Name);
-        CheckNics(options.Nics, HostRoot);
+        CheckNics(options.Nics, _kernel);
         if (options.Pids is { } pids)
         {
             PidsLimit.Check(pids);
@@ -332,7 +335,7 @@ public sealed class RainForestSupervisor : IDisposable
 
             foreach (var nic in updated.Nics)
             {
-                new NicSteering(HostRoot, _ledger).Steer(nic, updated.Cpus);
+                new NicSteering(_kernel, _ledger).Steer(nic, updated.Cpus);
             }
 
             _cells.WriteDescription(updated, machine);
@@ -349,7 +352,7 @@ public sealed class RainForestSupervisor : IDisposable
 
         foreach (var nic in options.Nics)
         {
-            if (nic == "lo" || !Directory.Exists(Path.Combine(HostRoot, "sys/class/net", InterfaceName.Check(nic))))
+            if (nic == "lo" || !_kernel.DirectoryExists(_kernel.PathOf("/sys/class/net/" + InterfaceName.Check(nic))))
             {
                 throw RfException.Invalid($"--nic {nic}: no such network interface on the host");
             }
@@ -371,11 +374,12 @@ public sealed class RainForestSupervisor : IDisposable
     /// it before it opens anything. Ownership is checked in the create's transaction.
     /// </summary>
     /// <exception cref="RfException">A name is invalid or names no interface (exit code 2).</exception>
-    public static void CheckNics(IEnumerable<string> nics, string hostRoot = "/")
+    public static void CheckNics(IEnumerable<string> nics, KernelFiles? kernel = null)
     {
+        kernel ??= KernelFiles.Host;
         foreach (var nic in nics)
         {
-            if (InterfaceName.Check(nic) == "lo" || !Directory.Exists(Path.Combine(hostRoot, "sys/class/net", nic)))
+            if (InterfaceName.Check(nic) == "lo" || !kernel.DirectoryExists(kernel.PathOf("/sys/class/net/" + nic)))
             {
                 throw RfException.Invalid($"--nic {nic}: no such network interface on the host");
             }
@@ -393,7 +397,7 @@ public sealed class RainForestSupervisor : IDisposable
         foreach (var nic in record.Nics)
         {
             LoopNetwork.MoveNic(nic, record.AgentPid);
-            new NicSteering(HostRoot, _ledger).Steer(nic, record.Cpus);
+            new NicSteering(_kernel, _ledger).Steer(nic, record.Cpus);
         }
 
         RefreshNames();
@@ -404,7 +408,7 @@ public sealed class RainForestSupervisor : IDisposable
         // A physical NIC returns to the host's namespace by itself when the subOS's namespace dies.
         foreach (var nic in record.Nics)
         {
-            new NicSteering(HostRoot, _ledger).Restore(nic);
+            new NicSteering(_kernel, _ledger).Restore(nic);
         }
     }
 
@@ -812,7 +816,7 @@ public sealed class RainForestSupervisor : IDisposable
         }
 
         var kernel = Cgroups.Read(record.Name);
-        return new SubOsStatus(record, alive, kernel.MemoryUsage.Bytes, kernel.Pids.Count, kernel.Cpus.ToString());
+        return new SubOsStatus(record, alive, kernel.MemoryUsage.Bytes, kernel.Pids.Count, kernel.Cpus.ToString()) { Partition = kernel.Partition };
     }
 
     private MachineRecord RequireMachine() =>

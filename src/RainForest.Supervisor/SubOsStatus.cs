@@ -1,3 +1,4 @@
+using RainForest.Linux.Cgroups;
 using RainForest.Supervisor.Ledger;
 
 namespace RainForest.Supervisor;
@@ -8,4 +9,8 @@ namespace RainForest.Supervisor;
 /// <param name="MemoryUsedBytes">Memory charged to it now.</param>
 /// <param name="Processes">Processes in it, the agent included.</param>
 /// <param name="KernelCpus">The CPUs its cpuset holds now.</param>
-public sealed record SubOsStatus(SubOsRecord Record, bool AgentAlive, long MemoryUsedBytes, int Processes, string KernelCpus);
+public sealed record SubOsStatus(SubOsRecord Record, bool AgentAlive, long MemoryUsedBytes, int Processes, string KernelCpus)
+{
+    /// <summary>Its cpuset partition as the kernel reports it (cgroup v2); <see cref="PartitionState.None"/> without one.</summary>
+    public PartitionState Partition { get; init; } = PartitionState.None;
+}

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Spectre.Console;
 using RainForest.Core;
 using RainForest.Core.Model;
+using RainForest.Linux.Cgroups;
 
 namespace RainForest.Cli.Commands;
 
@@ -30,6 +31,7 @@ internal static class ShowCommand
             table.AddRow("state", s.AgentAlive ? "running" : "dead");
             table.AddRow("cpus", $"{r.Cpus} ({r.Cpus.Count})");
             table.AddRow("cpus in kernel", s.KernelCpus.Length == 0 ? "-" : s.KernelCpus);
+            table.AddRow("partition", Output.Escape(Describe(s.Partition)));
             table.AddRow("memory nodes", r.Mems);
             table.AddRow("memory", $"{r.Memory} ({new ByteSize(s.MemoryUsedBytes)} used)");
             table.AddRow("processes", $"{s.Processes} (pids limit {r.PidsMax})");
@@ -48,4 +50,15 @@ internal static class ShowCommand
         });
         return command;
     }
+
+    /// <summary>What the kernel's cpuset partition means for the subOS's CPUs, in one line.</summary>
+    private static string Describe(PartitionState partition) => partition switch
+    {
+        { Kind: PartitionKind.None, Valid: true } => "none: its CPUs are exclusive in the ledger; host tasks may still run on them",
+        { Kind: PartitionKind.None } => $"{partition}: not a state RainForest knows",
+        { Valid: false } => $"{partition}: degraded, host tasks may run on its CPUs",
+        { Kind: PartitionKind.Isolated } => "isolated: no other task runs on its CPUs, and none is balanced onto them",
+        { Kind: PartitionKind.Root } => "root: no other task runs on its CPUs",
+        _ => "member: it shares its CPUs with the rest of the supervisor's partition",
+    };
 }

@@ -4,4 +4,4 @@ namespace RainForest.Linux.Cgroups;
 /// <param name="Id">The kernel's program id.</param>
 /// <param name="Name">The name given at load (empty when the kernel did not say).</param>
 /// <param name="Tag">The kernel's tag in hex (see <see cref="DeviceProgram.Tags"/>), empty when the kernel did not say.</param>
-internal sealed record AttachedDeviceProgram(uint Id, string Name, string Tag);
+public sealed record AttachedDeviceProgram(uint Id, string Name, string Tag);

@@ -1,12 +1,14 @@
 using System.Globalization;
 using RainForest.Core;
 using RainForest.Linux.Guard;
+using RainForest.Linux.Kernel;
 
 namespace RainForest.Linux.Cgroups;
 
 /// <summary>
 /// Creates and adjusts the cgroups of one supervisor: a group named by the supervisor's prefix,
-/// and below it one group per subOS. Works on a real cgroup file system or on a fixture tree.
+/// and below it one group per subOS. Every file goes through the injected <see cref="KernelFiles"/>:
+/// the running kernel's, or in tests a fixture that behaves like it, so both run the same code.
 /// </summary>
 /// <remarks>
 /// The driver never touches cgroups outside its prefix except, on cgroup v2, to enable the
@@ -20,12 +22,16 @@ public abstract class CgroupDriver
 {
     private PrefixGuard? _guard;
 
-    /// <summary>Creates the driver for a layout.</summary>
-    protected CgroupDriver(CgroupLayout layout, string prefix)
+    /// <summary>Creates the driver for a layout on the kernel's files.</summary>
+    protected CgroupDriver(KernelFiles kernel, CgroupLayout layout, string prefix)
     {
+        Kernel = kernel;
         Layout = layout;
         Prefix = prefix;
     }
+
+    /// <summary>The kernel's files the driver reads and writes.</summary>
+    public KernelFiles Kernel { get; }
 
     /// <summary>The layout the driver works on.</summary>
     public CgroupLayout Layout { get; }
@@ -33,9 +39,9 @@ public abstract class CgroupDriver
     /// <summary>The supervisor's prefix: the name of its parent group.</summary>
     public string Prefix { get; }
 
-    /// <summary>Returns the driver for the layout (v1 and hybrid share one).</summary>
-    public static CgroupDriver For(CgroupLayout layout, string prefix) =>
-        layout.Mode == CgroupMode.V2 ? new CgroupV2Driver(layout, prefix) : new CgroupV1Driver(layout, prefix);
+    /// <summary>Returns the driver for the layout (v1 and hybrid share one) on the kernel's files.</summary>
+    public static CgroupDriver For(KernelFiles kernel, CgroupLayout layout, string prefix) =>
+        layout.Mode == CgroupMode.V2 ? new CgroupV2Driver(kernel, layout, prefix) : new CgroupV1Driver(kernel, layout, prefix);
 
     /// <summary>Creates the prefix group (if needed) able to hold children on <paramref name="cpus"/> and <paramref name="mems"/>.</summary>
     public abstract void EnsureParent(CpuSet cpus, string mems);
@@ -45,6 +51,15 @@ public abstract class CgroupDriver
 
     /// <summary>Creates a group holding only a cpuset (the supervisor's own group for host tasks); no memory limit.</summary>
     public abstract void CreateCpusetOnly(string name, CpuSet cpus, string mems);
+
+    /// <summary>
+    /// Prepares <c>--confine-host</c>: makes the prefix group and, below it, the group <paramref name="name"/> that
+    /// holds the host's tasks on <paramref name="hostCpus"/>. Returns the <c>cgroup.procs</c> file that moves a task
+    /// into that group, or null where the prefix group is a cpuset partition root: the kernel then already keeps every
+    /// host task off the other CPUs, and a group of host tasks inside the partition would put them back on.
+    /// </summary>
+    /// <exception cref="RfException">The kernel refused a write, or the partition it offers could not be made.</exception>
+    public abstract string? MakeHostGroup(string name, CpuSet hostCpus, CpuSet online, string mems);
 
     /// <summary>Changes a subOS's CPUs and memory nodes; the kernel moves its threads before this returns.</summary>
     public abstract void SetCpus(string name, CpuSet cpus, string mems);
@@ -67,8 +82,11 @@ public abstract class CgroupDriver
     /// <summary>True when the subOS's group exists in every hierarchy it needs.</summary>
     public abstract bool Exists(string name);
 
-    /// <summary>Reads the subOS's cgroups back from the kernel.</summary>
+    /// <summary>Reads the subOS's cgroups back from the kernel, its cpuset partition included.</summary>
     public abstract CgroupState Read(string name);
+
+    /// <summary>The prefix group's cpuset partition (cgroup v2): a valid root keeps host tasks off the subOSes' CPUs.</summary>
+    public virtual PartitionState ParentPartition() => PartitionState.None;
 
     /// <summary>
     /// The device rules the kernel holds for the subOS, in one line for <c>rfm audit</c>; null when it holds none
@@ -181,7 +199,7 @@ public abstract class CgroupDriver
         foreach (var parent in ParentDirectories())
         {
             var dir = Guard.CheckRoot(parent);
-            if (!Directory.Exists(dir) || Directory.EnumerateDirectories(dir).Any())
+            if (!Kernel.DirectoryExists(dir) || Kernel.DirectoryNames(dir).Count > 0)
             {
                 continue;
             }
@@ -197,27 +215,20 @@ public abstract class CgroupDriver
         }
     }
 
-    private static void RemoveDirectory(string dir, DateTime deadline, Action retry)
+    private void RemoveDirectory(string dir, DateTime deadline, Action retry)
     {
         var delay = 0;
         while (true)
         {
             try
             {
-                if (!Directory.Exists(dir))
+                if (!Kernel.DirectoryExists(dir))
                 {
                     return;
                 }
 
-                // A cgroup directory is removed with rmdir(2) even though it "contains" control files;
-                // in a fixture tree the files are real, so they go first.
-                if (!IsCgroupFs(dir))
-                {
-                    Directory.Delete(dir, recursive: true);
-                    return;
-                }
-
-                Directory.Delete(dir);
+                // rmdir(2), though the directory still lists its control files: the kernel removes them with it.
+                Kernel.RemoveDirectory(dir);
                 return;
             }
             catch (IOException e) when (DateTime.UtcNow < deadline)
@@ -234,38 +245,21 @@ public abstract class CgroupDriver
         }
     }
 
-    /// <summary>True when <paramref name="dir"/> is on a cgroup file system rather than a fixture tree.</summary>
-    protected static bool IsCgroupFs(string dir) => dir.StartsWith("/sys/fs/cgroup", StringComparison.Ordinal);
-
     /// <summary>Writes a control file below the prefix, turning a kernel refusal into one clear line.</summary>
     /// <exception cref="GuardViolationException">The file does not lie below the prefix; nothing was written.</exception>
-    protected void Write(string file, string value) => WriteFile(Guard.CheckInside(file), value, file, append: false);
-
-    /// <summary>
-    /// Appends one entry to a control file below the prefix: for the files the kernel reads one entry per write
-    /// (<c>devices.allow</c>), so that each entry is its own write and a fixture file keeps them all.
-    /// </summary>
-    /// <exception cref="GuardViolationException">The file does not lie below the prefix; nothing was written.</exception>
-    protected void Append(string file, string line) => WriteFile(Guard.CheckInside(file), line + "\n", file, append: true);
+    protected void Write(string file, string value) => WriteFile(Guard.CheckInside(file), value, file);
 
     /// <summary>
     /// Writes a control file without the guard: only for the files the kernel makes a supervisor write
     /// outside its prefix (cgroup v2's <c>cgroup.subtree_control</c> at the mount root). Say why at each call.
     /// </summary>
-    protected static void WriteAnywhere(string file, string value) => WriteFile(file, value, file, append: false);
+    protected void WriteAnywhere(string file, string value) => WriteFile(file, value, file);
 
-    private static void WriteFile(string target, string value, string file, bool append)
+    private void WriteFile(string target, string value, string file)
     {
         try
         {
-            if (append)
-            {
-                File.AppendAllText(target, value);
-            }
-            else
-            {
-                File.WriteAllText(target, value);
-            }
+            Kernel.Write(target, value);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -275,24 +269,10 @@ public abstract class CgroupDriver
     }
 
     /// <summary>Reads a control file, or null when it does not exist.</summary>
-    protected static string? ReadOrNull(string file)
-    {
-        try
-        {
-            return File.ReadAllText(file).Trim();
-        }
-        catch (FileNotFoundException)
-        {
-            return null;
-        }
-        catch (DirectoryNotFoundException)
-        {
-            return null;
-        }
-    }
+    protected string? ReadOrNull(string file) => Kernel.ReadText(file)?.Trim();
 
     /// <summary>Parses a <c>cgroup.procs</c> file.</summary>
-    protected static IReadOnlyList<int> ReadPids(string file)
+    protected IReadOnlyList<int> ReadPids(string file)
     {
         var text = ReadOrNull(file);
         if (string.IsNullOrEmpty(text))
@@ -304,12 +284,12 @@ public abstract class CgroupDriver
     }
 
     /// <summary>Moves one task by writing its pid to a <c>cgroup.procs</c> file; a task that is gone is ignored.</summary>
-    protected static void TryMove(string procsFile, int pid)
+    protected void TryMove(string procsFile, int pid)
     {
         try
         {
-            // One pid per write, newline-terminated: the kernel takes one per write, and a fixture file stays readable.
-            File.AppendAllText(procsFile, pid.ToString(CultureInfo.InvariantCulture) + "\n");
+            // One pid per write: the kernel takes one per write.
+            Kernel.Write(procsFile, pid.ToString(CultureInfo.InvariantCulture));
         }
         catch (IOException)
         {
@@ -326,14 +306,14 @@ public abstract class CgroupDriver
         }
     }
 
-    /// <summary>Creates a group directory below the prefix, or the prefix group itself (and on a fixture tree, nothing else appears: the caller writes the files).</summary>
+    /// <summary>Creates a group directory below the prefix, or the prefix group itself; the kernel fills it with its control files.</summary>
     /// <exception cref="GuardViolationException">The directory is neither; nothing was created.</exception>
     protected void MakeDirectory(string dir, bool prefixGroup = false)
     {
         dir = prefixGroup ? Guard.CheckRoot(dir) : Guard.CheckInside(dir);
         try
         {
-            Directory.CreateDirectory(dir);
+            Kernel.CreateDirectory(dir);
         }
         catch (IOException e)
         {

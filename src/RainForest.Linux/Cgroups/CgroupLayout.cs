@@ -1,3 +1,5 @@
+using RainForest.Linux.Kernel;
+
 namespace RainForest.Linux.Cgroups;
 
 /// <summary>Where the cgroup controllers are mounted, read from <c>/proc/self/mounts</c> under a root.</summary>
@@ -18,14 +20,20 @@ public sealed record CgroupLayout(CgroupMode Mode, IReadOnlyDictionary<string, s
     /// </summary>
     public static IReadOnlyList<string> V1Only { get; } = ["devices"];
 
-    /// <summary>Detects the layout of the machine (or fixture tree) at <paramref name="root"/>.</summary>
+    /// <summary>Detects the layout of the machine (or captured tree) at <paramref name="root"/>.</summary>
     /// <exception cref="InvalidOperationException">Neither interface offers cpuset and memory.</exception>
-    public static CgroupLayout Detect(string root = "/")
+    public static CgroupLayout Detect(string root = "/") => Detect(KernelFiles.At(root));
+
+    /// <summary>Detects the layout the kernel's files show: its mounts, and the controllers cgroup2 offers.</summary>
+    /// <exception cref="InvalidOperationException">Neither interface offers cpuset and memory.</exception>
+    /// <exception cref="FileNotFoundException"><c>/proc/self/mounts</c> is missing.</exception>
+    public static CgroupLayout Detect(KernelFiles kernel)
     {
-        var mountsFile = Path.Combine(root, "proc/self/mounts");
+        var mountsFile = kernel.PathOf("/proc/self/mounts");
         var v1 = new Dictionary<string, string>(StringComparer.Ordinal);
         string? v2 = null;
-        foreach (var line in File.ReadLines(mountsFile))
+        var mounts = kernel.ReadText(mountsFile) ?? throw new FileNotFoundException($"{mountsFile} does not exist", mountsFile);
+        foreach (var line in mounts.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             var fields = line.Split(' ');
             if (fields.Length < 4)
@@ -33,7 +41,7 @@ public sealed record CgroupLayout(CgroupMode Mode, IReadOnlyDictionary<string, s
                 continue;
             }
 
-            var mountPoint = Join(root, fields[1].Replace("\\040", " ", StringComparison.Ordinal));
+            var mountPoint = kernel.PathOf(fields[1].Replace("\\040", " ", StringComparison.Ordinal));
             if (fields[2] == "cgroup2")
             {
                 v2 ??= mountPoint;
@@ -57,7 +65,7 @@ public sealed record CgroupLayout(CgroupMode Mode, IReadOnlyDictionary<string, s
 
         if (v2 is not null)
         {
-            var available = ReadControllers(v2);
+            var available = ReadControllers(kernel, v2);
             var missing = Required.Where(c => !available.Contains(c)).ToList();
             if (missing.Count == 0)
             {
@@ -73,16 +81,8 @@ public sealed record CgroupLayout(CgroupMode Mode, IReadOnlyDictionary<string, s
         throw new InvalidOperationException("no cgroup hierarchy offers the cpuset and memory controllers (is /sys/fs/cgroup mounted?)");
     }
 
-    internal static HashSet<string> ReadControllers(string v2Mount)
-    {
-        var file = Path.Combine(v2Mount, "cgroup.controllers");
-        return File.Exists(file)
-            ? [.. File.ReadAllText(file).Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries)]
-            : [];
-    }
-
-    private static string Join(string root, string absolute) =>
-        root == "/" ? absolute : Path.Combine(root, absolute.TrimStart('/'));
+    internal static HashSet<string> ReadControllers(KernelFiles kernel, string v2Mount) =>
+        [.. (kernel.ReadText(Path.Combine(v2Mount, "cgroup.controllers")) ?? string.Empty).Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries)];
 
     /// <summary>Short name of the mode as users see it: v1, hybrid or v2.</summary>
     public string ModeName => Mode switch

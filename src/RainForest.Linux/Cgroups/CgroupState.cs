@@ -8,4 +8,8 @@ namespace RainForest.Linux.Cgroups;
 /// <param name="MemoryLimit">The hard memory limit, null when unlimited.</param>
 /// <param name="MemoryUsage">Memory charged now.</param>
 /// <param name="Pids">Processes in the cgroup.</param>
-public sealed record CgroupState(CpuSet Cpus, string Mems, ByteSize? MemoryLimit, ByteSize MemoryUsage, IReadOnlyList<int> Pids);
+public sealed record CgroupState(CpuSet Cpus, string Mems, ByteSize? MemoryLimit, ByteSize MemoryUsage, IReadOnlyList<int> Pids)
+{
+    /// <summary>The cpuset partition (cgroup v2); <see cref="PartitionState.None"/> where there is none.</summary>
+    public PartitionState Partition { get; init; } = PartitionState.None;
+}

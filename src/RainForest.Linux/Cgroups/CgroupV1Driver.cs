@@ -1,14 +1,15 @@
 using System.Globalization;
 using RainForest.Core;
 using RainForest.Linux.Guard;
+using RainForest.Linux.Kernel;
 
 namespace RainForest.Linux.Cgroups;
 
 /// <summary>cgroup v1 (and hybrid) driver: one group per controller hierarchy.</summary>
 internal sealed class CgroupV1Driver : CgroupDriver
 {
-    public CgroupV1Driver(CgroupLayout layout, string prefix)
-        : base(layout, prefix)
+    public CgroupV1Driver(KernelFiles kernel, CgroupLayout layout, string prefix)
+        : base(kernel, layout, prefix)
     {
     }
 
@@ -27,14 +28,17 @@ internal sealed class CgroupV1Driver : CgroupDriver
         }
 
         // v1 cpusets start empty and refuse tasks and children until cpus and mems are set.
-        // Widen mems before cpus so that every intermediate state is valid.
+        // Widen mems before cpus so that every intermediate state is valid. v1 also refuses a parent narrower
+        // than a child (EBUSY), so the prefix keeps what its children hold: the host group of --confine-host
+        // holds the reserve, which the CPUs for subOSes leave out.
         var cpuset = Dir("cpuset");
+        var held = Children().Select(c => CpuSet.Parse(ReadOrNull(Path.Combine(Dir("cpuset", c), "cpuset.cpus")) ?? string.Empty));
         Write(Path.Combine(cpuset, "cpuset.mems"), mems);
-        Write(Path.Combine(cpuset, "cpuset.cpus"), cpus.ToString());
+        Write(Path.Combine(cpuset, "cpuset.cpus"), held.Aggregate(cpus, (all, child) => all.Union(child)).ToString());
 
         // Children of the prefix never share memory with the host's other groups' reclaim.
         var hierarchy = Path.Combine(Dir("memory"), "memory.use_hierarchy");
-        if (File.Exists(hierarchy) && ReadOrNull(hierarchy) != "1" && !Directory.EnumerateDirectories(Dir("memory")).Any())
+        if (Kernel.FileExists(hierarchy) && ReadOrNull(hierarchy) != "1" && Kernel.DirectoryNames(Dir("memory")).Count == 0)
         {
             Write(hierarchy, "1");
         }
@@ -71,7 +75,7 @@ internal sealed class CgroupV1Driver : CgroupDriver
         Write(Path.Combine(dir, "devices.deny"), "a");
         foreach (var rule in DevicePolicy.Minimal)
         {
-            Append(Path.Combine(dir, "devices.allow"), rule.ToString());
+            Write(Path.Combine(dir, "devices.allow"), rule.ToString());
         }
     }
 
@@ -97,6 +101,14 @@ internal sealed class CgroupV1Driver : CgroupDriver
         Write(Path.Combine(cpuset, "cpuset.cpus"), cpus.ToString());
     }
 
+    public override string? MakeHostGroup(string name, CpuSet hostCpus, CpuSet online, string mems)
+    {
+        // A v1 cpuset partitions nothing: host tasks are confined by moving them into a group on the host's CPUs.
+        EnsureParent(online, mems);
+        CreateCpusetOnly(name, hostCpus, mems);
+        return ProcsFiles(name)[0];
+    }
+
     public override void SetCpus(string name, CpuSet cpus, string mems)
     {
         var cpuset = Dir("cpuset", name);
@@ -118,7 +130,7 @@ internal sealed class CgroupV1Driver : CgroupDriver
         // v1 offers no hard protection; soft_limit_in_bytes makes global reclaim take from others first.
         Write(Path.Combine(dir, "memory.limit_in_bytes"), memory.Bytes.ToString(CultureInfo.InvariantCulture));
         var soft = Path.Combine(dir, "memory.soft_limit_in_bytes");
-        if (!IsCgroupFs(dir) || File.Exists(soft))
+        if (Kernel.FileExists(soft))
         {
             Write(soft, memory.Bytes.ToString(CultureInfo.InvariantCulture));
         }
@@ -139,9 +151,9 @@ internal sealed class CgroupV1Driver : CgroupDriver
         Layout.V1Mounts.ContainsKey("pids") ? ParsePidsMax(ReadOrNull(Path.Combine(Dir("pids", name), "pids.max"))) : null;
 
     public override IReadOnlyList<string> ProcsFiles(string name) =>
-        [.. Controllers.Select(c => Path.Combine(Dir(c, name), "cgroup.procs")).Where(f => Directory.Exists(Path.GetDirectoryName(f)))];
+        [.. Controllers.Select(c => Path.Combine(Dir(c, name), "cgroup.procs")).Where(f => Kernel.DirectoryExists(Path.GetDirectoryName(f)!))];
 
-    public override bool Exists(string name) => CgroupLayout.Required.All(c => Directory.Exists(Dir(c, name)));
+    public override bool Exists(string name) => CgroupLayout.Required.All(c => Kernel.DirectoryExists(Dir(c, name)));
 
     public override CgroupState Read(string name)
     {
@@ -172,8 +184,7 @@ internal sealed class CgroupV1Driver : CgroupDriver
     }
 
     public override IReadOnlyList<string> Children() =>
-        [.. Controllers.Select(c => Dir(c)).Where(Directory.Exists)
-            .SelectMany(Directory.EnumerateDirectories).Select(Path.GetFileName).OfType<string>().Distinct().Order(StringComparer.Ordinal)];
+        [.. Controllers.SelectMany(c => Kernel.DirectoryNames(Dir(c))).Distinct().Order(StringComparer.Ordinal)];
 
     public override IReadOnlyList<string> ParentDirectories() => [.. Controllers.Select(c => Dir(c))];
 

@@ -1,19 +1,34 @@
 using System.Globalization;
 using RainForest.Core;
 using RainForest.Linux.Guard;
+using RainForest.Linux.Kernel;
 
 namespace RainForest.Linux.Cgroups;
 
 /// <summary>cgroup v2 driver: one unified hierarchy, controllers enabled top-down through subtree_control.</summary>
+/// <remarks>
+/// <para>
+/// Where the kernel offers cpuset partitions (<c>cpuset.cpus.partition</c>), the prefix group is a partition root
+/// over the CPUs subOSes may use, which takes them away from every task outside it, and each subOS group is an
+/// <c>isolated</c> partition of its own CPUs (with <c>cpuset.cpus.exclusive</c> from Linux 6.7), so no task is
+/// balanced onto them. Without partitions a subOS's CPUs are exclusive in the ledger only, as on cgroup v1.
+/// </para>
+/// <para>
+/// The kernel accepts a partition request it cannot honour and records it as <c>root invalid (reason)</c>, so every
+/// change is read back. An invalid partition is a degraded state, not a failure: the group behaves like a member,
+/// the ledger still gives each CPU one owner, the driver says so on <see cref="CgroupDriver.Warnings"/>, and the
+/// state stays visible (<see cref="CgroupState.Partition"/>) until the kernel can make it valid again.
+/// </para>
+/// </remarks>
 internal sealed class CgroupV2Driver : CgroupDriver
 {
-    /// <summary>The file a fixture tree gets instead of a device program (see <see cref="RestrictDevices"/>).</summary>
-    internal const string FixtureDeviceFile = "rf.devices";
+    private const string PartitionFile = "cpuset.cpus.partition";
+    private const string ExclusiveFile = "cpuset.cpus.exclusive";
 
     private readonly string _root;
 
-    public CgroupV2Driver(CgroupLayout layout, string prefix)
-        : base(layout, prefix)
+    public CgroupV2Driver(KernelFiles kernel, CgroupLayout layout, string prefix)
+        : base(kernel, layout, prefix)
     {
         _root = layout.V2Mount ?? throw new ArgumentException("A v2 layout needs a cgroup2 mount.", nameof(layout));
     }
@@ -24,14 +39,54 @@ internal sealed class CgroupV2Driver : CgroupDriver
     public override void EnsureParent(CpuSet cpus, string mems)
     {
         var wanted = CgroupLayout.Required.Concat(CgroupLayout.Optional.Except(CgroupLayout.V1Only)).ToList();
-        var available = CgroupLayout.ReadControllers(_root);
+        var available = CgroupLayout.ReadControllers(Kernel, _root);
         var enable = wanted.Where(available.Contains).ToList();
         EnableControllers(_root, enable);
+        var made = !Kernel.DirectoryExists(Dir());
         MakeDirectory(Dir(), prefixGroup: true);
 
         // The prefix group holds no process (v2's no-internal-process rule), only subOS groups.
-        // Its cpuset stays empty, which in v2 means "all of the parent's": children choose theirs.
+        MakePartitionRoot(cpus, made);
         EnableControllers(Dir(), enable);
+    }
+
+    /// <summary>Makes the prefix group a partition root over <paramref name="cpus"/>, where the kernel offers partitions.</summary>
+    /// <param name="cpus">The CPUs subOSes may use.</param>
+    /// <param name="made">The prefix group was made just now: what this kernel lacks is said once, here.</param>
+    private void MakePartitionRoot(CpuSet cpus, bool made)
+    {
+        var dir = Dir();
+        var file = Path.Combine(dir, PartitionFile);
+        if (!Kernel.FileExists(file))
+        {
+            // The prefix's cpuset stays empty, which in v2 means "all of the parent's": children choose theirs.
+            if (made)
+            {
+                Warnings($"this kernel offers no cpuset partitions (no {PartitionFile}; Linux 5.11 or later has them): host tasks may still run on subOS CPUs, which are exclusive in the ledger only");
+            }
+
+            return;
+        }
+
+        if (made && !Kernel.FileExists(Path.Combine(dir, ExclusiveFile)))
+        {
+            Warnings($"this kernel has no {ExclusiveFile} (Linux 6.7 or later has it): each subOS's partition is made from its cpuset.cpus alone");
+        }
+
+        var before = ReadPartition(dir);
+
+        // The CPUs before the request: a partition root over an empty cpuset is invalid.
+        Write(Path.Combine(dir, "cpuset.cpus"), cpus.ToString());
+        if (before.Kind != PartitionKind.Root)
+        {
+            Write(file, "root");
+        }
+
+        var after = ReadPartition(dir);
+        if (!after.Valid && after != before)
+        {
+            Warnings($"the kernel did not make {dir} a cpuset partition root ({after}): host tasks may still run on subOS CPUs, which are exclusive in the ledger only");
+        }
     }
 
     private void EnableControllers(string dir, IEnumerable<string> controllers)
@@ -41,9 +96,7 @@ internal sealed class CgroupV2Driver : CgroupDriver
         var missing = controllers.Where(c => !current.Contains(c)).ToList();
         if (missing.Count > 0)
         {
-            var value = IsCgroupFs(dir)
-                ? string.Join(' ', missing.Select(c => "+" + c))
-                : string.Join(' ', current.Concat(missing)); // A fixture tree has no kernel to interpret "+cpuset": store the resulting list.
+            var value = string.Join(' ', missing.Select(c => "+" + c));
             if (dir == _root)
             {
                 // The one write outside the prefix: the kernel enables a child's controllers only through its parent.
@@ -65,33 +118,67 @@ internal sealed class CgroupV2Driver : CgroupDriver
         RestrictDevices(name);
         Write(Path.Combine(dir, "cpuset.mems"), mems);
         Write(Path.Combine(dir, "cpuset.cpus"), cpus.ToString());
+
+        // Before any task joins: a partition takes its CPUs from the parent only while nothing else runs there.
+        MakePartition(name, cpus);
         SetMemory(name, memory);
         var swap = Path.Combine(dir, "memory.swap.max");
-        if (!IsCgroupFs(dir) || File.Exists(swap))
+        if (Kernel.FileExists(swap))
         {
             // Swap would let a subOS use more memory than it owns, at the host's expense.
             Write(swap, "0");
         }
     }
 
-    private void RestrictDevices(string name)
+    /// <summary>Makes a new subOS group an isolated partition of <paramref name="cpus"/>, where the kernel offers partitions.</summary>
+    private void MakePartition(string name, CpuSet cpus)
     {
-        var dir = Guard.CheckInside(Dir(name));
-        if (!IsCgroupFs(dir))
+        var dir = Dir(name);
+        var file = Path.Combine(dir, PartitionFile);
+        if (!Kernel.FileExists(file))
         {
-            // The fixture's stand-in for the program: a fixture tree has no kernel to load it into,
-            // so the rules the program would allow are written down for the tests to read.
-            Write(Path.Combine(dir, FixtureDeviceFile), string.Join('\n', DevicePolicy.Minimal) + "\n");
             return;
+        }
+
+        var exclusive = Path.Combine(dir, ExclusiveFile);
+        if (Kernel.FileExists(exclusive))
+        {
+            Write(exclusive, cpus.ToString());
         }
 
         try
         {
+            Write(file, "isolated");
+        }
+        catch (RfException)
+        {
+            // Linux before 6.1 knows only "root" (EINVAL for "isolated"): the CPUs are still the subOS's own, but the
+            // scheduler balances its tasks across them. Said once: the first subOS made a root partition says it.
+            var first = !Children().Any(c => c != name && ReadPartition(Dir(c)).Kind == PartitionKind.Root);
+            Write(file, "root");
+            if (first)
+            {
+                Warnings("this kernel has no isolated cpuset partitions (Linux 6.1 or later has them): subOSes are root partitions, whose CPUs the scheduler balances");
+            }
+        }
+
+        var state = ReadPartition(dir);
+        if (!state.Valid)
+        {
+            Warnings($"subOS '{name}': the kernel did not make its cpuset a partition ({state}): host tasks may still run on its CPUs, which are exclusive in the ledger only");
+        }
+    }
+
+    private void RestrictDevices(string name)
+    {
+        var dir = Guard.CheckInside(Dir(name));
+        try
+        {
             // Create may run again on a half-made group (repair): one copy of the program is enough.
             var tags = DeviceProgram.Tags(DeviceProgram.Generate(DevicePolicy.Minimal));
-            if (!CgroupDevicePrograms.Query(dir).Any(p => tags.Contains(p.Tag)))
+            if (!Kernel.DevicePrograms(dir).Any(p => tags.Contains(p.Tag)))
             {
-                CgroupDevicePrograms.Attach(dir, DevicePolicy.Minimal);
+                Kernel.AttachDeviceProgram(dir, DevicePolicy.Minimal);
             }
         }
         catch (LinuxException e) when (CgroupDevicePrograms.IsUnavailable(e))
@@ -107,19 +194,13 @@ internal sealed class CgroupV2Driver : CgroupDriver
     public override string? DeviceRules(string name)
     {
         var dir = Dir(name);
-        if (!IsCgroupFs(dir))
-        {
-            var rules = ReadOrNull(Path.Combine(dir, FixtureDeviceFile));
-            return rules is null ? null : Describe([$"allows {string.Join(", ", rules.Split('\n'))}"]);
-        }
-
-        if (!Directory.Exists(dir))
+        if (!Kernel.DirectoryExists(dir))
         {
             return null;
         }
 
         var minimal = DeviceProgram.Tags(DeviceProgram.Generate(DevicePolicy.Minimal));
-        var programs = CgroupDevicePrograms.Query(dir);
+        var programs = Kernel.DevicePrograms(dir);
         return programs.Count == 0
             ? null
             : Describe([.. programs.Select(p => minimal.Contains(p.Tag)
@@ -138,15 +219,112 @@ internal sealed class CgroupV2Driver : CgroupDriver
         Write(Path.Combine(dir, "cpuset.cpus"), cpus.ToString());
     }
 
+    public override string? MakeHostGroup(string name, CpuSet hostCpus, CpuSet online, string mems)
+    {
+        EnsureParent(online.Except(hostCpus), mems);
+        var prefix = ParentPartition();
+        if (prefix.Isolates())
+        {
+            // The partition root already keeps host tasks on the other CPUs; none needs to move.
+            return null;
+        }
+
+        if (prefix.Kind != PartitionKind.None)
+        {
+            // A group of host tasks below the prefix would run on the subOSes' CPUs once the partition became valid.
+            throw RfException.Failed($"cannot confine the host: the kernel did not make {Dir()} a cpuset partition root ({prefix})");
+        }
+
+        CreateCpusetOnly(name, hostCpus, mems);
+        return ProcsFiles(name)[0];
+    }
+
     public override void SetCpus(string name, CpuSet cpus, string mems)
     {
         var dir = Dir(name);
         var oldMems = ReadOrNull(Path.Combine(dir, "cpuset.mems")) ?? string.Empty;
         Write(Path.Combine(dir, "cpuset.mems"), CpuSet.Parse(oldMems).Union(CpuSet.Parse(mems)).ToString());
-        Write(Path.Combine(dir, "cpuset.cpus"), cpus.ToString());
+        var partition = ReadPartition(dir);
+        if (partition.Kind is PartitionKind.Root or PartitionKind.Isolated)
+        {
+            MovePartition(name, partition, cpus);
+        }
+        else
+        {
+            Write(Path.Combine(dir, "cpuset.cpus"), cpus.ToString());
+        }
+
         if (oldMems != mems)
         {
             Write(Path.Combine(dir, "cpuset.mems"), mems);
+        }
+    }
+
+    /// <summary>Moves a partition to <paramref name="cpus"/>: it gives back what it loses before it takes what it gains.</summary>
+    /// <remarks>
+    /// With <c>cpuset.cpus.exclusive</c> the partition is its exclusive CPUs, which stay a subset of <c>cpuset.cpus</c>
+    /// throughout: exclusive shrinks to the CPUs it keeps (the rest return to the prefix's partition), then
+    /// <c>cpuset.cpus</c> becomes the new set, then exclusive grows to it (taking the new CPUs from the prefix). A
+    /// partition that keeps none of its CPUs cannot hand all of them over at once (an empty partition is invalid), so it
+    /// becomes a member for the move and a partition again after it. Without the exclusive file (Linux before 6.7) the
+    /// kernel moves the partition with <c>cpuset.cpus</c> itself. A refused write puts the partition back as it was.
+    /// </remarks>
+    private void MovePartition(string name, PartitionState before, CpuSet cpus)
+    {
+        var dir = Dir(name);
+        var cpusFile = Path.Combine(dir, "cpuset.cpus");
+        var exclusiveFile = Path.Combine(dir, ExclusiveFile);
+        var partitionFile = Path.Combine(dir, PartitionFile);
+        var kind = before.Kind.ToString().ToLowerInvariant();
+        if (!Kernel.FileExists(exclusiveFile))
+        {
+            Write(cpusFile, cpus.ToString());
+        }
+        else
+        {
+            var oldCpus = ReadOrNull(cpusFile) ?? string.Empty;
+            var oldExclusive = ReadOrNull(exclusiveFile) ?? string.Empty;
+            var keep = CpuSet.Parse(oldExclusive.Length > 0 ? oldExclusive : oldCpus).Intersect(cpus);
+            try
+            {
+                if (keep.IsEmpty)
+                {
+                    Write(partitionFile, "member");
+                    Write(exclusiveFile, string.Empty);
+                    Write(cpusFile, cpus.ToString());
+                    Write(exclusiveFile, cpus.ToString());
+                    Write(partitionFile, kind);
+                }
+                else
+                {
+                    Write(exclusiveFile, keep.ToString());
+                    Write(cpusFile, cpus.ToString());
+                    Write(exclusiveFile, cpus.ToString());
+                }
+            }
+            catch (RfException)
+            {
+                // Nothing may move: the partition takes back what it had, in an order that is valid from any step above.
+                foreach (var (file, value) in new[] { (exclusiveFile, string.Empty), (cpusFile, oldCpus), (exclusiveFile, oldExclusive), (partitionFile, kind) })
+                {
+                    try
+                    {
+                        Write(file, value);
+                    }
+                    catch (RfException)
+                    {
+                        // Best effort: the caller reports the first failure, and reconcile compares the cpuset later.
+                    }
+                }
+
+                throw;
+            }
+        }
+
+        var after = ReadPartition(dir);
+        if (!after.Valid && after != before)
+        {
+            Warnings($"subOS '{name}': after the move to CPUs {cpus} the kernel reports its cpuset partition as {after}: host tasks may run on its CPUs");
         }
     }
 
@@ -173,7 +351,7 @@ internal sealed class CgroupV2Driver : CgroupDriver
     {
         // pids.max exists once the pids controller is enabled in the prefix group's subtree_control.
         var file = Path.Combine(Dir(name), "pids.max");
-        if (IsCgroupFs(file) && !File.Exists(file))
+        if (!Kernel.FileExists(file))
         {
             return false;
         }
@@ -186,7 +364,7 @@ internal sealed class CgroupV2Driver : CgroupDriver
 
     public override IReadOnlyList<string> ProcsFiles(string name) => [Path.Combine(Dir(name), "cgroup.procs")];
 
-    public override bool Exists(string name) => Directory.Exists(Dir(name));
+    public override bool Exists(string name) => Kernel.DirectoryExists(Dir(name));
 
     public override CgroupState Read(string name)
     {
@@ -196,8 +374,15 @@ internal sealed class CgroupV2Driver : CgroupDriver
             ReadOrNull(Path.Combine(dir, "cpuset.mems")) ?? string.Empty,
             ParseLimit(ReadOrNull(Path.Combine(dir, "memory.max"))),
             new ByteSize(ParseLimit(ReadOrNull(Path.Combine(dir, "memory.current")))?.Bytes ?? 0),
-            Pids(name));
+            Pids(name))
+        {
+            Partition = ReadPartition(dir),
+        };
     }
+
+    public override PartitionState ParentPartition() => ReadPartition(Dir());
+
+    private PartitionState ReadPartition(string dir) => PartitionState.Parse(ReadOrNull(Path.Combine(dir, PartitionFile)));
 
     public override IReadOnlyList<int> Pids(string name) => ReadPids(Path.Combine(Dir(name), "cgroup.procs"));
 
@@ -205,7 +390,7 @@ internal sealed class CgroupV2Driver : CgroupDriver
     {
         // cgroup.kill (Linux 5.14+) kills the whole subtree atomically, racing no fork.
         var kill = Path.Combine(Dir(name), "cgroup.kill");
-        if (IsCgroupFs(kill) && File.Exists(kill))
+        if (Kernel.FileExists(kill))
         {
             Write(kill, "1");
             return;
@@ -222,10 +407,7 @@ internal sealed class CgroupV2Driver : CgroupDriver
         }
     }
 
-    public override IReadOnlyList<string> Children() =>
-        Directory.Exists(Dir())
-            ? [.. Directory.EnumerateDirectories(Dir()).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)]
-            : [];
+    public override IReadOnlyList<string> Children() => Kernel.DirectoryNames(Dir());
 
     public override IReadOnlyList<string> ParentDirectories() => [Dir()];
 

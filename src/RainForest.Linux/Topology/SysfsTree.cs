@@ -1,10 +1,11 @@
 using System.Globalization;
 using RainForest.Core;
+using RainForest.Linux.Kernel;
 
 namespace RainForest.Linux.Topology;
 
 /// <summary>
-/// Reads sysfs and procfs files below a root directory (<c>/</c>, or a fixture tree in tests),
+/// Reads sysfs and procfs files through the kernel's files (<c>/</c>, or a captured tree),
 /// turning missing or unreadable files into nulls.
 /// </summary>
 /// <remarks>
@@ -17,12 +18,13 @@ internal sealed class SysfsTree
     // The kernel's own limit on links followed while resolving one path (MAXSYMLINKS).
     private const int MaxLinkHops = 40;
 
+    private readonly KernelFiles _kernel;
     private readonly string _root;
 
-    public SysfsTree(string root)
+    public SysfsTree(KernelFiles kernel)
     {
-        ArgumentException.ThrowIfNullOrEmpty(root);
-        _root = Path.GetFullPath(root).TrimEnd('/');
+        _kernel = kernel;
+        _root = Path.GetFullPath(kernel.Root).TrimEnd('/');
         DisplayRoot = _root.Length == 0 ? "/" : _root;
     }
 
@@ -96,7 +98,7 @@ internal sealed class SysfsTree
     }
 
     /// <summary>The last component of the target of the link at <paramref name="path"/> (a driver name), or null.</summary>
-    public static string? LinkName(string path)
+    public string? LinkName(string path)
     {
         var target = LinkTarget(path);
         if (target is null)
@@ -109,12 +111,12 @@ internal sealed class SysfsTree
     }
 
     /// <summary>The file's text without surrounding white space; null when it is missing, unreadable or blank.</summary>
-    public static string? ReadText(string path)
+    public string? ReadText(string path)
     {
         try
         {
-            var text = File.ReadAllText(path).Trim();
-            return text.Length == 0 ? null : text;
+            var text = _kernel.ReadText(path)?.Trim();
+            return string.IsNullOrEmpty(text) ? null : text;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -123,25 +125,23 @@ internal sealed class SysfsTree
     }
 
     /// <summary>The file's text as a decimal integer (sign allowed), or null.</summary>
-    public static int? ReadInt(string path) =>
+    public int? ReadInt(string path) =>
         int.TryParse(ReadText(path), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value : null;
 
     /// <summary>The file's text as a decimal long, or null.</summary>
-    public static long? ReadLong(string path) =>
+    public long? ReadLong(string path) =>
         long.TryParse(ReadText(path), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value : null;
 
     /// <summary>The file's cpulist, or null when it is missing or not a cpulist.</summary>
-    public static CpuSet? ReadCpuList(string path) =>
+    public CpuSet? ReadCpuList(string path) =>
         ReadText(path) is { } text && CpuSet.TryParse(text, out var set, out _) ? set : null;
 
     /// <summary>Names of the entries of a directory, in ordinal order; empty when it is missing.</summary>
-    public static IReadOnlyList<string> EntryNames(string dir)
+    public IReadOnlyList<string> EntryNames(string dir)
     {
         try
         {
-            var names = Directory.EnumerateFileSystemEntries(dir).Select(p => Path.GetFileName(p)).ToList();
-            names.Sort(StringComparer.Ordinal);
-            return names;
+            return _kernel.EntryNames(dir);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -150,7 +150,7 @@ internal sealed class SysfsTree
     }
 
     /// <summary>Entries named <paramref name="prefix"/> followed by a number (<c>cpu12</c>), as numbers, ascending.</summary>
-    public static IReadOnlyList<int> NumberedEntries(string dir, string prefix)
+    public IReadOnlyList<int> NumberedEntries(string dir, string prefix)
     {
         var numbers = new List<int>();
         foreach (var name in EntryNames(dir))
@@ -167,17 +167,10 @@ internal sealed class SysfsTree
         return numbers;
     }
 
-    private static string? LinkTarget(string path)
-    {
-        try
-        {
-            return new FileInfo(path).LinkTarget;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    /// <summary>True when <paramref name="path"/> is a directory.</summary>
+    public bool DirectoryExists(string path) => _kernel.DirectoryExists(path);
+
+    private string? LinkTarget(string path) => _kernel.LinkTarget(path);
 
     private static void PushComponents(Stack<string> pending, string relative)
     {

@@ -8,13 +8,13 @@ public static partial class TopologyReader
     private static List<RawCpu> ReadCpus(SysfsTree tree)
     {
         var cpuDir = tree.PathOf("sys/devices/system/cpu");
-        if (!Directory.Exists(cpuDir))
+        if (!tree.DirectoryExists(cpuDir))
         {
             throw new InvalidDataException(
                 $"{cpuDir} does not exist: '{tree.DisplayRoot}' is not the root of a Linux system with sysfs mounted.");
         }
 
-        var ids = SysfsTree.NumberedEntries(cpuDir, "cpu");
+        var ids = tree.NumberedEntries(cpuDir, "cpu");
         if (ids.Count == 0)
         {
             throw new InvalidDataException($"{cpuDir} holds no cpuN directory.");
@@ -22,7 +22,7 @@ public static partial class TopologyReader
 
         var onlinePath = cpuDir + "/online";
         CpuSet? online = null;
-        if (SysfsTree.ReadText(onlinePath) is { } onlineText)
+        if (tree.ReadText(onlinePath) is { } onlineText)
         {
             if (!CpuSet.TryParse(onlineText, out var parsed, out var error))
             {
@@ -42,12 +42,12 @@ public static partial class TopologyReader
 
                 // Without the global list, a CPU is online unless its own file says 0;
                 // cpu0 often has no online file because it cannot be taken offline.
-                Online = online?.Contains(id) ?? SysfsTree.ReadInt(dir + "/online") != 0,
-                CoreId = SysfsTree.ReadInt(dir + "/topology/core_id") ?? -1,
-                PackageId = SysfsTree.ReadInt(dir + "/topology/physical_package_id") ?? -1,
-                Siblings = SysfsTree.ReadCpuList(dir + "/topology/thread_siblings_list"),
-                Llc = ReadLastLevelCache(dir + "/cache"),
-                NodeLinks = SysfsTree.NumberedEntries(dir, "node"),
+                Online = online?.Contains(id) ?? tree.ReadInt(dir + "/online") != 0,
+                CoreId = tree.ReadInt(dir + "/topology/core_id") ?? -1,
+                PackageId = tree.ReadInt(dir + "/topology/physical_package_id") ?? -1,
+                Siblings = tree.ReadCpuList(dir + "/topology/thread_siblings_list"),
+                Llc = ReadLastLevelCache(tree, dir + "/cache"),
+                NodeLinks = tree.NumberedEntries(dir, "node"),
             });
         }
 
@@ -68,16 +68,16 @@ public static partial class TopologyReader
     }
 
     /// <summary>The shared_cpu_list of the highest-level data or unified cache, or null when none is described.</summary>
-    private static CpuSet? ReadLastLevelCache(string cacheDir)
+    private static CpuSet? ReadLastLevelCache(SysfsTree tree, string cacheDir)
     {
         var bestLevel = -1;
         CpuSet? best = null;
-        foreach (var index in SysfsTree.NumberedEntries(cacheDir, "index"))
+        foreach (var index in tree.NumberedEntries(cacheDir, "index"))
         {
             var dir = $"{cacheDir}/index{index}";
-            var level = SysfsTree.ReadInt(dir + "/level");
-            var type = SysfsTree.ReadText(dir + "/type");
-            var shared = SysfsTree.ReadCpuList(dir + "/shared_cpu_list");
+            var level = tree.ReadInt(dir + "/level");
+            var type = tree.ReadText(dir + "/type");
+            var shared = tree.ReadCpuList(dir + "/shared_cpu_list");
             if (level is null || shared is null || type == "Instruction" || level < bestLevel)
             {
                 continue;
@@ -95,7 +95,7 @@ public static partial class TopologyReader
         SysfsTree tree, List<RawCpu> cpus, Dictionary<string, long> memInfo)
     {
         var nodeDir = tree.PathOf("sys/devices/system/node");
-        var ids = SysfsTree.NumberedEntries(nodeDir, "node");
+        var ids = tree.NumberedEntries(nodeDir, "node");
         if (ids.Count == 0)
         {
             // A kernel built without NUMA: one node holds every CPU and all memory.
@@ -109,14 +109,14 @@ public static partial class TopologyReader
         }
 
         // A directory can outlive its node going offline; the online list, when present, decides.
-        var online = SysfsTree.ReadCpuList(nodeDir + "/online");
+        var online = tree.ReadCpuList(nodeDir + "/online");
         var nodes = new List<NumaNodeInfo>();
         var nodeOf = new Dictionary<int, int>();
         foreach (var id in ids.Where(i => online is null || online.Contains(i)))
         {
             var dir = $"{nodeDir}/node{id}";
-            var nodeCpus = SysfsTree.ReadCpuList(dir + "/cpulist") ?? CpuSet.Empty;
-            var mem = MemInfo.Parse(SysfsTree.ReadText(dir + "/meminfo"));
+            var nodeCpus = tree.ReadCpuList(dir + "/cpulist") ?? CpuSet.Empty;
+            var mem = MemInfo.Parse(tree.ReadText(dir + "/meminfo"));
             nodes.Add(new NumaNodeInfo(id, nodeCpus.ToString(), mem.GetValueOrDefault("MemTotal"), mem.GetValueOrDefault("MemFree")));
             foreach (var cpu in nodeCpus)
             {

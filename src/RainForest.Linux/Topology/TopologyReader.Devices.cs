@@ -16,18 +16,18 @@ public static partial class TopologyReader
     {
         var result = new List<NetworkInterfaceInfo>();
         var classDir = tree.PathOf("sys/class/net");
-        foreach (var name in SysfsTree.EntryNames(classDir))
+        foreach (var name in tree.EntryNames(classDir))
         {
             var dir = tree.Resolve($"{classDir}/{name}");
-            if (dir is null || !Directory.Exists(dir))
+            if (dir is null || !tree.DirectoryExists(dir))
             {
                 continue;
             }
 
             var device = tree.Resolve(dir + "/device");
-            var isPhysical = device is not null && Directory.Exists(device);
+            var isPhysical = device is not null && tree.DirectoryExists(device);
             var pci = isPhysical ? NearestPciFunction(tree, device!) : null;
-            IReadOnlyList<int> irqs = isPhysical ? DeviceIrqs(device!, pci) : [];
+            IReadOnlyList<int> irqs = isPhysical ? DeviceIrqs(tree, device!, pci) : [];
             if (irqs.Count == 0)
             {
                 // Drivers that name their vectors after the interface, and devices without sysfs IRQ files.
@@ -37,13 +37,13 @@ public static partial class TopologyReader
             result.Add(new NetworkInterfaceInfo(
                 name,
                 isPhysical,
-                isPhysical ? SysfsTree.LinkName(device + "/driver") : null,
-                SysfsTree.ReadText(dir + "/address"),
-                SysfsTree.ReadInt(dir + "/mtu") ?? -1,
-                SysfsTree.ReadText(dir + "/operstate"),
+                isPhysical ? tree.LinkName(device + "/driver") : null,
+                tree.ReadText(dir + "/address"),
+                tree.ReadInt(dir + "/mtu") ?? -1,
+                tree.ReadText(dir + "/operstate"),
                 irqs,
                 pci is null ? null : Path.GetFileName(pci),
-                isPhysical ? NumaNodeOf(device!, pci) : -1));
+                isPhysical ? NumaNodeOf(tree, device!, pci) : -1));
         }
 
         return result;
@@ -53,21 +53,21 @@ public static partial class TopologyReader
     {
         var result = new List<BlockDeviceInfo>();
         var blockDir = tree.PathOf("sys/block");
-        foreach (var name in SysfsTree.EntryNames(blockDir))
+        foreach (var name in tree.EntryNames(blockDir))
         {
             var dir = tree.Resolve($"{blockDir}/{name}");
-            if (dir is null || !Directory.Exists(dir))
+            if (dir is null || !tree.DirectoryExists(dir))
             {
                 continue;
             }
 
             var device = tree.Resolve(dir + "/device");
-            var isVirtual = device is null || !Directory.Exists(device) || tree.IsUnder(dir, "sys/devices/virtual");
+            var isVirtual = device is null || !tree.DirectoryExists(device) || tree.IsUnder(dir, "sys/devices/virtual");
             result.Add(new BlockDeviceInfo(
                 name,
-                (SysfsTree.ReadLong(dir + "/size") ?? 0) * SectorBytes,
-                SysfsTree.ReadInt(dir + "/queue/rotational") == 1,
-                SysfsTree.ReadInt(dir + "/removable") == 1,
+                (tree.ReadLong(dir + "/size") ?? 0) * SectorBytes,
+                tree.ReadInt(dir + "/queue/rotational") == 1,
+                tree.ReadInt(dir + "/removable") == 1,
                 isVirtual));
         }
 
@@ -78,22 +78,22 @@ public static partial class TopologyReader
     {
         var result = new List<PciDeviceInfo>();
         var busDir = tree.PathOf("sys/bus/pci/devices");
-        foreach (var address in SysfsTree.EntryNames(busDir))
+        foreach (var address in tree.EntryNames(busDir))
         {
             var dir = tree.Resolve($"{busDir}/{address}");
-            if (dir is null || !Directory.Exists(dir))
+            if (dir is null || !tree.DirectoryExists(dir))
             {
                 continue;
             }
 
             result.Add(new PciDeviceInfo(
                 address,
-                SysfsTree.ReadText(dir + "/vendor"),
-                SysfsTree.ReadText(dir + "/device"),
-                SysfsTree.ReadText(dir + "/class"),
-                SysfsTree.LinkName(dir + "/driver"),
-                SysfsTree.ReadInt(dir + "/numa_node") ?? -1,
-                DeviceIrqs(dir, null)));
+                tree.ReadText(dir + "/vendor"),
+                tree.ReadText(dir + "/device"),
+                tree.ReadText(dir + "/class"),
+                tree.LinkName(dir + "/driver"),
+                tree.ReadInt(dir + "/numa_node") ?? -1,
+                DeviceIrqs(tree, dir, null)));
         }
 
         return result;
@@ -117,12 +117,12 @@ public static partial class TopologyReader
     }
 
     /// <summary>MSI/MSI-X vectors (msi_irqs/N), else the legacy line (irq), of the device or else its PCI function.</summary>
-    private static IReadOnlyList<int> DeviceIrqs(string device, string? pci)
+    private static IReadOnlyList<int> DeviceIrqs(SysfsTree tree, string device, string? pci)
     {
         string[] dirs = pci is null || pci == device ? [device] : [device, pci];
         foreach (var dir in dirs)
         {
-            var vectors = SysfsTree.EntryNames(dir + "/msi_irqs")
+            var vectors = tree.EntryNames(dir + "/msi_irqs")
                 .Select(n => int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out var irq) ? irq : -1)
                 .Where(irq => irq >= 0)
                 .Order()
@@ -136,7 +136,7 @@ public static partial class TopologyReader
         foreach (var dir in dirs)
         {
             // irq reads 0 when the function uses MSI only or has no interrupt pin.
-            if (SysfsTree.ReadInt(dir + "/irq") is > 0 and var irq)
+            if (tree.ReadInt(dir + "/irq") is > 0 and var irq)
             {
                 return [irq];
             }
@@ -145,6 +145,6 @@ public static partial class TopologyReader
         return [];
     }
 
-    private static int NumaNodeOf(string device, string? pci) =>
-        SysfsTree.ReadInt(device + "/numa_node") ?? (pci is null ? null : SysfsTree.ReadInt(pci + "/numa_node")) ?? -1;
+    private static int NumaNodeOf(SysfsTree tree, string device, string? pci) =>
+        tree.ReadInt(device + "/numa_node") ?? (pci is null ? null : tree.ReadInt(pci + "/numa_node")) ?? -1;
 }

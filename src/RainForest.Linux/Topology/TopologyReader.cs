@@ -1,4 +1,5 @@
 using RainForest.Core.Topology;
+using RainForest.Linux.Kernel;
 
 namespace RainForest.Linux.Topology;
 
@@ -21,13 +22,20 @@ public static partial class TopologyReader
     /// <c>ROOT/sys/devices/system/cpu</c> is missing, holds no <c>cpuN</c> directory, or its
     /// <c>online</c> file is not a cpulist; the message names the path.
     /// </exception>
-    public static MachineTopology Read(string root = "/")
+    public static MachineTopology Read(string root = "/") => Read(KernelFiles.At(root));
+
+    /// <summary>Reads the topology the kernel's files describe: the running kernel's, or a captured tree's.</summary>
+    /// <exception cref="InvalidDataException">
+    /// <c>/sys/devices/system/cpu</c> is missing, holds no <c>cpuN</c> directory, or its <c>online</c> file is not
+    /// a cpulist; the message names the path.
+    /// </exception>
+    public static MachineTopology Read(KernelFiles kernel)
     {
-        var tree = new SysfsTree(root);
-        var memInfo = MemInfo.Parse(SysfsTree.ReadText(tree.PathOf("proc/meminfo")));
+        var tree = new SysfsTree(kernel);
+        var memInfo = MemInfo.Parse(tree.ReadText(tree.PathOf("proc/meminfo")));
         var cpus = ReadCpus(tree);
         var (nodes, nodeOfCpu) = ReadNumaNodes(tree, cpus, memInfo);
-        var interrupts = new ProcInterrupts(SysfsTree.ReadText(tree.PathOf("proc/interrupts")));
+        var interrupts = new ProcInterrupts(tree.ReadText(tree.PathOf("proc/interrupts")));
 
         // Without /proc/meminfo the nodes still know how much memory there is.
         var memTotal = memInfo.TryGetValue("MemTotal", out var total) ? total : nodes.Sum(n => n.MemTotalBytes);
@@ -44,8 +52,8 @@ public static partial class TopologyReader
             NetworkInterfaces = ReadNetworkInterfaces(tree, interrupts),
             BlockDevices = ReadBlockDevices(tree),
             PciDevices = ReadPciDevices(tree),
-            CpuModel = ReadCpuModel(SysfsTree.ReadText(tree.PathOf("proc/cpuinfo"))),
-            KernelRelease = SysfsTree.ReadText(tree.PathOf("proc/sys/kernel/osrelease")),
+            CpuModel = ReadCpuModel(tree.ReadText(tree.PathOf("proc/cpuinfo"))),
+            KernelRelease = tree.ReadText(tree.PathOf("proc/sys/kernel/osrelease")),
         };
     }
 

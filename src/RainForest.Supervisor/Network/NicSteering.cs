@@ -1,5 +1,6 @@
 using System.Globalization;
 using RainForest.Core;
+using RainForest.Linux.Kernel;
 using RainForest.Linux.Topology;
 using RainForest.Supervisor.Ledger;
 
@@ -13,20 +14,20 @@ namespace RainForest.Supervisor.Network;
 public sealed class NicSteering
 {
     private const string Kind = "nic-irq";
-    private readonly string _root;
+    private readonly KernelFiles _kernel;
     private readonly ResourceLedger _ledger;
 
-    /// <summary>Creates the steering for a host root (fixture trees in tests) and a ledger.</summary>
-    public NicSteering(string hostRoot, ResourceLedger ledger)
+    /// <summary>Creates the steering for the kernel's files (a fixture kernel in tests) and a ledger.</summary>
+    public NicSteering(KernelFiles kernel, ResourceLedger ledger)
     {
-        _root = hostRoot;
+        _kernel = kernel;
         _ledger = ledger;
     }
 
     /// <summary>Points every IRQ of <paramref name="device"/> at <paramref name="cpus"/>; returns how many were steered.</summary>
     public int Steer(string device, CpuSet cpus)
     {
-        var nic = TopologyReader.Read(_root).NetworkInterfaces.FirstOrDefault(n => n.Name == device);
+        var nic = TopologyReader.Read(_kernel).NetworkInterfaces.FirstOrDefault(n => n.Name == device);
         if (nic is null)
         {
             return 0;
@@ -35,11 +36,12 @@ public sealed class NicSteering
         var steered = 0;
         foreach (var irq in nic.Irqs)
         {
-            var file = Path.Combine(_root, "proc/irq", irq.ToString(CultureInfo.InvariantCulture), "smp_affinity_list");
+            var file = AffinityFile(irq.ToString(CultureInfo.InvariantCulture));
             try
             {
-                _ledger.SaveHostSetting(Kind, $"{device}:{irq.ToString(CultureInfo.InvariantCulture)}", File.ReadAllText(file).Trim());
-                File.WriteAllText(file, cpus.ToString());
+                var old = _kernel.ReadText(file) ?? throw new FileNotFoundException($"IRQ {irq} vanished", file);
+                _ledger.SaveHostSetting(Kind, $"{device}:{irq.ToString(CultureInfo.InvariantCulture)}", old.Trim());
+                _kernel.Write(file, cpus.ToString());
                 steered++;
             }
             catch (IOException)
@@ -63,7 +65,7 @@ public sealed class NicSteering
 
             try
             {
-                File.WriteAllText(Path.Combine(_root, "proc/irq", key[(device.Length + 1)..], "smp_affinity_list"), value);
+                _kernel.Write(AffinityFile(key[(device.Length + 1)..]), value);
             }
             catch (IOException)
             {
@@ -73,4 +75,6 @@ public sealed class NicSteering
             _ledger.ForgetHostSetting(kind, key);
         }
     }
+
+    private string AffinityFile(string irq) => _kernel.PathOf($"/proc/irq/{irq}/smp_affinity_list");
 }

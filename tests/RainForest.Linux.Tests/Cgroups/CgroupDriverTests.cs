@@ -2,12 +2,14 @@ using System.Diagnostics;
 using System.Globalization;
 using RainForest.Core;
 using RainForest.Linux.Cgroups;
+using RainForest.Linux.Fixtures;
 
 namespace RainForest.Linux.Tests.Cgroups;
 
 /// <summary>
-/// One suite for every <see cref="CgroupDriver"/>, run on a fixture tree in a temp directory
-/// (plain files, no kernel): each subclass builds its version's tree and says where the files are.
+/// One suite for every <see cref="CgroupDriver"/>, run on a <see cref="FixtureKernel"/> in a temp directory (plain
+/// files that behave like the kernel's): each subclass mounts its version's hierarchies and says where the files are.
+/// The fixture machine has CPUs 0-7 and nodes 0-1; the suite's prefix group takes CPUs 0-3.
 /// </summary>
 public abstract partial class CgroupDriverTests : IDisposable
 {
@@ -20,15 +22,23 @@ public abstract partial class CgroupDriverTests : IDisposable
 
     private readonly List<Process> _started = [];
 
-    private protected CgroupDriverTests(Func<TempTree, CgroupLayout> fixture)
+    private protected CgroupDriverTests(Func<string, FixtureKernel> kernel, Func<FixtureKernel, CgroupLayout> mount)
     {
         Tree = new TempTree();
-        Driver = CgroupDriver.For(fixture(Tree), Prefix);
+        Kernel = kernel(Tree.Root);
+        Driver = CgroupDriver.For(Kernel, mount(Kernel), Prefix);
+        Driver.Warnings = Warnings.Add;
     }
 
     private protected TempTree Tree { get; }
 
+    /// <summary>The fixture kernel whose files are <see cref="Tree"/>.</summary>
+    protected FixtureKernel Kernel { get; }
+
     protected CgroupDriver Driver { get; }
+
+    /// <summary>What the driver reported it could not do.</summary>
+    protected List<string> Warnings { get; } = [];
 
     /// <summary>The directory holding the cpuset files of the prefix group (null) or of a group.</summary>
     protected abstract string CpusetDir(string? name);
@@ -102,7 +112,7 @@ public abstract partial class CgroupDriverTests : IDisposable
 
         Assert.Equal("0", Cpus("supervisor"));
         Assert.Equal("0", Mems("supervisor"));
-        Assert.False(File.Exists(Path.Combine(MemoryDir("supervisor"), LimitFile)));
+        Assert.Null(Driver.Read("supervisor").MemoryLimit);
         Assert.Equal(["supervisor"], Driver.Children());
     }
 
@@ -274,6 +284,53 @@ public abstract partial class CgroupDriverTests : IDisposable
         Driver.RemoveParentIfEmpty();
 
         Assert.All(Driver.ParentDirectories(), d => Assert.False(Directory.Exists(d), d));
+    }
+
+    [Fact]
+    public void RemoveIfEmpty_GroupWithALiveTask_KeepsItAndKillsNothing()
+    {
+        Driver.EnsureParent(CpuSet.Parse("0-3"), "0");
+        Driver.CreateCpusetOnly("supervisor", CpuSet.Parse("0"), "0");
+        var host = StartSleep();
+        Kernel.Write(Driver.ProcsFiles("supervisor")[0], host.Id.ToString(CultureInfo.InvariantCulture));
+
+        Assert.False(Driver.RemoveIfEmpty("supervisor"));
+
+        Assert.False(host.HasExited);
+        Assert.Equal(["supervisor"], Driver.Children());
+    }
+
+    [Fact]
+    public void MoveTasksToRoot_HostTask_LeavesTheGroupForTheHierarchyRoot()
+    {
+        Driver.EnsureParent(CpuSet.Parse("0-3"), "0");
+        Driver.CreateCpusetOnly("supervisor", CpuSet.Parse("0"), "0");
+        var host = StartSleep();
+        var procs = Driver.ProcsFiles("supervisor")[0];
+        Kernel.Write(procs, host.Id.ToString(CultureInfo.InvariantCulture));
+
+        Driver.MoveTasksToRoot("supervisor");
+
+        Assert.Empty(Driver.Pids("supervisor"));
+        var root = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(procs)))!, "cgroup.procs");
+        Assert.Contains(host.Id.ToString(CultureInfo.InvariantCulture), File.ReadAllLines(root));
+        Assert.True(Driver.RemoveIfEmpty("supervisor"));
+        Assert.False(host.HasExited);
+    }
+
+    [Theory]
+    [InlineData("8")]
+    [InlineData("0-9")]
+    public void SetCpus_CpuTheMachineLacks_KernelRefusesAndNothingChanges(string cpus)
+    {
+        CreateWeb();
+
+        var e = Assert.Throws<RfException>(() => Driver.SetCpus("web", CpuSet.Parse(cpus), "0"));
+
+        Assert.Contains($"cannot write '{cpus}' to ", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Numerical result out of range", e.Message, StringComparison.Ordinal);
+        Assert.Equal("1-2", Cpus("web"));
+        Assert.Equal("0", Mems("web"));
     }
 
     private Process StartSleep()

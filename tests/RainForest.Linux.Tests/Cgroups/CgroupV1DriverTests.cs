@@ -1,27 +1,21 @@
 using RainForest.Core;
 using RainForest.Linux.Cgroups;
+using RainForest.Linux.Fixtures;
 
 namespace RainForest.Linux.Tests.Cgroups;
 
-/// <summary>The driver suite on a v1 tree: cpuset, memory and pids hierarchies side by side.</summary>
+/// <summary>The driver suite on v1 hierarchies: cpuset, memory and pids side by side.</summary>
 public sealed class CgroupV1DriverTests : CgroupDriverTests
 {
     public CgroupV1DriverTests()
-        : base(Build)
+        : base(root => new FixtureKernel(root) { Cpus = CpuSet.Parse("0-7") }, Build)
     {
     }
 
-    private static CgroupLayout Build(TempTree tree)
-    {
-        var mounts = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var controller in new[] { "cpuset", "memory", "pids" })
-        {
-            mounts[controller] = tree.PathTo(controller);
-            Directory.CreateDirectory(mounts[controller]);
-        }
+    private static CgroupLayout Build(FixtureKernel kernel) => Mount(kernel, "cpuset", "memory", "pids");
 
-        return new CgroupLayout(CgroupMode.V1, mounts, null);
-    }
+    private static CgroupLayout Mount(FixtureKernel kernel, params string[] controllers) =>
+        new(CgroupMode.V1, controllers.ToDictionary(c => c, c => kernel.MountCgroup("/" + c, c), StringComparer.Ordinal), null);
 
     private string Group(string controller, string? name) =>
         name is null ? Tree.PathTo(Path.Combine(controller, Prefix)) : Tree.PathTo(Path.Combine(controller, Prefix, name));
@@ -54,6 +48,8 @@ public sealed class CgroupV1DriverTests : CgroupDriverTests
     [Fact]
     public void EnsureParent_UseHierarchyOff_TurnsItOn()
     {
+        // A prefix group left by an older kernel or tool with the old default.
+        Kernel.CreateDirectory(Tree.PathTo("memory/rf-test"));
         Tree.Write("memory/rf-test/memory.use_hierarchy", "0\n");
 
         Driver.EnsureParent(CpuSet.Parse("0-3"), "0");
@@ -62,11 +58,54 @@ public sealed class CgroupV1DriverTests : CgroupDriverTests
     }
 
     [Fact]
+    public void EnsureParent_AfterAHostGroupOnTheReserve_KeepsTheReserveInThePrefix()
+    {
+        // v1 refuses a parent narrower than a child (EBUSY): --confine-host's group holds CPU 0, subOSes get 1-3.
+        var procs = Driver.MakeHostGroup("supervisor", CpuSet.Parse("0"), CpuSet.Parse("0-3"), "0");
+
+        Driver.EnsureParent(CpuSet.Parse("1-3"), "0");
+        Driver.Create("web", CpuSet.Parse("1-2"), "0", ByteSize.Parse("64M"));
+
+        Assert.Equal(Path.Combine(CpusetDir("supervisor"), "cgroup.procs"), procs);
+        Assert.Equal("0-3", Tree.Read("cpuset/rf-test/cpuset.cpus"));
+        Assert.Equal("0", Tree.Read("cpuset/rf-test/supervisor/cpuset.cpus"));
+        Assert.Equal("1-2", Tree.Read("cpuset/rf-test/web/cpuset.cpus"));
+    }
+
+    [Fact]
+    public void SetMemory_BelowWhatIsCharged_KernelRefuses()
+    {
+        CreateGroup();
+        File.WriteAllText(Tree.PathTo("memory/rf-test/web/memory.usage_in_bytes"), (700L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        var e = Assert.Throws<RfException>(() => Driver.SetMemory("web", ByteSize.Parse("512M")));
+
+        Assert.Contains("Device or resource busy", e.Message, StringComparison.Ordinal);
+        Assert.Equal(ByteSize.Parse("1G"), Driver.Read("web").MemoryLimit);
+    }
+
+    [Fact]
+    public void Read_V1_NoPartition()
+    {
+        CreateGroup();
+
+        Assert.Equal(PartitionState.None, Driver.Read("web").Partition);
+        Assert.Equal(PartitionState.None, Driver.ParentPartition());
+    }
+
+    private void CreateGroup()
+    {
+        Driver.EnsureParent(CpuSet.Parse("0-3"), "0");
+        Driver.Create("web", CpuSet.Parse("1-2"), "0", ByteSize.Parse("1G"));
+    }
+
+    [Fact]
     public void EnsureParent_UseHierarchyOffWithChildren_LeavesIt()
     {
         // The kernel refuses to change use_hierarchy once the group has children.
+        Kernel.CreateDirectory(Tree.PathTo("memory/rf-test"));
         Tree.Write("memory/rf-test/memory.use_hierarchy", "0\n");
-        Directory.CreateDirectory(Tree.PathTo("memory/rf-test/web"));
+        Kernel.CreateDirectory(Tree.PathTo("memory/rf-test/web"));
 
         Driver.EnsureParent(CpuSet.Parse("0-3"), "0");
 
@@ -77,7 +116,7 @@ public sealed class CgroupV1DriverTests : CgroupDriverTests
     public void ProcsFiles_WithoutPidsHierarchy_OnlyCpusetAndMemory()
     {
         var layout = new CgroupLayout(CgroupMode.Hybrid, new Dictionary<string, string> { ["cpuset"] = Tree.PathTo("cpuset"), ["memory"] = Tree.PathTo("memory") }, Tree.PathTo("unified"));
-        var driver = CgroupDriver.For(layout, Prefix);
+        var driver = CgroupDriver.For(Kernel, layout, Prefix);
         driver.EnsureParent(CpuSet.Parse("0-1"), "0");
         driver.Create("web", CpuSet.Parse("1"), "0", ByteSize.Parse("64M"));
 
@@ -93,14 +132,14 @@ public sealed class CgroupV1DriverTests : CgroupDriverTests
         driver.EnsureParent(CpuSet.Parse("0-1"), "0");
         driver.Create("web", CpuSet.Parse("1"), "0", ByteSize.Parse("64M"));
 
-        Assert.Equal("a", Tree.Read("devices/rf-test/web/devices.deny"));
-        Assert.Equal(DevicePolicy.Minimal.Select(r => r.ToString()), File.ReadAllLines(Tree.PathTo("devices/rf-test/web/devices.allow")));
+        // The kernel's list holds exactly the policy: the deny dropped the inherited "a *:* rwm", each allow added one rule.
+        Assert.Equal(DevicePolicy.Minimal.Select(r => r.ToString()), File.ReadAllLines(Tree.PathTo("devices/rf-test/web/devices.list")));
+        Assert.Equal(string.Join("; ", DevicePolicy.Minimal), driver.DeviceRules("web"));
         Assert.Contains(Path.Combine(Tree.PathTo("devices/rf-test/web"), "cgroup.procs"), driver.ProcsFiles("web"));
 
         // The prefix group keeps the default: the supervisor's own group for host tasks sits under it.
-        Assert.True(Directory.Exists(Tree.PathTo("devices/rf-test")));
-        Assert.False(File.Exists(Tree.PathTo("devices/rf-test/devices.deny")));
-        Assert.False(File.Exists(Tree.PathTo("devices/rf-test/devices.allow")));
+        Assert.Equal("a *:* rwm", Tree.Read("devices/rf-test/devices.list"));
+        Assert.Null(driver.DeviceRules("supervisor"));
     }
 
     [Fact]
@@ -153,14 +192,13 @@ public sealed class CgroupV1DriverTests : CgroupDriverTests
 
     private CgroupDriver WithDevices()
     {
-        var mounts = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var controller in new[] { "cpuset", "memory", "pids", "devices" })
+        var mounts = new Dictionary<string, string>(StringComparer.Ordinal) { ["devices"] = Kernel.MountCgroup("/devices", "devices") };
+        foreach (var controller in new[] { "cpuset", "memory", "pids" })
         {
             mounts[controller] = Tree.PathTo(controller);
-            Directory.CreateDirectory(mounts[controller]);
         }
 
-        return CgroupDriver.For(new CgroupLayout(CgroupMode.Hybrid, mounts, Tree.PathTo("unified")), Prefix);
+        return CgroupDriver.For(Kernel, new CgroupLayout(CgroupMode.Hybrid, mounts, Tree.PathTo("unified")), Prefix);
     }
 
     [Fact]

@@ -1,21 +1,27 @@
 using RainForest.Core;
 using RainForest.Linux.Cgroups;
+using RainForest.Linux.Fixtures;
 
 namespace RainForest.Linux.Tests.Cgroups;
 
-/// <summary>The driver suite on a unified v2 tree offering every controller a current kernel has.</summary>
-public sealed class CgroupV2DriverTests : CgroupDriverTests
+/// <summary>
+/// The driver suite on a unified v2 hierarchy offering every controller a current kernel has, run once on a kernel
+/// with cpuset partitions and once on one without (see the subclasses); partition moves have their own tests.
+/// </summary>
+public abstract class CgroupV2DriverTests : CgroupDriverTests
 {
-    public CgroupV2DriverTests()
-        : base(Build)
+    private protected CgroupV2DriverTests(PartitionSupport partitions)
+        : base(root => new FixtureKernel(root) { Cpus = CpuSet.Parse("0-7"), Partitions = partitions }, Build)
     {
     }
 
-    private static CgroupLayout Build(TempTree tree)
+    private static CgroupLayout Build(FixtureKernel kernel)
     {
-        tree.Write("cgroup/cgroup.controllers", "cpuset cpu io memory hugetlb pids rdma misc\n");
-        tree.Write("cgroup/cgroup.subtree_control", "cpu io\n");
-        return new CgroupLayout(CgroupMode.V2, new Dictionary<string, string>(), tree.PathTo("cgroup"));
+        var mount = kernel.MountCgroup2("/cgroup");
+
+        // Controllers the host enabled before: the driver adds its own beside them.
+        File.WriteAllText(Path.Combine(mount, "cgroup.subtree_control"), "cpu io");
+        return new CgroupLayout(CgroupMode.V2, new Dictionary<string, string>(), mount);
     }
 
     private static HashSet<string> Words(string? text) => [.. (text ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries)];
@@ -38,10 +44,11 @@ public sealed class CgroupV2DriverTests : CgroupDriverTests
         Assert.Equal(Words("cpu io cpuset memory pids"), Words(Tree.Read("cgroup/cgroup.subtree_control")));
         Assert.Equal(Words("cpuset memory pids"), Words(Tree.Read("cgroup/rf-test/cgroup.subtree_control")));
         Assert.Equal(5, Tree.Read("cgroup/cgroup.subtree_control")!.Split(' ').Length);
-
-        // The prefix group's cpuset stays empty: v2 reads that as all of the parent's.
-        Assert.False(File.Exists(Tree.PathTo("cgroup/rf-test/cpuset.cpus")));
+        AssertPrefixCpuset(cpus);
     }
+
+    /// <summary>Checks the prefix group's cpuset after <see cref="CgroupDriver.EnsureParent"/> with <paramref name="cpus"/>.</summary>
+    protected abstract void AssertPrefixCpuset(CpuSet cpus);
 
     protected override void AssertMemory(string name, ByteSize memory)
     {
@@ -55,12 +62,23 @@ public sealed class CgroupV2DriverTests : CgroupDriverTests
     public void EnsureParent_NoPidsController_EnablesCpusetAndMemoryOnly()
     {
         Tree.Write("cgroup/cgroup.controllers", "cpuset cpu io memory\n");
-        File.Delete(Tree.PathTo("cgroup/cgroup.subtree_control"));
+        Tree.Write("cgroup/cgroup.subtree_control", string.Empty);
 
         Driver.EnsureParent(CpuSet.Parse("0-1"), "0");
 
         Assert.Equal(Words("cpuset memory"), Words(Tree.Read("cgroup/cgroup.subtree_control")));
         Assert.Equal(Words("cpuset memory"), Words(Tree.Read("cgroup/rf-test/cgroup.subtree_control")));
+    }
+
+    [Fact]
+    public void SetPids_NoPidsController_FalseAndNothingWritten()
+    {
+        Tree.Write("cgroup/cgroup.controllers", "cpuset cpu io memory\n");
+        CreateGroup();
+
+        Assert.False(Driver.SetPids("web", 100));
+        Assert.Null(Driver.ReadPidsLimit("web"));
+        Assert.False(File.Exists(Tree.PathTo("cgroup/rf-test/web/pids.max")));
     }
 
     [Fact]
@@ -93,7 +111,23 @@ public sealed class CgroupV2DriverTests : CgroupDriverTests
         Driver.CreateCpusetOnly("supervisor", CpuSet.Parse("0"), "0");
 
         Assert.True(Driver.Exists("supervisor"));
-        Assert.False(File.Exists(Tree.PathTo("cgroup/rf-test/supervisor/memory.swap.max")));
+
+        // The kernel gave it swap, as every memory group: nothing limited it.
+        Assert.Equal("max", Tree.Read("cgroup/rf-test/supervisor/memory.swap.max"));
+    }
+
+    [Fact]
+    public void Create_NoSwapAccounting_NoSwapLimitNeeded()
+    {
+        using var tree = new TempTree();
+        var kernel = new FixtureKernel(tree.Root) { Cpus = CpuSet.Parse("0-7"), SwapAccounting = false };
+        var driver = CgroupDriver.For(kernel, Build(kernel), Prefix);
+        driver.EnsureParent(CpuSet.Parse("0-3"), "0");
+
+        driver.Create("web", CpuSet.Parse("1"), "0", ByteSize.Parse("64M"));
+
+        Assert.False(File.Exists(tree.PathTo("cgroup/rf-test/web/memory.swap.max")));
+        Assert.Equal(ByteSize.Parse("64M"), driver.Read("web").MemoryLimit);
     }
 
     [Fact]
@@ -109,21 +143,56 @@ public sealed class CgroupV2DriverTests : CgroupDriverTests
     }
 
     [Fact]
-    public void Create_FixtureTree_WritesTheProgramsRulesInstead()
+    public void Create_AttachesTheMinimalDeviceProgram()
     {
         CreateGroup();
 
-        Assert.Equal(DevicePolicy.Minimal.Select(r => r.ToString()), File.ReadAllLines(Tree.PathTo("cgroup/rf-test/web/rf.devices")));
+        Assert.Equal([DevicePolicy.Minimal], Kernel.DeviceProgramRules(Tree.PathTo("cgroup/rf-test/web")));
+        Assert.DoesNotContain(Warnings, w => w.Contains("device", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void DeviceRules_FixtureTree_DescribesTheProgram()
+    public void Create_AgainOnAHalfMadeGroup_OneProgramOnly()
+    {
+        CreateGroup();
+
+        Driver.Create("web", CpuSet.Parse("1-2"), "0", ByteSize.Parse("1G"));
+
+        Assert.Single(Kernel.DeviceProgramRules(Tree.PathTo("cgroup/rf-test/web")));
+    }
+
+    [Fact]
+    public void Create_KernelRefusesDevicePrograms_WarnsAndGoesOn()
+    {
+        Kernel.DeviceProgramsAllowed = false;
+
+        CreateGroup();
+
+        Assert.True(Driver.Exists("web"));
+        Assert.Contains(Warnings, w => w.Contains("subOS 'web' has no device rules", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void DeviceRules_MinimalProgram_DescribesIt()
     {
         CreateGroup();
 
         Assert.Equal(
             "1 device program attached (allows c 1:3 rwm, c 1:5 rwm, c 1:7 rwm, c 1:8 rwm, c 1:9 rwm, c 5:0 rwm, c 5:2 rwm, c 136:* rwm)",
             Driver.DeviceRules("web"));
+    }
+
+    [Fact]
+    public void DeviceRules_ForeignProgram_NamedAsNotOurs()
+    {
+        CreateGroup();
+        Kernel.AttachDeviceProgram(Tree.PathTo("cgroup/rf-test/web"), [.. DevicePolicy.Minimal.Take(1)]);
+
+        var rules = Driver.DeviceRules("web");
+
+        Assert.StartsWith("2 device programs attached (allows c 1:3 rwm", rules, StringComparison.Ordinal);
+        Assert.Contains($"{DeviceProgram.Name}, tag ", rules, StringComparison.Ordinal);
+        Assert.Contains("not RainForest's minimal policy", rules, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -136,7 +205,40 @@ public sealed class CgroupV2DriverTests : CgroupDriverTests
         Assert.Null(Driver.DeviceRules("missing"));
     }
 
-    private void CreateGroup()
+    [Fact]
+    public void Remove_CgroupKill_KillsTheSubtreeAtOnce()
+    {
+        CreateGroup();
+        using var sleeper = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sleep", "30") { UseShellExecute = false })!;
+        Kernel.Write(Tree.PathTo("cgroup/rf-test/web/cgroup.procs"), sleeper.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Driver.KillAll("web");
+
+        Assert.True(sleeper.WaitForExit(TimeSpan.FromSeconds(10)), "cgroup.kill did not kill the task");
+        Assert.Empty(Driver.Pids("web"));
+        Driver.Remove("web", TimeSpan.FromSeconds(5));
+        Assert.False(Driver.Exists("web"));
+    }
+
+    [Fact]
+    public void MoveTask_IntoThePrefixGroup_KernelRefusesAnInternalProcess()
+    {
+        // v2's no-internal-process rule, which is why the supervisor's prefix group holds only groups.
+        CreateGroup();
+        using var sleeper = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sleep", "30") { UseShellExecute = false })!;
+        try
+        {
+            var e = Assert.Throws<LinuxException>(() => Kernel.Write(Tree.PathTo("cgroup/rf-test/cgroup.procs"), sleeper.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.Equal(16, e.Errno);
+        }
+        finally
+        {
+            sleeper.Kill();
+            sleeper.WaitForExit();
+        }
+    }
+
+    private protected void CreateGroup()
     {
         Driver.EnsureParent(CpuSet.Parse("0-3"), "0");
         Driver.Create("web", CpuSet.Parse("1-2"), "0", ByteSize.Parse("1G"));

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using RainForest.Core;
 using RainForest.Linux.Cgroups;
+using RainForest.Linux.Fixtures;
+using RainForest.Linux.Kernel;
 
 namespace RainForest.Linux.Tests.Cgroups;
 
@@ -26,17 +28,18 @@ public sealed class DeviceKernelTests : IDisposable
     [CgroupMountFact(V1Devices, "cgroup")]
     public void V1Create_ChildInTheGroup_OpensOnlyThePolicysDevices()
     {
-        // cpuset and memory stay in a fixture tree: only the devices group is real, so the test touches nothing else.
+        // cpuset and memory stay in a fixture kernel: only the devices group is real, so the test touches nothing else.
+        var fixture = new FixtureKernel(_scratch);
         var layout = new CgroupLayout(
             CgroupMode.Hybrid,
             new Dictionary<string, string>
             {
-                ["cpuset"] = Path.Combine(_scratch, "cpuset"),
-                ["memory"] = Path.Combine(_scratch, "memory"),
+                ["cpuset"] = fixture.MountCgroup("/cpuset", "cpuset"),
+                ["memory"] = fixture.MountCgroup("/memory", "memory"),
                 ["devices"] = V1Devices,
             },
             null);
-        var driver = CgroupDriver.For(layout, _prefix);
+        var driver = CgroupDriver.For(new RoutedKernelFiles(V1Devices, KernelFiles.Host, fixture), layout, _prefix);
         _created.Add(Path.Combine(V1Devices, _prefix, "web"));
         _created.Add(Path.Combine(V1Devices, _prefix));
         try
@@ -68,7 +71,7 @@ public sealed class DeviceKernelTests : IDisposable
 
         // The v2 driver's Create also writes cpuset and memory files, which a hybrid cgroup2 lacks,
         // so the program goes on through the same call Create makes, and the driver reads it back.
-        var driver = CgroupDriver.For(new CgroupLayout(CgroupMode.V2, new Dictionary<string, string>(), V2Mount), _prefix);
+        var driver = CgroupDriver.For(KernelFiles.Host, new CgroupLayout(CgroupMode.V2, new Dictionary<string, string>(), V2Mount), _prefix);
         Assert.Null(driver.DeviceRules("web"));
         CgroupDevicePrograms.Attach(group, DevicePolicy.Minimal);
 

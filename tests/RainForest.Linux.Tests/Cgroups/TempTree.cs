@@ -8,7 +8,7 @@ internal sealed class TempTree : IDisposable
         Root = Directory.CreateTempSubdirectory("rf-cgtest-").FullName;
     }
 
-    /// <summary>The directory; never under /sys/fs/cgroup, so the drivers treat it as a fixture.</summary>
+    /// <summary>The directory.</summary>
     public string Root { get; }
 
     /// <summary>The full path of <paramref name="relative"/>.</summary>

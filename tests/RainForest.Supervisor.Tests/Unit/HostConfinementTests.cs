@@ -2,14 +2,16 @@ using System.Diagnostics;
 using System.Globalization;
 using RainForest.Core;
 using RainForest.Linux.Cgroups;
+using RainForest.Linux.Fixtures;
 using RainForest.Supervisor.Ledger;
 
 namespace RainForest.Supervisor.Tests.Unit;
 
 /// <summary>
-/// --confine-host against a fixture host root: a fake /proc with two real processes this test starts,
-/// a kernel thread and a subOS task, fake IRQs and workqueue mask, and v1 cgroups in the same temp tree.
-/// The confinement only ever sees the fixture root: nothing here writes to /proc, /sys or a real cgroup.
+/// --confine-host against a fixture kernel: a fake /proc with two real processes this test starts, a kernel
+/// thread and a subOS task, fake IRQs and workqueue mask, and v1 cgroups in the same temp tree, whose files
+/// behave like the kernel's (a pid written to cgroup.procs moves the task; an affinity must be a cpulist).
+/// The confinement only ever sees the fixture: nothing here writes to /proc, /sys or a real cgroup.
 /// </summary>
 public sealed class HostConfinementTests : IDisposable
 {
@@ -20,15 +22,8 @@ public sealed class HostConfinementTests : IDisposable
     private const int SubOsTaskPid = 4194401;
     private const int VanishedPid = 4194402;
 
-    private const string Mounts = """
-        tmpfs /sys/fs/cgroup tmpfs rw,relatime,mode=755 0 0
-        cgroup /sys/fs/cgroup/cpuset cgroup rw,relatime,cpuset 0 0
-        cgroup /sys/fs/cgroup/memory cgroup rw,relatime,memory 0 0
-        cgroup /sys/fs/cgroup/pids cgroup rw,relatime,pids 0 0
-        cgroup2 /sys/fs/cgroup/unified cgroup2 rw,relatime 0 0
-        """;
-
     private readonly TempDirectory _root = new();
+    private readonly FixtureKernel _kernel;
     private readonly TestLedger _file = new();
     private readonly List<Process> _sleepers = [];
     private readonly ResourceLedger _ledger;
@@ -37,14 +32,20 @@ public sealed class HostConfinementTests : IDisposable
     public HostConfinementTests()
     {
         _ledger = _file.Open();
-        _root.Write("proc/self/mounts", Mounts);
+
+        // A hybrid host: v1 hierarchies, and a cgroup2 mount with no controller.
+        _kernel = new FixtureKernel(_root.Root);
         foreach (var controller in new[] { "cpuset", "memory", "pids" })
         {
-            Directory.CreateDirectory(_root.PathTo("sys/fs/cgroup/" + controller));
+            _kernel.MountCgroup("/sys/fs/cgroup/" + controller, controller);
         }
 
-        Directory.CreateDirectory(_root.PathTo("sys/fs/cgroup/cpuset/user.slice"));
-        _cgroups = CgroupDriver.For(CgroupLayout.Detect(_root.Root), Prefix);
+        _kernel.MountCgroup2("/sys/fs/cgroup/unified", string.Empty);
+        var userSlice = _root.PathTo("sys/fs/cgroup/cpuset/user.slice");
+        _kernel.CreateDirectory(userSlice);
+        _kernel.Write(Path.Combine(userSlice, "cpuset.mems"), "0");
+        _kernel.Write(Path.Combine(userSlice, "cpuset.cpus"), "0-3");
+        _cgroups = CgroupDriver.For(_kernel, CgroupLayout.Detect(_kernel), Prefix);
 
         // Two user processes: their real stat, and cgroup files saying where they are now.
         SleeperA = StartSleeper("3:cpuset:/\n4:memory:/user.slice\n0::/user.slice\n");
@@ -89,7 +90,7 @@ public sealed class HostConfinementTests : IDisposable
 
     private HostConfinement.Result Confine(string supervisorCpus = "0")
     {
-        var confinement = new HostConfinement(_root.Root, _cgroups, _ledger);
+        var confinement = new HostConfinement(_kernel, _cgroups, _ledger);
         using (_ledger.BeginWrite())
         {
             var result = confinement.Confine(CpuSet.Parse(supervisorCpus), CpuSet.Parse("0-3"));
@@ -100,7 +101,7 @@ public sealed class HostConfinementTests : IDisposable
 
     private void Release()
     {
-        var confinement = new HostConfinement(_root.Root, _cgroups, _ledger);
+        var confinement = new HostConfinement(_kernel, _cgroups, _ledger);
         using (_ledger.BeginWrite())
         {
             confinement.Release();
@@ -108,17 +109,14 @@ public sealed class HostConfinementTests : IDisposable
         }
     }
 
-    /// <summary>
-    /// The pids written to a fixture cgroup.procs file, one per line. A plain file keeps every write, so a
-    /// pid written twice (restored to its group, then swept from the supervisor's group) counts once.
-    /// </summary>
-    private static void AssertAppended(string file, params int[] pids)
+    /// <summary>Checks that a group holds exactly <paramref name="pids"/>, as its cgroup.procs lists them.</summary>
+    private static void AssertTasks(string file, params int[] pids)
     {
-        var written = File.ReadAllLines(file).Where(l => l.Length > 0).Select(int.Parse).Distinct().Order();
-        Assert.Equal(pids.Order(), written);
+        var listed = File.ReadAllLines(file).Where(l => l.Length > 0).Select(int.Parse).Order();
+        Assert.Equal(pids.Order(), listed);
     }
 
-    private int[] WrittenPids(string relative) =>
+    private int[] Tasks(string relative) =>
         [.. File.ReadAllLines(_root.PathTo(relative)).Where(l => l.Length > 0).Select(int.Parse)];
 
     [Fact]
@@ -126,7 +124,7 @@ public sealed class HostConfinementTests : IDisposable
     {
         var result = Confine();
 
-        AssertAppended(SupervisorProcs, SleeperA, SleeperB);
+        AssertTasks(SupervisorProcs, SleeperA, SleeperB);
         Assert.Equal(2, result.TasksMoved);
         Assert.Equal(0, result.TasksSkipped);
     }
@@ -178,9 +176,45 @@ public sealed class HostConfinementTests : IDisposable
     }
 
     [Fact]
+    public void Confine_ManagedIrq_KernelRefusesItAndTheRestAreSteered()
+    {
+        _kernel.ManagedIrqs.Add(24);
+
+        var result = Confine();
+
+        Assert.Equal(2, result.IrqsSteered);
+        Assert.Equal(1, result.IrqsSkipped);
+        Assert.Equal("2", _root.Read("proc/irq/24/smp_affinity_list"));
+    }
+
+    [Fact]
+    public void Confine_CgroupV2Partitions_TheKernelKeepsHostTasksOffAndNoneIsMoved()
+    {
+        using var root = new TempDirectory();
+        var kernel = new FixtureKernel(root.Root);
+        var mount = kernel.MountCgroup2("/sys/fs/cgroup");
+        root.Write("proc/irq/9/smp_affinity_list", "0-3\n");
+        var cgroups = CgroupDriver.For(kernel, CgroupLayout.Detect(kernel), Prefix);
+        using var ledger = _file.Open();
+
+        HostConfinement.Result result;
+        using (ledger.BeginWrite())
+        {
+            result = new HostConfinement(kernel, cgroups, ledger).Confine(CpuSet.Parse("0"), CpuSet.Parse("0-3"));
+            ledger.Commit();
+        }
+
+        Assert.Equal(new HostConfinement.Result(0, 0, 1, 0), result);
+        Assert.Equal("root", File.ReadAllText(Path.Combine(mount, Prefix, "cpuset.cpus.partition")));
+        Assert.Equal("0", File.ReadAllText(Path.Combine(mount, "cpuset.cpus.effective")));
+        Assert.Empty(cgroups.Children());
+        Assert.Equal("0", root.Read("proc/irq/9/smp_affinity_list"));
+    }
+
+    [Fact]
     public void Confine_RolledBack_SavesNothing()
     {
-        var confinement = new HostConfinement(_root.Root, _cgroups, _ledger);
+        var confinement = new HostConfinement(_kernel, _cgroups, _ledger);
         using (_ledger.BeginWrite())
         {
             confinement.Confine(CpuSet.Parse("0"), CpuSet.Parse("0-3"));
@@ -192,7 +226,7 @@ public sealed class HostConfinementTests : IDisposable
     [Fact]
     public void Confine_NoReserve_RefusedBeforeTouchingAnything()
     {
-        var confinement = new HostConfinement(_root.Root, _cgroups, _ledger);
+        var confinement = new HostConfinement(_kernel, _cgroups, _ledger);
         using (_ledger.BeginWrite())
         {
             var e = Assert.Throws<RfException>(() => confinement.Confine(CpuSet.Empty, CpuSet.Parse("0-3")));
@@ -270,10 +304,12 @@ public sealed class HostConfinementTests : IDisposable
         Assert.Equal("2", _root.Read("proc/irq/24/smp_affinity_list"));
         Assert.Equal("0", _root.Read("proc/irq/25/smp_affinity_list"));
         Assert.Equal("f", _root.Read("sys/devices/virtual/workqueue/cpumask"));
-        // A fixture's supervisor group file still lists every moved pid, so the final sweep to the
-        // root may add B there too; on a kernel B has already left. Each went back to its own group.
-        Assert.Contains(SleeperA, WrittenPids("sys/fs/cgroup/cpuset/cgroup.procs"));
-        Assert.Contains(SleeperB, WrittenPids("sys/fs/cgroup/cpuset/user.slice/cgroup.procs"));
+        // Each task went back to its own group, and the supervisor's group is empty.
+        Assert.Contains(SleeperA, Tasks("sys/fs/cgroup/cpuset/cgroup.procs"));
+        Assert.DoesNotContain(SleeperB, Tasks("sys/fs/cgroup/cpuset/cgroup.procs"));
+        AssertTasks(_root.PathTo("sys/fs/cgroup/cpuset/user.slice/cgroup.procs"), SleeperB);
+        AssertTasks(SupervisorProcs);
+        Assert.Contains("3:cpuset:/user.slice", _root.Read($"proc/{SleeperB}/cgroup"), StringComparison.Ordinal);
         Assert.Empty(_ledger.SavedHostSettings());
     }
 

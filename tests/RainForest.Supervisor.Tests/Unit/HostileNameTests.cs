@@ -3,6 +3,7 @@ using System.Globalization;
 using RainForest.Core;
 using RainForest.Core.Model;
 using RainForest.Linux.Cgroups;
+using RainForest.Linux.Kernel;
 using RainForest.Supervisor.Channels;
 
 namespace RainForest.Supervisor.Tests.Unit;
@@ -36,7 +37,7 @@ public sealed class HostileNameTests : IDisposable
 
         _root.Write("scratch/x/keep", "sentinel");
         _root.Write("scratch/state/x/keep", "sentinel");
-        _supervisor = RainForestSupervisor.Open(state, TestLedger.MachinePath("this-vm"), new CgroupLayout(CgroupMode.V1, mounts, null));
+        _supervisor = RainForestSupervisor.Open(state, KernelFiles.At(TestLedger.MachinePath("this-vm")), new CgroupLayout(CgroupMode.V1, mounts, null));
         _supervisor.Init(new InitOptions { ReserveCpus = CpuSet.Empty, ReserveMemory = ByteSize.FromMiB(512) });
     }
 

@@ -1,16 +1,18 @@
 using System.Diagnostics;
 using RainForest.Core;
+using RainForest.Linux.Fixtures;
 using RainForest.Linux.Topology;
 using RainForest.Supervisor.Network;
 
 namespace RainForest.Supervisor.Tests.Unit;
 
-/// <summary>IRQ steering of a passed-through NIC, on a copy of the S-A fixture (never the real /proc).</summary>
+/// <summary>IRQ steering of a passed-through NIC, on a fixture kernel over a copy of the S-A tree (never the real /proc).</summary>
 public sealed class NicSteeringTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
     private readonly TestLedger _ledgerFile = new();
     private readonly string _root;
+    private readonly FixtureKernel _kernel;
 
     public NicSteeringTests()
     {
@@ -20,6 +22,7 @@ public sealed class NicSteeringTests : IDisposable
         using var copy = Process.Start("cp", ["-a", TestLedger.MachinePath("s-a"), _root]);
         copy.WaitForExit();
         Assert.Equal(0, copy.ExitCode);
+        _kernel = new FixtureKernel(_root) { Cpus = CpuSet.Parse("0-23") };
     }
 
     public void Dispose()
@@ -35,7 +38,7 @@ public sealed class NicSteeringTests : IDisposable
         Assert.NotEmpty(irqs);
         var before = irqs.ToDictionary(i => i, Affinity);
         using var ledger = _ledgerFile.Open();
-        var steering = new NicSteering(_root, ledger);
+        var steering = new NicSteering(_kernel, ledger);
 
         using (ledger.BeginWrite())
         {
@@ -56,12 +59,30 @@ public sealed class NicSteeringTests : IDisposable
     }
 
     [Fact]
+    public void Steer_ManagedIrq_KernelRefusesItAndTheRestAreSteered()
+    {
+        var irqs = TopologyReader.Read(_root).NetworkInterfaces.Single(n => n.Name == "eth2").Irqs;
+        _kernel.ManagedIrqs.Add(irqs[0]);
+        var before = Affinity(irqs[0]);
+        using var ledger = _ledgerFile.Open();
+
+        using (ledger.BeginWrite())
+        {
+            Assert.Equal(irqs.Count - 1, new NicSteering(_kernel, ledger).Steer("eth2", CpuSet.Parse("4-5")));
+            ledger.Commit();
+        }
+
+        Assert.Equal(before, Affinity(irqs[0]));
+        Assert.All(irqs.Skip(1), i => Assert.Equal("4-5", Affinity(i)));
+    }
+
+    [Fact]
     public void Steer_UnknownDevice_ChangesNothing()
     {
         using var ledger = _ledgerFile.Open();
         using (ledger.BeginWrite())
         {
-            Assert.Equal(0, new NicSteering(_root, ledger).Steer("nope0", CpuSet.Parse("1")));
+            Assert.Equal(0, new NicSteering(_kernel, ledger).Steer("nope0", CpuSet.Parse("1")));
             ledger.Commit();
         }
 

@@ -1,0 +1,379 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace RainForest.Linux.Fixtures;
+
+/// <summary>The fixture kernel's cgroup file systems: groups, tasks, controllers, limits and device rules.</summary>
+public sealed partial class FixtureKernel
+{
+    // v1 prints an unlimited memory limit as the largest page-aligned long.
+    private const string V1Unlimited = "9223372036854771712";
+
+    // The order the kernel lists controllers in (its subsystem ids), whatever order they were enabled in.
+    private static readonly string[] s_controllerOrder = ["cpuset", "cpu", "io", "memory", "hugetlb", "pids", "rdma", "misc"];
+
+    /// <summary>Fills a new group with the control files the kernel gives it.</summary>
+    private void PopulateGroup(CgroupMount mount, string dir)
+    {
+        var parent = Path.GetDirectoryName(dir)!;
+        Plant(dir, "cgroup.procs", string.Empty);
+        if (!mount.IsV2)
+        {
+            Plant(dir, "tasks", string.Empty);
+            foreach (var controller in mount.Controllers)
+            {
+                PlantController(dir, controller, v2: false, parent);
+            }
+
+            return;
+        }
+
+        var enabled = Get(parent, "cgroup.subtree_control") ?? string.Empty;
+        Plant(dir, "cgroup.controllers", enabled);
+        Plant(dir, "cgroup.subtree_control", string.Empty);
+        Plant(dir, "cgroup.events", "populated 0\nfrozen 0\n");
+        if (CgroupKill)
+        {
+            Plant(dir, "cgroup.kill", string.Empty);
+        }
+
+        foreach (var controller in Words(enabled))
+        {
+            PlantController(dir, controller, v2: true, parent);
+        }
+
+        RecomputeCpusets(mount);
+    }
+
+    private void PlantController(string dir, string controller, bool v2, string parent)
+    {
+        switch (controller, v2)
+        {
+            case ("cpuset", false):
+                // A v1 cpuset starts empty: it takes no task until cpus and mems are written.
+                Plant(dir, "cpuset.cpus", string.Empty);
+                Plant(dir, "cpuset.mems", string.Empty);
+                Plant(dir, "cpuset.effective_cpus", string.Empty);
+                Plant(dir, "cpuset.cpu_exclusive", "0");
+                break;
+            case ("cpuset", true):
+                Plant(dir, "cpuset.cpus", string.Empty);
+                Plant(dir, "cpuset.mems", string.Empty);
+                Plant(dir, "cpuset.cpus.effective", Get(parent, "cpuset.cpus.effective") ?? string.Empty);
+                Plant(dir, "cpuset.mems.effective", Get(parent, "cpuset.mems.effective") ?? string.Empty);
+                if (Partitions != PartitionSupport.None)
+                {
+                    Plant(dir, PartitionFile, "member");
+                }
+
+                if (Partitions == PartitionSupport.Exclusive)
+                {
+                    Plant(dir, ExclusiveFile, string.Empty);
+                    Plant(dir, "cpuset.cpus.exclusive.effective", string.Empty);
+                }
+
+                break;
+            case ("memory", false):
+                Plant(dir, "memory.limit_in_bytes", V1Unlimited);
+                Plant(dir, "memory.soft_limit_in_bytes", V1Unlimited);
+                Plant(dir, "memory.usage_in_bytes", "0");
+                Plant(dir, "memory.use_hierarchy", "1");
+                break;
+            case ("memory", true):
+                Plant(dir, "memory.current", "0");
+                Plant(dir, "memory.min", "0");
+                Plant(dir, "memory.low", "0");
+                Plant(dir, "memory.high", "max");
+                Plant(dir, "memory.max", "max");
+                if (SwapAccounting)
+                {
+                    Plant(dir, "memory.swap.current", "0");
+                    Plant(dir, "memory.swap.max", "max");
+                }
+
+                break;
+            case ("pids", _):
+                Plant(dir, "pids.max", "max");
+                Plant(dir, "pids.current", "0");
+                break;
+            case ("devices", false):
+                // A new group copies its parent's rules; the write-only files read empty.
+                Plant(dir, "devices.allow", string.Empty);
+                Plant(dir, "devices.deny", string.Empty);
+                Plant(dir, "devices.list", Get(parent, "devices.list") is { Length: > 0 } rules ? rules + "\n" : string.Empty);
+                break;
+        }
+    }
+
+    /// <summary>rmdir(2) of a group: refused while it holds a live task or a child group, else gone with its files.</summary>
+    private void RemoveGroup(CgroupMount mount, string dir)
+    {
+        if (Directory.EnumerateDirectories(dir).Any() || LiveTasks(dir).Count > 0)
+        {
+            throw KernelError.Of(KernelError.EBUSY, "rmdir", dir);
+        }
+
+        foreach (var file in Directory.EnumerateFiles(dir))
+        {
+            File.Delete(file);
+        }
+
+        Directory.Delete(dir);
+        _programs.Remove(dir);
+
+        // A partition's CPUs go back to its parent.
+        RecomputeCpusets(mount);
+    }
+
+    private void WriteControlFile(CgroupMount mount, string dir, string name, string value, string path)
+    {
+        switch (name)
+        {
+            case "cgroup.procs" or "tasks":
+                MoveTask(mount, dir, value, path);
+                return;
+            case "cgroup.kill" when mount.IsV2:
+                if (value != "1")
+                {
+                    throw KernelError.Of(KernelError.EINVAL, "write", path);
+                }
+
+                KillSubtree(dir);
+                RecomputeCpusets(mount);
+                return;
+            case "cgroup.subtree_control" when mount.IsV2:
+                WriteSubtreeControl(mount, dir, value, path);
+                return;
+            case "memory.max" or "memory.low" or "memory.high" or "memory.min" or "memory.swap.max" or "pids.max":
+                if (value != "max" && !long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+                {
+                    throw KernelError.Of(KernelError.EINVAL, "write", path);
+                }
+
+                break;
+            case "memory.limit_in_bytes" or "memory.soft_limit_in_bytes":
+                if (!long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var limit) || limit < -1)
+                {
+                    throw KernelError.Of(KernelError.EINVAL, "write", path);
+                }
+
+                // v1 does not reclaim to fit a lower limit: it refuses one below what is charged.
+                if (name == "memory.limit_in_bytes" && limit >= 0
+                    && long.TryParse(Get(dir, "memory.usage_in_bytes"), NumberStyles.None, CultureInfo.InvariantCulture, out var usage) && limit < usage)
+                {
+                    throw KernelError.Of(KernelError.EBUSY, "write", path);
+                }
+
+                break;
+            case "memory.use_hierarchy":
+                if (value is not ("0" or "1"))
+                {
+                    throw KernelError.Of(KernelError.EINVAL, "write", path);
+                }
+
+                if (Directory.EnumerateDirectories(dir).Any())
+                {
+                    throw KernelError.Of(KernelError.EBUSY, "write", path);
+                }
+
+                break;
+            case "devices.allow" or "devices.deny":
+                WriteDeviceRule(dir, name == "devices.allow", value, path);
+                return;
+            case "cpuset.cpus" or "cpuset.mems" or ExclusiveFile or PartitionFile:
+                WriteCpuset(mount, dir, name, value, path);
+                return;
+        }
+
+        Store(path, value);
+    }
+
+    /// <summary>A pid written to <c>cgroup.procs</c> leaves whatever group of the hierarchy held it and joins this one.</summary>
+    private void MoveTask(CgroupMount mount, string dir, string value, string path)
+    {
+        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid <= 0)
+        {
+            throw KernelError.Of(KernelError.EINVAL, "write", path);
+        }
+
+        if (!ProcessInfo.IsAlive(pid))
+        {
+            throw KernelError.Of(KernelError.ESRCH, "write", path);
+        }
+
+        // cgroup v2's no-internal-process rule: a group that passes controllers on to children holds no task.
+        if (mount.IsV2 && dir != mount.Path && Words(Get(dir, "cgroup.subtree_control")).Length > 0)
+        {
+            throw KernelError.Of(KernelError.EBUSY, "write", path);
+        }
+
+        // A task cannot join a cpuset without CPUs or memory nodes.
+        if (mount.Controllers.Contains("cpuset") && dir != mount.Path
+            && (mount.IsV2 ? Get(dir, "cpuset.cpus.effective") : Get(dir, "cpuset.cpus")) is not { Length: > 0 })
+        {
+            throw KernelError.Of(KernelError.ENOSPC, "write", path);
+        }
+
+        var line = pid.ToString(CultureInfo.InvariantCulture);
+        foreach (var procs in Directory.EnumerateFiles(mount.Path, "cgroup.procs", SearchOption.AllDirectories))
+        {
+            var pids = Lines(File.ReadAllText(procs));
+            if (pids.Contains(line))
+            {
+                File.WriteAllText(procs, string.Concat(pids.Where(p => p != line).Select(p => p + "\n")));
+            }
+        }
+
+        File.AppendAllText(Path.Combine(dir, "cgroup.procs"), line + "\n");
+        MoveInProcCgroup(mount, pid, dir);
+        RecomputeCpusets(mount);
+    }
+
+    /// <summary>Where the fixture has a <c>/proc/PID/cgroup</c> for the task, its line for this hierarchy follows the move.</summary>
+    private void MoveInProcCgroup(CgroupMount mount, int pid, string dir)
+    {
+        var file = PathOf($"/proc/{pid}/cgroup");
+        if (!File.Exists(file))
+        {
+            return;
+        }
+
+        var path = dir == mount.Path ? "/" : dir[mount.Path.Length..];
+        var lines = File.ReadAllLines(file).Select(l =>
+        {
+            // "3:cpuset:/path" for a v1 hierarchy, "0::/path" for cgroup2.
+            var parts = l.Split(':', 3);
+            var mine = parts.Length == 3 && (mount.IsV2 ? parts[0] == "0" && parts[1].Length == 0 : parts[1].Split(',').Any(mount.Controllers.Contains));
+            return mine ? $"{parts[0]}:{parts[1]}:{path}" : l;
+        });
+        File.WriteAllText(file, string.Concat(lines.Select(l => l + "\n")));
+    }
+
+    /// <summary>SIGKILL to every task of the group and its descendants; they leave their groups at once.</summary>
+    private static void KillSubtree(string dir)
+    {
+        foreach (var procs in Directory.EnumerateFiles(dir, "cgroup.procs", SearchOption.AllDirectories))
+        {
+            foreach (var pid in Lines(File.ReadAllText(procs)).Select(p => int.Parse(p, CultureInfo.InvariantCulture)))
+            {
+                // Only pids the test wrote into its own fixture tree: processes it started, or pids no process has.
+                if (ProcessInfo.IsAlive(pid))
+                {
+                    ProcessInfo.Kill(pid);
+                }
+            }
+
+            File.WriteAllText(procs, string.Empty);
+        }
+    }
+
+    /// <summary><c>+name</c> enables a controller for the children, <c>-name</c> disables it; the file reads back the list.</summary>
+    private void WriteSubtreeControl(CgroupMount mount, string dir, string value, string path)
+    {
+        var offered = Words(Get(dir, "cgroup.controllers"));
+        var enabled = Words(Get(dir, "cgroup.subtree_control")).ToHashSet(StringComparer.Ordinal);
+        var enabling = new List<string>();
+        var disabling = new List<string>();
+        foreach (var token in Words(value))
+        {
+            if (token.Length < 2 || token[0] is not ('+' or '-'))
+            {
+                throw KernelError.Of(KernelError.EINVAL, "write", path);
+            }
+
+            // A name the kernel does not know is invalid; one it knows but this group is not offered is not found.
+            var controller = token[1..];
+            if (!s_controllerOrder.Contains(controller) && controller is not ("devices" or "freezer" or "perf_event" or "net_cls" or "net_prio" or "dmem"))
+            {
+                throw KernelError.Of(KernelError.EINVAL, "write", path);
+            }
+
+            if (!offered.Contains(controller))
+            {
+                throw KernelError.Of(KernelError.ENOENT, "write", path);
+            }
+
+            (token[0] == '+' ? enabling : disabling).Add(controller);
+        }
+
+        if (dir != mount.Path && enabling.Count > 0 && LiveTasks(dir).Count > 0)
+        {
+            throw KernelError.Of(KernelError.EBUSY, "write", path);
+        }
+
+        enabled.UnionWith(enabling);
+        enabled.ExceptWith(disabling);
+        var list = string.Join(' ', enabled.OrderBy(c => Array.IndexOf(s_controllerOrder, c) is var i and >= 0 ? i : int.MaxValue).ThenBy(c => c, StringComparer.Ordinal));
+        Store(path, list);
+        foreach (var child in Directory.EnumerateDirectories(dir).Where(c => IsGroup(mount, c)))
+        {
+            Plant(child, "cgroup.controllers", list);
+            foreach (var controller in enabling)
+            {
+                if (!File.Exists(Path.Combine(child, FirstFileOf(controller))))
+                {
+                    PlantController(child, controller, v2: true, dir);
+                }
+            }
+
+            foreach (var controller in disabling)
+            {
+                foreach (var file in Directory.EnumerateFiles(child, controller + ".*"))
+                {
+                    File.Delete(file);
+                }
+            }
+        }
+
+        RecomputeCpusets(mount);
+    }
+
+    private static string FirstFileOf(string controller) => controller switch
+    {
+        "cpuset" => "cpuset.cpus",
+        "memory" => "memory.max",
+        "pids" => "pids.max",
+        _ => controller + ".none",
+    };
+
+    /// <summary>v1 device rules: <c>a</c> to devices.deny denies everything, each devices.allow adds one rule to devices.list.</summary>
+    private static void WriteDeviceRule(string dir, bool allow, string value, string path)
+    {
+        if (value != "a" && !DeviceRuleText().IsMatch(value))
+        {
+            throw KernelError.Of(KernelError.EINVAL, "write", path);
+        }
+
+        var list = Lines(Get(dir, "devices.list") ?? string.Empty);
+        if (value == "a")
+        {
+            list = allow ? ["a *:* rwm"] : [];
+        }
+        else if (allow)
+        {
+            if (!list.Contains(value) && !list.Contains("a *:* rwm"))
+            {
+                list.Add(value);
+            }
+        }
+        else
+        {
+            list.Remove(value);
+        }
+
+        File.WriteAllText(Path.Combine(dir, "devices.list"), string.Concat(list.Select(l => l + "\n")));
+    }
+
+    [GeneratedRegex(@"^[abc] (\*|[0-9]+):(\*|[0-9]+) [rwm]{1,3}$")]
+    private static partial Regex DeviceRuleText();
+
+    /// <summary>The pids a group lists whose process still lives: the kernel drops exited tasks, the fixture cannot.</summary>
+    private static List<int> LiveTasks(string dir) =>
+        [.. Lines(Get(dir, "cgroup.procs") ?? string.Empty)
+            .Select(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : 0)
+            .Where(pid => ProcessInfo.IsAlive(pid))];
+
+    private static string[] Words(string? text) => (text ?? string.Empty).Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
+
+    private static List<string> Lines(string text) => [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+}
