@@ -115,6 +115,15 @@ internal sealed class AgentServer
             return;
         }
 
+        // Checked here, not left to the exec chain: nsenter's "cannot open /x" read as if the program were
+        // missing. Programs cannot mount (seccomp), so their mount namespace, a copy of this one, sees the
+        // same directories.
+        if (request.Cwd is { } cwd && !Directory.Exists(cwd))
+        {
+            channel.Send(new AgentReply { Type = AgentReply.Error, ExitCode = 126, Message = $"working directory {cwd}: no such directory inside the subOS" }, AgentJsonContext.Default.AgentReply);
+            return;
+        }
+
         var environment = BuildEnvironment(request);
         int master = -1;
         string? terminal = null;

@@ -31,10 +31,12 @@ internal static class RfmApp
         // bench's experiments live in Commands/Bench; the channels experiment joins them here.
         root.Subcommands.First(c => c.Name == "bench").Subcommands.Add(BenchChannelsCommand.Build());
 
+        args = HelpAsOption(args);
+
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            Console.Error.WriteLine($"rfm: {parse.Errors[0].Message} (rfm --help for usage)");
+            Console.Error.WriteLine($"rfm: {Printable.Escape(ParseError(parse, root), 400)}");
             return RfException.InvalidInputExitCode;
         }
 
@@ -65,5 +67,40 @@ internal static class RfmApp
             Console.Error.WriteLine(parse.GetValue(Globals.Verbose) ? e.ToString() : "rfm: run again with --verbose for details");
             return RfException.FailureExitCode;
         }
+    }
+
+    /// <summary>"rfm help create" reads as "rfm create --help", as git and dotnet have it.</summary>
+    private static string[] HelpAsOption(string[] args)
+    {
+        var i = 0;
+        while (i < args.Length && (args[i] == "--verbose" || args[i].StartsWith("--state-dir=", StringComparison.Ordinal)))
+        {
+            i++;
+        }
+
+        if (i + 1 < args.Length && args[i] == "--state-dir")
+        {
+            return [.. args[..(i + 2)], .. HelpAsOption(args[(i + 2)..])];
+        }
+
+        return i < args.Length && args[i] == "help" ? [.. args[..i], .. args[(i + 1)..], "--help"] : args;
+    }
+
+    /// <summary>The one line a command line that does not parse gets.</summary>
+    /// <remarks>
+    /// System.CommandLine reports an unknown verb as "Required command was not provided", which names
+    /// neither the word it did not know nor where to look.
+    /// </remarks>
+    private static string ParseError(ParseResult parse, RootCommand root)
+    {
+        if (parse.CommandResult.Command is { Subcommands.Count: > 0 } parent)
+        {
+            var where = ReferenceEquals(parent, root) ? "rfm" : $"rfm {parent.Name}";
+            return parse.UnmatchedTokens.FirstOrDefault(t => !t.StartsWith('-')) is { } unknown
+                ? $"unknown command '{unknown}' for {where} ({where} --help lists them)"
+                : $"{where} needs a command ({where} --help lists them)";
+        }
+
+        return $"{parse.Errors[0].Message} (rfm --help for usage)";
     }
 }

@@ -349,9 +349,9 @@ public sealed class RainForestSupervisor : IDisposable
 
         foreach (var nic in options.Nics)
         {
-            if (nic == "lo" || !Directory.Exists(Path.Combine(HostRoot, "sys/class/net", InterfaceName.Check(nic))))
+            if (NicProblem(InterfaceName.Check(nic), HostRoot) is { } problem)
             {
-                throw RfException.Invalid($"--nic {nic}: no such network interface on the host");
+                throw RfException.Invalid($"--nic {nic}: {problem}");
             }
 
             if (_ledger.DeviceOwner("net:" + nic) is { } owner)
@@ -375,11 +375,26 @@ public sealed class RainForestSupervisor : IDisposable
     {
         foreach (var nic in nics)
         {
-            if (InterfaceName.Check(nic) == "lo" || !Directory.Exists(Path.Combine(hostRoot, "sys/class/net", nic)))
+            if (NicProblem(InterfaceName.Check(nic), hostRoot) is { } problem)
             {
-                throw RfException.Invalid($"--nic {nic}: no such network interface on the host");
+                throw RfException.Invalid($"--nic {nic}: {problem}");
             }
         }
+    }
+
+    /// <summary>Why an interface cannot be handed to a subOS, or null when it can.</summary>
+    /// <remarks>
+    /// The loopback device exists in every network namespace and cannot move: it used to be reported as
+    /// missing, which sent users looking for an interface that plainly exists.
+    /// </remarks>
+    private static string? NicProblem(string nic, string hostRoot)
+    {
+        if (nic == "lo")
+        {
+            return "the loopback interface belongs to every network namespace and cannot be moved into a subOS (each subOS has its own lo)";
+        }
+
+        return Directory.Exists(Path.Combine(hostRoot, "sys/class/net", nic)) ? null : "no such network interface on the host (ip link lists them)";
     }
 
     /// <summary>Joins a freshly started subOS to the loop and hands it its NICs; then every member learns the names.</summary>
@@ -548,7 +563,9 @@ public sealed class RainForestSupervisor : IDisposable
             }
             catch (ArgumentException e)
             {
-                throw RfException.Invalid($"channel '{options.Name}': {e.Message}");
+                // ArgumentException appends "(Parameter 'SlotsPerRing')": a .NET name the user never typed.
+                var reason = e.ParamName is { } parameter ? e.Message.Replace($" (Parameter '{parameter}')", string.Empty, StringComparison.Ordinal) : e.Message;
+                throw RfException.Invalid($"channel '{options.Name}': {reason}");
             }
 
             var channel = new ChannelRecord(options.Name, mode.ToString().ToLowerInvariant(), options.Slots, options.MaxMessage,
@@ -942,4 +959,7 @@ public sealed class RainForestSupervisor : IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => _ledger.Dispose();
+
+    /// <summary>True once <see cref="Init"/> has recorded the machine, until <see cref="Deinit"/>.</summary>
+    public bool IsInitialised => _ledger.Machine is not null;
 }

@@ -7,15 +7,16 @@ internal static class LogCommand
 {
     public static Command Build()
     {
-        var last = new Option<int?>("--last", "-n") { Description = "Only the newest N entries" };
+        var last = new Option<string?>("--last", "-n") { Description = "Only the newest N entries (N of 1 or more)" };
         var target = new Option<string?>("--subos") { Description = "Only entries about this subOS" };
         var json = Globals.Json();
         var command = new Command("log", "Show the journal: every adjustment and attempt, with time, before, after, duration and outcome") { last, target, json };
         command.SetAction(parse =>
         {
             var subOs = parse.GetValue(target) is { } t ? Globals.CheckName(t, "--subos: ") : null;
-            using var supervisor = Globals.Open(parse, reconcile: false);
-            var entries = supervisor.Ledger.Journal(parse.GetValue(last), subOs);
+            var count = parse.GetValue(last) is { } n ? Globals.ParseCount(n, "--last") : (int?)null;
+            using var supervisor = Globals.Open(parse, reconcile: false, requireInit: false);
+            var entries = supervisor.Ledger.Journal(count, subOs);
             if (parse.GetValue(json))
             {
                 Output.Json(entries);
