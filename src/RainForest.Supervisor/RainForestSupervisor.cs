@@ -293,7 +293,7 @@ public sealed class RainForestSupervisor : IDisposable
             record = record with { State = SubOsState.Running, AgentPid = agent.AgentPid, AgentStart = agent.AgentStart, MonitorPid = agent.MonitorPid };
             _ledger.Put(record);
             ConnectNetwork(record);
-            return (record, SubOsState.Dead.ToString(), Describe(record));
+            return (record, "state=dead", Describe(record));
         });
     }
 
@@ -899,7 +899,8 @@ public sealed class RainForestSupervisor : IDisposable
     private static string Describe(SubOsRecord r) =>
         $"cpus={r.Cpus} mems={r.Mems} memory={r.Memory} pids={r.PidsMax}{(r.Privileged ? " PRIVILEGED" : $" uid={r.IdBase}")}{(r.Address is null ? string.Empty : " net=" + r.Address)}{(r.Nics.Count == 0 ? string.Empty : " nics=" + string.Join(',', r.Nics))}";
 
-    private static string Describe(MachineRecord m) => $"reserve cpus={m.ReserveCpus} memory={m.ReserveMemory} confined={m.HostConfined}";
+    private static string Describe(MachineRecord m) =>
+        $"reserve cpus={(m.ReserveCpus.IsEmpty ? "none" : m.ReserveCpus.ToString())} memory={m.ReserveMemory} host={(m.HostConfined ? "confined" : "not-confined")}";
 
     /// <summary>
     /// Runs one adjustment inside the ledger's write transaction and journals it: ok with the change,

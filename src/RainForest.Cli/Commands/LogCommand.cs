@@ -24,6 +24,11 @@ internal static class LogCommand
             }
 
             // One line per entry: journals are read with grep and less, and rarely fit a table's columns.
+            if (entries.Count > 0)
+            {
+                Console.WriteLine($"{"id",5}  {"time",-23}  {"op",-8} {"target",-12} {"duration",11}  {"outcome",-8}  change (before -> after) or reason");
+            }
+
             foreach (var e in entries)
             {
                 var change = e.Before is null && e.After is null ? string.Empty : $"  {e.Before ?? "-"} -> {e.After ?? "-"}";
