@@ -9,7 +9,8 @@ namespace RainForest.Agent;
 /// <summary>Serves the control socket: exec, signal, resize and ping requests, one thread per connection.</summary>
 internal sealed class AgentServer
 {
-    private static readonly string[] s_path = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
+    // RainForest's own tools inside (rfcom) come last, so that they never shadow the subOS's programs.
+    private static readonly string[] s_path = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin", "/run/rainforest/bin"];
     private readonly CellSpec _spec;
     private readonly Stopwatch _uptime;
     private readonly Reaper _reaper = new();
