@@ -26,7 +26,7 @@ internal static class LogCommand
             // One line per entry: journals are read with grep and less, and rarely fit a table's columns.
             if (entries.Count > 0)
             {
-                Console.WriteLine($"{"id",5}  {"time",-23}  {"op",-8} {"target",-12} {"duration",11}  {"outcome",-8}  change (before -> after) or reason");
+                Console.WriteLine($"{"id",5}  {"time",-23}  {"op",-15} {"target",-12} {"duration",11}  {"outcome",-8}  change (before -> after) or reason");
             }
 
             foreach (var e in entries)
@@ -34,7 +34,7 @@ internal static class LogCommand
                 var change = e.Before is null && e.After is null ? string.Empty : $"  {e.Before ?? "-"} -> {e.After ?? "-"}";
                 var message = e.Message is null ? string.Empty : $"  {e.Message}";
                 Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"{e.Id,5}  {e.Time.ToLocalTime():yyyy-MM-dd HH:mm:ss.fff}  {e.Operation,-8} {e.Target,-12} {e.DurationMs,8:0.0} ms  {e.Outcome,-8}{change}{message}"));
+                    $"{e.Id,5}  {e.Time.ToLocalTime():yyyy-MM-dd HH:mm:ss.fff}  {e.Operation,-15} {e.Target,-12} {e.DurationMs,8:0.0} ms  {e.Outcome,-8}{change}{message}"));
             }
 
             return 0;
