@@ -1,6 +1,7 @@
 using System.CommandLine;
 using RainForest.Bench.Cli.Commands;
 using RainForest.Bench.Harness.Tools;
+using RainForest.Cli;
 using RainForest.Core;
 
 namespace RainForest.Bench.Cli;
@@ -29,7 +30,7 @@ internal static class BenchApp
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            Console.Error.WriteLine($"rfm: {parse.Errors[0].Message} (rfm bench --help for usage)");
+            Console.Error.WriteLine($"rfm: {Printable.Escape(ParseError(parse), 400)}");
             return RfException.InvalidInputExitCode;
         }
 
@@ -54,5 +55,19 @@ internal static class BenchApp
             Console.Error.WriteLine(parse.GetValue(Globals.Verbose) ? e.ToString() : "rfm: run again with --verbose for details");
             return RfException.FailureExitCode;
         }
+    }
+
+    /// <summary>The one line a command line that does not parse gets, worded as rfm words it.</summary>
+    /// <remarks>System.CommandLine reports an unknown experiment as "Required command was not provided".</remarks>
+    private static string ParseError(ParseResult parse)
+    {
+        if (parse.CommandResult.Command is RootCommand)
+        {
+            return parse.UnmatchedTokens.FirstOrDefault(t => !t.StartsWith('-')) is { } unknown
+                ? $"unknown command '{unknown}' for rfm bench (rfm bench --help lists them)"
+                : "rfm bench needs a command (rfm bench --help lists them)";
+        }
+
+        return $"{parse.Errors[0].Message} (rfm bench --help for usage)";
     }
 }

@@ -15,7 +15,9 @@ public sealed class BenchAppTests
     [InlineData("lifecycle --quick --smoke", "rfm: --quick and --smoke exclude each other")]
     [InlineData("micro --seconds 0 --smoke", "rfm: --seconds must be positive")]
     [InlineData("lifecycle --repetitions 0", "rfm: --repetitions must be at least 1")]
-    [InlineData("", "rfm: Required command was not provided. (rfm bench --help for usage)")]
+    [InlineData("", "rfm: rfm bench needs a command (rfm bench --help lists them)")]
+    [InlineData("bogus --smoke", "rfm: unknown command 'bogus' for rfm bench (rfm bench --help lists them)")]
+    [InlineData("lifecycle --bogus", "rfm: Unrecognized command or argument '--bogus'. (rfm bench --help for usage)")]
     public void Run_BadInput_OneLineExitTwo(string commandLine, string expected)
     {
         var (code, stdout, stderr) = Run(commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries));
@@ -23,6 +25,19 @@ public sealed class BenchAppTests
         Assert.Equal(RfException.InvalidInputExitCode, code);
         Assert.Equal("", stdout);
         Assert.Equal(expected + "\n", stderr);
+    }
+
+    [Fact]
+    public void Run_StateDirectoryNotInitialised_RefusedAndNothingCreated()
+    {
+        using var scratch = new TempDirectory();
+        var state = Path.Combine(scratch.Path, "state");
+
+        var (code, _, stderr) = Run(["lifecycle", "--smoke", "--state-dir", state]);
+
+        Assert.Equal(RfException.InvalidInputExitCode, code);
+        Assert.Equal($"rfm: not initialised: run 'rfm init' first (state directory {state})\n", stderr);
+        Assert.False(Directory.Exists(state));
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public sealed class BenchCommandTests
     public void Rfm_Bench_RunsRfBenchWithItsArgumentsAndExitCode()
     {
         var rfm = BuiltRfm();
-        using var results = new TempFolder();
+        using var results = new TempDir();
 
         var help = Run(rfm, "bench", "--help");
         var report = Run(rfm, "bench", "report", "--dir", results.Path);
@@ -99,12 +99,5 @@ public sealed class BenchCommandTests
         var stderr = process.StandardError.ReadToEnd();
         process.WaitForExit();
         return (process.ExitCode, stdout.GetAwaiter().GetResult(), stderr);
-    }
-
-    private sealed class TempFolder : IDisposable
-    {
-        public string Path { get; } = Directory.CreateTempSubdirectory("rf-bench-results-").FullName;
-
-        public void Dispose() => Directory.Delete(Path, recursive: true);
     }
 }

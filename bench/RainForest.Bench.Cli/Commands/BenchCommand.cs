@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using RainForest.Bench.Harness;
 using RainForest.Bench.Harness.Lifecycle;
 using RainForest.Bench.Report;
+using RainForest.Cli;
 using RainForest.Core;
 using Spectre.Console;
 
@@ -180,7 +182,7 @@ internal static class BenchCommand
             }
 
             var started = DateTimeOffset.UtcNow;
-            using var supervisor = Globals.OpenSupervisor(parse);
+            using var supervisor = Globals.Open(parse);
             IReadOnlyList<LifecycleResult> results = [];
             var quiet = parse.GetValue(json) || Console.IsErrorRedirected;
             if (quiet)
@@ -225,7 +227,7 @@ internal static class BenchCommand
             var path = ResultStore.Save(run with { Rows = [.. run.Rows, .. lxc] }, ResultStore.Resolve(parse.GetValue(output)));
             if (parse.GetValue(json))
             {
-                Output.Json(
+                Console.Out.WriteLine(JsonSerializer.Serialize(
                     new LifecycleReport
                     {
                         Repetitions = count,
@@ -235,7 +237,7 @@ internal static class BenchCommand
                         Lxc = lxc,
                         LxcNotMeasured = lxc.Count > 0 ? null : "lxc is not installed (apt-get install lxc)",
                     },
-                    BenchCliJsonContext.Default.LifecycleReport);
+                    BenchCliJsonContext.Default.LifecycleReport));
                 return 0;
             }
 

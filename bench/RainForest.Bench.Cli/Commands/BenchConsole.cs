@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using RainForest.Bench.Harness;
+using RainForest.Cli;
 using RainForest.Core;
 using Spectre.Console;
 

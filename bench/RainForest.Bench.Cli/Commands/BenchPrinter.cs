@@ -1,5 +1,6 @@
 using System.Globalization;
 using RainForest.Bench.Report;
+using RainForest.Cli;
 using Spectre.Console;
 
 namespace RainForest.Bench.Cli.Commands;

@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using RainForest.Bench.Contracts;
 using RainForest.Bench.Harness.Channels;
 using RainForest.Bench.Harness.Tools;
+using RainForest.Cli;
 using Spectre.Console;
 
 namespace RainForest.Bench.Cli.Commands;
@@ -18,7 +20,7 @@ internal static class ChannelsCommand
         command.SetAction(parse =>
         {
             var tool = ToolPaths.Ipc;
-            using var supervisor = Globals.OpenSupervisor(parse);
+            using var supervisor = Globals.Open(parse);
             ChannelsReport? report = null;
             void Run(Action<string> progress) => report = new ChannelsBenchmark(supervisor, tool, parse.GetValue(quick), progress).Run();
             if (parse.GetValue(json) || Console.IsErrorRedirected)
@@ -32,7 +34,7 @@ internal static class ChannelsCommand
 
             if (parse.GetValue(json))
             {
-                Output.Json(report!, BenchCliJsonContext.Default.ChannelsReport);
+                Console.Out.WriteLine(JsonSerializer.Serialize(report!, BenchCliJsonContext.Default.ChannelsReport));
                 return 0;
             }
 

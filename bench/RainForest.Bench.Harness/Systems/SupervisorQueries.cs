@@ -10,9 +10,10 @@ namespace RainForest.Bench.Harness.Systems;
 /// one place, so that the rest of the harness uses <see cref="RainForestSupervisor"/>'s facade only.
 /// </summary>
 /// <remarks>
-/// Two answers are not on the facade: the CPUs still free to hand out (<see cref="FreeCpus"/>, read from the
-/// ledger's pool) and where a subOS sees RainForest's programs (<see cref="InsidePath"/>, the cell backend's
-/// constants). The kernel's own view of a subOS (its memory limit, its tasks) is read by
+/// Three answers are not on the facade: the CPUs still free to hand out (<see cref="FreeCpus"/>, read from the
+/// ledger's pool), where a subOS sees RainForest's programs (<see cref="InsidePath"/>, the cell backend's
+/// constants) and which agent binary supervisors start (<see cref="UseAgentUnlessSet"/>, the cell backend's
+/// variable). The kernel's own view of a subOS (its memory limit, its tasks) is read by
 /// <see cref="KernelView"/>, a cgroup driver of the bench's own over the supervisor's prefix: the benchmarks
 /// time changes until the kernel shows them, so they ask the kernel, not the supervisor's records.
 /// </remarks>
@@ -23,6 +24,15 @@ internal static class SupervisorQueries
 
     /// <summary>Whether the ledger holds a subOS of that name (running or dead).</summary>
     public static bool Exists(RainForestSupervisor supervisor, string name) => supervisor.List().Any(s => s.Record.Name == name);
+
+    /// <summary>Makes the supervisors of this process start <paramref name="agent"/>, unless <c>RF_AGENT</c> already names one.</summary>
+    public static void UseAgentUnlessSet(string agent)
+    {
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(CellBackend.AgentVariable)))
+        {
+            Environment.SetEnvironmentVariable(CellBackend.AgentVariable, agent);
+        }
+    }
 
     /// <summary>Fails when the agent binary is missing, before any subOS is made.</summary>
     /// <exception cref="RfException">It is missing.</exception>

@@ -1,5 +1,5 @@
+using RainForest.Bench.Harness.Systems;
 using RainForest.Core;
-using RainForest.Supervisor.Cells;
 
 namespace RainForest.Bench.Harness.Tools;
 
@@ -38,9 +38,9 @@ public static class ToolPaths
     public static void UseAgentAbove()
     {
         var agent = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "rf-agent"));
-        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(CellBackend.AgentVariable)) && File.Exists(agent))
+        if (File.Exists(agent))
         {
-            Environment.SetEnvironmentVariable(CellBackend.AgentVariable, agent);
+            SupervisorQueries.UseAgentUnlessSet(agent);
         }
     }
 
