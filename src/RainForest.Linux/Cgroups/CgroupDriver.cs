@@ -43,6 +43,9 @@ public abstract class CgroupDriver
     public static CgroupDriver For(KernelFiles kernel, CgroupLayout layout, string prefix) =>
         layout.Mode == CgroupMode.V2 ? new CgroupV2Driver(kernel, layout, prefix) : new CgroupV1Driver(kernel, layout, prefix);
 
+    /// <summary>Returns the driver for the layout on the running kernel's files (<see cref="KernelFiles.Host"/>).</summary>
+    public static CgroupDriver For(CgroupLayout layout, string prefix) => For(KernelFiles.Host, layout, prefix);
+
     /// <summary>Creates the prefix group (if needed) able to hold children on <paramref name="cpus"/> and <paramref name="mems"/>.</summary>
     public abstract void EnsureParent(CpuSet cpus, string mems);
 
