@@ -52,7 +52,7 @@ internal static class ShowCommand
     }
 
     /// <summary>What the kernel's cpuset partition means for the subOS's CPUs, in one line.</summary>
-    private static string Describe(PartitionState partition) => partition switch
+    internal static string Describe(PartitionState partition) => partition switch
     {
         { Kind: PartitionKind.None, Valid: true } => "none: its CPUs are exclusive in the ledger; host tasks may still run on them",
         { Kind: PartitionKind.None } => $"{partition}: not a state RainForest knows",
