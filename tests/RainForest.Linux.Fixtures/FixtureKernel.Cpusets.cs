@@ -11,7 +11,8 @@ namespace RainForest.Linux.Fixtures;
 /// threads). A valid partition takes its CPUs out of the parent's effective CPUs; an invalid one behaves like a
 /// member. States are recomputed from the requests after every change, so an invalid partition becomes valid
 /// once it can be, as the kernel re-validates them. Siblings are granted in name order, where the kernel goes by
-/// the order of the writes; RainForest never makes two requests compete.
+/// the order of the writes; RainForest never makes two requests compete. Before Linux 6.1
+/// (<see cref="PartitionSupport.RootOnly"/>) a request that cannot be valid is refused with EINVAL instead.
 /// </remarks>
 public sealed partial class FixtureKernel
 {
@@ -75,9 +76,19 @@ public sealed partial class FixtureKernel
                     throw KernelError.Of(KernelError.EINVAL, "write", path);
                 }
 
-                // The request; the recomputation below turns it into the state the file reads back.
+                // The request; the recomputation turns it into the state the file reads back.
+                var previous = RequestedKind(dir);
                 Store(path, value);
-                break;
+                RecomputeCpusets(mount);
+                if (Partitions == PartitionSupport.RootOnly && !IsValidPartition(dir) && value != "member")
+                {
+                    // Before 6.1 the kernel refused a partition it could not honour, where later ones record it as invalid.
+                    Store(path, previous);
+                    RecomputeCpusets(mount);
+                    throw KernelError.Of(KernelError.EINVAL, "write", path);
+                }
+
+                return;
         }
 
         RecomputeCpusets(mount);

@@ -77,9 +77,15 @@ internal sealed class CgroupV2Driver : CgroupDriver
 
         // The CPUs before the request: a partition root over an empty cpuset is invalid.
         Write(Path.Combine(dir, "cpuset.cpus"), cpus.ToString());
-        if (before.Kind != PartitionKind.Root)
+        if (before.Kind != PartitionKind.Root && !TryRequest(file, "root", out var refusal))
         {
-            Write(file, "root");
+            // Linux before 6.1 refuses a request it cannot honour (EINVAL) where later ones record it as invalid.
+            if (made)
+            {
+                Warnings($"the kernel refused to make {dir} a cpuset partition root ({refusal}): host tasks may still run on subOS CPUs, which are exclusive in the ledger only");
+            }
+
+            return;
         }
 
         var after = ReadPartition(dir);
@@ -140,22 +146,28 @@ internal sealed class CgroupV2Driver : CgroupDriver
             return;
         }
 
+        // The exclusivity rule covers groups the ledger does not know (another tool's partition): a refusal
+        // leaves the subOS a member, as where there are no partitions.
         var exclusive = Path.Combine(dir, ExclusiveFile);
-        if (Kernel.FileExists(exclusive))
+        string? refusal = null;
+        if (Kernel.FileExists(exclusive) && !TryRequest(exclusive, cpus.ToString(), out refusal))
         {
-            Write(exclusive, cpus.ToString());
+            Warnings($"subOS '{name}': the kernel refused its CPUs as exclusive ({refusal}): host tasks may still run on its CPUs, which are exclusive in the ledger only");
+            return;
         }
 
-        try
-        {
-            Write(file, "isolated");
-        }
-        catch (RfException)
+        if (!TryRequest(file, "isolated", out _))
         {
             // Linux before 6.1 knows only "root" (EINVAL for "isolated"): the CPUs are still the subOS's own, but the
             // scheduler balances its tasks across them. Said once: the first subOS made a root partition says it.
             var first = !Children().Any(c => c != name && ReadPartition(Dir(c)).Kind == PartitionKind.Root);
-            Write(file, "root");
+            if (!TryRequest(file, "root", out refusal))
+            {
+                // Before 6.1 the kernel also refuses, rather than records, a partition it cannot honour.
+                Warnings($"subOS '{name}': the kernel refused its cpuset partition ({refusal}): host tasks may still run on its CPUs, which are exclusive in the ledger only");
+                return;
+            }
+
             if (first)
             {
                 Warnings("this kernel has no isolated cpuset partitions (Linux 6.1 or later has them): subOSes are root partitions, whose CPUs the scheduler balances");
@@ -166,6 +178,23 @@ internal sealed class CgroupV2Driver : CgroupDriver
         if (!state.Valid)
         {
             Warnings($"subOS '{name}': the kernel did not make its cpuset a partition ({state}): host tasks may still run on its CPUs, which are exclusive in the ledger only");
+        }
+    }
+
+    /// <summary>Writes a partition request below the prefix; false, with the kernel's words, when the kernel refused it.</summary>
+    /// <exception cref="GuardViolationException">The file does not lie below the prefix; nothing was written.</exception>
+    private bool TryRequest(string file, string value, out string? refusal)
+    {
+        try
+        {
+            Kernel.Write(Guard.CheckInside(file), value);
+            refusal = null;
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            refusal = e.Message;
+            return false;
         }
     }
 

@@ -196,14 +196,46 @@ public sealed class CgroupV2PartitionTests : IDisposable
     }
 
     [Fact]
-    public void EnsureParent_KernelWithoutReasons_RootInvalid()
+    public void EnsureParent_KernelBefore61_RefusesTheRequestAndSaysSoOnce()
     {
         Start(PartitionSupport.RootOnly);
 
         _driver.EnsureParent(CpuSet.Parse("0-7"), "0");
+        _driver.EnsureParent(CpuSet.Parse("0-7"), "0");
 
-        Assert.Equal(new PartitionState(PartitionKind.Root, false, null), _driver.ParentPartition());
-        Assert.Single(_warnings, w => w.Contains("(root invalid)", StringComparison.Ordinal));
+        Assert.Equal(new PartitionState(PartitionKind.Member, true, null), _driver.ParentPartition());
+        var warning = Assert.Single(_warnings, w => w.Contains("refused to make", StringComparison.Ordinal));
+        Assert.Contains("Invalid argument", warning, StringComparison.Ordinal);
+        Assert.Single(_warnings, w => w.Contains("no cpuset.cpus.exclusive", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Create_KernelBefore61UnderAMemberPrefix_RefusedSaidAndStillCreated()
+    {
+        Start(PartitionSupport.RootOnly);
+        _driver.EnsureParent(CpuSet.Parse("0-7"), "0");
+
+        _driver.Create("web", CpuSet.Parse("1-2"), "0", ByteSize.Parse("64M"));
+
+        Assert.True(_driver.Exists("web"));
+        Assert.Equal(new PartitionState(PartitionKind.Member, true, null), _driver.Read("web").Partition);
+        Assert.Contains(_warnings, w => w.StartsWith("subOS 'web': the kernel refused its cpuset partition", StringComparison.Ordinal));
+        Assert.Equal("1-2", Read("rf-test/web/cpuset.cpus.effective"));
+    }
+
+    [Fact]
+    public void Create_AnotherToolHoldsTheCpusExclusively_MemberAndSaid()
+    {
+        Start(PartitionSupport.Exclusive);
+        _driver.EnsureParent(CpuSet.Parse("0-3"), "0");
+        var other = _tree.PathTo("sys/fs/cgroup/rf-test/other");
+        _kernel.CreateDirectory(other);
+        _kernel.Write(Path.Combine(other, "cpuset.cpus.exclusive"), "2");
+
+        _driver.Create("web", CpuSet.Parse("1-2"), "0", ByteSize.Parse("64M"));
+
+        Assert.Equal(new PartitionState(PartitionKind.Member, true, null), _driver.Read("web").Partition);
+        Assert.Contains(_warnings, w => w.StartsWith("subOS 'web': the kernel refused its CPUs as exclusive", StringComparison.Ordinal));
     }
 
     [Theory]
