@@ -62,7 +62,7 @@ internal sealed class CgroupV2Driver : CgroupDriver
             // The prefix's cpuset stays empty, which in v2 means "all of the parent's": children choose theirs.
             if (made)
             {
-                Warnings($"this kernel offers no cpuset partitions (no {PartitionFile}; Linux 5.11 or later has them): host tasks may still run on subOS CPUs, which are exclusive in the ledger only");
+                Warnings($"this kernel offers no cpuset partitions (no {PartitionFile}; Linux 5.0 or later has them): host tasks may still run on subOS CPUs, which are exclusive in the ledger only");
             }
 
             return;
