@@ -28,7 +28,7 @@ internal sealed class CellSystem : BenchSystem
             // On two CPUs the default reserve (the first core) would leave one CPU for subOSes: keep none.
             _reserveNone = HostCpus.Online().Count <= 2;
             _supervisor.Init(new InitOptions { ReserveCpus = _reserveNone ? CpuSet.Empty : null });
-            _free = _supervisor.Ledger.Pool().FreeCpus;
+            _free = _supervisor.Pool().FreeCpus;
 
             // Fail here, not at the first instance, when the agent binary is missing.
             _ = RainForest.Supervisor.Cells.CellBackend.AgentPath;
@@ -56,7 +56,7 @@ internal sealed class CellSystem : BenchSystem
 
     /// <inheritdoc />
     public override string Description =>
-        $"cell: subOSes of a temporary supervisor (state {_statePath}, cgroup prefix {_supervisor.State.Prefix}, {_supervisor.Cgroups.Layout.ModeName} cgroups), " +
+        $"cell: subOSes of a temporary supervisor (state {_statePath}, cgroup prefix {_supervisor.State.Prefix}, {_supervisor.CgroupMode.ToText()} cgroups), " +
         $"each with an exclusive cpuset, a memory limit and its own pid, mount, uts, ipc, network (loopback only) and cgroup namespaces, root = the host's / copy-on-write; " +
         (_reserveNone ? "no CPU reserved for the supervisor (2-CPU machine); " : "the supervisor's default CPU reserve; ") +
         "the host is not confined (no --confine-host), so host tasks, the harness and the load generator may still run on the subOSes' CPUs.";
@@ -82,7 +82,7 @@ internal sealed class CellSystem : BenchSystem
     /// <summary>Destroys one subOS (called by its instance).</summary>
     internal void DestroySubOs(string name)
     {
-        if (_supervisor.Ledger.Find(name) is not null)
+        if (_supervisor.List().Any(s => s.Record.Name == name))
         {
             _supervisor.Destroy(name);
         }

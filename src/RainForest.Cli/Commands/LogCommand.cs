@@ -1,4 +1,6 @@
 using System.CommandLine;
+using RainForest.Cli.Json;
+using RainForest.Core;
 
 namespace RainForest.Cli.Commands;
 
@@ -15,10 +17,10 @@ internal static class LogCommand
         {
             var subOs = parse.GetValue(target) is { } t ? Globals.CheckName(t, "--subos: ") : null;
             using var supervisor = Globals.Open(parse, reconcile: false);
-            var entries = supervisor.Ledger.Journal(parse.GetValue(last), subOs);
+            var entries = supervisor.Journal(parse.GetValue(last), subOs);
             if (parse.GetValue(json))
             {
-                Output.Json(entries);
+                Output.Json(entries, RfmJsonContext.Default.IReadOnlyListJournalEntry);
                 return 0;
             }
 
@@ -28,7 +30,7 @@ internal static class LogCommand
                 var change = e.Before is null && e.After is null ? string.Empty : $"  {e.Before ?? "-"} -> {e.After ?? "-"}";
                 var message = e.Message is null ? string.Empty : $"  {e.Message}";
                 Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"{e.Id,5}  {e.Time.ToLocalTime():yyyy-MM-dd HH:mm:ss.fff}  {e.Operation,-8} {e.Target,-12} {e.DurationMs,8:0.0} ms  {e.Outcome,-8}{change}{message}"));
+                    $"{e.Id,5}  {e.Time.ToLocalTime():yyyy-MM-dd HH:mm:ss.fff}  {e.Operation,-8} {e.Target,-12} {e.DurationMs,8:0.0} ms  {e.Outcome.ToText(),-8}{change}{message}"));
             }
 
             return 0;

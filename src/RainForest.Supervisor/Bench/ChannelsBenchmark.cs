@@ -41,7 +41,7 @@ public sealed class ChannelsBenchmark
     /// <summary>Runs everything; the subOSes and channels it makes are named bench-ch-* and removed again.</summary>
     public (IReadOnlyList<ChannelsResult> Messages, IReadOnlyList<(string System, double GbitPerSecond)> Iperf) Run()
     {
-        var free = _supervisor.Ledger.Pool().FreeCpus;
+        var free = _supervisor.Pool().FreeCpus;
         if (free.Count < 2)
         {
             throw RfException.Invalid($"bench channels needs 2 free CPUs ({free.Count} free; rfm init --reserve-cpus \"\" on a 2-CPU machine)");
@@ -100,7 +100,7 @@ public sealed class ChannelsBenchmark
     }
 
     private void CreateCell(string name, int cpu) =>
-        _supervisor.Create(new CreateOptions { Name = name, Cpus = CpuRequest.Parse($"{cpu}-{cpu}", false), Memory = ByteSize.Parse("512M"), Net = "loop" });
+        _supervisor.Create(new CreateOptions { Name = name, Cpus = CpuRequest.Parse($"{cpu}-{cpu}", false), Memory = ByteSize.Parse("512M"), Net = Network.NetMode.Loop });
 
     private ChannelsResult RunHostPair(string transport, int size, int senderCpu, int receiverCpu)
     {

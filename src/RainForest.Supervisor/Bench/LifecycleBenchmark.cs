@@ -78,7 +78,7 @@ public sealed class LifecycleBenchmark
 
     private IEnumerable<LifecycleResult> MeasureCpuChanges()
     {
-        var free = _supervisor.Ledger.Pool().FreeCpus;
+        var free = _supervisor.Pool().FreeCpus;
         if (free.Count < 2)
         {
             var note = $"skipped: needs 2 free CPUs, {free.Count} free (rfm init --reserve-cpus \"\" on a 2-CPU machine)";
@@ -144,11 +144,11 @@ public sealed class LifecycleBenchmark
             {
                 var clock = Stopwatch.StartNew();
                 _supervisor.Resize("bench-lc-mem", null, large);
-                WaitUntil(() => _supervisor.Cgroups.Read("bench-lc-mem").MemoryLimit == large);
+                WaitUntil(() => _supervisor.Observe("bench-lc-mem")?.MemoryLimit == large);
                 grow.Add(clock.Elapsed.TotalMilliseconds);
                 clock.Restart();
                 _supervisor.Resize("bench-lc-mem", null, small);
-                WaitUntil(() => _supervisor.Cgroups.Read("bench-lc-mem").MemoryLimit == small);
+                WaitUntil(() => _supervisor.Observe("bench-lc-mem")?.MemoryLimit == small);
                 shrink.Add(clock.Elapsed.TotalMilliseconds);
                 _progress("memory grow, memory shrink", (i + 1.0) / _repetitions);
             }
@@ -171,7 +171,7 @@ public sealed class LifecycleBenchmark
         List<int> pids = [];
         WaitUntil(() =>
         {
-            pids = [.. _supervisor.Cgroups.Pids(name).Where(p => p != agent.AgentPid && p != agent.MonitorPid && IsShell(p))];
+            pids = [.. (_supervisor.Observe(name)?.Pids ?? []).Where(p => p != agent.AgentPid && p != agent.MonitorPid && IsShell(p))];
             return pids.Count >= 2;
         });
         return pids;

@@ -3,6 +3,7 @@ using System.Globalization;
 using RainForest.Bench.Harness;
 using RainForest.Bench.Harness.Lifecycle;
 using RainForest.Bench.Report;
+using RainForest.Core;
 using RainForest.Supervisor.Bench;
 using Spectre.Console;
 
@@ -219,13 +220,13 @@ internal static class BenchCommand
                 CommandLine = CommandLine(),
                 Systems = lxc.Count > 0 ? [SystemNames.Cell, SystemNames.Lxc] : [SystemNames.Cell],
                 Parameters = new Dictionary<string, string> { ["state directory"] = supervisor.State.Path },
-                Notes = [$"Measured on the supervisor of {supervisor.State.Path} ({supervisor.Cgroups.Layout.ModeName} cgroups)."],
+                Notes = [$"Measured on the supervisor of {supervisor.State.Path} ({supervisor.CgroupMode.ToText()} cgroups)."],
             };
             var run = LifecycleRuns.ToBenchRun(results, count, header);
             var path = ResultStore.Save(run with { Rows = [.. run.Rows, .. lxc] }, ResultStore.Resolve(parse.GetValue(output)));
             if (parse.GetValue(json))
             {
-                Output.Json(new { Experiment = "lifecycle", Repetitions = count, Machine = Environment.MachineName, Cgroup = supervisor.Cgroups.Layout.ModeName, Results = results, Lxc = lxc.Count > 0 ? (object)lxc : "not measured: lxc is not installed (apt-get install lxc)" });
+                Output.Json(new { Experiment = "lifecycle", Repetitions = count, Machine = Environment.MachineName, Cgroup = supervisor.CgroupMode.ToText(), Results = results, Lxc = lxc.Count > 0 ? (object)lxc : "not measured: lxc is not installed (apt-get install lxc)" });
                 return 0;
             }
 
