@@ -42,7 +42,7 @@ public sealed class RainForestSupervisor : IDisposable
     private readonly Reconciler _reconciler;
     private readonly SupervisorQueries _queries;
 
-    private RainForestSupervisor(StateDirectory state, ResourceLedger ledger, CgroupDriver cgroups, string hostRoot)
+    private RainForestSupervisor(StateDirectory state, ResourceLedger ledger, CgroupDriver cgroups, string hostRoot, BackendFactory makeBackends)
     {
         State = state;
         HostRoot = hostRoot;
@@ -53,7 +53,7 @@ public sealed class RainForestSupervisor : IDisposable
         // directories (not the ledger beside them) and its channel root.
         var guard = new PrefixGuard([.. cgroups.ParentDirectories(), state.SubOsRoot, state.ChannelRoot], state.Prefix);
         var journal = new Journal(ledger);
-        var backends = new SubOsBackends(new CellBackend(state, cgroups, guard));
+        var backends = new SubOsBackends([.. makeBackends(state, cgroups, guard)]);
         var network = new SubOsNetworking(ledger, backends, guard, hostRoot);
         _channels = new ChannelLifecycle(ledger, journal, state, guard);
         _lifecycle = new SubOsLifecycle(ledger, journal, backends, network, _channels, hostRoot);
@@ -61,6 +61,9 @@ public sealed class RainForestSupervisor : IDisposable
         _reconciler = new Reconciler(ledger, journal, backends, state, guard);
         _queries = new SupervisorQueries(ledger, backends, cgroups);
     }
+
+    /// <summary>Makes the backends a supervisor offers, over its state directory, cgroup driver and guard.</summary>
+    internal delegate IEnumerable<ISubOsBackend> BackendFactory(StateDirectory state, CgroupDriver cgroups, PrefixGuard guard);
 
     /// <summary>The state directory.</summary>
     public StateDirectory State { get; }
@@ -78,7 +81,11 @@ public sealed class RainForestSupervisor : IDisposable
     /// <param name="state">The state directory.</param>
     /// <param name="hostRoot">Root of /proc and /sys (fixture trees in tests).</param>
     /// <param name="cgroupLayout">The cgroup layout; null to detect the running kernel's.</param>
-    public static RainForestSupervisor Open(StateDirectory state, string hostRoot = "/", CgroupLayout? cgroupLayout = null)
+    public static RainForestSupervisor Open(StateDirectory state, string hostRoot = "/", CgroupLayout? cgroupLayout = null) =>
+        Open(state, hostRoot, cgroupLayout, BuiltInBackends);
+
+    /// <summary>Opens the supervisor with the backends <paramref name="makeBackends"/> makes (tests put a recording one in the cell's place).</summary>
+    internal static RainForestSupervisor Open(StateDirectory state, string hostRoot, CgroupLayout? cgroupLayout, BackendFactory makeBackends)
     {
         if (Environment.UserName != "root" && hostRoot == "/")
         {
@@ -105,7 +112,7 @@ public sealed class RainForestSupervisor : IDisposable
         }
 
         var ledger = ResourceLedger.Open(state.LedgerPath);
-        return new RainForestSupervisor(state, ledger, CgroupDriver.For(layout, state.Prefix), hostRoot);
+        return new RainForestSupervisor(state, ledger, CgroupDriver.For(layout, state.Prefix), hostRoot, makeBackends);
     }
 
     /// <summary>Reads the machine's topology under <paramref name="root"/> (<c>rfm topo</c>; no supervisor needed).</summary>
@@ -210,4 +217,8 @@ public sealed class RainForestSupervisor : IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => _ledger.Dispose();
+
+    /// <summary>Every backend this build offers: the cell. A kernel backend joins here, and nowhere in the rooms.</summary>
+    private static IEnumerable<ISubOsBackend> BuiltInBackends(StateDirectory state, CgroupDriver cgroups, PrefixGuard guard) =>
+        [new CellBackend(state, cgroups, guard)];
 }
