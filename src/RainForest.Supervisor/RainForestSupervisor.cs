@@ -74,8 +74,8 @@ public sealed class RainForestSupervisor : IDisposable
     /// <summary>The cgroup interface this supervisor drives: v1, hybrid or v2.</summary>
     public CgroupMode CgroupMode => _cgroups.Layout.Mode;
 
-    /// <summary>True once <c>rfm init</c> has recorded the machine.</summary>
-    public bool IsInitialized => _queries.IsInitialized;
+    /// <summary>True once <see cref="Init"/> has recorded the machine, until <see cref="Deinit"/>.</summary>
+    public bool IsInitialised => _queries.IsInitialised;
 
     /// <summary>Opens the supervisor over a state directory, creating it if needed.</summary>
     /// <param name="state">The state directory.</param>

@@ -32,7 +32,7 @@ internal static class ListCommand
             }
 
             Output.Write(table);
-            if (supervisor.IsInitialized)
+            if (supervisor.IsInitialised)
             {
                 var pool = supervisor.Pool();
                 Console.WriteLine($"supervisor: CPUs [{(pool.ReserveCpus.IsEmpty ? "none" : pool.ReserveCpus)}], {pool.ReserveMemory}; free: CPUs [{(pool.FreeCpus.IsEmpty ? "none" : pool.FreeCpus)}], {pool.FreeMemory}");

@@ -83,7 +83,9 @@ internal sealed class ChannelLifecycle
             }
             catch (ArgumentException e)
             {
-                throw RfException.Invalid($"channel '{options.Name}': {e.Message}");
+                // ArgumentException appends "(Parameter 'SlotsPerRing')": a .NET name the user never typed.
+                var reason = e.ParamName is { } parameter ? e.Message.Replace($" (Parameter '{parameter}')", string.Empty, StringComparison.Ordinal) : e.Message;
+                throw RfException.Invalid($"channel '{options.Name}': {reason}");
             }
 
             var channel = new ChannelRecord(options.Name, mode, options.Slots, options.MaxMessage,

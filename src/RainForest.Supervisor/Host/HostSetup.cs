@@ -164,5 +164,6 @@ internal sealed class HostSetup
     }
 
     /// <summary>The partition as the journal's before and after show it.</summary>
-    private static string Describe(MachineRecord m) => $"reserve cpus={m.ReserveCpus} memory={m.ReserveMemory} confined={m.HostConfined}";
+    private static string Describe(MachineRecord m) =>
+        $"reserve cpus={(m.ReserveCpus.IsEmpty ? "none" : m.ReserveCpus.ToString())} memory={m.ReserveMemory} host={(m.HostConfined ? "confined" : "not-confined")}";
 }

@@ -124,7 +124,7 @@ internal sealed class SubOsLifecycle
             record = record with { State = SubOsState.Running, AgentPid = agent.AgentPid, AgentStart = agent.AgentStart, MonitorPid = agent.MonitorPid };
             _ledger.Put(record);
             _network.Connect(record);
-            return (record, SubOsState.Dead.ToString(), Describe(record));
+            return (record, "state=dead", Describe(record));
         });
     }
 

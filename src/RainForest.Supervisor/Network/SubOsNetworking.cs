@@ -35,9 +35,9 @@ internal sealed class SubOsNetworking
     {
         foreach (var nic in nics)
         {
-            if (InterfaceName.Check(nic) == "lo" || !Directory.Exists(Path.Combine(hostRoot, "sys/class/net", nic)))
+            if (NicProblem(InterfaceName.Check(nic), hostRoot) is { } problem)
             {
-                throw RfException.Invalid($"--nic {nic}: no such network interface on the host");
+                throw RfException.Invalid($"--nic {nic}: {problem}");
             }
         }
     }
@@ -53,9 +53,9 @@ internal sealed class SubOsNetworking
 
         foreach (var nic in options.Nics)
         {
-            if (nic == "lo" || !Directory.Exists(Path.Combine(_hostRoot, "sys/class/net", InterfaceName.Check(nic))))
+            if (NicProblem(InterfaceName.Check(nic), _hostRoot) is { } problem)
             {
-                throw RfException.Invalid($"--nic {nic}: no such network interface on the host");
+                throw RfException.Invalid($"--nic {nic}: {problem}");
             }
 
             if (_ledger.DeviceOwner("net:" + nic) is { } owner)
@@ -109,6 +109,21 @@ internal sealed class SubOsNetworking
         {
             new NicSteering(_hostRoot, _ledger).Restore(nic);
         }
+    }
+
+    /// <summary>Why an interface cannot be handed to a subOS, or null when it can.</summary>
+    /// <remarks>
+    /// The loopback device exists in every network namespace and cannot move: it used to be reported as
+    /// missing, which sent users looking for an interface that plainly exists.
+    /// </remarks>
+    private static string? NicProblem(string nic, string hostRoot)
+    {
+        if (nic == "lo")
+        {
+            return "the loopback interface belongs to every network namespace and cannot be moved into a subOS (each subOS has its own lo)";
+        }
+
+        return Directory.Exists(Path.Combine(hostRoot, "sys/class/net", nic)) ? null : "no such network interface on the host (ip link lists them)";
     }
 
     /// <summary>Rewrites every member's hosts file so that NAME and NAME.rf resolve on the loop; drops the segment when empty.</summary>

@@ -23,7 +23,7 @@ internal sealed class SupervisorQueries
     }
 
     /// <summary>True once <c>rfm init</c> has recorded the machine.</summary>
-    public bool IsInitialized => _ledger.IsInitialized;
+    public bool IsInitialised => _ledger.IsInitialized;
 
     /// <summary>The partition: what the supervisor keeps and what is free.</summary>
     /// <exception cref="RfException">rfm init has not run (exit code 2).</exception>

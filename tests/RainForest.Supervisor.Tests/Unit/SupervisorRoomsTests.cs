@@ -159,7 +159,7 @@ public sealed class SupervisorRoomsTests : IDisposable
         Assert.Equal(string.Join(' ', new[] { "cpuset", "memory", "pids" }.Select(c => _root.PathTo($"cgroup/{c}/{_supervisor.State.Prefix}/web"))),
             string.Join(' ', _supervisor.CgroupDirectories("web")));
         Assert.Equal(CgroupMode.V1, _supervisor.CgroupMode);
-        Assert.True(_supervisor.IsInitialized);
+        Assert.True(_supervisor.IsInitialised);
     }
 
     public void Dispose()
