@@ -3,6 +3,7 @@ using System.Globalization;
 using RainForest.Core;
 using RainForest.Linux.Cgroups;
 using RainForest.Linux.Fixtures;
+using RainForest.Supervisor.Host;
 using RainForest.Supervisor.Ledger;
 
 namespace RainForest.Supervisor.Tests.Unit;
