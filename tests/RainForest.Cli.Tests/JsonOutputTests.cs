@@ -42,7 +42,8 @@ public sealed class JsonOutputTests
             PidsMax = 1024,
         };
 
-        var json = JsonSerializer.Serialize(new SubOsStatus(record, true, 2129920, 2, "1-2"), RfmJsonContext.Default.SubOsStatus);
+        var status = new SubOsStatus(record, true, 2129920, 2, "1-2") { Partition = new PartitionState(PartitionKind.Isolated, false, "Parent is not a partition root") };
+        var json = JsonSerializer.Serialize(status, RfmJsonContext.Default.SubOsStatus);
 
         Assert.Equal("""
             {
@@ -71,7 +72,12 @@ public sealed class JsonOutputTests
               "agentAlive": true,
               "memoryUsedBytes": 2129920,
               "processes": 2,
-              "kernelCpus": "1-2"
+              "kernelCpus": "1-2",
+              "partition": {
+                "kind": "isolated",
+                "valid": false,
+                "reason": "Parent is not a partition root"
+              }
             }
             """, json);
     }
