@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using RainForest.Core;
 using RainForest.Core.Model;
+using RainForest.Interop;
 using RainForest.Linux.Cgroups;
 using RainForest.Linux.Guard;
 using RainForest.Linux.Topology;
@@ -730,6 +731,11 @@ public sealed class RainForestSupervisor : IDisposable
         catch (GuardViolationException e)
         {
             throw Refused(e);
+        }
+        catch (LinuxException e)
+        {
+            // What the kernel refused (a cgroup write, say) is a run-time failure, told as it is.
+            throw RfException.Failed(e.Message, e);
         }
     }
 
