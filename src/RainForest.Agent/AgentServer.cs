@@ -11,7 +11,8 @@ namespace RainForest.Agent;
 /// <summary>Serves the control socket: exec, signal, resize and ping requests, one thread per connection.</summary>
 internal sealed class AgentServer
 {
-    private static readonly string[] s_path = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
+    // RainForest's own tools inside (rfcom) come last, so that they never shadow the subOS's programs.
+    private static readonly string[] s_path = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin", "/run/rainforest/bin"];
     private readonly CellSpec _spec;
     private readonly Stopwatch _uptime;
     private readonly Reaper _reaper = new();
@@ -114,6 +115,15 @@ internal sealed class AgentServer
         if (program is null)
         {
             channel.Send(new AgentReply { Type = AgentReply.Error, ExitCode = 127, Message = $"{request.Argv[0]}: command not found" }, AgentJsonContext.Default.AgentReply);
+            return;
+        }
+
+        // Checked here, not left to the exec chain: nsenter's "cannot open /x" read as if the program were
+        // missing. Programs cannot mount (seccomp), so their mount namespace, a copy of this one, sees the
+        // same directories.
+        if (request.Cwd is { } cwd && !Directory.Exists(cwd))
+        {
+            channel.Send(new AgentReply { Type = AgentReply.Error, ExitCode = 126, Message = $"working directory {cwd}: no such directory inside the subOS" }, AgentJsonContext.Default.AgentReply);
             return;
         }
 

@@ -18,10 +18,41 @@ internal static class Globals
 
     public static Option<bool> Json() => new("--json") { Description = "Print JSON for programs instead of tables" };
 
-    /// <summary>Opens the supervisor and repairs what an interrupted command left behind.</summary>
-    public static RainForestSupervisor Open(ParseResult parse, bool reconcile = true)
+    /// <summary>Opens an initialised supervisor and repairs what an interrupted command left behind.</summary>
+    /// <param name="parse">The command line.</param>
+    /// <param name="reconcile">Whether to repair first.</param>
+    /// <param name="requireInit">
+    /// False for the verbs that also serve a supervisor that was released (the journal, which deinit keeps,
+    /// and reconcile); they still need a ledger.
+    /// </param>
+    /// <exception cref="RfException">Nothing was ever initialised here (exit 2); nothing was created.</exception>
+    public static RainForestSupervisor Open(ParseResult parse, bool reconcile = true, bool requireInit = true)
     {
-        var supervisor = RainForestSupervisor.Open(StateDirectory.Resolve(parse.GetValue(StateDir)));
+        var state = StateDirectory.Resolve(parse.GetValue(StateDir));
+
+        // Opening creates the state directory and the ledger: only init may do that. A verb run on a machine
+        // where rfm was never set up must not leave a state directory behind it.
+        if (!File.Exists(state.LedgerPath))
+        {
+            throw NotInitialised(state);
+        }
+
+        var supervisor = RainForestSupervisor.Open(state);
+        if (requireInit && !supervisor.IsInitialised)
+        {
+            supervisor.Dispose();
+            throw NotInitialised(state);
+        }
+
+        return Repaired(supervisor, reconcile);
+    }
+
+    /// <summary>Opens the supervisor for <c>rfm init</c>, creating the state directory and ledger if needed.</summary>
+    public static RainForestSupervisor OpenForInit(ParseResult parse) =>
+        Repaired(RainForestSupervisor.Open(StateDirectory.Resolve(parse.GetValue(StateDir))), reconcile: true);
+
+    private static RainForestSupervisor Repaired(RainForestSupervisor supervisor, bool reconcile)
+    {
         if (reconcile)
         {
             foreach (var repair in supervisor.Reconcile())
@@ -32,6 +63,9 @@ internal static class Globals
 
         return supervisor;
     }
+
+    private static RfException NotInitialised(StateDirectory state) =>
+        RfException.Invalid($"not initialised: run 'rfm init' first (state directory {state.Path})");
 
     /// <summary>
     /// Checks a subOS or channel name before anything is opened: a bad name must not create the state
@@ -54,6 +88,12 @@ internal static class Globals
     /// <summary>Parses a <c>--cpus</c> value; one clear line naming the option (exit 2) for anything else.</summary>
     public static CpuRequest ParseCpus(string text, bool allowRelative) =>
         CpuRequest.TryParse(text, allowRelative, out var request, out var error) ? request : throw RfException.Invalid($"--cpus {text}: {error}");
+
+    /// <summary>Parses a count of 1 or more; anything else is one line and exit 2.</summary>
+    public static int ParseCount(string text, string option) =>
+        int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count) && count > 0
+            ? count
+            : throw RfException.Invalid($"{option} {Printable.Escape(text, 40)}: not a count (a whole number, 1 or more)");
 
     public static ByteSize ParseSize(string text, string option)
     {

@@ -13,4 +13,8 @@ internal static partial class Libc
 
     [LibraryImport(Libraries.Libc, SetLastError = true)]
     internal static partial int waitpid(int pid, out int status, int options);
+
+    /// <summary>Returns only on failure (-1 with errno).</summary>
+    [LibraryImport(Libraries.Libc, SetLastError = true)]
+    internal static unsafe partial int execv(byte* path, byte** argv);
 }

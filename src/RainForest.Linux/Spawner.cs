@@ -114,6 +114,29 @@ public static class Spawner
         }
     }
 
+    /// <summary>Replaces this process with another program (execv); returns only by throwing.</summary>
+    /// <remarks>The environment stays this process's. Descriptors without close-on-exec stay open in the new program.</remarks>
+    /// <exception cref="LinuxException">execv failed (ENOENT: no such program; EACCES: not executable).</exception>
+    public static unsafe void Exec(string path, IReadOnlyList<string> argv)
+    {
+        var strings = new List<nint>();
+        try
+        {
+            var p = Utf8(path, strings);
+            var args = StringArray(argv, strings);
+            _ = Interop.Libc.execv((byte*)p, (byte**)args);
+            throw Interop.Errors.Last("exec", path);
+        }
+        finally
+        {
+            // Reached only when execv failed: on success this process's memory is gone with its image.
+            foreach (var s in strings)
+            {
+                NativeMemory.Free((void*)s);
+            }
+        }
+    }
+
     /// <summary>The posix_spawn family returns an errno value instead of setting errno.</summary>
     private static void Check(int error, string call, SpawnOptions options)
     {

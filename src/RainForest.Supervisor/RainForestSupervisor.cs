@@ -294,7 +294,7 @@ public sealed class RainForestSupervisor : IDisposable
             record = record with { State = SubOsState.Running, AgentPid = agent.AgentPid, AgentStart = agent.AgentStart, MonitorPid = agent.MonitorPid };
             _ledger.Put(record);
             ConnectNetwork(record);
-            return (record, SubOsState.Dead.ToString(), Describe(record));
+            return (record, "state=dead", Describe(record));
         });
     }
 
@@ -350,9 +350,9 @@ public sealed class RainForestSupervisor : IDisposable
 
         foreach (var nic in options.Nics)
         {
-            if (nic == "lo" || !Directory.Exists(Path.Combine(HostRoot, "sys/class/net", InterfaceName.Check(nic))))
+            if (NicProblem(InterfaceName.Check(nic), HostRoot) is { } problem)
             {
-                throw RfException.Invalid($"--nic {nic}: no such network interface on the host");
+                throw RfException.Invalid($"--nic {nic}: {problem}");
             }
 
             if (_ledger.DeviceOwner("net:" + nic) is { } owner)
@@ -376,11 +376,26 @@ public sealed class RainForestSupervisor : IDisposable
     {
         foreach (var nic in nics)
         {
-            if (InterfaceName.Check(nic) == "lo" || !Directory.Exists(Path.Combine(hostRoot, "sys/class/net", nic)))
+            if (NicProblem(InterfaceName.Check(nic), hostRoot) is { } problem)
             {
-                throw RfException.Invalid($"--nic {nic}: no such network interface on the host");
+                throw RfException.Invalid($"--nic {nic}: {problem}");
             }
         }
+    }
+
+    /// <summary>Why an interface cannot be handed to a subOS, or null when it can.</summary>
+    /// <remarks>
+    /// The loopback device exists in every network namespace and cannot move: it used to be reported as
+    /// missing, which sent users looking for an interface that plainly exists.
+    /// </remarks>
+    private static string? NicProblem(string nic, string hostRoot)
+    {
+        if (nic == "lo")
+        {
+            return "the loopback interface belongs to every network namespace and cannot be moved into a subOS (each subOS has its own lo)";
+        }
+
+        return Directory.Exists(Path.Combine(hostRoot, "sys/class/net", nic)) ? null : "no such network interface on the host (ip link lists them)";
     }
 
     /// <summary>Joins a freshly started subOS to the loop and hands it its NICs; then every member learns the names.</summary>
@@ -549,7 +564,9 @@ public sealed class RainForestSupervisor : IDisposable
             }
             catch (ArgumentException e)
             {
-                throw RfException.Invalid($"channel '{options.Name}': {e.Message}");
+                // ArgumentException appends "(Parameter 'SlotsPerRing')": a .NET name the user never typed.
+                var reason = e.ParamName is { } parameter ? e.Message.Replace($" (Parameter '{parameter}')", string.Empty, StringComparison.Ordinal) : e.Message;
+                throw RfException.Invalid($"channel '{options.Name}': {reason}");
             }
 
             var channel = new ChannelRecord(options.Name, mode.ToString().ToLowerInvariant(), options.Slots, options.MaxMessage,
@@ -888,7 +905,8 @@ public sealed class RainForestSupervisor : IDisposable
     private static string Describe(SubOsRecord r) =>
         $"cpus={r.Cpus} mems={r.Mems} memory={r.Memory} pids={r.PidsMax}{(r.Privileged ? " PRIVILEGED" : $" uid={r.IdBase}")}{(r.Address is null ? string.Empty : " net=" + r.Address)}{(r.Nics.Count == 0 ? string.Empty : " nics=" + string.Join(',', r.Nics))}";
 
-    private static string Describe(MachineRecord m) => $"reserve cpus={m.ReserveCpus} memory={m.ReserveMemory} confined={m.HostConfined}";
+    private static string Describe(MachineRecord m) =>
+        $"reserve cpus={(m.ReserveCpus.IsEmpty ? "none" : m.ReserveCpus.ToString())} memory={m.ReserveMemory} host={(m.HostConfined ? "confined" : "not-confined")}";
 
     /// <summary>
     /// Runs one adjustment inside the ledger's write transaction and journals it: ok with the change,
@@ -948,4 +966,7 @@ public sealed class RainForestSupervisor : IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => _ledger.Dispose();
+
+    /// <summary>True once <see cref="Init"/> has recorded the machine, until <see cref="Deinit"/>.</summary>
+    public bool IsInitialised => _ledger.Machine is not null;
 }

@@ -23,7 +23,7 @@ internal static class InitCommand
             }
 
             ByteSize? memory = parse.GetValue(reserveMemory) is { } m ? Globals.ParseSize(m, "--reserve-memory") : null;
-            using var supervisor = Globals.Open(parse);
+            using var supervisor = Globals.OpenForInit(parse);
             var machine = supervisor.Init(new InitOptions { ReserveCpus = cpus, ReserveMemory = memory, ConfineHost = parse.GetValue(confine) });
             if (parse.GetValue(json))
             {

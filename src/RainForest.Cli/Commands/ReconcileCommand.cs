@@ -10,7 +10,7 @@ internal static class ReconcileCommand
         var command = new Command("reconcile", "Check the ledger against the kernel and repair what a crash left behind");
         command.SetAction(parse =>
         {
-            using var supervisor = Globals.Open(parse, reconcile: false);
+            using var supervisor = Globals.Open(parse, reconcile: false, requireInit: false);
             var repairs = supervisor.Reconcile();
             Console.WriteLine(repairs.Count == 0 ? "ledger and kernel agree" : string.Join(Environment.NewLine, repairs.Select(r => "repaired: " + r)));
             var problems = supervisor.Ledger.CheckInvariants();

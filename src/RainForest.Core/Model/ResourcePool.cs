@@ -140,7 +140,7 @@ public sealed class ResourcePool
     {
         if (count > free.Count)
         {
-            throw RfException.Invalid($"--cpus: {count} CPU(s) wanted but only {free.Count} free ({(free.IsEmpty ? "none" : free.ToString())}; supervisor keeps {ReserveCpus})");
+            throw RfException.Invalid($"--cpus: {count} CPU(s) wanted but only {free.Count} free ({(free.IsEmpty ? "none" : free.ToString())}; supervisor keeps {(ReserveCpus.IsEmpty ? "none" : ReserveCpus.ToString())})");
         }
 
         var byId = _cpus.ToDictionary(c => c.Id);

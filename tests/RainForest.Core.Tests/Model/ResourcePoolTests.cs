@@ -127,6 +127,18 @@ public class ResourcePoolTests
     }
 
     [Fact]
+    public void AllocateNew_NothingReservedAndNothingFree_SaysTheSupervisorKeepsNone()
+    {
+        var machine = SaMachine.Build();
+        var pool = new ResourcePool(machine, CpuSet.Empty, s_reserveMemory,
+            new Dictionary<string, SubOsAllocation> { ["a"] = new(CpuSet.Parse("0-23"), ByteSize.Parse("1G")) });
+
+        var e = Invalid(() => pool.AllocateNew(Request("1")));
+
+        Assert.Contains("(none; supervisor keeps none)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AllocateNew_MoreThanFree_RefusedSayingWhatIsFree()
     {
         var pool = Pool(("a", "1-5,13-17", "1G"), ("b", "7-11,19-22", "1G"));

@@ -29,6 +29,26 @@ public sealed class CellTests : IDisposable
     }
 
     [Fact]
+    public void Exec_MissingWorkingDirectory_BlamesTheDirectoryNotTheProgram()
+    {
+        _host.Create("cwd");
+        var (oldError, stderr) = (Console.Error, new StringWriter());
+        Console.SetError(stderr);
+        int code;
+        try
+        {
+            code = ExecClient.Run(_host.Supervisor.AgentSocket("cwd"), ["true"], cwd: "/nonexist");
+        }
+        finally
+        {
+            Console.SetError(oldError);
+        }
+
+        Assert.Equal(126, code);
+        Assert.Equal("rfm: working directory /nonexist: no such directory inside the subOS", stderr.ToString().Trim());
+    }
+
+    [Fact]
     public void Exec_Hostname_IsTheSubOsName()
     {
         _host.Create("hostname-check");

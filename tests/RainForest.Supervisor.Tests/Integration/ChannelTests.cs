@@ -40,6 +40,23 @@ public sealed class ChannelTests : IDisposable
     }
 
     [Fact]
+    public void Rfcom_MessageSentInOneSubOs_IsReadInTheOther()
+    {
+        _host.Create("sender");
+        _host.Create("receiver");
+        _host.Supervisor.CreateChannel(new ChannelOptions { Name = "talk", Members = ["sender", "receiver"], Mode = "unicast" });
+
+        // rfcom is found by name: RainForest's tools directory ends every program's PATH.
+        Assert.Equal(0, _host.Exec("sender", "rfcom", "send", "talk", "hello", "from", "sender").ExitCode);
+        var (code, stdout) = _host.Exec("receiver", "rfcom", "recv", "talk", "--timeout", "5");
+
+        Assert.Equal(0, code);
+        Assert.Equal("hello from sender\n", stdout);
+        Assert.Equal(1, _host.Exec("receiver", "rfcom", "recv", "talk", "--timeout", "0.2").ExitCode);
+        Assert.Equal(2, _host.Exec("receiver", "rfcom", "send", "../talk", "x").ExitCode);
+    }
+
+    [Fact]
     public void Channel_BadInput_IsRejectedAndChangesNothing()
     {
         _host.Create("member");
