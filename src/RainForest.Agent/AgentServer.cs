@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
+using RainForest.Core;
 using RainForest.Core.Agent;
 using RainForest.Interop;
 using RainForest.Linux;
@@ -73,7 +74,7 @@ internal sealed class AgentServer
 
             switch (request.Op)
             {
-                case AgentRequest.Ping:
+                case AgentOp.Ping:
                     channel.Send(
                         new AgentReply
                         {
@@ -85,11 +86,11 @@ internal sealed class AgentServer
                         },
                         AgentJsonContext.Default.AgentReply);
                     break;
-                case AgentRequest.Exec:
+                case AgentOp.Exec:
                     Exec(channel, request, fds);
                     break;
                 default:
-                    channel.Send(new AgentReply { Type = AgentReply.Error, Message = $"unknown request '{request.Op}'" }, AgentJsonContext.Default.AgentReply);
+                    channel.Send(new AgentReply { Type = AgentReply.Error, Message = $"unknown request '{request.Op.ToText()}'" }, AgentJsonContext.Default.AgentReply);
                     break;
             }
         }
@@ -197,20 +198,20 @@ internal sealed class AgentServer
         {
             while (channel.Receive(AgentJsonContext.Default.AgentRequest) is { } request)
             {
-                if (request.Op == AgentRequest.SignalOp && request.Signal is > 0 and < 65)
+                if (request.Op == AgentOp.Signal && request.Signal is > 0 and < 65)
                 {
                     // The program leads its own session: signal the whole process group.
                     ProcessInfo.Signal(-pid, request.Signal);
                 }
-                else if (request.Op == AgentRequest.Resize && master is not null)
+                else if (request.Op == AgentOp.Resize && master is not null)
                 {
                     Terminal.SetWindowSize(master, request.Rows, request.Cols);
                 }
             }
         }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidDataException)
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidDataException or System.Text.Json.JsonException)
         {
-            // The caller went away; the program keeps running, as with a detached exec.
+            // The caller went away (or sent what is no request); the program keeps running, as with a detached exec.
         }
     }
 

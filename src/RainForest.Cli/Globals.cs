@@ -77,11 +77,7 @@ internal static class Globals
     /// <summary>Checks every name of a list before anything is opened or acted on.</summary>
     public static IReadOnlyList<string> CheckNames(IReadOnlyList<string> names, string context = "")
     {
-        foreach (var name in names)
-        {
-            CheckName(name, context);
-        }
-
+        SubOsName.CheckAll(names, context);
         return names;
     }
 

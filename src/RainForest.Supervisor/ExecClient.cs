@@ -35,7 +35,7 @@ public static class ExecClient
         using (channel)
         {
             var (rows, cols) = tty ? Terminal.GetWindowSize(StandardStreams.Output) : (0, 0);
-            channel.Send(new AgentRequest { Op = AgentRequest.Exec, Argv = argv, Env = env ?? [], Cwd = cwd, Tty = tty, Rows = rows, Cols = cols },
+            channel.Send(new AgentRequest { Op = AgentOp.Exec, Argv = argv, Env = env ?? [], Cwd = cwd, Tty = tty, Rows = rows, Cols = cols },
                 AgentJsonContext.Default.AgentRequest, fds ?? [StandardStreams.Input, StandardStreams.Output, StandardStreams.Error]);
             var first = channel.Receive(AgentJsonContext.Default.AgentReply) ?? throw RfException.Failed("the agent closed the connection");
             if (first.Type == AgentReply.Error)
@@ -52,7 +52,7 @@ public static class ExecClient
                 {
                     // The program runs in its own session, so a terminal's Ctrl-C reaches rfm only: pass it on.
                     context.Cancel = true;
-                    Forward(channel, new AgentRequest { Op = AgentRequest.SignalOp, Signal = SignalNumber(context.Signal) });
+                    Forward(channel, new AgentRequest { Op = AgentOp.Signal, Signal = SignalNumber(context.Signal) });
                 }));
             }
 
@@ -61,7 +61,7 @@ public static class ExecClient
                 registrations.Add(PosixSignalRegistration.Create((PosixSignal)28, context =>
                 {
                     var (r, c) = Terminal.GetWindowSize(StandardStreams.Output);
-                    Forward(channel, new AgentRequest { Op = AgentRequest.Resize, Rows = r, Cols = c });
+                    Forward(channel, new AgentRequest { Op = AgentOp.Resize, Rows = r, Cols = c });
                 }));
             }
 
@@ -111,7 +111,7 @@ public static class ExecClient
         try
         {
             using var channel = ControlChannel.Connect(socketPath);
-            channel.Send(new AgentRequest { Op = AgentRequest.Ping }, AgentJsonContext.Default.AgentRequest);
+            channel.Send(new AgentRequest { Op = AgentOp.Ping }, AgentJsonContext.Default.AgentRequest);
             return channel.Receive(AgentJsonContext.Default.AgentReply) is { Type: AgentReply.Pong } pong ? pong : null;
         }
         catch (Exception e) when (e is SocketException or IOException)

@@ -103,7 +103,7 @@ public sealed class ChannelsBenchmark
     }
 
     private void CreateCell(string name, int cpu) =>
-        _supervisor.Create(new CreateOptions { Name = name, Cpus = CpuRequest.Parse($"{cpu}-{cpu}", false), Memory = ByteSize.Parse("512M"), Net = "loop" });
+        _supervisor.Create(new CreateOptions { Name = name, Cpus = CpuRequest.Parse($"{cpu}-{cpu}", false), Memory = ByteSize.Parse("512M"), Net = Supervisor.Network.NetMode.Loop });
 
     private ChannelsResult RunHostPair(IpcTransport transport, int size, int senderCpu, int receiverCpu)
     {

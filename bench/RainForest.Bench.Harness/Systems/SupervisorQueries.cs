@@ -10,8 +10,8 @@ namespace RainForest.Bench.Harness.Systems;
 /// one place, so that the rest of the harness uses <see cref="RainForestSupervisor"/>'s facade only.
 /// </summary>
 /// <remarks>
-/// Three answers are not on the facade: the CPUs still free to hand out (<see cref="FreeCpus"/>, read from the
-/// ledger's pool), where a subOS sees RainForest's programs (<see cref="InsidePath"/>, the cell backend's
+/// The CPUs still free to hand out (<see cref="FreeCpus"/>) come from the facade's pool summary. Two answers are not
+/// on the facade: where a subOS sees RainForest's programs (<see cref="InsidePath"/>, the cell backend's
 /// constants) and which agent binary supervisors start (<see cref="UseAgentUnlessSet"/>, the cell backend's
 /// variable). The kernel's own view of a subOS (its memory limit, its tasks) is read by
 /// <see cref="KernelView"/>, a cgroup driver of the bench's own over the supervisor's prefix: the benchmarks
@@ -20,7 +20,7 @@ namespace RainForest.Bench.Harness.Systems;
 internal static class SupervisorQueries
 {
     /// <summary>The CPUs no subOS and no reserve holds.</summary>
-    public static CpuSet FreeCpus(RainForestSupervisor supervisor) => supervisor.Ledger.Pool().FreeCpus;
+    public static CpuSet FreeCpus(RainForestSupervisor supervisor) => supervisor.Pool().FreeCpus;
 
     /// <summary>Whether the ledger holds a subOS of that name (running or dead).</summary>
     public static bool Exists(RainForestSupervisor supervisor, string name) => supervisor.List().Any(s => s.Record.Name == name);

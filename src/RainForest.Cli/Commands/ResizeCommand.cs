@@ -1,4 +1,5 @@
 using System.CommandLine;
+using RainForest.Cli.Json;
 using RainForest.Core;
 using RainForest.Core.Model;
 
@@ -25,7 +26,7 @@ internal static class ResizeCommand
             var record = supervisor.Resize(subOs, cpuRequest, size, limit);
             if (parse.GetValue(json))
             {
-                Output.Json(supervisor.Show(record.Name));
+                Output.Json(supervisor.Show(record.Name), RfmJsonContext.Default.SubOsStatus);
             }
             else
             {

@@ -59,7 +59,7 @@ public sealed class GuardTests : IDisposable
         Assert.Equal(0, code);
         Assert.Contains("4294967295", output, StringComparison.Ordinal);
         Assert.True(_host.Supervisor.Show("wide").Record.Privileged);
-        var entry = _host.Supervisor.Ledger.Journal(10, "wide").Single(e => e.Operation == "create");
+        var entry = _host.Supervisor.Journal(10, "wide").Single(e => e.Operation == "create");
         Assert.Contains("PRIVILEGED", entry.After, StringComparison.Ordinal);
         var audit = _host.Supervisor.Audit("wide");
         Assert.False(audit.Passed);
@@ -80,7 +80,7 @@ public sealed class GuardTests : IDisposable
 
         Assert.Contains("300", audit.Checks.Single(c => c.Guard == "pids limit").Detail, StringComparison.Ordinal);
         Assert.NotEqual(_host.Supervisor.Show("audited").Record.AgentPid, audit.ProbePid);
-        Assert.DoesNotContain(audit.ProbePid, _host.Supervisor.Cgroups.Pids("audited"));
+        Assert.DoesNotContain(audit.ProbePid, _host.Cgroups.Pids("audited"));
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using RainForest.Core;
 
-namespace RainForest.Cli;
+namespace RainForest.Cli.Json;
 
 /// <summary>Writes a CPU set as its cpulist string (<c>"0-3,8"</c>).</summary>
 internal sealed class CpuSetJsonConverter : JsonConverter<CpuSet>

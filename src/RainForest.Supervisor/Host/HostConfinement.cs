@@ -4,7 +4,7 @@ using RainForest.Linux;
 using RainForest.Linux.Cgroups;
 using RainForest.Supervisor.Ledger;
 
-namespace RainForest.Supervisor;
+namespace RainForest.Supervisor.Host;
 
 /// <summary>
 /// <c>rfm init --confine-host</c>: moves every user task, the unbound workqueues and the IRQ

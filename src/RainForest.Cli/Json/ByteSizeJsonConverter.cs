@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using RainForest.Core;
 
-namespace RainForest.Cli;
+namespace RainForest.Cli.Json;
 
 /// <summary>Writes a size as its byte count, which programs can compute with.</summary>
 internal sealed class ByteSizeJsonConverter : JsonConverter<ByteSize>
