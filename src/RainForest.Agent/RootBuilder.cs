@@ -1,5 +1,6 @@
 using System.Globalization;
 using RainForest.Core.Agent;
+using RainForest.Interop;
 using RainForest.Linux;
 using RainForest.Linux.Namespaces;
 using static RainForest.Linux.Mounts.Flags;
