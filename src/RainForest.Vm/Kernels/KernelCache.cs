@@ -102,7 +102,7 @@ public sealed class KernelCache
                 deb = Download(image, download, log);
             }
 
-            return Unpack(deb, log);
+            return Install(deb, log);
         }
         finally
         {
@@ -110,8 +110,19 @@ public sealed class KernelCache
         }
     }
 
-    private KernelImage Unpack(string deb, Action<string> log)
+    /// <summary>
+    /// Unpacks a kernel image package file (<c>linux-image-RELEASE_VERSION_ARCH.deb</c>) into the cache,
+    /// writes its modules.dep, and returns it; a release already cached is kept as it is.
+    /// </summary>
+    /// <exception cref="RfException">The file does not exist (exit 2), or is not a kernel image package, or dpkg-deb or depmod failed (exit 1).</exception>
+    public KernelImage Install(string deb, Action<string>? log = null)
     {
+        if (!File.Exists(deb))
+        {
+            throw RfException.Invalid($"{deb} does not exist");
+        }
+
+        log ??= _ => { };
         var fields = HostCommand.Run("dpkg-deb", ["-f", deb, "Package", "Version"]);
         Directory.CreateDirectory(Root);
         var staging = Path.Combine(Root, $".unpack-{Guid.NewGuid():N}");
@@ -126,6 +137,12 @@ public sealed class KernelCache
             }
 
             var release = Path.GetFileName(releases[0]);
+            if (Find(release) is { } cached)
+            {
+                log($"{release} is already in {cached.Directory}");
+                return cached;
+            }
+
             var depmod = HostCommand.Find("depmod") ?? throw RfException.Failed("depmod is not installed (apt-get install kmod): the guest kernel's modules.dep cannot be written");
             HostCommand.Run(depmod, ["-b", staging, release]);
 

@@ -125,21 +125,11 @@ public sealed class QemuProcess : IDisposable
         return new QemuProcess(process, owner, exited, log, consoleLogPath, onLine, Stopwatch.StartNew()) { CommandLine = line };
     }
 
-    /// <summary>Waits for QEMU to exit, killing it when <paramref name="timeout"/> passes or <paramref name="cancellation"/> fires.</summary>
+    /// <summary>Waits for QEMU to exit, killing it when <paramref name="timeout"/> passes or <paramref name="cancellation"/> fires (then it throws).</summary>
     public async Task<QemuExit> WaitAsync(TimeSpan timeout, CancellationToken cancellation = default)
     {
         var exited = Task.Run(() => _exited.Wait(Timeout.InfiniteTimeSpan, CancellationToken.None), CancellationToken.None);
-        var timedOut = false;
-        try
-        {
-            timedOut = await Task.WhenAny(exited, Task.Delay(timeout, cancellation)).ConfigureAwait(false) != exited;
-        }
-        catch (OperationCanceledException)
-        {
-            Kill();
-            throw;
-        }
-
+        var timedOut = await Task.WhenAny(exited, Task.Delay(timeout, cancellation)).ConfigureAwait(false) != exited;
         if (timedOut)
         {
             Kill();
@@ -147,6 +137,7 @@ public sealed class QemuProcess : IDisposable
 
         await exited.ConfigureAwait(false);
         await _pump.ConfigureAwait(false);
+        cancellation.ThrowIfCancellationRequested();
         _log.WriteLine(timedOut ? $"# killed after {timeout.TotalSeconds:0} s" : $"# qemu exited with {_process.ExitCode} after {_clock.Elapsed.TotalSeconds:0.0} s");
         return new QemuExit(_killed ? -1 : _process.ExitCode, timedOut, _clock.Elapsed, ConsoleLogPath);
     }

@@ -55,9 +55,66 @@ public sealed class KernelCacheTests : IDisposable
         Assert.Empty(_dir.GetFileSystemInfos());
     }
 
+    [DebToolsFact]
+    public void Install_KernelImagePackage_UnpackedWithModulesDepAndSourceAndWithoutUsr()
+    {
+        var deb = FakeKernelPackage("9.9.9-1-test");
+        var logged = new List<string>();
+        var cache = new KernelCache(Path.Combine(_dir.FullName, "cache"));
+
+        var image = cache.Install(deb, logged.Add);
+
+        Assert.Equal("9.9.9-1-test", image.Release);
+        Assert.Equal(Path.Combine(cache.Root, "9.9.9-1-test"), image.Directory);
+        Assert.Equal("linux-image-9.9.9-1-test 9.9.9-1", image.Source);
+        Assert.Equal("kernel/fs/a.ko:", File.ReadAllText(Path.Combine(image.ModulesDirectory, "modules.dep")).Trim());
+        Assert.False(Directory.Exists(Path.Combine(image.Directory, "usr")));
+        Assert.Equal(["9.9.9-1-test"], Directory.GetFileSystemEntries(cache.Root).Select(Path.GetFileName));
+
+        // A second install of the same release keeps the first.
+        Assert.Equal(image, cache.Install(deb, logged.Add));
+        Assert.Contains(logged, l => l.Contains("already in", StringComparison.Ordinal));
+    }
+
+    [DebToolsFact]
+    public void Install_PackageWithoutModules_FailsAndLeavesNothing()
+    {
+        var deb = FakeKernelPackage("9.9.9-1-test", withModules: false);
+        var cache = new KernelCache(Path.Combine(_dir.FullName, "cache"));
+        Assert.Contains("not a kernel image package", Assert.Throws<RfException>(() => cache.Install(deb)).Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(cache.Root));
+    }
+
+    [Fact]
+    public void Install_MissingFile_Invalid() =>
+        Assert.Equal(RfException.InvalidInputExitCode, Assert.Throws<RfException>(() => new KernelCache(_dir.FullName).Install(Path.Combine(_dir.FullName, "nosuch.deb"))).ExitCode);
+
     [Fact]
     public void List_NoCacheDirectory_Empty() =>
         Assert.Empty(new KernelCache(Path.Combine(_dir.FullName, "nosuch")).List());
+
+    // A package laid out as Debian's kernel images are: the image, a module tree, documentation.
+    // depmod takes a module it cannot parse as one without dependencies, which is all this test needs.
+    private string FakeKernelPackage(string release, bool withModules = true)
+    {
+        var package = Path.Combine(_dir.FullName, "package");
+        Directory.CreateDirectory(Path.Combine(package, "DEBIAN"));
+        Directory.CreateDirectory(Path.Combine(package, "boot"));
+        Directory.CreateDirectory(Path.Combine(package, "usr", "share", "doc", $"linux-image-{release}"));
+        File.WriteAllText(Path.Combine(package, "boot", $"vmlinuz-{release}"), "image");
+        if (withModules)
+        {
+            Directory.CreateDirectory(Path.Combine(package, "lib", "modules", release, "kernel", "fs"));
+            File.WriteAllText(Path.Combine(package, "lib", "modules", release, "kernel", "fs", "a.ko"), "not an ELF file");
+        }
+
+        File.WriteAllText(Path.Combine(package, "DEBIAN", "control"), $"Package: linux-image-{release}\nVersion: 9.9.9-1\nArchitecture: amd64\nMaintainer: RainForest tests <tests@localhost>\nDescription: a fake kernel image\n");
+        var deb = Path.Combine(_dir.FullName, $"linux-image-{release}_9.9.9-1_amd64.deb");
+        using var build = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("dpkg-deb", ["--build", "-Zgzip", package, deb]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        build.WaitForExit();
+        Assert.Equal(0, build.ExitCode);
+        return deb;
+    }
 
     private string Unpacked(string release) => Unpacked(release, release);
 
