@@ -35,6 +35,12 @@ public sealed class SharedRootGuest
     /// <summary>Directories hidden under an empty tmpfs inside (host state the guest must not see, such as a ledger).</summary>
     public IReadOnlyList<string> EmptyDirectories { get; init; } = [];
 
+    /// <summary>
+    /// Host directories shared again at a path of the guest's, on top of everything else: a checkout
+    /// under /tmp or /run, which the guest's own tmpfs there would hide, stays visible.
+    /// </summary>
+    public IReadOnlyList<GuestMount> Mounts { get; init; } = [];
+
     /// <summary>Kernel arguments after <see cref="BaseKernelArguments"/>.</summary>
     public string KernelArguments { get; init; } = string.Empty;
 
@@ -59,7 +65,7 @@ public sealed class SharedRootGuest
             .AddDirectory("mnt")
             .AddHostFile("bin/busybox", StaticBusyBox.Locate(), 0x1ED);
         var modules = builder.AddModules(Kernel.ModulesDirectory, Kernel.Release, BootModules);
-        builder.AddText("init", SharedRootScripts.Stage1(modules, RootShare, [ModulesMount], [.. EmptyDirectories]), 0x1ED)
+        builder.AddText("init", SharedRootScripts.Stage1(modules, RootShare, [ModulesMount, .. Mounts], [.. EmptyDirectories]), 0x1ED)
             .AddText("stage2", SharedRootScripts.Stage2(Command, WorkingDirectory, Environment), 0x1ED)
             .AddText("inittab", SharedRootScripts.InitTab);
         builder.WriteTo(path);
@@ -74,7 +80,7 @@ public sealed class SharedRootGuest
         KernelPath = Kernel.VmlinuzPath,
         InitrdPath = initrdPath,
         KernelArguments = KernelArguments.Length == 0 ? BaseKernelArguments : $"{BaseKernelArguments} {KernelArguments}",
-        Shares = [RootShare, ModulesMount.Share],
+        Shares = [RootShare, ModulesMount.Share, .. Mounts.Select(m => m.Share)],
     };
 
     /// <summary>

@@ -39,7 +39,7 @@ public static class SharedRootScripts
     /// <summary>Stage 1: the initramfs's /init.</summary>
     /// <param name="modules">Archive paths of the modules to load, in load order.</param>
     /// <param name="root">The share that becomes the lower layer.</param>
-    /// <param name="mounts">Further shares, mounted on the new root.</param>
+    /// <param name="mounts">Further shares, mounted on the new root after its own /tmp, /run and the hidden directories.</param>
     /// <param name="emptyDirectories">Directories of the new root hidden under an empty tmpfs.</param>
     public static string Stage1(IEnumerable<string> modules, Qemu.NinePShare root, IEnumerable<GuestMount> mounts, IEnumerable<string> emptyDirectories)
     {
@@ -69,12 +69,6 @@ public static class SharedRootScripts
             mount -t overlay -o lowerdir=/mnt/lower,upperdir=/mnt/rw/upper,workdir=/mnt/rw/work root /newroot || fail "mount the overlay"
 
             """);
-        foreach (var mount in mounts)
-        {
-            var target = Quote("/newroot" + mount.GuestPath);
-            s.Append(CultureInfo.InvariantCulture, $"mkdir -p {target} && mount -t 9p -o {mount.Share.MountOptions} {mount.Share.Tag} {target} || fail {Quote("mount " + mount.Share.Tag + " on " + mount.GuestPath)}\n");
-        }
-
         s.Append("""
             for d in dev proc sys; do mount --move /$d /newroot/$d || fail "move /$d"; done
             mkdir -p /newroot/dev/pts /newroot/dev/shm
@@ -89,6 +83,13 @@ public static class SharedRootScripts
         {
             var target = Quote("/newroot" + dir);
             s.Append(CultureInfo.InvariantCulture, $"mkdir -p {target} && mount -t tmpfs -o mode=0755 empty {target} || fail {Quote("hide " + dir)}\n");
+        }
+
+        // Shares last, so that one under /tmp or /run (a checkout there, say) lies on top of the fresh tmpfs.
+        foreach (var mount in mounts)
+        {
+            var target = Quote("/newroot" + mount.GuestPath);
+            s.Append(CultureInfo.InvariantCulture, $"mkdir -p {target} && mount -t 9p -o {mount.Share.MountOptions} {mount.Share.Tag} {target} || fail {Quote("mount " + mount.Share.Tag + " on " + mount.GuestPath)}\n");
         }
 
         s.Append(CultureInfo.InvariantCulture, $"""

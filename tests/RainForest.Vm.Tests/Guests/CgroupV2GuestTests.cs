@@ -1,6 +1,7 @@
 using RainForest.Core;
 using RainForest.Vm.Guests;
 using RainForest.Vm.Kernels;
+using RainForest.Vm.Qemu;
 using Xunit.Abstractions;
 
 namespace RainForest.Vm.Tests.Guests;
@@ -39,6 +40,9 @@ public sealed class CgroupV2GuestTests(ITestOutputHelper output)
             Kernel = kernel,
             Command = ["/bin/bash", Path.Combine(repo, "tests", "vm", "v2-smoke.sh"), rfm],
             WorkingDirectory = repo,
+
+            // The checkout again at its own path: CI may clone it under /tmp, which the guest's own tmpfs hides.
+            Mounts = [new GuestMount(new NinePShare("rfrepo", repo), repo)],
 
             // A ledger on the host's own disk would otherwise show through the read-only lower layer.
             EmptyDirectories = ["/var/lib/rainforest"],

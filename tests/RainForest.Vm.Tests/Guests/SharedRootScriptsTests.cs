@@ -27,8 +27,10 @@ public sealed class SharedRootScriptsTests
         Assert.True(IndexOf("insmod '/lib/modules/r/a.ko'") < IndexOf("insmod '/lib/modules/r/b.ko'"));
         Assert.True(IndexOf("insmod '/lib/modules/r/b.ko'") < IndexOf("mount -t 9p -o trans=virtio,version=9p2000.L,msize=524288,cache=loose,ro rfroot /mnt/lower"));
         Assert.True(IndexOf("mount -t overlay -o lowerdir=/mnt/lower,upperdir=/mnt/rw/upper,workdir=/mnt/rw/work root /newroot") > 0);
-        Assert.True(IndexOf("mkdir -p '/newroot/lib/modules/r' && mount -t 9p") > 0);
-        Assert.True(IndexOf("mkdir -p '/newroot/var/lib/rainforest' && mount -t tmpfs") > 0);
+        Assert.True(IndexOf("mkdir -p '/newroot/var/lib/rainforest' && mount -t tmpfs") > IndexOf("mount -t tmpfs -o mode=1777,nosuid,nodev tmp /newroot/tmp"));
+
+        // A share lies on top of the guest's own /tmp and hidden directories, never under them.
+        Assert.True(IndexOf("mkdir -p '/newroot/lib/modules/r' && mount -t 9p") > IndexOf("mkdir -p '/newroot/var/lib/rainforest' && mount -t tmpfs"));
         Assert.Single(lines, l => l.Contains("cgroup", StringComparison.Ordinal) && l.StartsWith("mount", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("mount -t cgroup2 -o nsdelegate,memory_recursiveprot cgroup2 /newroot/sys/fs/cgroup", StringComparison.Ordinal));
         Assert.Equal("exec switch_root /newroot /run/rf-vm/busybox init", lines.Last(l => l.Length > 0));

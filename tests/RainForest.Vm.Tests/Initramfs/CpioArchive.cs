@@ -47,12 +47,3 @@ internal static class CpioArchive
 
     private static int Align(int n) => (n + 3) & ~3;
 }
-
-internal sealed record CpioEntry(uint Inode, uint Mode, uint Uid, uint Gid, uint Links, uint MTime, uint RdevMajor, uint RdevMinor, string Name, byte[] Data)
-{
-    public uint Type => Mode & 0xF000;
-
-    public uint Permissions => Mode & 0xFFF;
-
-    public string Text => Encoding.UTF8.GetString(Data);
-}
