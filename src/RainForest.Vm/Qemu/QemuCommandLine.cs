@@ -52,8 +52,14 @@ public static class QemuCommandLine
 
         args.AddRange(["-chardev", $"stdio,id={ConsoleId},signal=off", "-serial", $"chardev:{ConsoleId}"]);
         var index = 0;
+        var tags = new HashSet<string>(StringComparer.Ordinal);
         foreach (var share in options.Shares)
         {
+            if (!tags.Add(share.Tag))
+            {
+                throw RfException.Invalid($"9p mount tag '{share.Tag}' is given twice");
+            }
+
             if (share.Tag.Length is 0 or > 31 || share.Tag.Any(c => !char.IsAsciiLetterOrDigit(c) && c is not '_' and not '-'))
             {
                 throw RfException.Invalid($"9p mount tag '{share.Tag}': 1 to 31 letters, digits, '_' or '-'");

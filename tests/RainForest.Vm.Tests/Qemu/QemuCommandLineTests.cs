@@ -49,6 +49,12 @@ public sealed class QemuCommandLineTests
     }
 
     [Fact]
+    public void Build_SameTagTwice_Invalid() =>
+        Assert.Equal(
+            "9p mount tag 'rfroot' is given twice",
+            Assert.Throws<RfException>(() => QemuCommandLine.Build(Options([new NinePShare("rfroot", "/"), new NinePShare("rfroot", "/srv")]))).Message);
+
+    [Fact]
     public void Build_NoCpuOrTooLittleMemory_Invalid()
     {
         Assert.Throws<RfException>(() => QemuCommandLine.Build(new QemuOptions { KernelPath = "/k", Cpus = 0 }));
