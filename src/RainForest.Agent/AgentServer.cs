@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using Microsoft.Win32.SafeHandles;
 using RainForest.Core;
+using Microsoft.Win32.SafeHandles;
 using RainForest.Core.Agent;
 using RainForest.Interop;
 using RainForest.Linux;

@@ -1,4 +1,3 @@
-using RainForest.Core;
 using RainForest.Interop;
 using RainForest.Linux.Guard;
 using RainForest.Supervisor.Backends;
@@ -31,7 +30,7 @@ internal sealed class Reconciler
     /// Repairs dead agents, orphaned kernel objects and directories, and kernel settings that differ from the
     /// ledger (a resize interrupted after the kernel write); journals each repair and returns one line per repair.
     /// </summary>
-    /// <exception cref="RfException">A path led outside the prefix, or the kernel refused a repair (exit code 1); nothing was removed outside.</exception>
+    /// <exception cref="Core.RfException">A path led outside the prefix (exit code 1); nothing was removed there.</exception>
     public IReadOnlyList<string> Run()
     {
         if (!_ledger.IsInitialized)
@@ -50,7 +49,7 @@ internal sealed class Reconciler
         catch (LinuxException e)
         {
             // What the kernel refused (a cgroup write, say) is a run-time failure, told as it is.
-            throw RfException.Failed(e.Message, e);
+            throw Core.RfException.Failed(e.Message, e);
         }
     }
 
