@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using RainForest.Core;
+using Microsoft.Win32.SafeHandles;
 using RainForest.Core.Agent;
+using RainForest.Interop;
 using RainForest.Linux;
 
 namespace RainForest.Agent;
@@ -61,7 +63,7 @@ internal sealed class AgentServer
     private void Handle(Socket client)
     {
         using var channel = new ControlChannel(client);
-        var fds = new List<int>();
+        var fds = new List<SafeFileHandle>();
         try
         {
             var request = channel.Receive(AgentJsonContext.Default.AgentRequest, fds);
@@ -98,11 +100,11 @@ internal sealed class AgentServer
         }
         finally
         {
-            fds.ForEach(FdPassing.Close);
+            fds.ForEach(fd => fd.Dispose());
         }
     }
 
-    private void Exec(ControlChannel channel, AgentRequest request, List<int> fds)
+    private void Exec(ControlChannel channel, AgentRequest request, List<SafeFileHandle> fds)
     {
         if (request.Argv.Count == 0)
         {
@@ -127,7 +129,7 @@ internal sealed class AgentServer
         }
 
         var environment = BuildEnvironment(request);
-        int master = -1;
+        SafeFileHandle? master = null;
         string? terminal = null;
         if (request.Tty)
         {
@@ -135,7 +137,7 @@ internal sealed class AgentServer
             Terminal.SetWindowSize(master, request.Rows, request.Cols);
         }
 
-        var fdMap = new Dictionary<int, int>();
+        var fdMap = new Dictionary<int, SafeHandle>();
         for (var i = 0; i < fds.Count && i < 3 && !request.Tty; i++)
         {
             fdMap[i] = fds[i];
@@ -160,18 +162,14 @@ internal sealed class AgentServer
         }
         catch (LinuxException e)
         {
-            if (master >= 0)
-            {
-                Pipe.Close(master);
-            }
-
+            master?.Dispose();
             channel.Send(new AgentReply { Type = AgentReply.Error, ExitCode = 126, Message = $"{request.Argv[0]}: {e.Message}" }, AgentJsonContext.Default.AgentReply);
             return;
         }
 
         channel.Send(new AgentReply { Type = AgentReply.Started, Pid = pid }, AgentJsonContext.Default.AgentReply);
         Thread? output = null;
-        if (master >= 0 && fds.Count >= 2)
+        if (master is not null && fds.Count >= 2)
         {
             var input = new Thread(() => Terminal.Copy(fds[0], master)) { IsBackground = true, Name = "tty-in" };
             input.Start();
@@ -184,17 +182,17 @@ internal sealed class AgentServer
         control.Start();
 
         var code = exit.GetAwaiter().GetResult();
-        if (master >= 0)
+        if (master is not null)
         {
             // The slave closed with the program; read what is left, then let the copier stop.
             output?.Join(TimeSpan.FromSeconds(2));
-            Pipe.Close(master);
+            master.Dispose();
         }
 
         TrySend(channel, new AgentReply { Type = AgentReply.Exited, Pid = pid, ExitCode = code });
     }
 
-    private static void Steer(ControlChannel channel, int pid, int master)
+    private static void Steer(ControlChannel channel, int pid, SafeFileHandle? master)
     {
         try
         {
@@ -205,7 +203,7 @@ internal sealed class AgentServer
                     // The program leads its own session: signal the whole process group.
                     ProcessInfo.Signal(-pid, request.Signal);
                 }
-                else if (request.Op == AgentOp.Resize && master >= 0)
+                else if (request.Op == AgentOp.Resize && master is not null)
                 {
                     Terminal.SetWindowSize(master, request.Rows, request.Cols);
                 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using RainForest.Core;
+using RainForest.Core.Model;
 using RainForest.Supervisor;
 
 namespace RainForest.Cli;
@@ -79,6 +80,10 @@ internal static class Globals
         SubOsName.CheckAll(names, context);
         return names;
     }
+
+    /// <summary>Parses a <c>--cpus</c> value; one clear line naming the option (exit 2) for anything else.</summary>
+    public static CpuRequest ParseCpus(string text, bool allowRelative) =>
+        CpuRequest.TryParse(text, allowRelative, out var request, out var error) ? request : throw RfException.Invalid($"--cpus {text}: {error}");
 
     /// <summary>Parses a count of 1 or more; anything else is one line and exit 2.</summary>
     public static int ParseCount(string text, string option) =>

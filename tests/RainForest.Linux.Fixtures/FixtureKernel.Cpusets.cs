@@ -19,6 +19,9 @@ public sealed partial class FixtureKernel
     private const string PartitionFile = "cpuset.cpus.partition";
     private const string ExclusiveFile = "cpuset.cpus.exclusive";
 
+    // CONFIG_NODES_SHIFT=10, as in distribution kernels: node lists parse up to node 1023.
+    private const int MaxNumNodes = 1024;
+
     private enum Standing
     {
         ValidPartition,
@@ -31,7 +34,7 @@ public sealed partial class FixtureKernel
         switch (name)
         {
             case "cpuset.mems":
-                var nodes = ParseWithin(value, MemoryNodes, path);
+                var nodes = ParseWithin(value, MemoryNodes, path, MaxNumNodes);
                 if (!mount.IsV2)
                 {
                     CheckV1Nesting(mount, dir, name, nodes, path);
@@ -255,13 +258,15 @@ public sealed partial class FixtureKernel
     private static CpuSet SiblingExclusive(string dir) => Siblings(dir).Aggregate(CpuSet.Empty, (all, s) => all.Union(ExclusiveOf(s)));
 
     /// <summary>
-    /// Parses a list as the kernel does: a number past the last possible one is out of range (ERANGE, from
-    /// bitmap_parselist), and one it has but may not use here is invalid (EINVAL).
+    /// Parses a list as the kernel does: a number past the bitmap's size is out of range (ERANGE, from
+    /// bitmap_parselist: nr_cpu_ids for CPUs, MAX_NUMNODES for nodes), and one the machine lacks or may not use
+    /// here is invalid (EINVAL).
     /// </summary>
-    private static CpuSet ParseWithin(string value, CpuSet within, string path)
+    private static CpuSet ParseWithin(string value, CpuSet within, string path, int? bits = null)
     {
+        var limit = bits ?? (within.IsEmpty ? 0 : within.Max() + 1);
         var numbers = value.Split(',', '-').Select(n => long.TryParse(n.Trim(), out var number) ? number : -1).ToList();
-        if (value.Trim().Length > 0 && numbers.All(n => n >= 0) && numbers.Max() > within.Max())
+        if (value.Trim().Length > 0 && numbers.All(n => n >= 0) && numbers.Max() >= limit)
         {
             throw KernelError.Of(KernelError.ERANGE, "write", path);
         }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using RainForest.Core;
+using RainForest.Interop;
 using RainForest.Linux.Cgroups;
 using RainForest.Linux.Kernel;
 

@@ -1,3 +1,5 @@
+using RainForest.Interop;
+
 namespace RainForest.Linux.Fixtures;
 
 /// <summary>The exceptions a failed system call surfaces as through .NET's file APIs, which the host's kernel files throw too.</summary>

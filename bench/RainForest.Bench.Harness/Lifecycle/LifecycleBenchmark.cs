@@ -94,13 +94,12 @@ public sealed class LifecycleBenchmark
         _supervisor.Create(new CreateOptions { Name = "bench-lc-cpu", Cpus = CpuRequest.Parse(all.ToString(), false), Memory = ByteSize.Parse("128M") });
         var spinners = new List<Task>();
         using var devNull = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.ReadWrite);
-        var quiet = (int)devNull.DangerousGetHandle();
         try
         {
             // Two busy programs, one per CPU, so that taking a CPU away forces the kernel to move one.
             for (var i = 0; i < 2; i++)
             {
-                spinners.Add(Task.Run(() => ExecClient.Run(_supervisor.AgentSocket("bench-lc-cpu"), ["sh", "-c", "while :; do :; done"], fds: [quiet, quiet, quiet])));
+                spinners.Add(Task.Run(() => ExecClient.Run(_supervisor.AgentSocket("bench-lc-cpu"), ["sh", "-c", "while :; do :; done"], fds: [devNull, devNull, devNull])));
             }
 
             var threads = WaitForSpinners("bench-lc-cpu");

@@ -39,8 +39,8 @@ internal sealed class CellInstance : BenchInstance
         var stderr = Pipe.Create();
         var gate = new Lock();
         var clock = Stopwatch.StartNew();
-        var outText = ReadAll(stdout.ReadFd);
-        var errText = ReadAll(stderr.ReadFd);
+        var outText = ReadAll(stdout.Read);
+        var errText = ReadAll(stderr.Read);
         var exit = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
 
         // ExecClient.Run blocks until the program ends: one dedicated thread per program keeps the thread pool free.
@@ -49,7 +49,7 @@ internal sealed class CellInstance : BenchInstance
             try
             {
                 exit.SetResult(ExecClient.Run(socket, argv, tty: false, env: spec.Environment, cwd: "/",
-                    fds: [stdin.ReadFd, stdout.WriteFd, stderr.WriteFd]));
+                    fds: [stdin.Read, stdout.Write, stderr.Write]));
             }
             catch (Exception e)
             {
@@ -126,9 +126,9 @@ internal sealed class CellInstance : BenchInstance
         }
     }
 
-    private static Task<string> ReadAll(int fd) => Task.Factory.StartNew(() =>
+    private static Task<string> ReadAll(SafeFileHandle fd) => Task.Factory.StartNew(() =>
     {
-        using var stream = new FileStream(new SafeFileHandle(fd, ownsHandle: false), FileAccess.Read, 1);
+        using var stream = new FileStream(fd, FileAccess.Read, 1);
         using var reader = new StreamReader(stream, Encoding.UTF8);
         return reader.ReadToEnd();
     }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);

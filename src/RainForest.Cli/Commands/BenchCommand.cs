@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using RainForest.Core;
+using RainForest.Interop;
 using RainForest.Linux;
 
 namespace RainForest.Cli.Commands;

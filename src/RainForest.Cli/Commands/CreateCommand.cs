@@ -34,7 +34,7 @@ internal static class CreateCommand
             var options = new CreateOptions
             {
                 Name = Globals.CheckName(parse.GetValue(name)),
-                Cpus = CpuRequest.Parse(parse.GetValue(cpus)!, allowRelative: false),
+                Cpus = Globals.ParseCpus(parse.GetValue(cpus)!, allowRelative: false),
                 Memory = Globals.ParseSize(parse.GetValue(memory)!, "--memory"),
                 RootFs = parse.GetValue(rootfs),
                 Net = CreateOptions.ParseNet(parse.GetValue(net)!),

@@ -19,7 +19,7 @@ internal static class ResizeCommand
         command.SetAction(parse =>
         {
             var subOs = Globals.CheckName(parse.GetValue(name));
-            var cpuRequest = parse.GetValue(cpus) is { } c ? CpuRequest.Parse(c, allowRelative: true) : null;
+            var cpuRequest = parse.GetValue(cpus) is { } c ? Globals.ParseCpus(c, allowRelative: true) : null;
             ByteSize? size = parse.GetValue(memory) is { } m ? Globals.ParseSize(m, "--memory") : null;
             using var supervisor = Globals.Open(parse);
             var limit = parse.GetValue(pids) is { } p ? PidsLimit.Parse(p) : (long?)null;

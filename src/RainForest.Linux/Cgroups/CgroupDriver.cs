@@ -1,5 +1,6 @@
 using System.Globalization;
 using RainForest.Core;
+using RainForest.Interop;
 using RainForest.Linux.Guard;
 using RainForest.Linux.Kernel;
 
@@ -61,7 +62,7 @@ public abstract class CgroupDriver
     /// into that group, or null where the prefix group is a cpuset partition root: the kernel then already keeps every
     /// host task off the other CPUs, and a group of host tasks inside the partition would put them back on.
     /// </summary>
-    /// <exception cref="RfException">The kernel refused a write, or the partition it offers could not be made.</exception>
+    /// <exception cref="LinuxException">The kernel refused a write, or did not make the partition it offers.</exception>
     public abstract string? MakeHostGroup(string name, CpuSet hostCpus, CpuSet online, string mems);
 
     /// <summary>Changes a subOS's CPUs and memory nodes; the kernel moves its threads before this returns.</summary>
@@ -211,7 +212,7 @@ public abstract class CgroupDriver
             {
                 RemoveDirectory(dir, DateTime.UtcNow + TimeSpan.FromSeconds(1), static () => { });
             }
-            catch (RfException)
+            catch (LinuxException)
             {
                 // Another supervisor command may have just created a child; the group stays.
             }
@@ -243,7 +244,7 @@ public abstract class CgroupDriver
             }
             catch (IOException e)
             {
-                throw RfException.Failed($"cannot remove cgroup {dir}: {e.Message}");
+                throw new LinuxException($"cannot remove cgroup {dir}: {e.Message}", Interop.Errors.ErrnoOf(e), "rmdir", dir, e);
             }
         }
     }
@@ -267,7 +268,7 @@ public abstract class CgroupDriver
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // The error names the control file as the driver knows it, not where a symlink led.
-            throw RfException.Failed($"cannot write '{value.Trim()}' to {file}: {e.Message}");
+            throw new LinuxException($"cannot write '{value.Trim()}' to {file}: {e.Message}", Interop.Errors.ErrnoOf(e), "write", file, e);
         }
     }
 
@@ -320,7 +321,7 @@ public abstract class CgroupDriver
         }
         catch (IOException e)
         {
-            throw RfException.Failed($"cannot create cgroup {dir}: {e.Message}");
+            throw new LinuxException($"cannot create cgroup {dir}: {e.Message}", Interop.Errors.ErrnoOf(e), "mkdir", dir, e);
         }
     }
 

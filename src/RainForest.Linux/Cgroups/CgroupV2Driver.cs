@@ -1,5 +1,6 @@
 using System.Globalization;
 using RainForest.Core;
+using RainForest.Interop;
 using RainForest.Linux.Guard;
 using RainForest.Linux.Kernel;
 
@@ -216,7 +217,7 @@ internal sealed class CgroupV2Driver : CgroupDriver
         }
         catch (LinuxException e)
         {
-            throw RfException.Failed($"cannot apply the device rules to {dir}: {e.Message}", e);
+            throw new LinuxException($"cannot apply the device rules to {dir}: {e.Message}", e.Errno, e.Operation, dir, e);
         }
     }
 
@@ -261,7 +262,8 @@ internal sealed class CgroupV2Driver : CgroupDriver
         if (prefix.Kind != PartitionKind.None)
         {
             // A group of host tasks below the prefix would run on the subOSes' CPUs once the partition became valid.
-            throw RfException.Failed($"cannot confine the host: the kernel did not make {Dir()} a cpuset partition root ({prefix})");
+            var file = Path.Combine(Dir(), PartitionFile);
+            throw new LinuxException($"cannot confine the host: the kernel did not make {Dir()} a cpuset partition root ({prefix})", Interop.Errno.EINVAL, "write", file);
         }
 
         CreateCpusetOnly(name, hostCpus, mems);
@@ -331,7 +333,7 @@ internal sealed class CgroupV2Driver : CgroupDriver
                     Write(exclusiveFile, cpus.ToString());
                 }
             }
-            catch (RfException)
+            catch (LinuxException)
             {
                 // Nothing may move: the partition takes back what it had, in an order that is valid from any step above.
                 foreach (var (file, value) in new[] { (exclusiveFile, string.Empty), (cpusFile, oldCpus), (exclusiveFile, oldExclusive), (partitionFile, kind) })
@@ -340,7 +342,7 @@ internal sealed class CgroupV2Driver : CgroupDriver
                     {
                         Write(file, value);
                     }
-                    catch (RfException)
+                    catch (LinuxException)
                     {
                         // Best effort: the caller reports the first failure, and reconcile compares the cpuset later.
                     }

@@ -1,3 +1,4 @@
+using RainForest.Interop;
 using RainForest.Linux.Cgroups;
 
 namespace RainForest.Linux.Kernel;

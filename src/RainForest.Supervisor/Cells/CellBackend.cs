@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using RainForest.Core;
 using RainForest.Core.Agent;
@@ -93,13 +94,12 @@ public sealed class CellBackend : ISubOsBackend
 
             using var ready = Pipe.Create();
             using var log = File.Open(Path.Combine(dir, "agent.log"), FileMode.Create, FileAccess.Write, FileShare.ReadWrite);
-            var logFd = (int)log.SafeFileHandle.DangerousGetHandle();
             var shell = SystemTools.Require("sh");
             monitor = Spawner.Spawn(new SpawnOptions
             {
                 Path = shell,
                 Argv = [shell, "-c", LaunchScript, unshare, agent, Path.Combine(dir, "spec.json"), .. _cgroups.ProcsFiles(record.Name)],
-                Fds = new Dictionary<int, int> { [1] = logFd, [2] = logFd, [3] = ready.WriteFd },
+                Fds = new Dictionary<int, SafeHandle> { [1] = log.SafeFileHandle, [2] = log.SafeFileHandle, [3] = ready.Write },
                 WorkingDirectory = "/",
                 NewSession = true,
             });

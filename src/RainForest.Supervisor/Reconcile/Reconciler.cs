@@ -1,3 +1,4 @@
+using RainForest.Interop;
 using RainForest.Linux.Guard;
 using RainForest.Supervisor.Backends;
 using RainForest.Supervisor.Ledger;
@@ -44,6 +45,11 @@ internal sealed class Reconciler
         catch (GuardViolationException e)
         {
             throw Journal.Refused(e);
+        }
+        catch (LinuxException e)
+        {
+            // What the kernel refused (a cgroup write, say) is a run-time failure, told as it is.
+            throw Core.RfException.Failed(e.Message, e);
         }
     }
 

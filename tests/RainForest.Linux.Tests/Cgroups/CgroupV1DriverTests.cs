@@ -1,4 +1,5 @@
 using RainForest.Core;
+using RainForest.Interop;
 using RainForest.Linux.Cgroups;
 using RainForest.Linux.Fixtures;
 
@@ -78,7 +79,7 @@ public sealed class CgroupV1DriverTests : CgroupDriverTests
         CreateGroup();
         File.WriteAllText(Tree.PathTo("memory/rf-test/web/memory.usage_in_bytes"), (700L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-        var e = Assert.Throws<RfException>(() => Driver.SetMemory("web", ByteSize.Parse("512M")));
+        var e = Assert.Throws<LinuxException>(() => Driver.SetMemory("web", ByteSize.Parse("512M")));
 
         Assert.Contains("Device or resource busy", e.Message, StringComparison.Ordinal);
         Assert.Equal(ByteSize.Parse("1G"), Driver.Read("web").MemoryLimit);

@@ -1,4 +1,5 @@
 using RainForest.Core;
+using RainForest.Interop;
 using RainForest.Linux.Cgroups;
 using RainForest.Linux.Fixtures;
 
@@ -160,7 +161,7 @@ public sealed class CgroupV2PartitionTests : IDisposable
         CreateWeb();
         _tree.Break("sys/fs/cgroup/rf-test/web/cpuset.cpus");
 
-        Assert.Throws<RfException>(() => _driver.SetCpus("web", CpuSet.Parse(cpus), "0"));
+        Assert.Throws<LinuxException>(() => _driver.SetCpus("web", CpuSet.Parse(cpus), "0"));
 
         Assert.Equal(new PartitionState(PartitionKind.Isolated, true, null), _driver.Read("web").Partition);
         Assert.Equal("1-2", Read("rf-test/web/cpuset.cpus.exclusive"));
@@ -308,9 +309,9 @@ public sealed class CgroupV2PartitionTests : IDisposable
         _kernel.Write(Path.Combine(other, "cpuset.cpus"), "7");
         _kernel.Write(Path.Combine(other, "cpuset.cpus.partition"), "root");
 
-        var e = Assert.Throws<RfException>(() => _driver.MakeHostGroup("supervisor", CpuSet.Parse("0"), CpuSet.Parse("0-7"), "0"));
+        var e = Assert.Throws<LinuxException>(() => _driver.MakeHostGroup("supervisor", CpuSet.Parse("0"), CpuSet.Parse("0-7"), "0"));
 
-        Assert.Equal(RfException.FailureExitCode, e.ExitCode);
+        Assert.Equal(22, e.Errno);
         Assert.Contains("cannot confine the host", e.Message, StringComparison.Ordinal);
         Assert.Contains("root invalid (Cpu list in cpuset.cpus not exclusive)", e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("supervisor", _driver.Children());

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using RainForest.Interop;
 using RainForest.Linux.Fixtures;
 using RainForest.Linux.Kernel;
 using RainForest.Linux.Security;
@@ -45,7 +46,7 @@ public sealed class KernelBehaviourTests : IDisposable
         }
 
         _scratch = Directory.CreateTempSubdirectory("rf-kfstest-").FullName;
-        var fixture = new FixtureKernel(_scratch) { Cpus = MachineCpus() };
+        var fixture = new FixtureKernel(_scratch) { Cpus = MachineCpus(), MemoryNodes = MachineNodes() };
         fixture.MountCgroup(CgroupRoot + "/pids", "pids");
         fixture.MountCgroup(CgroupRoot + "/cpuset", "cpuset");
         fixture.MountCgroup2(CgroupRoot + "/unified", string.Empty);
@@ -54,6 +55,10 @@ public sealed class KernelBehaviourTests : IDisposable
 
     // The fixture gets as many CPUs as this machine, so the same CPU numbers are valid and invalid on both.
     private static Core.CpuSet MachineCpus() => Core.CpuSet.Of(Enumerable.Range(0, Environment.ProcessorCount));
+
+    private static Core.CpuSet MachineNodes() =>
+        Core.CpuSet.Of(Directory.EnumerateDirectories("/sys/devices/system/node", "node*")
+            .Select(d => int.TryParse(Path.GetFileName(d)[4..], out var n) ? n : -1).Where(n => n >= 0).DefaultIfEmpty(0));
 
     /// <summary>Makes a group of this test's own below a hierarchy; it is removed on dispose.</summary>
     private string Group(string hierarchy, string? below = null)
@@ -140,8 +145,12 @@ public sealed class KernelBehaviourTests : IDisposable
         Assert.Equal(22, Errno(Assert.ThrowsAny<IOException>(() => _kernel.Write(Path.Combine(pids, "pids.max"), "lots"))));
         Assert.Equal(22, Errno(Assert.ThrowsAny<IOException>(() => _kernel.Write(Path.Combine(cpuset, "cpuset.cpus"), "0-x"))));
 
-        // A CPU number past the machine's last is out of range rather than invalid.
+        // A CPU number past the machine's last is out of range rather than invalid; a node number is out of range
+        // only past the kernel's largest possible node, and invalid where the machine merely lacks it.
         Assert.Equal(34, Errno(Assert.ThrowsAny<IOException>(() => _kernel.Write(Path.Combine(cpuset, "cpuset.cpus"), "99999"))));
+        var missingNode = (MachineNodes().Max() + 1).ToString(CultureInfo.InvariantCulture);
+        Assert.Equal(22, Errno(Assert.ThrowsAny<IOException>(() => _kernel.Write(Path.Combine(cpuset, "cpuset.mems"), missingNode))));
+        Assert.Equal(34, Errno(Assert.ThrowsAny<IOException>(() => _kernel.Write(Path.Combine(cpuset, "cpuset.mems"), "5000"))));
         Assert.Equal("max", _kernel.ReadText(Path.Combine(pids, "pids.max"))?.Trim());
     }
 
