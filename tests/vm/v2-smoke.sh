@@ -12,7 +12,7 @@
 # output) prints "RF-SMOKE known NAME: REASON" instead and is not counted.
 #
 # Unprivileged subOSes idmap their root's lower layer, which the guest's root (overlayfs over 9p)
-# does not support on 6.1: on the host's root they fail with "mount_setattr idmap / ...", which the
+# does not support on 6.1: on the host's root they fail with "... which this kernel cannot idmap", which the
 # known steps record. The unprivileged path runs on an ext4 --rootfs of its own instead.
 set -u
 rfm=${1:?usage: v2-smoke.sh RFM}
@@ -118,6 +118,33 @@ ext4_rootfs() {
   truncate -s 64M $img && mkfs.ext4 -q -d $dir $img && modprobe loop && mkdir -p /mnt/rf-rootfs && mount -o loop $img /mnt/rf-rootfs
 }
 
+# The partition show --json reports for a subOS, without white space: {"kind":"isolated","valid":true,...}.
+partition_json() {
+  "$rfm" show "$1" --json | tr -d ' \n' | grep -o '"partition":{[^}]*}'
+}
+
+# A subOS's cpuset partition is valid and holds exactly the CPUs of its cpuset.
+partition_holds_its_cpus() {
+  contains '"kind":"isolated","valid":true' partition_json "$1" || return 1
+  equals isolated cat $prefix/"$1"/cpuset.cpus.partition || return 1
+  equals "$(cat $prefix/"$1"/cpuset.cpus)" cat $prefix/"$1"/cpuset.cpus.effective
+}
+
+# With CPU 0 reserved the prefix is a partition root over CPUs 1-2: the root cgroup, where the host's
+# tasks are, keeps CPU 0 only.
+prefix_partition() {
+  equals root cat $prefix/cpuset.cpus.partition || return 1
+  equals 0 cat $cg/cpuset.cpus.effective
+}
+
+# p grew to both of the prefix's CPUs: it is still valid, the prefix keeps none, and p's programs see two.
+partition_grown() {
+  partition_holds_its_cpus p || return 1
+  equals 1-2 cat $prefix/p/cpuset.cpus || return 1
+  equals "" cat $prefix/cpuset.cpus.effective || return 1
+  equals 2 "$rfm" exec p -- nproc
+}
+
 create_host_root_unprivileged() {
   "$rfm" create h --cpus 1 --memory 128M || return 1
   "$rfm" destroy h
@@ -128,7 +155,7 @@ step guest-cgroup2 is_pure_v2
 step version "$rfm" --version
 step topo "$rfm" topo --json
 step init "$rfm" init --reserve-cpus "" --reserve-memory 256M
-known_step create-host-root-unprivileged "mount_setattr idmap /" create_host_root_unprivileged
+known_step create-host-root-unprivileged "which this kernel cannot idmap" create_host_root_unprivileged
 step ext4-rootfs ext4_rootfs
 step create "$rfm" create u --cpus 1 --memory 256M --rootfs /mnt/rf-rootfs
 step create-cgroup2 equals 268435456 cat $prefix/u/memory.max
@@ -162,8 +189,21 @@ step rfloop-by-name rfloop_by_name
 step reconcile reconcile_repairs
 step destroy "$rfm" destroy u a b
 step destroy-cgroup2 no_subos_groups_left
-known_step bench-lifecycle "mount_setattr idmap /" "$rfm" bench lifecycle --smoke --json
+known_step bench-lifecycle "which this kernel cannot idmap" "$rfm" bench lifecycle --smoke --json
 step deinit "$rfm" deinit
 step deinit-cgroup2 test ! -e $prefix
+# cpuset partitions: with a CPU reserved for the host, the prefix group and each subOS are partitions.
+step partition-init "$rfm" init --reserve-cpus 0 --reserve-memory 256M
+step partition-create "$rfm" create p --cpus 1 --memory 128M --privileged
+step partition-prefix prefix_partition
+step partition-subos partition_holds_its_cpus p
+step partition-show contains "isolated: no other task" "$rfm" show p
+step partition-grow "$rfm" resize p --cpus +1
+step partition-grow-kernel partition_grown
+step partition-shrink "$rfm" resize p --cpus -1
+step partition-shrink-kernel partition_holds_its_cpus p
+step partition-destroy "$rfm" destroy p
+step partition-given-back equals 0-2 cat $cg/cpuset.cpus.effective
+step partition-deinit "$rfm" deinit
 echo "RF-SMOKE done $failures failures"
 exit "$failures"

@@ -9,7 +9,7 @@ namespace RainForest.Vm.Tests.Guests;
 /// <summary>
 /// Every rfm verb on a real kernel with only cgroup v2: Debian's generic kernel under QEMU TCG
 /// (<c>cgroup_no_v1=all</c>), the host's root read-only under a tmpfs overlay, and
-/// tests/vm/v2-smoke.sh running this checkout's built rfm inside.
+/// tests/vm/v2-smoke.sh running this checkout's built rfm inside, cpuset partitions included.
 /// </summary>
 public sealed class CgroupV2GuestTests(ITestOutputHelper output)
 {
@@ -22,6 +22,8 @@ public sealed class CgroupV2GuestTests(ITestOutputHelper output)
         "resize-pids", "resize-pids-cgroup2", "create-second", "ls", "ls-json", "show", "show-json", "log", "audit-privileged",
         "channel-create", "channel-ls", "channel-show", "channel-message", "channel-destroy", "rfloop-by-name", "reconcile",
         "destroy", "destroy-cgroup2", "bench-lifecycle", "deinit", "deinit-cgroup2",
+        "partition-init", "partition-create", "partition-prefix", "partition-subos", "partition-show", "partition-grow",
+        "partition-grow-kernel", "partition-shrink", "partition-shrink-kernel", "partition-destroy", "partition-given-back", "partition-deinit",
     ];
 
     // Steps that may print "RF-SMOKE known NAME: ..." instead: they fail for the one reason the script
