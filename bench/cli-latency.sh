@@ -66,9 +66,10 @@ for round in $(seq "$rounds"); do
     destroy_cmd="$c/rfm --state-dir $s destroy $name"
     if command -v hyperfine >/dev/null; then
       hyperfine -N --style none --warmup 2 --runs "$runs" --export-json "$work/ls-$k-$round.json" "$ls_cmd" >/dev/null
-      hyperfine -N --style none --runs "$runs" --prepare "$destroy_cmd" --cleanup "$destroy_cmd" \
-        --export-json "$work/create-$k-$round.json" "$create_cmd" >/dev/null 2>&1 \
-        || { echo "cli-latency: '$create_cmd' failed (CPUs busy? run it by hand to see why)" >&2; exit 1; }
+      # The prepare step removes the previous run's subOS (untimed); on the first run there is none to remove.
+      hyperfine -N --style none --runs "$runs" --prepare "bash -c '$destroy_cmd >/dev/null 2>&1; true'" --cleanup "$destroy_cmd" \
+        --export-json "$work/create-$k-$round.json" "$create_cmd" >"$work/hyperfine.log" 2>&1 \
+        || { tail -n 5 "$work/hyperfine.log" >&2; echo "cli-latency: '$create_cmd' failed (CPUs busy? run it by hand to see why)" >&2; exit 1; }
     else
       for _ in 1 2; do $ls_cmd >/dev/null; done
       for _ in $(seq "$runs"); do timed $ls_cmd >>"$work/ls-$k.ms"; done
