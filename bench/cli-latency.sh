@@ -7,8 +7,9 @@
 # Each checkout gets its own scratch state directory (/tmp/rf-latency-K, its own cgroup prefix), initialised
 # with no supervisor reserve so that a small machine has a CPU to give. The checkouts are measured in turns,
 # ROUNDS times, so that a busy machine slows all of them alike; the medians are over every run of every
-# round. The load average is printed before and after: on a shared machine, compare only numbers taken
-# in the same window. Uses hyperfine when it is installed, else a loop of its own (same medians, less detail).
+# round. cpu ms is rfm's user + system time (hyperfine only), which load inflates far less than wall time.
+# The load average is printed before and after: on a shared machine, compare only numbers taken in the
+# same window. Uses hyperfine when it is installed, else a loop of its own (same medians, no cpu ms).
 # Targets (issue 9): ls at most 20 ms, create at most 40 ms.
 set -euo pipefail
 rounds=3
@@ -86,16 +87,20 @@ echo "load average after:  $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 - "$work" "${checkouts[@]}" <<'EOF'
 import glob, json, os, statistics, sys
 work, checkouts = sys.argv[1], sys.argv[2:]
-print(f"{'checkout':<40} {'command':<7} {'runs':>5} {'median ms':>10} {'min ms':>8} {'max ms':>8}")
+# cpu ms: the command's user + system time (hyperfine's means), which a busy machine inflates far less than wall time.
+print(f"{'checkout':<40} {'command':<7} {'runs':>5} {'median ms':>10} {'min ms':>8} {'max ms':>8} {'cpu ms':>7}")
 for k, checkout in enumerate(checkouts):
     for command in ("ls", "create"):
-        times = []
+        times, cpu = [], []
         for path in glob.glob(os.path.join(work, f"{command}-{k}-*.json")):
             with open(path) as f:
-                times += [t * 1000 for t in json.load(f)["results"][0]["times"]]
+                result = json.load(f)["results"][0]
+            times += [t * 1000 for t in result["times"]]
+            cpu += [(result["user"] + result["system"]) * 1000] * len(result["times"])
         ms = os.path.join(work, f"{command}-{k}.ms")
         if os.path.exists(ms):
             with open(ms) as f:
                 times += [float(line) for line in f if line.strip()]
-        print(f"{checkout:<40} {command:<7} {len(times):>5} {statistics.median(times):>10.1f} {min(times):>8.1f} {max(times):>8.1f}")
+        cpu_text = f"{statistics.mean(cpu):.1f}" if cpu else "-"
+        print(f"{checkout:<40} {command:<7} {len(times):>5} {statistics.median(times):>10.1f} {min(times):>8.1f} {max(times):>8.1f} {cpu_text:>7}")
 EOF
