@@ -25,8 +25,10 @@ shift $((OPTIND - 1))
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 checkouts=("$@")
 [ ${#checkouts[@]} -gt 0 ] || checkouts=("$here")
-for c in "${checkouts[@]}"; do
+for k in "${!checkouts[@]}"; do
+  c="${checkouts[$k]}"
   [ -x "$c/rfm" ] || { echo "cli-latency: $c/rfm is not an rfm wrapper" >&2; exit 2; }
+  checkouts[$k]="$(cd "$c" && pwd)"
 done
 [[ "$rounds" =~ ^[1-9][0-9]*$ && "$runs" =~ ^[1-9][0-9]*$ ]] || { echo "cli-latency: -r and -n take a count (1 or more)" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "cli-latency: run as root (create makes cgroups and namespaces)" >&2; exit 2; }
