@@ -68,17 +68,22 @@ for round in $(seq "$rounds"); do
     create_cmd="$c/rfm --state-dir $s create $name --cpus 1 --memory 64M"
     destroy_cmd="$c/rfm --state-dir $s destroy $name"
     if command -v hyperfine >/dev/null; then
-      hyperfine -N --style none --warmup 2 --runs "$runs" --export-json "$work/ls-$k-$round.json" "$ls_cmd" >/dev/null
+      hyperfine -N --style none --warmup 2 --runs "$runs" --export-json "$work/ls-$k-$round.json" "$ls_cmd" >"$work/hyperfine.log" 2>&1 \
+        || { tail -n 5 "$work/hyperfine.log" >&2; echo "cli-latency: '$ls_cmd' failed" >&2; exit 1; }
       # The prepare step removes the previous run's subOS (untimed); on the first run there is none to remove.
-      hyperfine -N --style none --runs "$runs" --prepare "bash -c '$destroy_cmd >/dev/null 2>&1; true'" --cleanup "$destroy_cmd" \
+      hyperfine -N --style none --warmup 1 --runs "$runs" --prepare "bash -c '$destroy_cmd >/dev/null 2>&1; true'" --cleanup "$destroy_cmd" \
         --export-json "$work/create-$k-$round.json" "$create_cmd" >"$work/hyperfine.log" 2>&1 \
         || { tail -n 5 "$work/hyperfine.log" >&2; echo "cli-latency: '$create_cmd' failed (CPUs busy? run it by hand to see why)" >&2; exit 1; }
     else
       for _ in 1 2; do $ls_cmd >/dev/null; done
       for _ in $(seq "$runs"); do timed $ls_cmd >>"$work/ls-$k.ms"; done
-      for _ in $(seq "$runs"); do
+      for i in $(seq 0 "$runs"); do
         $destroy_cmd >/dev/null 2>&1 || true
-        timed $create_cmd >>"$work/create-$k.ms"
+        if [ "$i" = 0 ]; then
+          $create_cmd >/dev/null  # warms the caches, as hyperfine's --warmup does; a failure stops here
+        else
+          timed $create_cmd >>"$work/create-$k.ms"
+        fi
       done
       $destroy_cmd >/dev/null 2>&1 || true
     fi
