@@ -85,6 +85,9 @@ internal sealed class AgentServer
                 case AgentRequest.Exec:
                     Exec(channel, request, fds);
                     break;
+                case AgentRequest.RebindView:
+                    channel.Send(new AgentReply { Type = AgentReply.Done, Message = LxcfsLayer.Rebind(request.Paths, fds, _sandbox) }, AgentJsonContext.Default.AgentReply);
+                    break;
                 default:
                     channel.Send(new AgentReply { Type = AgentReply.Error, Message = $"unknown request '{request.Op}'" }, AgentJsonContext.Default.AgentReply);
                     break;

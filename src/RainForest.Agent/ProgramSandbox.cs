@@ -123,6 +123,9 @@ internal sealed class ProgramSandbox : IDisposable
         NewSession = program.NewSession,
     };
 
+    /// <summary>Runs <paramref name="action"/> on a thread of its own inside the programs' mount namespace (see <see cref="MountNamespace"/>).</summary>
+    public void InMountNamespace(Action action) => MountNamespace.Run(_mountNs, action);
+
     public void Dispose()
     {
         _requests.CompleteAdding();

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 
 namespace RainForest.Linux;
 
@@ -114,6 +115,90 @@ public static class Mounts
             }
 
             Interop.Libc.close(tree);
+        }
+    }
+
+    /// <summary>
+    /// A detached copy of the mount at <paramref name="path"/> (a file or a directory, without its submounts):
+    /// a descriptor that another mount namespace can attach with <see cref="AttachTree"/>, even one that cannot
+    /// see <paramref name="path"/> (open_tree with OPEN_TREE_CLONE).
+    /// </summary>
+    /// <param name="path">What to copy.</param>
+    /// <param name="readOnly">Make the copy read-only, nosuid, nodev and noexec before anyone can attach it.</param>
+    /// <remarks>Closing the handle before it was attached unmounts the copy.</remarks>
+    public static unsafe SafeFileHandle CloneTree(string path, bool readOnly)
+    {
+        int tree;
+        fixed (byte* from = Encoding.UTF8.GetBytes(path + "\0"))
+        {
+            tree = (int)Interop.Libc.syscall_open_tree(Interop.Libc.SYS_open_tree, Interop.Libc.AT_FDCWD, from,
+                Interop.Libc.OPEN_TREE_CLONE | Interop.Libc.OPEN_TREE_CLOEXEC);
+        }
+
+        if (tree < 0)
+        {
+            throw Interop.LastError("open_tree", path);
+        }
+
+        var handle = new SafeFileHandle(tree, ownsHandle: true);
+        if (!readOnly)
+        {
+            return handle;
+        }
+
+        var empty = stackalloc byte[1];
+        empty[0] = 0;
+        var attr = new Interop.Libc.MountAttr
+        {
+            AttrSet = Interop.Libc.MOUNT_ATTR_RDONLY | Interop.Libc.MOUNT_ATTR_NOSUID | Interop.Libc.MOUNT_ATTR_NODEV | Interop.Libc.MOUNT_ATTR_NOEXEC,
+        };
+        if (Interop.Libc.syscall_mount_setattr(Interop.Libc.SYS_mount_setattr, tree, empty, Interop.Libc.AT_EMPTY_PATH, &attr, Interop.Libc.MountAttr.Size) < 0)
+        {
+            var error = Interop.LastError("mount_setattr ro", path);
+            handle.Dispose();
+            throw error;
+        }
+
+        return handle;
+    }
+
+    /// <summary>Attaches a detached mount (from <see cref="CloneTree"/>) on <paramref name="target"/> in this thread's mount namespace.</summary>
+    public static unsafe void AttachTree(SafeHandle tree, string target)
+    {
+        var empty = stackalloc byte[1];
+        empty[0] = 0;
+        var added = false;
+        try
+        {
+            tree.DangerousAddRef(ref added);
+            fixed (byte* to = Encoding.UTF8.GetBytes(target + "\0"))
+            {
+                if (Interop.Libc.syscall_move_mount(Interop.Libc.SYS_move_mount, (int)tree.DangerousGetHandle(), empty, Interop.Libc.AT_FDCWD, to,
+                    Interop.Libc.MOVE_MOUNT_F_EMPTY_PATH) < 0)
+                {
+                    throw Interop.LastError("move_mount", target);
+                }
+            }
+        }
+        finally
+        {
+            if (added)
+            {
+                tree.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Detaches the mount at <paramref name="mountPoint"/> lazily without following a symlink in its last
+    /// component (UMOUNT_NOFOLLOW): the supervisor unmounts exactly the path its guard proved, and a mount whose
+    /// FUSE server died (every stat fails with ENOTCONN) can still be named.
+    /// </summary>
+    public static void DetachMountPoint(string mountPoint)
+    {
+        if (Interop.Libc.umount2(mountPoint, Interop.Libc.MNT_DETACH | Interop.Libc.UMOUNT_NOFOLLOW) < 0)
+        {
+            throw Interop.LastError("umount", mountPoint);
         }
     }
 

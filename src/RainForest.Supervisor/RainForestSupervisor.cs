@@ -7,6 +7,7 @@ using RainForest.Linux.Topology;
 using RainForest.Channels;
 using RainForest.Supervisor.Cells;
 using RainForest.Supervisor.Channels;
+using RainForest.Supervisor.Host;
 using RainForest.Supervisor.Ledger;
 using RainForest.Supervisor.Network;
 
@@ -25,6 +26,7 @@ public sealed class RainForestSupervisor : IDisposable
     private readonly ResourceLedger _ledger;
     private readonly CellBackend _cells;
     private readonly PrefixGuard _guard;
+    private readonly LxcfsService? _lxcfs;
 
     private RainForestSupervisor(StateDirectory state, ResourceLedger ledger, CgroupDriver cgroups, string hostRoot)
     {
@@ -34,9 +36,12 @@ public sealed class RainForestSupervisor : IDisposable
         HostRoot = hostRoot;
 
         // Everything this supervisor may delete, kill in or write: its prefix groups, its subOS
-        // directories (not the ledger beside them) and its channel root.
-        _guard = new PrefixGuard([.. cgroups.ParentDirectories(), state.SubOsRoot, state.ChannelRoot], state.Prefix);
-        _cells = new CellBackend(state, cgroups, _guard);
+        // directories (not the ledger beside them), its channel root and its lxcfs directory.
+        _guard = new PrefixGuard([.. cgroups.ParentDirectories(), state.SubOsRoot, state.ChannelRoot, LxcfsService.RootOf(state.Prefix)], state.Prefix);
+
+        // lxcfs renders this machine's /proc for its subOSes: none for fixture trees, which stand for another machine.
+        _lxcfs = hostRoot == "/" ? new LxcfsService(state.Prefix, _guard, LxcfsService.Locate(), cgroups.Layout.Mode == CgroupMode.V2) : null;
+        _cells = new CellBackend(state, cgroups, _guard, _lxcfs);
         Loop = new LoopNetwork(_guard);
     }
 
@@ -155,6 +160,7 @@ public sealed class RainForestSupervisor : IDisposable
                 _ledger.SetMachine(machine);
             }
 
+            _lxcfs?.StartAtInit();
             return (machine, previous is null ? null : Describe(previous), Describe(machine));
         });
     }
@@ -196,6 +202,7 @@ public sealed class RainForestSupervisor : IDisposable
 
             Cgroups.RemoveParentIfEmpty();
             Loop.Teardown();
+            _lxcfs?.Stop();
             var channelRoot = _guard.CheckRoot(State.ChannelRoot);
             if (Directory.Exists(channelRoot))
             {
@@ -784,6 +791,12 @@ public sealed class RainForestSupervisor : IDisposable
                     repairs.Add((record.Name, $"subOS '{record.Name}': pids limit was {kernelPids}, ledger says {record.PidsMax}; reapplied"));
                 }
             }
+        }
+
+        if (_lxcfs is not null)
+        {
+            var running = records.Where(r => r.State == SubOsState.Running && CellBackend.IsAlive(r));
+            repairs.AddRange(_lxcfs.Repair([.. running.Select(r => (r.Name, r.AgentPid, _cells.SocketPath(r.Name)))]));
         }
 
         var known = records.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);

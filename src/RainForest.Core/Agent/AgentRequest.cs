@@ -15,7 +15,13 @@ public sealed record AgentRequest
     /// <summary>Resize the terminal of the program this connection started.</summary>
     public const string Resize = "resize";
 
-    /// <summary>One of <see cref="Exec"/>, <see cref="Ping"/>, <see cref="SignalOp"/>, <see cref="Resize"/>.</summary>
+    /// <summary>
+    /// Replace the subOS's lxcfs files whose connection died (lxcfs was restarted): the descriptors are detached
+    /// mounts of the new lxcfs's files, one for each of <see cref="Paths"/>.
+    /// </summary>
+    public const string RebindView = "rebind-view";
+
+    /// <summary>One of <see cref="Exec"/>, <see cref="Ping"/>, <see cref="SignalOp"/>, <see cref="Resize"/>, <see cref="RebindView"/>.</summary>
     public required string Op { get; init; }
 
     /// <summary>Program and arguments for <see cref="Exec"/>; a name without '/' is looked up in PATH.</summary>
@@ -38,4 +44,7 @@ public sealed record AgentRequest
 
     /// <summary>Signal number for <see cref="SignalOp"/>.</summary>
     public int Signal { get; init; }
+
+    /// <summary>For <see cref="RebindView"/>: the files of <see cref="LxcfsView.Files"/> the descriptors replace, in order.</summary>
+    public IReadOnlyList<string> Paths { get; init; } = [];
 }

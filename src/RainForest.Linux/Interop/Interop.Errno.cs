@@ -18,6 +18,7 @@ internal static partial class Interop
         internal const int EINVAL = 22;
         internal const int ENOSPC = 28;
         internal const int ENOTEMPTY = 39;
+        internal const int ENOTCONN = 107;
         internal const int ECONNREFUSED = 111;
     }
 

@@ -7,6 +7,7 @@ using RainForest.Linux;
 using RainForest.Linux.Cgroups;
 using RainForest.Linux.Namespaces;
 using RainForest.Linux.Guard;
+using RainForest.Supervisor.Host;
 using RainForest.Supervisor.Ledger;
 
 namespace RainForest.Supervisor.Cells;
@@ -24,13 +25,19 @@ public sealed class CellBackend
     private readonly StateDirectory _state;
     private readonly CgroupDriver _cgroups;
     private readonly PrefixGuard _guard;
+    private readonly LxcfsService? _lxcfs;
 
     /// <summary>Creates the backend over a state directory, a cgroup driver and the supervisor's guard.</summary>
-    public CellBackend(StateDirectory state, CgroupDriver cgroups, PrefixGuard guard)
+    /// <param name="state">The state directory.</param>
+    /// <param name="cgroups">The cgroup driver.</param>
+    /// <param name="guard">The supervisor's prefix guard.</param>
+    /// <param name="lxcfs">The supervisor's lxcfs, whose files each subOS sees over its /proc; null for none.</param>
+    public CellBackend(StateDirectory state, CgroupDriver cgroups, PrefixGuard guard, LxcfsService? lxcfs = null)
     {
         _state = state;
         _cgroups = cgroups;
         _guard = guard;
+        _lxcfs = lxcfs;
     }
 
     /// <summary>The cgroup driver.</summary>
@@ -78,7 +85,7 @@ public sealed class CellBackend
                 idMap = NamespaceHolder.Start(unshare, SystemTools.Require("cat"), "/proc", "user");
             }
 
-            PrepareDirectory(record, machine, dir, idMap?.Pid ?? 0);
+            PrepareDirectory(record, machine, dir, idMap?.Pid ?? 0, _lxcfs?.ViewFor(record.Name));
             trace.Mark("directory");
             _cgroups.EnsureParent(parentCpus, AllNodes(machine));
             _cgroups.Create(record.Name, record.Cpus, record.Mems, record.Memory);
@@ -224,7 +231,7 @@ public sealed class CellBackend
     /// <summary>The agent's control socket.</summary>
     public string SocketPath(string name) => Path.Combine(_state.SubOsDirectory(name), "agent.sock");
 
-    private void PrepareDirectory(SubOsRecord record, MachineRecord machine, string dir, int idMapHolder)
+    private void PrepareDirectory(SubOsRecord record, MachineRecord machine, string dir, int idMapHolder, string? lxcfs)
     {
         if (Directory.Exists(dir))
         {
@@ -254,6 +261,7 @@ public sealed class CellBackend
             IdBase = record.IdBase,
             IdCount = record.Privileged ? 0 : IdRanges.Size,
             IdMapHolderPid = idMapHolder,
+            LxcfsDir = lxcfs,
         };
         File.WriteAllBytes(Path.Combine(dir, "spec.json"), JsonSerializer.SerializeToUtf8Bytes(spec, AgentJsonContext.Default.CellSpec));
     }
