@@ -227,18 +227,26 @@ public sealed class LxcfsService
 
     private string Restart(LxcfsState state)
     {
-        var what = new StringBuilder(state.Pid != 0
-            ? (state.Probe == FileProbeResult.NoAnswer ? $"lxcfs (pid {state.Pid}) did not answer within {s_probeTimeout.TotalSeconds:0} s and was killed" : $"lxcfs (pid {state.Pid}) had lost its mount and was killed")
-            : state.LastPid != 0 ? $"lxcfs (pid {state.LastPid}) had died" : "lxcfs was not running");
-        what.Append(state.Mounted ? $"; its mount {MountPoint} was disconnected (ENOTCONN) and was unmounted" : string.Empty);
-        Clean(state);
-        var problem = IsInstalled ? Start() : $"{_binary ?? "lxcfs"} is no longer installed";
-        if (problem is null)
+        var what = new StringBuilder(state switch
         {
-            return what.Append(CultureInfo.InvariantCulture, $"; restarted (pid {ReadPid()})").ToString();
+            { Pid: not 0, Probe: FileProbeResult.NoAnswer } => $"lxcfs (pid {state.Pid}) did not answer within {s_probeTimeout.TotalSeconds:0} s and was killed",
+            { Pid: not 0, Mounted: false } => $"lxcfs (pid {state.Pid}) had lost its mount and was killed",
+            { Pid: not 0 } => $"lxcfs (pid {state.Pid}) did not serve its mount ({state.Probe}) and was killed",
+            { LastPid: not 0 } => $"lxcfs (pid {state.LastPid}) had died",
+            _ => "lxcfs was not running",
+        });
+        if (state.Mounted)
+        {
+            what.Append(state.Probe == FileProbeResult.Disconnected
+                ? $"; its mount {MountPoint} was disconnected (ENOTCONN) and was unmounted"
+                : $"; its mount {MountPoint} was unmounted");
         }
 
-        return what.Append(CultureInfo.InvariantCulture, $"; it did not start again ({problem}): subOSes see the host's /proc/meminfo and cpuinfo").ToString();
+        Clean(state);
+        var problem = IsInstalled ? Start() : $"{_binary ?? "lxcfs"} is no longer installed";
+        return problem is null
+            ? what.Append(CultureInfo.InvariantCulture, $"; restarted (pid {ReadPid()})").ToString()
+            : what.Append(CultureInfo.InvariantCulture, $"; it did not start again ({problem}): subOSes see the host's /proc/meminfo and cpuinfo").ToString();
     }
 
     /// <summary>Removes what a dead or hung lxcfs left: the process, its mount and its pidfile.</summary>

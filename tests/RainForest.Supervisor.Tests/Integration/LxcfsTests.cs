@@ -85,6 +85,26 @@ public sealed class LxcfsTests
     }
 
     [Fact]
+    public void Reconcile_LxcfsHangs_KilledRestartedAndTheViewMended()
+    {
+        using var host = new CellHost();
+        Create(host, "stuck", privileged: false);
+        var lxcfs = Service(host);
+        var hung = OwnLxcfs(lxcfs);
+
+        // A stopped server answers nothing: every read of its files blocks, as with a deadlocked lxcfs.
+        ProcessInfo.Signal(hung, 19);
+        var repairs = host.Supervisor.Reconcile();
+
+        Assert.False(ProcessInfo.IsAlive(hung));
+        var restarted = OwnLxcfs(lxcfs);
+        Assert.Contains($"lxcfs (pid {hung}) did not answer within 5 s and was killed; its mount {lxcfs.MountPoint} was unmounted; restarted (pid {restarted})", repairs);
+        Assert.Contains(repairs, r => r.StartsWith("subOS 'stuck': its /proc and /sys view pointed at the dead lxcfs", StringComparison.Ordinal));
+        var view = View(host, "stuck");
+        Assert.Equal((256L, 1), (view.Memory, view.Processors));
+    }
+
+    [Fact]
     public void Create_AfterLxcfsRestart_NewSubOsSeesItsOwnView()
     {
         using var host = new CellHost();
