@@ -10,8 +10,8 @@ namespace RainForest.Agent;
 
 /// <summary>
 /// Where the programs of an unprivileged subOS run: the subOS's own user namespace (root inside is an
-/// unprivileged host id), a mount namespace in which every mount the agent made is locked, runc's default
-/// capability set, no_new_privs and the seccomp filter.
+/// unprivileged host id), a mount namespace in which every mount the agent made while building the root is
+/// locked, runc's default capability set, no_new_privs and the seccomp filter.
 /// </summary>
 /// <remarks>
 /// <para>
