@@ -48,31 +48,60 @@ internal sealed class LxcfsLayer : IDisposable
             return null;
         }
 
-        var probe = FileProbe.Read(Path.Combine(lxcfs, LxcfsView.ProbeFile), s_probeTimeout);
-        if (probe != FileProbeResult.Readable)
+        // No read here: lxcfs answers a subOS's first read by finding the init of its pid namespace (a fork and
+        // setns inside lxcfs), which the first program to read pays for, not create. A stat shows whether lxcfs
+        // answers at all: on a thread of its own, since a hung lxcfs would hang this one.
+        var copying = Task.Factory.StartNew(() => Copy(lxcfs), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        if (!copying.Wait(s_probeTimeout))
         {
-            Console.Error.WriteLine($"rf-agent: lxcfs at {lxcfs} does not answer ({probe}): /proc and /sys stay the host's");
+            Console.Error.WriteLine($"rf-agent: lxcfs at {lxcfs} does not answer: /proc and /sys stay the host's");
+            copying.ContinueWith(late => late.Result.ForEach(t => t.Tree.Dispose()), TaskScheduler.Default);
             return null;
         }
 
         var trees = new List<(string, SafeFileHandle)>();
         var devNull = Path.Combine(root, "dev/null");
-        foreach (var file in LxcfsView.Files)
+        foreach (var (target, tree) in copying.Result)
         {
-            var source = Path.Combine(lxcfs, file);
-            if (!File.Exists(source) || !File.Exists(Path.Combine(root, file)))
-            {
-                continue;
-            }
-
+            var covered = Path.Combine(root, target.TrimStart('/'));
             try
             {
-                var tree = Mounts.CloneTree(source, readOnly: true);
-                trees.Add(("/" + file, tree));
+                if (!File.Exists(covered))
+                {
+                    tree.Dispose();
+                    continue;
+                }
+
                 if (!spec.Privileged)
                 {
                     // Like the masked files: reads find nothing, writes go nowhere.
-                    Mounts.Bind(devNull, Path.Combine(root, file), readOnly: false);
+                    Mounts.Bind(devNull, covered, readOnly: false);
+                }
+
+                trees.Add((target, tree));
+            }
+            catch (LinuxException e)
+            {
+                tree.Dispose();
+                Console.Error.WriteLine($"rf-agent: {target} stays the host's: {e.Message}");
+            }
+        }
+
+        return new LxcfsLayer(trees);
+    }
+
+    /// <summary>Copies each file lxcfs offers, read-only (the caller drops those the new root lacks).</summary>
+    private static List<(string Target, SafeFileHandle Tree)> Copy(string lxcfs)
+    {
+        var trees = new List<(string Target, SafeFileHandle Tree)>();
+        foreach (var file in LxcfsView.Files)
+        {
+            var source = Path.Combine(lxcfs, file);
+            try
+            {
+                if (File.Exists(source))
+                {
+                    trees.Add(("/" + file, Mounts.CloneTree(source, readOnly: true)));
                 }
             }
             catch (LinuxException e)
@@ -81,7 +110,7 @@ internal sealed class LxcfsLayer : IDisposable
             }
         }
 
-        return new LxcfsLayer(trees);
+        return trees;
     }
 
     /// <summary>Attaches the copies in this (the agent's) namespace, then in the programs' one when there is one.</summary>

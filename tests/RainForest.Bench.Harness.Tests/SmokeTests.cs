@@ -114,6 +114,7 @@ public sealed class SmokeTests
         }
 
         var cellPrefix = new StateDirectory(Path.Combine(temp, $"rf-bench-{runId}-state")).Prefix;
+        Assert.False(Directory.Exists(RainForest.Supervisor.Host.LxcfsService.RootOf(cellPrefix)), $"the cells' lxcfs directory was left behind");
         foreach (var hierarchy in CgroupCleanup.Hierarchies())
         {
             Assert.False(Directory.Exists(Path.Combine(hierarchy, cellPrefix)), $"cgroup {hierarchy}/{cellPrefix} was left behind");
