@@ -26,7 +26,7 @@ namespace RainForest.Agent;
 /// </remarks>
 internal sealed class LxcfsLayer : IDisposable
 {
-    /// <summary>How long a read of lxcfs may take before it counts as hung.</summary>
+    /// <summary>How long lxcfs may take to show its files before it counts as hung.</summary>
     private static readonly TimeSpan s_probeTimeout = TimeSpan.FromSeconds(2);
 
     // A failed repair may leave dead layers stacked on a file; they are peeled off, up to this many.
@@ -90,29 +90,6 @@ internal sealed class LxcfsLayer : IDisposable
         return new LxcfsLayer(trees);
     }
 
-    /// <summary>Copies each file lxcfs offers, read-only (the caller drops those the new root lacks).</summary>
-    private static List<(string Target, SafeFileHandle Tree)> Copy(string lxcfs)
-    {
-        var trees = new List<(string Target, SafeFileHandle Tree)>();
-        foreach (var file in LxcfsView.Files)
-        {
-            var source = Path.Combine(lxcfs, file);
-            try
-            {
-                if (File.Exists(source))
-                {
-                    trees.Add(("/" + file, Mounts.CloneTree(source, readOnly: true)));
-                }
-            }
-            catch (LinuxException e)
-            {
-                Console.Error.WriteLine($"rf-agent: /{file} stays the host's: {e.Message}");
-            }
-        }
-
-        return trees;
-    }
-
     /// <summary>Attaches the copies in this (the agent's) namespace, then in the programs' one when there is one.</summary>
     /// <param name="sandbox">The programs' namespace of an unprivileged subOS; null when programs share the agent's.</param>
     public void Attach(ProgramSandbox? sandbox)
@@ -169,6 +146,29 @@ internal sealed class LxcfsLayer : IDisposable
     }
 
     public void Dispose() => _trees.ForEach(t => t.Tree.Dispose());
+
+    /// <summary>Copies each file lxcfs offers, read-only (the caller drops those the new root lacks).</summary>
+    private static List<(string Target, SafeFileHandle Tree)> Copy(string lxcfs)
+    {
+        var trees = new List<(string Target, SafeFileHandle Tree)>();
+        foreach (var file in LxcfsView.Files)
+        {
+            var source = Path.Combine(lxcfs, file);
+            try
+            {
+                if (File.Exists(source))
+                {
+                    trees.Add(("/" + file, Mounts.CloneTree(source, readOnly: true)));
+                }
+            }
+            catch (LinuxException e)
+            {
+                Console.Error.WriteLine($"rf-agent: /{file} stays the host's: {e.Message}");
+            }
+        }
+
+        return trees;
+    }
 
     /// <summary>Copies the agent's live files into the programs' namespace; with <paramref name="replaceDead"/>, only over dead ones.</summary>
     private static int AttachInPrograms(ProgramSandbox sandbox, IEnumerable<string> targets, bool replaceDead)

@@ -26,7 +26,7 @@ namespace RainForest.Supervisor.Host;
 /// <para>
 /// Every kill, unmount and delete passes the supervisor's prefix guard: <c>/run/PREFIX-lxcfs</c> is one of its
 /// roots, the mount point is proved without resolving its last component (a dead FUSE mount cannot be stat'ed),
-/// and a pid is signalled only while its command line names that mount point.
+/// and a pid is signalled only while it runs lxcfs with that mount point on its command line.
 /// </para>
 /// </remarks>
 public sealed class LxcfsService
@@ -35,7 +35,9 @@ public sealed class LxcfsService
     public const string BinaryVariable = "RF_LXCFS";
 
     private static readonly string[] s_directories = ["/usr/bin", "/bin", "/usr/local/bin", "/usr/sbin", "/sbin"];
-    private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(10);
+
+    // lxcfs mounts within tens of milliseconds; a create waits this long for a broken one, then goes on without it.
+    private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan s_stopTimeout = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan s_agentTimeout = TimeSpan.FromSeconds(10);
 
@@ -213,16 +215,25 @@ public sealed class LxcfsService
     private IEnumerable<string> Programs => Path.GetFileName(_binary) is { Length: > 0 } name && name != "lxcfs" ? ["lxcfs", name] : ["lxcfs"];
 
     /// <summary>Starts lxcfs unless it serves; returns null once it serves, else what went wrong (one line).</summary>
+    /// <exception cref="GuardViolationException">A path or process is not this supervisor's: a refusal is never just a note.</exception>
     private string? EnsureRunning()
     {
-        var state = Inspect();
-        if (state.Serving)
+        try
         {
-            return null;
-        }
+            var state = Inspect();
+            if (state.Serving)
+            {
+                return null;
+            }
 
-        Clean(state);
-        return Start();
+            Clean(state);
+            return Start();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // /run not writable, a mount that will not go: the subOS goes on without lxcfs.
+            return OneLine(e.Message);
+        }
     }
 
     private string Restart(LxcfsState state)
@@ -483,5 +494,4 @@ public sealed class LxcfsService
     }
 
     private static string OneLine(string text) => Printable.Escape(text.Trim(), 200);
-
 }
