@@ -26,11 +26,11 @@ namespace RainForest.Agent;
 /// </remarks>
 internal sealed class LxcfsLayer : IDisposable
 {
-    /// <summary>How long lxcfs may take to show its files before it counts as hung.</summary>
-    private static readonly TimeSpan s_probeTimeout = TimeSpan.FromSeconds(2);
-
     // A failed repair may leave dead layers stacked on a file; they are peeled off, up to this many.
     private const int MaxDeadLayers = 8;
+
+    // ENOENT: the file is not there.
+    private const int NoSuchFile = 2;
 
     private readonly List<(string Target, SafeFileHandle Tree)> _trees;
 
@@ -38,8 +38,7 @@ internal sealed class LxcfsLayer : IDisposable
 
     /// <summary>
     /// Copies the files of <see cref="CellSpec.LxcfsDir"/> and, for an unprivileged subOS, masks the files of the new
-    /// root they will cover. Runs before pivot_root. Null (the subOS sees the host's files) when there is no lxcfs
-    /// or it does not answer.
+    /// root they will cover. Runs before pivot_root. Null (the subOS sees the host's files) when there is no lxcfs.
     /// </summary>
     public static LxcfsLayer? Prepare(CellSpec spec, string root)
     {
@@ -49,19 +48,12 @@ internal sealed class LxcfsLayer : IDisposable
         }
 
         // No read here: lxcfs answers a subOS's first read by finding the init of its pid namespace (a fork and
-        // setns inside lxcfs), which the first program to read pays for, not create. A stat shows whether lxcfs
-        // answers at all: on a thread of its own, since a hung lxcfs would hang this one.
-        var copying = Task.Factory.StartNew(() => Copy(lxcfs), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        if (!copying.Wait(s_probeTimeout))
-        {
-            Console.Error.WriteLine($"rf-agent: lxcfs at {lxcfs} does not answer: /proc and /sys stay the host's");
-            copying.ContinueWith(late => late.Result.ForEach(t => t.Tree.Dispose()), TaskScheduler.Default);
-            return null;
-        }
-
+        // setns inside lxcfs), which the first program to read pays for, not create. The supervisor checked that
+        // lxcfs answers just before it started this agent (and kills one that hangs).
+        var copies = Copy(lxcfs);
         var trees = new List<(string, SafeFileHandle)>();
         var devNull = Path.Combine(root, "dev/null");
-        foreach (var (target, tree) in copying.Result)
+        foreach (var (target, tree) in copies)
         {
             var covered = Path.Combine(root, target.TrimStart('/'));
             try
@@ -153,13 +145,13 @@ internal sealed class LxcfsLayer : IDisposable
         var trees = new List<(string Target, SafeFileHandle Tree)>();
         foreach (var file in LxcfsView.Files)
         {
-            var source = Path.Combine(lxcfs, file);
             try
             {
-                if (File.Exists(source))
-                {
-                    trees.Add(("/" + file, Mounts.CloneTree(source, readOnly: true)));
-                }
+                trees.Add(("/" + file, Mounts.CloneTree(Path.Combine(lxcfs, file), readOnly: true)));
+            }
+            catch (LinuxException e) when (e.Errno == NoSuchFile)
+            {
+                // An lxcfs older than this file: the subOS sees the host's.
             }
             catch (LinuxException e)
             {
