@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using RainForest.Core;
+using Microsoft.Win32.SafeHandles;
 using RainForest.Core.Agent;
+using RainForest.Interop;
 using RainForest.Linux;
 
 namespace RainForest.Agent;
@@ -9,7 +12,8 @@ namespace RainForest.Agent;
 /// <summary>Serves the control socket: exec, signal, resize and ping requests, one thread per connection.</summary>
 internal sealed class AgentServer
 {
-    private static readonly string[] s_path = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
+    // RainForest's own tools inside (rfcom) come last, so that they never shadow the subOS's programs.
+    private static readonly string[] s_path = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin", "/run/rainforest/bin"];
     private readonly CellSpec _spec;
     private readonly Stopwatch _uptime;
     private readonly Reaper _reaper = new();
@@ -59,7 +63,7 @@ internal sealed class AgentServer
     private void Handle(Socket client)
     {
         using var channel = new ControlChannel(client);
-        var fds = new List<int>();
+        var fds = new List<SafeFileHandle>();
         try
         {
             var request = channel.Receive(AgentJsonContext.Default.AgentRequest, fds);
@@ -70,7 +74,7 @@ internal sealed class AgentServer
 
             switch (request.Op)
             {
-                case AgentRequest.Ping:
+                case AgentOp.Ping:
                     channel.Send(
                         new AgentReply
                         {
@@ -82,14 +86,14 @@ internal sealed class AgentServer
                         },
                         AgentJsonContext.Default.AgentReply);
                     break;
-                case AgentRequest.Exec:
+                case AgentOp.Exec:
                     Exec(channel, request, fds);
                     break;
-                case AgentRequest.RebindView:
+                case AgentOp.RebindView:
                     channel.Send(new AgentReply { Type = AgentReply.Done, Message = LxcfsLayer.Rebind(request.Paths, fds, _sandbox) }, AgentJsonContext.Default.AgentReply);
                     break;
                 default:
-                    channel.Send(new AgentReply { Type = AgentReply.Error, Message = $"unknown request '{request.Op}'" }, AgentJsonContext.Default.AgentReply);
+                    channel.Send(new AgentReply { Type = AgentReply.Error, Message = $"unknown request '{request.Op.ToText()}'" }, AgentJsonContext.Default.AgentReply);
                     break;
             }
         }
@@ -99,11 +103,11 @@ internal sealed class AgentServer
         }
         finally
         {
-            fds.ForEach(FdPassing.Close);
+            fds.ForEach(fd => fd.Dispose());
         }
     }
 
-    private void Exec(ControlChannel channel, AgentRequest request, List<int> fds)
+    private void Exec(ControlChannel channel, AgentRequest request, List<SafeFileHandle> fds)
     {
         if (request.Argv.Count == 0)
         {
@@ -128,7 +132,7 @@ internal sealed class AgentServer
         }
 
         var environment = BuildEnvironment(request);
-        int master = -1;
+        SafeFileHandle? master = null;
         string? terminal = null;
         if (request.Tty)
         {
@@ -136,7 +140,7 @@ internal sealed class AgentServer
             Terminal.SetWindowSize(master, request.Rows, request.Cols);
         }
 
-        var fdMap = new Dictionary<int, int>();
+        var fdMap = new Dictionary<int, SafeHandle>();
         for (var i = 0; i < fds.Count && i < 3 && !request.Tty; i++)
         {
             fdMap[i] = fds[i];
@@ -161,18 +165,14 @@ internal sealed class AgentServer
         }
         catch (LinuxException e)
         {
-            if (master >= 0)
-            {
-                Pipe.Close(master);
-            }
-
+            master?.Dispose();
             channel.Send(new AgentReply { Type = AgentReply.Error, ExitCode = 126, Message = $"{request.Argv[0]}: {e.Message}" }, AgentJsonContext.Default.AgentReply);
             return;
         }
 
         channel.Send(new AgentReply { Type = AgentReply.Started, Pid = pid }, AgentJsonContext.Default.AgentReply);
         Thread? output = null;
-        if (master >= 0 && fds.Count >= 2)
+        if (master is not null && fds.Count >= 2)
         {
             var input = new Thread(() => Terminal.Copy(fds[0], master)) { IsBackground = true, Name = "tty-in" };
             input.Start();
@@ -185,36 +185,36 @@ internal sealed class AgentServer
         control.Start();
 
         var code = exit.GetAwaiter().GetResult();
-        if (master >= 0)
+        if (master is not null)
         {
             // The slave closed with the program; read what is left, then let the copier stop.
             output?.Join(TimeSpan.FromSeconds(2));
-            Pipe.Close(master);
+            master.Dispose();
         }
 
         TrySend(channel, new AgentReply { Type = AgentReply.Exited, Pid = pid, ExitCode = code });
     }
 
-    private static void Steer(ControlChannel channel, int pid, int master)
+    private static void Steer(ControlChannel channel, int pid, SafeFileHandle? master)
     {
         try
         {
             while (channel.Receive(AgentJsonContext.Default.AgentRequest) is { } request)
             {
-                if (request.Op == AgentRequest.SignalOp && request.Signal is > 0 and < 65)
+                if (request.Op == AgentOp.Signal && request.Signal is > 0 and < 65)
                 {
                     // The program leads its own session: signal the whole process group.
                     ProcessInfo.Signal(-pid, request.Signal);
                 }
-                else if (request.Op == AgentRequest.Resize && master >= 0)
+                else if (request.Op == AgentOp.Resize && master is not null)
                 {
                     Terminal.SetWindowSize(master, request.Rows, request.Cols);
                 }
             }
         }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidDataException)
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidDataException or System.Text.Json.JsonException)
         {
-            // The caller went away; the program keeps running, as with a detached exec.
+            // The caller went away (or sent what is no request); the program keeps running, as with a detached exec.
         }
     }
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text.Json;
 using RainForest.Core.Agent;
+using RainForest.Interop;
 using RainForest.Linux;
 
 namespace RainForest.Agent;

@@ -1,5 +1,6 @@
 using Microsoft.Win32.SafeHandles;
 using RainForest.Core.Agent;
+using RainForest.Interop;
 using RainForest.Linux;
 
 namespace RainForest.Agent;
@@ -28,9 +29,6 @@ internal sealed class LxcfsLayer : IDisposable
 {
     // A failed repair may leave dead layers stacked on a file; they are peeled off, up to this many.
     private const int MaxDeadLayers = 8;
-
-    // ENOENT: the file is not there.
-    private const int NoSuchFile = 2;
 
     private readonly List<(string Target, SafeFileHandle Tree)> _trees;
 
@@ -106,7 +104,7 @@ internal sealed class LxcfsLayer : IDisposable
     /// <param name="sandbox">The programs' namespace of an unprivileged subOS; null when programs share the agent's.</param>
     /// <returns>What was replaced, for the supervisor's repair report.</returns>
     /// <exception cref="InvalidDataException">A path is not one of <see cref="LxcfsView.Files"/>, or the counts differ.</exception>
-    public static string Rebind(IReadOnlyList<string> paths, IReadOnlyList<int> trees, ProgramSandbox? sandbox)
+    public static string Rebind(IReadOnlyList<string> paths, IReadOnlyList<SafeFileHandle> trees, ProgramSandbox? sandbox)
     {
         if (paths.Count != trees.Count || paths.Any(p => !LxcfsView.Files.Contains(p, StringComparer.Ordinal)))
         {
@@ -122,8 +120,7 @@ internal sealed class LxcfsLayer : IDisposable
             if (FileProbe.Read(target) == FileProbeResult.Disconnected)
             {
                 DetachDead(target);
-                using var tree = new SafeFileHandle(trees[i], ownsHandle: false);
-                Mounts.AttachTree(tree, target);
+                Mounts.AttachTree(trees[i], target);
                 replaced.Add(target);
             }
         }
@@ -149,7 +146,7 @@ internal sealed class LxcfsLayer : IDisposable
             {
                 trees.Add(("/" + file, Mounts.CloneTree(Path.Combine(lxcfs, file), readOnly: true)));
             }
-            catch (LinuxException e) when (e.Errno == NoSuchFile)
+            catch (LinuxException e) when (e.Errno == Errno.ENOENT)
             {
                 // An lxcfs older than this file: the subOS sees the host's.
             }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using Microsoft.Win32.SafeHandles;
+using RainForest.Interop;
 using RainForest.Linux;
 
 namespace RainForest.Agent;
@@ -6,6 +8,7 @@ namespace RainForest.Agent;
 /// <summary>The readiness pipe on fd 3: one line, <c>ready HOSTPID</c> or <c>error MESSAGE</c>, then closed.</summary>
 internal static class Ready
 {
+    // The write end of the supervisor's pipe, inherited as fd 3.
     private const int Fd = 3;
     private static bool s_done;
 
@@ -25,15 +28,14 @@ internal static class Ready
         }
 
         s_done = true;
+        using var pipe = new SafeFileHandle(Fd, ownsHandle: true);
         try
         {
-            Pipe.WriteAll(Fd, line);
+            Pipe.WriteAll(pipe, line);
         }
         catch (LinuxException)
         {
             // The supervisor gave up waiting; nothing else can be told.
         }
-
-        Pipe.Close(Fd);
     }
 }

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using RainForest.Linux;
 
 namespace RainForest.Agent;
 
@@ -7,14 +7,11 @@ namespace RainForest.Agent;
 /// One thread blocks in waitpid(-1). Spawning and registering a pid happen under the same lock the
 /// reaper takes before it looks a pid up, so an exit that comes before registration is never lost.
 /// </remarks>
-internal sealed partial class Reaper
+internal sealed class Reaper
 {
     private readonly object _lock = new();
     private readonly Dictionary<int, TaskCompletionSource<int>> _waiters = [];
     private readonly SemaphoreSlim _childStarted = new(0);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int waitpid(int pid, out int status, int options);
 
     public int Count
     {
@@ -48,17 +45,12 @@ internal sealed partial class Reaper
 
     private void Loop()
     {
-        const int Echild = 10;
         while (true)
         {
-            var pid = waitpid(-1, out var status, 0);
-            if (pid < 0)
+            if (!ProcessInfo.WaitForAnyChild(out var pid, out var exitCode))
             {
-                if (Marshal.GetLastPInvokeError() == Echild)
-                {
-                    _childStarted.Wait(TimeSpan.FromSeconds(1));
-                }
-
+                // No children at all: sleep until one is started (or a second passes, for orphans re-parented to us).
+                _childStarted.Wait(TimeSpan.FromSeconds(1));
                 continue;
             }
 
@@ -66,7 +58,7 @@ internal sealed partial class Reaper
             {
                 if (_waiters.Remove(pid, out var waiter))
                 {
-                    waiter.TrySetResult(Linux.ProcessInfo.ExitCodeOf(status));
+                    waiter.TrySetResult(exitCode);
                 }
             }
         }

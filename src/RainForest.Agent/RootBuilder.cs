@@ -1,5 +1,6 @@
 using System.Globalization;
 using RainForest.Core.Agent;
+using RainForest.Interop;
 using RainForest.Linux;
 using RainForest.Linux.Namespaces;
 using static RainForest.Linux.Mounts.Flags;
@@ -39,7 +40,19 @@ internal static class RootBuilder
             using (var userNs = NamespaceHolder.OpenUserNamespaceWhenMapped("/proc", spec.IdMapHolderPid, new IdMapping(0, spec.IdBase, spec.IdCount), CellInit.HelperTimeout))
             {
                 // The host's root-owned files of the lower layer belong to root inside.
-                Mounts.BindIdMapped(spec.RootFs, lower, userNs);
+                try
+                {
+                    Mounts.BindIdMapped(spec.RootFs, lower, userNs);
+                }
+                catch (LinuxException e) when (e.Errno == Errno.EINVAL)
+                {
+                    // The kernel refuses idmapped mounts of file systems that do not support them (9p, NFS, FUSE,
+                    // overlayfs and tmpfs on older kernels): say what to do rather than pass on "Invalid argument".
+                    var type = MountTable.Read(Environment.ProcessId).TypeCovering(spec.RootFs) ?? "unknown";
+                    throw new InvalidOperationException(
+                        $"the root {spec.RootFs} is on a {type} file system, which this kernel cannot idmap; an unprivileged subOS needs that: " +
+                        "use --rootfs DIR on ext4, xfs or btrfs, or --privileged", e);
+                }
             }
 
             Mounts.ChangeOwner(upper, spec.IdBase, spec.IdBase);

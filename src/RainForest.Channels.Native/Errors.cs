@@ -1,20 +1,11 @@
 using System.Threading.Channels;
+using RainForest.Interop;
 
 namespace RainForest.Channels.Native;
 
 /// <summary>Maps the library's exceptions to the negative errno values rfcom.h documents, remembering the message for rf_last_error.</summary>
 internal static class Errors
 {
-    public const int EBADF = 9;
-    public const int EAGAIN = 11;
-    public const int EINVAL = 22;
-    public const int EPIPE = 32;
-    public const int ENXIO = 6;
-    public const int EIO = 5;
-    public const int EBADMSG = 74;
-    public const int EMSGSIZE = 90;
-    public const int ENOBUFS = 105;
-
     [ThreadStatic]
     private static string? t_lastError;
 
@@ -34,11 +25,11 @@ internal static class Errors
         return -(error switch
         {
             SharedMemoryException io => io.ErrorNumber,
-            ChannelFormatException => EBADMSG,
-            ChannelClosedException => EPIPE,
-            ArgumentException => EINVAL,
-            ObjectDisposedException => EBADF,
-            _ => EIO,
+            ChannelFormatException => Errno.EBADMSG,
+            ChannelClosedException => Errno.EPIPE,
+            ArgumentException => Errno.EINVAL,
+            ObjectDisposedException => Errno.EBADF,
+            _ => Errno.EIO,
         });
     }
 }

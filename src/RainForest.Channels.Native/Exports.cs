@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
+using RainForest.Interop;
 
 namespace RainForest.Channels.Native;
 
@@ -22,12 +23,12 @@ internal static unsafe class Exports
         {
             if (path is null || options is null || channel is null)
             {
-                return Errors.Fail(Errors.EINVAL, "rf_create: path, options and channel must not be NULL");
+                return Errors.Fail(Errno.EINVAL, "rf_create: path, options and channel must not be NULL");
             }
 
             if (options->Reserved != 0)
             {
-                return Errors.Fail(Errors.EINVAL, "rf_create: options.reserved must be 0");
+                return Errors.Fail(Errno.EINVAL, "rf_create: options.reserved must be 0");
             }
 
             var managed = new FicmChannelOptions
@@ -54,7 +55,7 @@ internal static unsafe class Exports
         {
             if (path is null || channel is null)
             {
-                return Errors.Fail(Errors.EINVAL, "rf_open: path and channel must not be NULL");
+                return Errors.Fail(Errno.EINVAL, "rf_open: path and channel must not be NULL");
             }
 
             *channel = ToHandle(RfCom.Open(Utf8(path), receiver));
@@ -73,7 +74,7 @@ internal static unsafe class Exports
         {
             if (channel == 0)
             {
-                return Errors.Fail(Errors.EBADF, "rf_close: NULL channel");
+                return Errors.Fail(Errno.EBADF, "rf_close: NULL channel");
             }
 
             var handle = GCHandle.FromIntPtr(channel);
@@ -103,12 +104,12 @@ internal static unsafe class Exports
             var target = FromHandle(channel);
             if (target.Reader is null)
             {
-                return Errors.Fail(Errors.EBADF, $"rf_read: '{target.Channel.Path}' was opened without a receiver");
+                return Errors.Fail(Errno.EBADF, $"rf_read: '{target.Channel.Path}' was opened without a receiver");
             }
 
             if (buffer is null && capacity != 0)
             {
-                return Errors.Fail(Errors.EINVAL, "rf_read: NULL buffer");
+                return Errors.Fail(Errno.EINVAL, "rf_read: NULL buffer");
             }
 
             var destination = new Span<byte>(buffer, (int)Math.Min(capacity, int.MaxValue));
@@ -122,19 +123,19 @@ internal static unsafe class Exports
 
                 if (status == ClaimStatus.TooSmall)
                 {
-                    return Errors.Fail(Errors.ENOBUFS, $"rf_read: the message is {length} bytes, the buffer {destination.Length}; it stays in the channel");
+                    return Errors.Fail(Errno.ENOBUFS, $"rf_read: the message is {length} bytes, the buffer {destination.Length}; it stays in the channel");
                 }
 
                 if ((flags & NonBlock) != 0)
                 {
                     return target.Reader.IsCompleted
-                        ? Errors.Fail(Errors.EPIPE, "rf_read: the channel is completed and drained")
-                        : Errors.Fail(Errors.EAGAIN, "rf_read: no message");
+                        ? Errors.Fail(Errno.EPIPE, "rf_read: the channel is completed and drained")
+                        : Errors.Fail(Errno.EAGAIN, "rf_read: no message");
                 }
 
                 if (!target.Reader.WaitToRead())
                 {
-                    return Errors.Fail(Errors.EPIPE, "rf_read: the channel is completed and drained");
+                    return Errors.Fail(Errno.EPIPE, "rf_read: the channel is completed and drained");
                 }
             }
         }
@@ -178,7 +179,7 @@ internal static unsafe class Exports
         {
             if (path is null)
             {
-                return Errors.Fail(Errors.EINVAL, "rf_unlink: NULL path");
+                return Errors.Fail(Errno.EINVAL, "rf_unlink: NULL path");
             }
 
             var name = Utf8(path);
@@ -197,7 +198,7 @@ internal static unsafe class Exports
         {
             if (path is null || address is null)
             {
-                return Errors.Fail(Errors.EINVAL, "rf_map: path and address must not be NULL");
+                return Errors.Fail(Errno.EINVAL, "rf_map: path and address must not be NULL");
             }
 
             var zoneFlags = ((flags & MapCreate) != 0 ? SharedZoneFlags.Create : SharedZoneFlags.None)
@@ -235,7 +236,7 @@ internal static unsafe class Exports
 
             if (zone is null)
             {
-                return Errors.Fail(Errors.EINVAL, $"rf_unmap: 0x{address:x} is not a zone mapped by rf_map");
+                return Errors.Fail(Errno.EINVAL, $"rf_unmap: 0x{address:x} is not a zone mapped by rf_map");
             }
 
             RfCom.Unmap(zone);
@@ -269,12 +270,12 @@ internal static unsafe class Exports
             var target = FromHandle(channel);
             if (data is null && length != 0)
             {
-                return Errors.Fail(Errors.EINVAL, "rf_write: NULL data");
+                return Errors.Fail(Errno.EINVAL, "rf_write: NULL data");
             }
 
             if (length > (nuint)target.MaxMessageSize)
             {
-                return Errors.Fail(Errors.EMSGSIZE, $"rf_write: the message is {length} bytes; the channel carries at most {target.MaxMessageSize}");
+                return Errors.Fail(Errno.EMSGSIZE, $"rf_write: the message is {length} bytes; the channel carries at most {target.MaxMessageSize}");
             }
 
             var message = new ReadOnlySpan<byte>(data, (int)length);
@@ -284,9 +285,9 @@ internal static unsafe class Exports
                 return status switch
                 {
                     FicmWriteStatus.Written => 0,
-                    FicmWriteStatus.Full => Errors.Fail(Errors.EAGAIN, "rf_write: a target ring is full"),
-                    FicmWriteStatus.Completed => Errors.Fail(Errors.EPIPE, "rf_write: the channel is completed"),
-                    _ => Errors.Fail(Errors.ENXIO, "rf_write: no target receiver is attached"),
+                    FicmWriteStatus.Full => Errors.Fail(Errno.EAGAIN, "rf_write: a target ring is full"),
+                    FicmWriteStatus.Completed => Errors.Fail(Errno.EPIPE, "rf_write: the channel is completed"),
+                    _ => Errors.Fail(Errno.ENXIO, "rf_write: no target receiver is attached"),
                 };
             }
 
@@ -303,7 +304,7 @@ internal static unsafe class Exports
         }
         catch (InvalidOperationException error) when (error is not (ObjectDisposedException or ChannelClosedException))
         {
-            return Errors.Fail(Errors.ENXIO, error.Message);
+            return Errors.Fail(Errno.ENXIO, error.Message);
         }
         catch (Exception error)
         {

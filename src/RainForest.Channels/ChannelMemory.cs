@@ -1,3 +1,6 @@
+using Microsoft.Win32.SafeHandles;
+using RainForest.Interop;
+
 namespace RainForest.Channels;
 
 /// <summary>
@@ -14,7 +17,7 @@ internal sealed unsafe class ChannelMemory
     private readonly SafeMappingHandle _mapping;
     private int _references = 1;
 
-    public ChannelMemory(string path, SafeFdHandle fd, SafeMappingHandle mapping, long length)
+    public ChannelMemory(string path, SafeFileHandle fd, SafeMappingHandle mapping, long length)
     {
         Path = path;
         Fd = fd;
@@ -25,7 +28,7 @@ internal sealed unsafe class ChannelMemory
 
     public string Path { get; }
 
-    public SafeFdHandle Fd { get; }
+    public SafeFileHandle Fd { get; }
 
     public byte* Base { get; }
 

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 using RainForest.Channels.Layout;
 
 namespace RainForest.Channels;
@@ -25,20 +25,13 @@ internal sealed unsafe class ParticipantTable : IOwnerLiveness
     private const int GenerationBits = 6;
     private const int GenerationMask = (1 << GenerationBits) - 1;
 
-    private readonly SafeFdHandle _fd;
+    private readonly SafeFileHandle _fd;
     private readonly byte* _fileBase;
     private readonly string _path;
 
-    private struct LockCall
-    {
-        public SafeFdHandle Fd;
-        public int Command;
-        public Interop.Libc.Flock Lock;
-    }
-
     /// <summary>Claims a free row for this handle.</summary>
     /// <exception cref="InvalidOperationException">Every row is held by a live handle.</exception>
-    public ParticipantTable(SafeFdHandle fd, byte* fileBase, string path)
+    public ParticipantTable(SafeFileHandle fd, byte* fileBase, string path)
     {
         _fd = fd;
         _fileBase = fileBase;
@@ -90,18 +83,7 @@ internal sealed unsafe class ParticipantTable : IOwnerLiveness
             return false; // the row has a newer holder, which needed the old one's lock to be gone
         }
 
-        var call = new LockCall
-        {
-            Fd = _fd,
-            Command = Interop.Libc.F_OFD_GETLK,
-            Lock = new Interop.Libc.Flock { Type = Interop.Libc.F_WRLCK, Whence = Interop.Libc.SEEK_SET, Start = LockOffset(index), Length = 1 },
-        };
-        if (Interop.RetryOnEintr(ref call, static (ref LockCall c) => Interop.Libc.fcntl(c.Fd, c.Command, ref c.Lock)) != 0)
-        {
-            throw Interop.LastError("fcntl(F_OFD_GETLK)", _path);
-        }
-
-        return call.Lock.Type != Interop.Libc.F_UNLCK;
+        return SharedFile.IsLockedByOther(_fd, LockOffset(index), _path);
     }
 
     /// <summary>The pid a row's holder recorded (diagnostic: it is the pid in the holder's namespace).</summary>
@@ -111,20 +93,5 @@ internal sealed unsafe class ParticipantTable : IOwnerLiveness
 
     private ParticipantEntry* Entry(int index) => (ParticipantEntry*)(_fileBase + LockOffset(index));
 
-    private bool TryLock(int index)
-    {
-        var call = new LockCall
-        {
-            Fd = _fd,
-            Command = Interop.Libc.F_OFD_SETLK,
-            Lock = new Interop.Libc.Flock { Type = Interop.Libc.F_WRLCK, Whence = Interop.Libc.SEEK_SET, Start = LockOffset(index), Length = 1 },
-        };
-        if (Interop.RetryOnEintr(ref call, static (ref LockCall c) => Interop.Libc.fcntl(c.Fd, c.Command, ref c.Lock)) == 0)
-        {
-            return true;
-        }
-
-        var errno = Marshal.GetLastPInvokeError();
-        return errno is Interop.Errno.EAGAIN or Interop.Errno.EACCES ? false : throw Interop.ErrorFor(errno, "fcntl(F_OFD_SETLK)", _path);
-    }
+    private bool TryLock(int index) => SharedFile.TryLock(_fd, LockOffset(index), _path);
 }

@@ -1,55 +1,53 @@
-using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+using RainForest.Interop;
 
 namespace RainForest.Channels;
 
-/// <summary>The file operations channels and shared zones share: open, size, map, publish, remove.</summary>
+/// <summary>
+/// The file operations channels and shared zones share: open, size, map, publish, remove, and the
+/// participant locks. The one place this library calls libc; failures become <see cref="SharedMemoryException"/>s.
+/// </summary>
 internal static unsafe class SharedFile
 {
-    private struct OpenCall
-    {
-        public string Path;
-        public int Flags;
-        public uint Mode;
-    }
-
     private struct SizeCall
     {
-        public SafeFdHandle Fd;
+        public SafeFileHandle Fd;
         public long Length;
     }
 
-    /// <summary>Opens (or with O_CREAT creates) a file; the descriptor does not leak into children.</summary>
-    public static SafeFdHandle Open(string path, int flags, uint mode, string operation)
+    private struct LockCall
     {
-        // The handle exists before the descriptor does, so that nothing can come between the
-        // open and the ownership of its result.
-        var handle = new SafeFdHandle();
-        var call = new OpenCall { Path = path, Flags = flags | Interop.Libc.O_CLOEXEC, Mode = mode };
-        var fd = Interop.RetryOnEintr(ref call, static (ref OpenCall c) => Interop.Libc.open(c.Path, c.Flags, c.Mode));
-        if (fd < 0)
-        {
-            var error = Interop.LastError(operation, path);
-            handle.Dispose();
-            throw error;
-        }
+        public SafeFileHandle Fd;
+        public int Command;
+        public Interop.Libc.Flock Lock;
+    }
 
-        handle.SetDescriptor(fd);
-        return handle;
+    /// <summary>Opens (or with O_CREAT creates) a file; the descriptor does not leak into children.</summary>
+    public static SafeFileHandle Open(string path, int flags, uint mode, string operation)
+    {
+        try
+        {
+            return Interop.Descriptors.Open(path, flags, mode, operation);
+        }
+        catch (LinuxException e)
+        {
+            throw SharedMemoryException.From(e);
+        }
     }
 
     /// <summary>The file's size in bytes.</summary>
-    public static long SizeOf(SafeFdHandle fd, string path)
+    public static long SizeOf(SafeFileHandle fd, string path)
     {
         var size = Interop.Libc.lseek(fd, 0, Interop.Libc.SEEK_END);
-        return size >= 0 ? size : throw Interop.LastError("lseek", path);
+        return size >= 0 ? size : throw Failed("lseek", path);
     }
 
     /// <summary>Sets the exact permission bits (open's mode is filtered by the umask).</summary>
-    public static void SetMode(SafeFdHandle fd, UnixFileMode mode, string path)
+    public static void SetMode(SafeFileHandle fd, UnixFileMode mode, string path)
     {
         if (Interop.Libc.fchmod(fd, (uint)mode) != 0)
         {
-            throw Interop.LastError("fchmod", path);
+            throw Failed("fchmod", path);
         }
     }
 
@@ -57,32 +55,33 @@ internal static unsafe class SharedFile
     /// Sizes the file and reserves its pages, so that a full tmpfs fails here with ENOSPC rather than
     /// killing a writer with SIGBUS when it first touches a page.
     /// </summary>
-    public static void Allocate(SafeFdHandle fd, long length, string path)
+    public static void Allocate(SafeFileHandle fd, long length, string path)
     {
         var call = new SizeCall { Fd = fd, Length = length };
-        if (Interop.RetryOnEintr(ref call, static (ref SizeCall c) => Interop.Libc.ftruncate(c.Fd, c.Length)) != 0)
+        if (Interop.Eintr.Retry(ref call, static (ref SizeCall c) => Interop.Libc.ftruncate(c.Fd, c.Length)) != 0)
         {
-            throw Interop.LastError("ftruncate", path);
+            throw Failed("ftruncate", path);
         }
 
-        if (Interop.RetryOnEintr(ref call, static (ref SizeCall c) => Interop.Libc.fallocate(c.Fd, 0, 0, c.Length)) != 0)
+        if (Interop.Eintr.Retry(ref call, static (ref SizeCall c) => Interop.Libc.fallocate(c.Fd, 0, 0, c.Length)) != 0)
         {
-            var errno = Marshal.GetLastPInvokeError();
-            if (errno != Interop.Errno.EOPNOTSUPP)
+            // A file system without fallocate (EOPNOTSUPP) keeps the sparse file ftruncate made.
+            var errno = Interop.Errors.LastErrno();
+            if (errno != Errno.EOPNOTSUPP)
             {
-                throw Interop.ErrorFor(errno, "fallocate", path);
+                throw SharedMemoryException.From(Interop.Errors.For(errno, "fallocate", path));
             }
         }
     }
 
     /// <summary>Maps <paramref name="length"/> bytes of the file shared.</summary>
-    public static SafeMappingHandle Map(SafeFdHandle fd, long length, bool writable, string path)
+    public static SafeMappingHandle Map(SafeFileHandle fd, long length, bool writable, string path)
     {
         var protection = Interop.Libc.PROT_READ | (writable ? Interop.Libc.PROT_WRITE : 0);
         var mapping = Interop.Libc.mmap(0, (nuint)length, protection, Interop.Libc.MAP_SHARED, fd, 0);
         if (mapping.IsInvalid)
         {
-            var error = Interop.LastError("mmap", path);
+            var error = Failed("mmap", path);
             mapping.SetHandleAsInvalid();
             mapping.Dispose();
             throw error;
@@ -98,7 +97,7 @@ internal static unsafe class SharedFile
     {
         if (Interop.Libc.link(temporaryPath, path) != 0)
         {
-            throw Interop.LastError("link", path);
+            throw Failed("link", path);
         }
     }
 
@@ -110,7 +109,43 @@ internal static unsafe class SharedFile
             return true;
         }
 
-        var errno = Marshal.GetLastPInvokeError();
-        return errno == Interop.Errno.ENOENT ? false : throw Interop.ErrorFor(errno, "unlink", path);
+        var errno = Interop.Errors.LastErrno();
+        return errno == Errno.ENOENT ? false : throw SharedMemoryException.From(Interop.Errors.For(errno, "unlink", path));
     }
+
+    /// <summary>Takes the open-file-description write lock on the byte at <paramref name="offset"/>; false when another open file holds it.</summary>
+    public static bool TryLock(SafeFileHandle fd, long offset, string path)
+    {
+        var call = LockOn(fd, Interop.Libc.F_OFD_SETLK, offset);
+        if (Interop.Eintr.Retry(ref call, static (ref LockCall c) => Interop.Libc.fcntl(c.Fd, c.Command, ref c.Lock)) == 0)
+        {
+            return true;
+        }
+
+        var errno = Interop.Errors.LastErrno();
+        return errno is Errno.EAGAIN or Errno.EACCES ? false : throw SharedMemoryException.From(Interop.Errors.For(errno, "fcntl(F_OFD_SETLK)", path));
+    }
+
+    /// <summary>True when an open file other than <paramref name="fd"/>'s holds the write lock on the byte at <paramref name="offset"/>.</summary>
+    public static bool IsLockedByOther(SafeFileHandle fd, long offset, string path)
+    {
+        var call = LockOn(fd, Interop.Libc.F_OFD_GETLK, offset);
+        if (Interop.Eintr.Retry(ref call, static (ref LockCall c) => Interop.Libc.fcntl(c.Fd, c.Command, ref c.Lock)) != 0)
+        {
+            throw Failed("fcntl(F_OFD_GETLK)", path);
+        }
+
+        return call.Lock.Type != Interop.Libc.F_UNLCK;
+    }
+
+    private static LockCall LockOn(SafeFileHandle fd, int command, long offset) => new()
+    {
+        Fd = fd,
+        Command = command,
+        Lock = new Interop.Libc.Flock { Type = Interop.Libc.F_WRLCK, Whence = Interop.Libc.SEEK_SET, Start = offset, Length = 1 },
+    };
+
+    /// <summary>The exception for the errno the failed call left; call it straight after the call.</summary>
+    private static SharedMemoryException Failed(string operation, string path) =>
+        SharedMemoryException.From(Interop.Errors.Last(operation, path));
 }

@@ -1,3 +1,5 @@
+using RainForest.Interop;
+
 namespace RainForest.Channels;
 
 /// <summary>A system call on a channel or shared-zone file failed.</summary>
@@ -26,4 +28,18 @@ public class SharedMemoryException : IOException
 
     /// <summary>The Linux errno.</summary>
     public int ErrorNumber { get; }
+
+    /// <summary>The channel library's exception for a failed call on one of its files: a subclass for the cases callers tell apart.</summary>
+    internal static SharedMemoryException From(LinuxException error)
+    {
+        var path = error.Path ?? string.Empty;
+        var message = $"{error.Operation} '{path}' failed: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(error.Errno)} (errno {error.Errno})";
+        return error.Errno switch
+        {
+            Errno.ENOENT => new SharedMemoryNotFoundException(message, path, error.Operation, error.Errno),
+            Errno.EEXIST => new SharedMemoryExistsException(message, path, error.Operation, error.Errno),
+            Errno.EACCES or Errno.EPERM => new SharedMemoryAccessDeniedException(message, path, error.Operation, error.Errno),
+            _ => new SharedMemoryException(message, path, error.Operation, error.Errno),
+        };
+    }
 }

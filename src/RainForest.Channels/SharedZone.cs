@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using RainForest.Interop;
 
 namespace RainForest.Channels;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using RainForest.Core;
+using RainForest.Core.Model;
 using RainForest.Supervisor;
 
 namespace RainForest.Cli;
@@ -76,13 +77,13 @@ internal static class Globals
     /// <summary>Checks every name of a list before anything is opened or acted on.</summary>
     public static IReadOnlyList<string> CheckNames(IReadOnlyList<string> names, string context = "")
     {
-        foreach (var name in names)
-        {
-            CheckName(name, context);
-        }
-
+        SubOsName.CheckAll(names, context);
         return names;
     }
+
+    /// <summary>Parses a <c>--cpus</c> value; one clear line naming the option (exit 2) for anything else.</summary>
+    public static CpuRequest ParseCpus(string text, bool allowRelative) =>
+        CpuRequest.TryParse(text, allowRelative, out var request, out var error) ? request : throw RfException.Invalid($"--cpus {text}: {error}");
 
     /// <summary>Parses a count of 1 or more; anything else is one line and exit 2.</summary>
     public static int ParseCount(string text, string option) =>

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Spectre.Console;
 
 namespace RainForest.Cli;
@@ -7,14 +7,8 @@ namespace RainForest.Cli;
 /// <summary>Prints one model either as a table for people or as JSON for programs.</summary>
 internal static class Output
 {
-    private static readonly JsonSerializerOptions s_json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase), new CpuSetJsonConverter(), new ByteSizeJsonConverter() },
-    };
-
-    public static void Json<T>(T value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, s_json));
+    /// <summary>Prints <paramref name="value"/> as indented JSON through its source-generated model (Json/RfmJsonContext).</summary>
+    public static void Json<T>(T value, JsonTypeInfo<T> type) => Console.Out.WriteLine(JsonSerializer.Serialize(value, type));
 
     public static Table Table(params string[] columns)
     {

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using RainForest.Cli.Commands;
-using RainForest.Cli.Commands.Bench;
 using RainForest.Core;
 using RainForest.Linux.Guard;
 
@@ -15,6 +14,29 @@ internal static class RfmApp
 {
     public static int Run(string[] args)
     {
+        var parse = Parse(args);
+        if (parse.Errors.Count == 0 && BenchCommand.IsChosen(parse))
+        {
+            // rf-bench answers from here on, --help included.
+            return Guarded(parse, () =>
+            {
+                BenchCommand.Exec(parse);
+                return 0;
+            });
+        }
+
+        if (parse.Errors.Count > 0)
+        {
+            Console.Error.WriteLine($"rfm: {Printable.Escape(ParseError(parse, parse.RootCommandResult.Command), 400)}");
+            return RfException.InvalidInputExitCode;
+        }
+
+        return Guarded(parse, () => parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
+    }
+
+    /// <summary>Parses a command line against rfm's whole tree.</summary>
+    internal static ParseResult Parse(string[] args)
+    {
         var root = new RootCommand("rfm: RainForest, isolate first then share. Partitions a Linux machine into subOSes.");
         root.Options.Add(Globals.StateDir);
         root.Options.Add(Globals.Verbose);
@@ -28,21 +50,15 @@ internal static class RfmApp
             root.Subcommands.Add(command);
         }
 
-        // bench's experiments live in Commands/Bench; the channels experiment joins them here.
-        root.Subcommands.First(c => c.Name == "bench").Subcommands.Add(BenchChannelsCommand.Build());
+        return root.Parse(HelpAsOption(args));
+    }
 
-        args = HelpAsOption(args);
-
-        var parse = root.Parse(args);
-        if (parse.Errors.Count > 0)
-        {
-            Console.Error.WriteLine($"rfm: {Printable.Escape(ParseError(parse, root), 400)}");
-            return RfException.InvalidInputExitCode;
-        }
-
+    /// <summary>Runs a command under rfm's error policy.</summary>
+    private static int Guarded(ParseResult parse, Func<int> command)
+    {
         try
         {
-            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            return command();
         }
         catch (RfException e)
         {
@@ -91,7 +107,7 @@ internal static class RfmApp
     /// System.CommandLine reports an unknown verb as "Required command was not provided", which names
     /// neither the word it did not know nor where to look.
     /// </remarks>
-    private static string ParseError(ParseResult parse, RootCommand root)
+    private static string ParseError(ParseResult parse, Command root)
     {
         if (parse.CommandResult.Command is { Subcommands.Count: > 0 } parent)
         {

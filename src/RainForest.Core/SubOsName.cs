@@ -52,4 +52,17 @@ public static partial class SubOsName
         var error = Validate(name);
         return error is null ? name! : throw RfException.Invalid(error);
     }
+
+    /// <summary>Checks every name of a list before any is acted on; the error names the first bad one, after <paramref name="context"/>.</summary>
+    /// <exception cref="RfException">A name is not valid (exit code 2).</exception>
+    public static void CheckAll(IEnumerable<string> names, string context = "")
+    {
+        foreach (var name in names)
+        {
+            if (Validate(name) is { } error)
+            {
+                throw RfException.Invalid(context + error);
+            }
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using RainForest.Core;
+using RainForest.Interop;
 
 namespace RainForest.Linux;
 
@@ -8,12 +9,13 @@ public static class Affinity
     private const int MaskBytes = (CpuSet.MaxCpu + 1) / 8;
 
     /// <summary>The CPUs task <paramref name="pid"/> (0 for the caller) may run on.</summary>
+    /// <exception cref="LinuxException">The task does not exist (ESRCH).</exception>
     public static unsafe CpuSet Get(int pid = 0)
     {
         var mask = stackalloc byte[MaskBytes];
         if (Interop.Libc.sched_getaffinity(pid, MaskBytes, mask) < 0)
         {
-            throw Interop.LastError("sched_getaffinity");
+            throw Interop.Errors.Last("sched_getaffinity");
         }
 
         var cpus = new List<int>();
@@ -29,6 +31,7 @@ public static class Affinity
     }
 
     /// <summary>Restricts task <paramref name="pid"/> to <paramref name="cpus"/>.</summary>
+    /// <exception cref="LinuxException">The task does not exist, or none of the CPUs is allowed to it (EINVAL).</exception>
     public static unsafe void Set(int pid, CpuSet cpus)
     {
         var mask = stackalloc byte[MaskBytes];
@@ -40,10 +43,14 @@ public static class Affinity
 
         if (Interop.Libc.sched_setaffinity(pid, MaskBytes, mask) < 0)
         {
-            throw Interop.LastError("sched_setaffinity", $"pid {pid}");
+            throw Interop.Errors.Last("sched_setaffinity", $"pid {pid}");
         }
     }
 
-    /// <summary>The CPU the calling thread runs on now.</summary>
-    public static int CurrentCpu() => Interop.Libc.sched_getcpu();
+    /// <summary>The CPU the calling thread runs on now (it may move the moment after).</summary>
+    public static int CurrentCpu()
+    {
+        var cpu = Interop.Libc.sched_getcpu();
+        return cpu >= 0 ? cpu : throw Interop.Errors.Last("sched_getcpu");
+    }
 }

@@ -1,7 +1,9 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Microsoft.Win32.SafeHandles;
 
 namespace RainForest.Linux;
 
@@ -40,8 +42,8 @@ public sealed class ControlChannel : IDisposable
         }
     }
 
-    /// <summary>Sends one frame; <paramref name="fds"/> ride with its first byte.</summary>
-    public void Send<T>(T message, JsonTypeInfo<T> type, ReadOnlySpan<int> fds = default)
+    /// <summary>Sends one frame; <paramref name="fds"/> ride with its first byte (the handles stay the caller's).</summary>
+    public void Send<T>(T message, JsonTypeInfo<T> type, ReadOnlySpan<SafeHandle> fds = default)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(message, type);
         var frame = new byte[4 + body.Length];
@@ -53,8 +55,8 @@ public sealed class ControlChannel : IDisposable
         }
     }
 
-    /// <summary>Receives one frame, or null at end of stream; descriptors sent with it are added to <paramref name="fds"/>.</summary>
-    public T? Receive<T>(JsonTypeInfo<T> type, List<int>? fds = null)
+    /// <summary>Receives one frame, or null at end of stream; descriptors sent with it are added to <paramref name="fds"/>, for the caller to dispose.</summary>
+    public T? Receive<T>(JsonTypeInfo<T> type, List<SafeFileHandle>? fds = null)
         where T : class
     {
         var header = new byte[4];
@@ -78,7 +80,7 @@ public sealed class ControlChannel : IDisposable
         return JsonSerializer.Deserialize(body, type) ?? throw new InvalidDataException("empty control frame");
     }
 
-    private bool ReadExactly(Span<byte> buffer, List<int>? fds)
+    private bool ReadExactly(Span<byte> buffer, List<SafeFileHandle>? fds)
     {
         var scratch = fds ?? [];
         var done = 0;
@@ -88,7 +90,7 @@ public sealed class ControlChannel : IDisposable
             if (fds is null)
             {
                 // Descriptors nobody asked for must not leak into this process.
-                scratch.ForEach(FdPassing.Close);
+                scratch.ForEach(fd => fd.Dispose());
                 scratch.Clear();
             }
 

@@ -18,30 +18,23 @@ public static class FileProbe
     }
 
     /// <summary>Opens and reads <paramref name="path"/> on the calling thread (for a server known to answer, or a thread that may block).</summary>
-    public static unsafe FileProbeResult Read(string path)
+    public static FileProbeResult Read(string path)
     {
-        var fd = Interop.RetryOnEintr(() => Interop.Libc.open(path, Interop.Libc.O_RDONLY | Interop.Libc.O_CLOEXEC, 0));
-        if (fd < 0)
-        {
-            return Classify(Interop.LastError("open", path).Errno);
-        }
-
         try
         {
-            var buffer = stackalloc byte[64];
-            var n = Interop.RetryOnEintr(() => (int)Interop.Libc.read(fd, buffer, 64));
-            return n < 0 ? Classify(Interop.LastError("read", path).Errno) : FileProbeResult.Readable;
+            using var fd = Interop.Descriptors.Open(path, Interop.Libc.O_RDONLY);
+            Span<byte> buffer = stackalloc byte[64];
+            Interop.Descriptors.Read(fd, buffer);
+            return FileProbeResult.Readable;
         }
-        finally
+        catch (Interop.LinuxException e)
         {
-            Interop.Libc.close(fd);
+            return e.Errno switch
+            {
+                Interop.Errno.ENOTCONN => FileProbeResult.Disconnected,
+                Interop.Errno.ENOENT => FileProbeResult.Missing,
+                _ => FileProbeResult.Failed,
+            };
         }
     }
-
-    private static FileProbeResult Classify(int errno) => errno switch
-    {
-        Interop.Errno.ENOTCONN => FileProbeResult.Disconnected,
-        Interop.Errno.ENOENT => FileProbeResult.Missing,
-        _ => FileProbeResult.Failed,
-    };
 }

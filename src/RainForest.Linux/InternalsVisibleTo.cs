@@ -1,4 +1,4 @@
 using System.Runtime.CompilerServices;
 
-// The tests check interop layouts and constants (sock_fprog, PR_*) against the C headers.
+// The tests reach the layer's internals: the seccomp compiler and syscall table, the device-program loader.
 [assembly: InternalsVisibleTo("RainForest.Linux.Tests")]

@@ -44,7 +44,12 @@ public sealed class MountTable
     /// Whether the mount that covers <paramref name="path"/> is read-only (the last mount at the longest
     /// matching mount point, as path lookup finds it); null when no mount covers it.
     /// </summary>
-    public bool? IsReadOnly(string path)
+    public bool? IsReadOnly(string path) => Covering(path) is { } best ? _mounts[best].Options.Split(',').Contains("ro") : null;
+
+    /// <summary>The file system type of the mount that covers <paramref name="path"/> (as path lookup finds it), or null.</summary>
+    public string? TypeCovering(string path) => Covering(path) is { } best ? _mounts[best].FsType : null;
+
+    private int? Covering(string path)
     {
         var best = -1;
         for (var i = 0; i < _mounts.Count; i++)
@@ -57,7 +62,7 @@ public sealed class MountTable
             }
         }
 
-        return best < 0 ? null : _mounts[best].Options.Split(',').Contains("ro");
+        return best < 0 ? null : best;
     }
 
     /// <summary>The file system type mounted at <paramref name="path"/> (the top one), or null.</summary>

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
+using RainForest.Interop;
 
 namespace RainForest.Linux;
 
@@ -44,7 +45,7 @@ public static class Mounts
     {
         if (Interop.Libc.mount(source, target, type, (ulong)flags, data) < 0)
         {
-            throw Interop.LastError($"mount {type ?? "bind"}", target);
+            throw Interop.Errors.Last($"mount {type ?? "bind"}", target);
         }
     }
 
@@ -69,22 +70,14 @@ public static class Mounts
     /// (the lower layer of its copy-on-write root) without a single chown on the host. The file system must
     /// support idmapped mounts (ext4, xfs, btrfs, tmpfs from 6.3; not NFS).
     /// </remarks>
+    /// <exception cref="LinuxException">A step failed (EINVAL from mount_setattr: the file system cannot be idmapped).</exception>
     public static unsafe void BindIdMapped(string source, string target, SafeHandle userNamespace)
     {
-        var empty = stackalloc byte[1];
-        empty[0] = 0;
-        int tree;
-        fixed (byte* from = Encoding.UTF8.GetBytes(source + "\0"))
-        {
-            tree = (int)Interop.Libc.syscall_open_tree(Interop.Libc.SYS_open_tree, Interop.Libc.AT_FDCWD, from,
-                Interop.Libc.OPEN_TREE_CLONE | Interop.Libc.OPEN_TREE_CLOEXEC);
-        }
-
-        if (tree < 0)
-        {
-            throw Interop.LastError("open_tree", source);
-        }
-
+        using var tree = Interop.Descriptors.Own(
+            new SafeFileHandle(),
+            Interop.Libc.syscall_open_tree(Interop.Libc.SYS_open_tree, Interop.Libc.AT_FDCWD, source, Interop.Libc.OPEN_TREE_CLONE | Interop.Libc.OPEN_TREE_CLOEXEC),
+            "open_tree",
+            source);
         var added = false;
         try
         {
@@ -94,17 +87,14 @@ public static class Mounts
                 AttrSet = Interop.Libc.MOUNT_ATTR_IDMAP,
                 UsernsFd = (ulong)userNamespace.DangerousGetHandle(),
             };
-            if (Interop.Libc.syscall_mount_setattr(Interop.Libc.SYS_mount_setattr, tree, empty, Interop.Libc.AT_EMPTY_PATH, &attr, Interop.Libc.MountAttr.Size) < 0)
+            if (Interop.Libc.syscall_mount_setattr(Interop.Libc.SYS_mount_setattr, tree, string.Empty, Interop.Libc.AT_EMPTY_PATH, &attr, Interop.Libc.MountAttr.Size) < 0)
             {
-                throw Interop.LastError("mount_setattr idmap", source);
+                throw Interop.Errors.Last("mount_setattr idmap", source);
             }
 
-            fixed (byte* to = Encoding.UTF8.GetBytes(target + "\0"))
+            if (Interop.Libc.syscall_move_mount(Interop.Libc.SYS_move_mount, tree, string.Empty, Interop.Libc.AT_FDCWD, target, Interop.Libc.MOVE_MOUNT_F_EMPTY_PATH) < 0)
             {
-                if (Interop.Libc.syscall_move_mount(Interop.Libc.SYS_move_mount, tree, empty, Interop.Libc.AT_FDCWD, to, Interop.Libc.MOVE_MOUNT_F_EMPTY_PATH) < 0)
-                {
-                    throw Interop.LastError("move_mount", target);
-                }
+                throw Interop.Errors.Last("move_mount", target);
             }
         }
         finally
@@ -113,8 +103,6 @@ public static class Mounts
             {
                 userNamespace.DangerousRelease();
             }
-
-            Interop.Libc.close(tree);
         }
     }
 
@@ -128,64 +116,36 @@ public static class Mounts
     /// <remarks>Closing the handle before it was attached unmounts the copy.</remarks>
     public static unsafe SafeFileHandle CloneTree(string path, bool readOnly)
     {
-        int tree;
-        fixed (byte* from = Encoding.UTF8.GetBytes(path + "\0"))
-        {
-            tree = (int)Interop.Libc.syscall_open_tree(Interop.Libc.SYS_open_tree, Interop.Libc.AT_FDCWD, from,
-                Interop.Libc.OPEN_TREE_CLONE | Interop.Libc.OPEN_TREE_CLOEXEC);
-        }
-
-        if (tree < 0)
-        {
-            throw Interop.LastError("open_tree", path);
-        }
-
-        var handle = new SafeFileHandle(tree, ownsHandle: true);
+        var tree = Interop.Descriptors.Own(
+            new SafeFileHandle(),
+            Interop.Libc.syscall_open_tree(Interop.Libc.SYS_open_tree, Interop.Libc.AT_FDCWD, path, Interop.Libc.OPEN_TREE_CLONE | Interop.Libc.OPEN_TREE_CLOEXEC),
+            "open_tree",
+            path);
         if (!readOnly)
         {
-            return handle;
+            return tree;
         }
 
-        var empty = stackalloc byte[1];
-        empty[0] = 0;
         var attr = new Interop.Libc.MountAttr
         {
             AttrSet = Interop.Libc.MOUNT_ATTR_RDONLY | Interop.Libc.MOUNT_ATTR_NOSUID | Interop.Libc.MOUNT_ATTR_NODEV | Interop.Libc.MOUNT_ATTR_NOEXEC,
         };
-        if (Interop.Libc.syscall_mount_setattr(Interop.Libc.SYS_mount_setattr, tree, empty, Interop.Libc.AT_EMPTY_PATH, &attr, Interop.Libc.MountAttr.Size) < 0)
+        if (Interop.Libc.syscall_mount_setattr(Interop.Libc.SYS_mount_setattr, tree, string.Empty, Interop.Libc.AT_EMPTY_PATH, &attr, Interop.Libc.MountAttr.Size) < 0)
         {
-            var error = Interop.LastError("mount_setattr ro", path);
-            handle.Dispose();
+            var error = Interop.Errors.Last("mount_setattr ro", path);
+            tree.Dispose();
             throw error;
         }
 
-        return handle;
+        return tree;
     }
 
     /// <summary>Attaches a detached mount (from <see cref="CloneTree"/>) on <paramref name="target"/> in this thread's mount namespace.</summary>
-    public static unsafe void AttachTree(SafeHandle tree, string target)
+    public static void AttachTree(SafeHandle tree, string target)
     {
-        var empty = stackalloc byte[1];
-        empty[0] = 0;
-        var added = false;
-        try
+        if (Interop.Libc.syscall_move_mount(Interop.Libc.SYS_move_mount, tree, string.Empty, Interop.Libc.AT_FDCWD, target, Interop.Libc.MOVE_MOUNT_F_EMPTY_PATH) < 0)
         {
-            tree.DangerousAddRef(ref added);
-            fixed (byte* to = Encoding.UTF8.GetBytes(target + "\0"))
-            {
-                if (Interop.Libc.syscall_move_mount(Interop.Libc.SYS_move_mount, (int)tree.DangerousGetHandle(), empty, Interop.Libc.AT_FDCWD, to,
-                    Interop.Libc.MOVE_MOUNT_F_EMPTY_PATH) < 0)
-                {
-                    throw Interop.LastError("move_mount", target);
-                }
-            }
-        }
-        finally
-        {
-            if (added)
-            {
-                tree.DangerousRelease();
-            }
+            throw Interop.Errors.Last("move_mount", target);
         }
     }
 
@@ -198,7 +158,7 @@ public static class Mounts
     {
         if (Interop.Libc.umount2(mountPoint, Interop.Libc.MNT_DETACH | Interop.Libc.UMOUNT_NOFOLLOW) < 0)
         {
-            throw Interop.LastError("umount", mountPoint);
+            throw Interop.Errors.Last("umount", mountPoint);
         }
     }
 
@@ -207,46 +167,34 @@ public static class Mounts
     {
         if (Interop.Libc.umount2(target, Interop.Libc.MNT_DETACH) < 0)
         {
-            throw Interop.LastError("umount", target);
+            throw Interop.Errors.Last("umount", target);
         }
     }
 
     /// <summary>Makes <paramref name="newRoot"/> the root of this mount namespace and drops the old root.</summary>
     public static void PivotRoot(string newRoot)
     {
-        if (Interop.Libc.chdir(newRoot) < 0)
-        {
-            throw Interop.LastError("chdir", newRoot);
-        }
+        ChangeDirectory(newRoot);
 
         // pivot_root(".", ".") stacks the old root under the new one; detaching "." then removes it,
         // with no need for a put_old directory inside the new root (the trick runc uses).
-        var number = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 41 : 155;
-        var dot = Marshal.StringToHGlobalAnsi(".");
-        try
+        if (Interop.Libc.syscall_pivot_root(Interop.Libc.SYS_pivot_root, ".", ".") < 0)
         {
-            if (Interop.Libc.syscall(number, dot, dot) < 0)
-            {
-                throw Interop.LastError("pivot_root", newRoot);
-            }
-        }
-        finally
-        {
-            Marshal.FreeHGlobal(dot);
+            throw Interop.Errors.Last("pivot_root", newRoot);
         }
 
         Detach(".");
-        Interop.Libc.chdir("/");
+        ChangeDirectory("/");
     }
 
     /// <summary>Creates a character device node.</summary>
     public static void MakeCharDevice(string path, uint major, uint minor, uint mode = 0x1b6)
     {
-        const uint CharDevice = 0x2000;
+        // makedev(3) of glibc: the 12-bit major and 20-bit minor split around each other.
         var dev = ((ulong)(major & 0xfff) << 8) | (minor & 0xff) | ((ulong)(minor & ~0xffu) << 12);
-        if (Interop.Libc.mknod(path, CharDevice | mode, dev) < 0)
+        if (Interop.Libc.mknod(path, Interop.Libc.S_IFCHR | mode, dev) < 0)
         {
-            throw Interop.LastError("mknod", path);
+            throw Interop.Errors.Last("mknod", path);
         }
 
         // mknod applies the umask; device nodes are meant to be world-usable.
@@ -258,7 +206,7 @@ public static class Mounts
     {
         if (Interop.Libc.link(existing, created) < 0)
         {
-            throw Interop.LastError("link", created);
+            throw Interop.Errors.Last("link", created);
         }
     }
 
@@ -267,16 +215,24 @@ public static class Mounts
     {
         if (Interop.Libc.lchown(path, checked((uint)uid), checked((uint)gid)) < 0)
         {
-            throw Interop.LastError("chown", path);
+            throw Interop.Errors.Last("chown", path);
+        }
+    }
+
+    private static void ChangeDirectory(string path)
+    {
+        if (Interop.Libc.chdir(path) < 0)
+        {
+            throw Interop.Errors.Last("chdir", path);
         }
     }
 
     /// <summary>Sets this UTS namespace's hostname.</summary>
     public static void SetHostname(string name)
     {
-        if (Interop.Libc.sethostname(name, name.Length) < 0)
+        if (Interop.Libc.sethostname(name, Encoding.UTF8.GetByteCount(name)) < 0)
         {
-            throw Interop.LastError("sethostname");
+            throw Interop.Errors.Last("sethostname");
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using RainForest.Interop;
 
 namespace RainForest.Linux;
 
@@ -74,6 +75,7 @@ public static class ProcessInfo
     }
 
     /// <summary>Sends a signal; false when the process no longer exists.</summary>
+    /// <exception cref="LinuxException">The signal was refused (EPERM: not this user's process).</exception>
     public static bool Signal(int pid, int signal)
     {
         if (Interop.Libc.kill(pid, signal) == 0)
@@ -81,26 +83,37 @@ public static class ProcessInfo
             return true;
         }
 
-        var e = Interop.LastError("kill");
-        return e.Errno == Interop.Errno.ESRCH ? false : throw e;
+        var errno = Interop.Errors.LastErrno();
+        return errno == Errno.ESRCH ? false : throw Interop.Errors.For(errno, "kill");
     }
 
     /// <summary>Sends SIGKILL; false when the process no longer exists.</summary>
+    /// <exception cref="LinuxException">The signal was refused.</exception>
     public static bool Kill(int pid) => Signal(pid, Interop.Libc.SIGKILL);
 
     /// <summary>Reaps the child if it has exited; ignores pids that are not this process's children.</summary>
+    /// <exception cref="LinuxException">waitpid failed for another reason than "not a child".</exception>
     public static void TryReap(int pid)
     {
-        Interop.Libc.waitpid(pid, out _, Interop.Libc.WNOHANG);
+        if (Interop.Eintr.Retry(() => Interop.Libc.waitpid(pid, out _, Interop.Libc.WNOHANG)) < 0 && Interop.Errors.LastErrno() != Errno.ECHILD)
+        {
+            throw Interop.Errors.Last("waitpid");
+        }
     }
 
     /// <summary>Reaps the child if it has exited and returns true with its shell-style exit code; false while it runs.</summary>
+    /// <exception cref="LinuxException">The pid is not a child of this process (ECHILD).</exception>
     public static bool TryReapExited(int pid, out int exitCode)
     {
         exitCode = 0;
         var status = 0;
-        var r = Interop.RetryOnEintr(() => Interop.Libc.waitpid(pid, out status, Interop.Libc.WNOHANG));
-        if (r <= 0)
+        var r = Interop.Eintr.Retry(() => Interop.Libc.waitpid(pid, out status, Interop.Libc.WNOHANG));
+        if (r < 0)
+        {
+            throw Interop.Errors.Last("waitpid");
+        }
+
+        if (r == 0)
         {
             return false;
         }
@@ -110,16 +123,36 @@ public static class ProcessInfo
     }
 
     /// <summary>Waits for a child of this process and returns its shell-style exit code (128+signal when killed).</summary>
+    /// <exception cref="LinuxException">The pid is not a child of this process (ECHILD).</exception>
     public static int WaitForExit(int pid)
     {
-        int status = 0;
-        var r = Interop.RetryOnEintr(() => Interop.Libc.waitpid(pid, out status, 0));
+        var status = 0;
+        var r = Interop.Eintr.Retry(() => Interop.Libc.waitpid(pid, out status, 0));
         if (r < 0)
         {
-            throw Interop.LastError("waitpid");
+            throw Interop.Errors.Last("waitpid");
         }
 
         return ExitCodeOf(status);
+    }
+
+    /// <summary>
+    /// Waits for any child of this process to exit (orphans included, in pid 1): true with its pid and
+    /// shell-style exit code, false when this process has no children at all.
+    /// </summary>
+    /// <exception cref="LinuxException">waitpid failed for another reason than "no children".</exception>
+    public static bool WaitForAnyChild(out int pid, out int exitCode)
+    {
+        var status = 0;
+        pid = Interop.Eintr.Retry(() => Interop.Libc.waitpid(-1, out status, 0));
+        if (pid < 0)
+        {
+            exitCode = 0;
+            return Interop.Errors.LastErrno() == Errno.ECHILD ? false : throw Interop.Errors.Last("waitpid");
+        }
+
+        exitCode = ExitCodeOf(status);
+        return true;
     }
 
     /// <summary>Converts a wait status into a shell-style exit code.</summary>
@@ -128,7 +161,4 @@ public static class ProcessInfo
         var signal = status & 0x7f;
         return signal == 0 ? (status >> 8) & 0xff : 128 + signal;
     }
-
-    /// <summary>This process's pid.</summary>
-    public static int CurrentPid => Interop.Libc.getpid();
 }

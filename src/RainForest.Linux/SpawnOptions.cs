@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace RainForest.Linux;
 
 /// <summary>What <see cref="Spawner.Spawn"/> starts and how.</summary>
@@ -16,10 +18,11 @@ public sealed class SpawnOptions
     public string? WorkingDirectory { get; init; }
 
     /// <summary>
-    /// Descriptors of this process to install in the child: key = child fd number, value = parent fd.
-    /// Child fds 0, 1 and 2 not named here are opened on /dev/null.
+    /// Descriptors of this process to install in the child: key = the child's fd number, value = this
+    /// process's handle, which stays this process's (the child gets a copy). Child fds 0, 1 and 2 not named
+    /// here are opened on /dev/null.
     /// </summary>
-    public IReadOnlyDictionary<int, int> Fds { get; init; } = new Dictionary<int, int>();
+    public IReadOnlyDictionary<int, SafeHandle> Fds { get; init; } = new Dictionary<int, SafeHandle>();
 
     /// <summary>Path opened read-write as the child's stdin, stdout and stderr (after setsid, so a terminal becomes the controlling one).</summary>
     public string? Terminal { get; init; }

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using RainForest.Interop;
 
 namespace RainForest.Linux;
 
@@ -11,89 +12,137 @@ namespace RainForest.Linux;
 /// </remarks>
 public static class Spawner
 {
+    // dup2 in fd order through a high scratch range, so that mapping 3->4 and 4->3 works.
+    private const int Scratch = 900;
+
     private static readonly string[] s_defaultEnvironment = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"];
 
     /// <summary>Starts the program and returns its pid.</summary>
-    /// <exception cref="LinuxException">posix_spawn failed (for example, the program does not exist).</exception>
+    /// <exception cref="LinuxException">posix_spawn or one of its set-up calls failed (for example, the program does not exist).</exception>
     public static unsafe int Spawn(SpawnOptions options)
     {
         var actions = (nint)NativeMemory.AllocZeroed(Interop.Libc.SpawnStructSize);
         var attr = (nint)NativeMemory.AllocZeroed(Interop.Libc.SpawnStructSize);
         var strings = new List<nint>();
+        var held = new List<SafeHandle>();
+        var actionsMade = false;
+        var attrMade = false;
         try
         {
-            Interop.Libc.posix_spawn_file_actions_init(actions);
-            Interop.Libc.posix_spawnattr_init(attr);
+            Check(Interop.Libc.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init", options);
+            actionsMade = true;
+            Check(Interop.Libc.posix_spawnattr_init(attr), "posix_spawnattr_init", options);
+            attrMade = true;
 
             // The child must not inherit the runtime's blocked signals or ignored dispositions.
-            var sigset = stackalloc byte[128];
-            new Span<byte>(sigset, 128).Clear();
-            Interop.Libc.posix_spawnattr_setsigmask(attr, sigset);
-            new Span<byte>(sigset, 128).Fill(0xff);
-            Interop.Libc.posix_spawnattr_setsigdefault(attr, sigset);
+            var sigset = stackalloc byte[Interop.Libc.SigsetSize];
+            new Span<byte>(sigset, Interop.Libc.SigsetSize).Clear();
+            Check(Interop.Libc.posix_spawnattr_setsigmask(attr, sigset), "posix_spawnattr_setsigmask", options);
+            new Span<byte>(sigset, Interop.Libc.SigsetSize).Fill(0xff);
+            Check(Interop.Libc.posix_spawnattr_setsigdefault(attr, sigset), "posix_spawnattr_setsigdefault", options);
             short flags = Interop.Libc.POSIX_SPAWN_SETSIGMASK | Interop.Libc.POSIX_SPAWN_SETSIGDEF;
             if (options.NewSession || options.Terminal is not null)
             {
                 flags |= Interop.Libc.POSIX_SPAWN_SETSID;
             }
 
-            Interop.Libc.posix_spawnattr_setflags(attr, flags);
+            Check(Interop.Libc.posix_spawnattr_setflags(attr, flags), "posix_spawnattr_setflags", options);
 
             if (options.Terminal is not null)
             {
                 // Opened after setsid and without O_NOCTTY, the terminal becomes the controlling one.
-                Interop.Libc.posix_spawn_file_actions_addopen(actions, 0, options.Terminal, Interop.Libc.O_RDWR, 0);
-                Interop.Libc.posix_spawn_file_actions_adddup2(actions, 0, 1);
-                Interop.Libc.posix_spawn_file_actions_adddup2(actions, 0, 2);
+                Check(Interop.Libc.posix_spawn_file_actions_addopen(actions, 0, options.Terminal, Interop.Libc.O_RDWR, 0), "posix_spawn_file_actions_addopen", options);
+                Check(Interop.Libc.posix_spawn_file_actions_adddup2(actions, 0, 1), "posix_spawn_file_actions_adddup2", options);
+                Check(Interop.Libc.posix_spawn_file_actions_adddup2(actions, 0, 2), "posix_spawn_file_actions_adddup2", options);
             }
 
-            // dup2 in fd order through a high scratch range, so that mapping 3->4 and 4->3 works.
-            const int Scratch = 900;
-            foreach (var (child, parent) in options.Fds)
+            foreach (var (child, handle) in options.Fds)
             {
-                Interop.Libc.posix_spawn_file_actions_adddup2(actions, parent, Scratch + child);
+                // Each handle stays open until posix_spawn has run the dup2 that copies it.
+                var added = false;
+                handle.DangerousAddRef(ref added);
+                held.Add(handle);
+                var parent = (int)handle.DangerousGetHandle();
+                Check(Interop.Libc.posix_spawn_file_actions_adddup2(actions, parent, Scratch + child), "posix_spawn_file_actions_adddup2", options);
             }
 
             foreach (var (child, _) in options.Fds)
             {
-                Interop.Libc.posix_spawn_file_actions_adddup2(actions, Scratch + child, child);
-                Interop.Libc.posix_spawn_file_actions_addclose(actions, Scratch + child);
+                Check(Interop.Libc.posix_spawn_file_actions_adddup2(actions, Scratch + child, child), "posix_spawn_file_actions_adddup2", options);
+                Check(Interop.Libc.posix_spawn_file_actions_addclose(actions, Scratch + child), "posix_spawn_file_actions_addclose", options);
             }
 
             for (var fd = 0; fd <= 2 && options.Terminal is null; fd++)
             {
                 if (!options.Fds.ContainsKey(fd))
                 {
-                    Interop.Libc.posix_spawn_file_actions_addopen(actions, fd, "/dev/null", Interop.Libc.O_RDWR, 0);
+                    Check(Interop.Libc.posix_spawn_file_actions_addopen(actions, fd, "/dev/null", Interop.Libc.O_RDWR, 0), "posix_spawn_file_actions_addopen", options);
                 }
             }
 
             if (options.WorkingDirectory is not null)
             {
-                Interop.Libc.posix_spawn_file_actions_addchdir_np(actions, options.WorkingDirectory);
+                Check(Interop.Libc.posix_spawn_file_actions_addchdir_np(actions, options.WorkingDirectory), "posix_spawn_file_actions_addchdir_np", options);
             }
 
             var path = Utf8(options.Path, strings);
             var argv = StringArray(options.Argv, strings);
             var envp = StringArray(options.Environment ?? s_defaultEnvironment, strings);
-            var error = Interop.Libc.posix_spawn(out var pid, (byte*)path, actions, attr, (byte**)argv, (byte**)envp);
-            if (error != 0)
-            {
-                throw new LinuxException(error, "spawn", options.Path);
-            }
-
+            Check(Interop.Libc.posix_spawn(out var pid, (byte*)path, actions, attr, (byte**)argv, (byte**)envp), "spawn", options);
             return pid;
         }
         finally
         {
-            Interop.Libc.posix_spawn_file_actions_destroy(actions);
-            Interop.Libc.posix_spawnattr_destroy(attr);
+            // destroy cannot fail on an object init made (glibc frees and returns 0); there is nothing to report.
+            if (actionsMade)
+            {
+                _ = Interop.Libc.posix_spawn_file_actions_destroy(actions);
+            }
+
+            if (attrMade)
+            {
+                _ = Interop.Libc.posix_spawnattr_destroy(attr);
+            }
+
+            held.ForEach(h => h.DangerousRelease());
             NativeMemory.Free((void*)actions);
             NativeMemory.Free((void*)attr);
             foreach (var p in strings)
             {
                 NativeMemory.Free((void*)p);
             }
+        }
+    }
+
+    /// <summary>Replaces this process with another program (execv); returns only by throwing.</summary>
+    /// <remarks>The environment stays this process's. Descriptors without close-on-exec stay open in the new program.</remarks>
+    /// <exception cref="LinuxException">execv failed (ENOENT: no such program; EACCES: not executable).</exception>
+    public static unsafe void Exec(string path, IReadOnlyList<string> argv)
+    {
+        var strings = new List<nint>();
+        try
+        {
+            var p = Utf8(path, strings);
+            var args = StringArray(argv, strings);
+            _ = Interop.Libc.execv((byte*)p, (byte**)args);
+            throw Interop.Errors.Last("exec", path);
+        }
+        finally
+        {
+            // Reached only when execv failed: on success this process's memory is gone with its image.
+            foreach (var s in strings)
+            {
+                NativeMemory.Free((void*)s);
+            }
+        }
+    }
+
+    /// <summary>The posix_spawn family returns an errno value instead of setting errno.</summary>
+    private static void Check(int error, string call, SpawnOptions options)
+    {
+        if (error != 0)
+        {
+            throw Interop.Errors.For(error, call, options.Path);
         }
     }
 
@@ -118,15 +167,5 @@ public static class Spawner
 
         array[items.Count] = 0;
         return (nint)array;
-    }
-
-    /// <summary>Replaces this process with another program (execv); returns only by throwing.</summary>
-    public static unsafe void Exec(string path, IReadOnlyList<string> argv)
-    {
-        var owned = new List<nint>();
-        var p = Utf8(path, owned);
-        var args = StringArray(argv, owned);
-        Interop.Libc.execv((byte*)p, (byte**)args);
-        throw Interop.LastError("exec", path);
     }
 }

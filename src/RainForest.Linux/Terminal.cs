@@ -1,38 +1,55 @@
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+using RainForest.Interop;
 
 namespace RainForest.Linux;
 
 /// <summary>Pseudo-terminals and terminal modes, for <c>rfm exec -t</c>.</summary>
 public static class Terminal
 {
-    // struct termios is 60 bytes on glibc; a larger buffer keeps us safe from layout changes.
-    private const int TermiosSize = 128;
-
     /// <summary>True when <paramref name="fd"/> is a terminal.</summary>
-    public static bool IsTerminal(int fd) => Interop.Libc.isatty(fd) == 1;
+    public static bool IsTerminal(SafeHandle fd) => Interop.Libc.isatty(fd) == 1;
 
-    /// <summary>Opens a new pseudo-terminal; returns the master descriptor and the slave's path.</summary>
-    public static unsafe (int Master, string SlavePath) OpenPty()
+    /// <summary>Opens a new pseudo-terminal; returns the master (the caller's to dispose) and the slave's path.</summary>
+    /// <exception cref="LinuxException">No pseudo-terminal could be made.</exception>
+    public static unsafe (SafeFileHandle Master, string SlavePath) OpenPty()
     {
-        var master = Interop.Libc.posix_openpt(Interop.Libc.O_RDWR | Interop.Libc.O_NOCTTY | Interop.Libc.O_CLOEXEC);
-        if (master < 0)
+        var master = Interop.Descriptors.Own(
+            new SafeFileHandle(),
+            Interop.Libc.posix_openpt(Interop.Libc.O_RDWR | Interop.Libc.O_NOCTTY | Interop.Libc.O_CLOEXEC),
+            "posix_openpt",
+            "/dev/ptmx");
+        try
         {
-            throw Interop.LastError("posix_openpt", "/dev/ptmx");
-        }
+            if (Interop.Libc.grantpt(master) < 0)
+            {
+                throw Interop.Errors.Last("grantpt", "/dev/ptmx");
+            }
 
-        var name = stackalloc byte[128];
-        if (Interop.Libc.grantpt(master) < 0 || Interop.Libc.unlockpt(master) < 0 || Interop.Libc.ptsname_r(master, name, 128) != 0)
+            if (Interop.Libc.unlockpt(master) < 0)
+            {
+                throw Interop.Errors.Last("unlockpt", "/dev/ptmx");
+            }
+
+            var name = stackalloc byte[128];
+            var error = Interop.Libc.ptsname_r(master, name, 128);
+            if (error != 0)
+            {
+                throw Interop.Errors.For(error, "ptsname", "/dev/ptmx");
+            }
+
+            return (master, Marshal.PtrToStringUTF8((nint)name) ?? throw new InvalidOperationException("ptsname returned nothing"));
+        }
+        catch
         {
-            var e = Interop.LastError("ptsname");
-            Interop.Libc.close(master);
-            throw e;
+            master.Dispose();
+            throw;
         }
-
-        return (master, Marshal.PtrToStringUTF8((nint)name) ?? throw new InvalidOperationException("ptsname returned nothing"));
     }
 
-    /// <summary>Sets the window size of a terminal.</summary>
-    public static unsafe void SetWindowSize(int fd, int rows, int cols)
+    /// <summary>Sets the window size of a terminal; a size of zero (no terminal on the caller's side) is left alone.</summary>
+    /// <exception cref="LinuxException">The descriptor is not a terminal.</exception>
+    public static unsafe void SetWindowSize(SafeHandle fd, int rows, int cols)
     {
         if (rows <= 0 || cols <= 0)
         {
@@ -40,79 +57,69 @@ public static class Terminal
         }
 
         var size = new Interop.Libc.WinSize { Rows = (ushort)rows, Cols = (ushort)cols };
-        Interop.Libc.ioctl(fd, Interop.Libc.TIOCSWINSZ, (nint)(&size));
+        if (Interop.Libc.ioctl(fd, Interop.Libc.TIOCSWINSZ, (nint)(&size)) < 0)
+        {
+            throw Interop.Errors.Last("ioctl TIOCSWINSZ");
+        }
     }
 
-    /// <summary>Reads the window size of a terminal, or (0, 0).</summary>
-    public static unsafe (int Rows, int Cols) GetWindowSize(int fd)
+    /// <summary>Reads the window size of a terminal, or (0, 0) when <paramref name="fd"/> is not one.</summary>
+    public static unsafe (int Rows, int Cols) GetWindowSize(SafeHandle fd)
     {
         var size = default(Interop.Libc.WinSize);
         return Interop.Libc.ioctl(fd, Interop.Libc.TIOCGWINSZ, (nint)(&size)) < 0 ? (0, 0) : (size.Rows, size.Cols);
     }
 
     /// <summary>Puts a terminal in raw mode; dispose the result to restore the old mode.</summary>
-    public static unsafe IDisposable MakeRaw(int fd)
+    /// <exception cref="LinuxException">The mode could not be read or set.</exception>
+    public static unsafe IDisposable MakeRaw(SafeHandle fd)
     {
-        var saved = new byte[TermiosSize];
+        var saved = new byte[Interop.Libc.TermiosSize];
         fixed (byte* p = saved)
         {
             if (Interop.Libc.tcgetattr(fd, p) < 0)
             {
-                throw Interop.LastError("tcgetattr");
+                throw Interop.Errors.Last("tcgetattr");
             }
 
-            var raw = stackalloc byte[TermiosSize];
-            new Span<byte>(p, TermiosSize).CopyTo(new Span<byte>(raw, TermiosSize));
+            var raw = stackalloc byte[Interop.Libc.TermiosSize];
+            new Span<byte>(p, Interop.Libc.TermiosSize).CopyTo(new Span<byte>(raw, Interop.Libc.TermiosSize));
             Interop.Libc.cfmakeraw(raw);
-            Interop.Libc.tcsetattr(fd, 0, raw);
+            if (Interop.Libc.tcsetattr(fd, Interop.Libc.TCSANOW, raw) < 0)
+            {
+                throw Interop.Errors.Last("tcsetattr");
+            }
         }
 
         return new Restore(fd, saved);
     }
 
-    /// <summary>Copies bytes from one descriptor to another until end of file or an error.</summary>
-    public static unsafe void Copy(int from, int to)
+    /// <summary>Copies bytes from one descriptor to another until end of file or an error on either side.</summary>
+    /// <remarks>An error ends the copy quietly: it is how the copy learns that the program or the caller went away (EIO on a master whose slave closed).</remarks>
+    public static void Copy(SafeHandle from, SafeHandle to)
     {
-        var buffer = stackalloc byte[16384];
-        while (true)
+        Span<byte> buffer = stackalloc byte[16384];
+        try
         {
-            var n = Interop.Libc.read(from, buffer, 16384);
-            if (n < 0 && Marshal.GetLastPInvokeError() == Interop.Errno.EINTR)
+            while (Interop.Descriptors.Read(from, buffer) is var n and > 0)
             {
-                continue;
+                Interop.Descriptors.WriteAll(to, buffer[..n]);
             }
-
-            if (n <= 0)
-            {
-                return;
-            }
-
-            var done = 0L;
-            while (done < n)
-            {
-                var w = Interop.Libc.write(to, buffer + done, (nint)(n - done));
-                if (w < 0 && Marshal.GetLastPInvokeError() == Interop.Errno.EINTR)
-                {
-                    continue;
-                }
-
-                if (w <= 0)
-                {
-                    return;
-                }
-
-                done += w;
-            }
+        }
+        catch (Exception e) when (e is LinuxException or ObjectDisposedException)
+        {
+            // The end of the copy, as above.
         }
     }
 
-    private sealed class Restore(int fd, byte[] saved) : IDisposable
+    private sealed class Restore(SafeHandle fd, byte[] saved) : IDisposable
     {
         public unsafe void Dispose()
         {
             fixed (byte* p = saved)
             {
-                Interop.Libc.tcsetattr(fd, 0, p);
+                // Best effort on the way out: the terminal may be gone (EIO, EBADF) and then has no mode to restore.
+                _ = Interop.Libc.tcsetattr(fd, Interop.Libc.TCSANOW, p);
             }
         }
     }

@@ -1,5 +1,7 @@
 using RainForest.Core;
 using RainForest.Core.Model;
+using RainForest.Supervisor.Backends;
+using RainForest.Supervisor.Network;
 
 namespace RainForest.Supervisor;
 
@@ -18,8 +20,8 @@ public sealed record CreateOptions
     /// <summary>Lower layer of the root file system; null for the host's /.</summary>
     public string? RootFs { get; init; }
 
-    /// <summary><c>none</c> (loopback only) or <c>loop</c> (the supervisor's RFloop segment).</summary>
-    public string Net { get; init; } = "none";
+    /// <summary>Loopback only, or the supervisor's RFloop segment.</summary>
+    public NetMode Net { get; init; } = NetMode.None;
 
     /// <summary>Host network interfaces to move into the subOS (their IRQs follow its CPUs).</summary>
     public IReadOnlyList<string> Nics { get; init; } = [];
@@ -32,4 +34,12 @@ public sealed record CreateOptions
 
     /// <summary>The pids limit (tasks at once); null for the default derived from the memory size.</summary>
     public long? Pids { get; init; }
+
+    /// <summary>What realises the subOS.</summary>
+    public SubOsBackendKind Backend { get; init; } = SubOsBackendKind.Cell;
+
+    /// <summary>Reads <c>--net</c>: <c>none</c> or <c>loop</c>.</summary>
+    /// <exception cref="RfException">Anything else (exit code 2).</exception>
+    public static NetMode ParseNet(string text) =>
+        EnumText.TryParse<NetMode>(text, out var mode) ? mode : throw RfException.Invalid($"--net {text}: expected none or loop");
 }

@@ -18,9 +18,9 @@ public static class ExecClient
     /// <param name="tty">Run on a pseudo-terminal inside, relayed to this terminal in raw mode.</param>
     /// <param name="env">Extra KEY=VALUE environment.</param>
     /// <param name="cwd">Working directory inside.</param>
-    /// <param name="fds">Descriptors to hand over as stdin, stdout, stderr (default 0, 1, 2).</param>
+    /// <param name="fds">Descriptors to hand over as stdin, stdout, stderr (default this process's own); they stay the caller's.</param>
     /// <returns>The exit code: the program's, 128 + signal when it was killed, 127 when not found.</returns>
-    public static int Run(string socketPath, IReadOnlyList<string> argv, bool tty = false, IReadOnlyList<string>? env = null, string? cwd = null, int[]? fds = null)
+    public static int Run(string socketPath, IReadOnlyList<string> argv, bool tty = false, IReadOnlyList<string>? env = null, string? cwd = null, SafeHandle[]? fds = null)
     {
         ControlChannel channel;
         try
@@ -34,9 +34,9 @@ public static class ExecClient
 
         using (channel)
         {
-            var (rows, cols) = tty ? Terminal.GetWindowSize(1) : (0, 0);
-            channel.Send(new AgentRequest { Op = AgentRequest.Exec, Argv = argv, Env = env ?? [], Cwd = cwd, Tty = tty, Rows = rows, Cols = cols },
-                AgentJsonContext.Default.AgentRequest, fds ?? [0, 1, 2]);
+            var (rows, cols) = tty ? Terminal.GetWindowSize(StandardStreams.Output) : (0, 0);
+            channel.Send(new AgentRequest { Op = AgentOp.Exec, Argv = argv, Env = env ?? [], Cwd = cwd, Tty = tty, Rows = rows, Cols = cols },
+                AgentJsonContext.Default.AgentRequest, fds ?? [StandardStreams.Input, StandardStreams.Output, StandardStreams.Error]);
             var first = channel.Receive(AgentJsonContext.Default.AgentReply) ?? throw RfException.Failed("the agent closed the connection");
             if (first.Type == AgentReply.Error)
             {
@@ -44,7 +44,7 @@ public static class ExecClient
                 return first.ExitCode != 0 ? first.ExitCode : 126;
             }
 
-            using var raw = tty && Terminal.IsTerminal(0) ? Terminal.MakeRaw(0) : null;
+            using var raw = tty && Terminal.IsTerminal(StandardStreams.Input) ? Terminal.MakeRaw(StandardStreams.Input) : null;
             var registrations = new List<PosixSignalRegistration>();
             foreach (var signal in (PosixSignal[])[PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP, PosixSignal.SIGQUIT])
             {
@@ -52,7 +52,7 @@ public static class ExecClient
                 {
                     // The program runs in its own session, so a terminal's Ctrl-C reaches rfm only: pass it on.
                     context.Cancel = true;
-                    Forward(channel, new AgentRequest { Op = AgentRequest.SignalOp, Signal = SignalNumber(context.Signal) });
+                    Forward(channel, new AgentRequest { Op = AgentOp.Signal, Signal = SignalNumber(context.Signal) });
                 }));
             }
 
@@ -60,8 +60,8 @@ public static class ExecClient
             {
                 registrations.Add(PosixSignalRegistration.Create((PosixSignal)28, context =>
                 {
-                    var (r, c) = Terminal.GetWindowSize(1);
-                    Forward(channel, new AgentRequest { Op = AgentRequest.Resize, Rows = r, Cols = c });
+                    var (r, c) = Terminal.GetWindowSize(StandardStreams.Output);
+                    Forward(channel, new AgentRequest { Op = AgentOp.Resize, Rows = r, Cols = c });
                 }));
             }
 
@@ -85,17 +85,17 @@ public static class ExecClient
     }
 
     /// <summary>Runs a program inside with stdin on /dev/null and returns its exit code and what it printed on stdout.</summary>
-    public static (int ExitCode, string Stdout) RunCaptured(string socketPath, IReadOnlyList<string> argv, bool tty = false, int stderr = 2)
+    public static (int ExitCode, string Stdout) RunCaptured(string socketPath, IReadOnlyList<string> argv, bool tty = false, SafeHandle? stderr = null)
     {
         using var stdout = Pipe.Create();
         using var devNull = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.ReadWrite);
         var reader = Task.Run(() =>
         {
-            using var stream = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(stdout.ReadFd, ownsHandle: false), FileAccess.Read, 1);
+            using var stream = new FileStream(stdout.Read, FileAccess.Read, 1);
             using var text = new StreamReader(stream, System.Text.Encoding.UTF8);
             return text.ReadToEnd();
         });
-        var code = Run(socketPath, argv, tty, fds: [(int)devNull.DangerousGetHandle(), stdout.WriteFd, stderr]);
+        var code = Run(socketPath, argv, tty, fds: [devNull, stdout.Write, stderr ?? StandardStreams.Error]);
 
         // The program's copy closed when it exited; closing ours lets the reader see the end.
         stdout.CloseWrite();
@@ -111,7 +111,7 @@ public static class ExecClient
         try
         {
             using var channel = ControlChannel.Connect(socketPath);
-            channel.Send(new AgentRequest { Op = AgentRequest.Ping }, AgentJsonContext.Default.AgentRequest);
+            channel.Send(new AgentRequest { Op = AgentOp.Ping }, AgentJsonContext.Default.AgentRequest);
             return channel.Receive(AgentJsonContext.Default.AgentReply) is { Type: AgentReply.Pong } pong ? pong : null;
         }
         catch (Exception e) when (e is SocketException or IOException)

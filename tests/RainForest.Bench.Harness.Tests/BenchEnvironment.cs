@@ -7,7 +7,7 @@ namespace RainForest.Bench.Harness.Tests;
 
 /// <summary>
 /// Points the harness at the programs ./rfm builds (rf-agent, and rf-bench-worker and rf-loadgen in
-/// .build/bin/tools), building them once if this is the first run, as the supervisor's integration tests do.
+/// .build/bin/bench/tools), building them once if this is the first run, as the supervisor's integration tests do.
 /// </summary>
 internal static class BenchEnvironment
 {
@@ -48,7 +48,8 @@ internal static class BenchEnvironment
             }
 
             var bin = Path.Combine(Repo, ".build/bin");
-            if (!File.Exists(Path.Combine(bin, "rf-agent")) || !File.Exists(Path.Combine(bin, "tools/rf-bench-worker")) || !File.Exists(Path.Combine(bin, "tools/rf-loadgen")))
+            var tools = Path.Combine(bin, "bench/tools");
+            if (!File.Exists(Path.Combine(bin, "rf-agent")) || !File.Exists(Path.Combine(tools, "rf-bench-worker")) || !File.Exists(Path.Combine(tools, "rf-loadgen")))
             {
                 using var build = Process.Start(new ProcessStartInfo(Path.Combine(Repo, "rfm"), "--version") { RedirectStandardOutput = true })!;
                 build.WaitForExit();
@@ -59,7 +60,7 @@ internal static class BenchEnvironment
                 Environment.SetEnvironmentVariable(CellBackend.AgentVariable, Path.Combine(bin, "rf-agent"));
             }
 
-            Environment.SetEnvironmentVariable(ToolPaths.Variable, Path.Combine(bin, "tools"));
+            Environment.SetEnvironmentVariable(ToolPaths.Variable, tools);
             s_ready = true;
         }
     }

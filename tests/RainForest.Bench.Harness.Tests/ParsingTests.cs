@@ -40,29 +40,29 @@ public sealed class ParsingTests
     }
 
     [Fact]
-    public void Iperf3Gbits_ClientDocument_ReceivedRateInGbits()
+    public void Gbits_ClientDocument_ReceivedRateInGbits()
     {
         var json = """{"start":{},"intervals":[],"end":{"sum_sent":{"bits_per_second":7.3e9},"sum_received":{"bits_per_second":7.25e9}}}""";
 
-        Assert.Equal(7.25, StressNgMetrics.Iperf3Gbits(json));
+        Assert.Equal(7.25, Iperf3Report.Gbits(json));
     }
 
     [Fact]
-    public void Iperf3Gbits_ClientStoppedEarly_SentRate()
+    public void Gbits_ClientStoppedEarly_SentRate()
     {
         // SIGTERM: iperf3 -J prints what it sent; the server's side is missing, so received reads 0.
         var json = """{"end":{"sum_sent":{"bits_per_second":1.3e10},"sum_received":{"bits_per_second":0}},"error":"interrupt - the client has terminated"}""";
 
-        Assert.Equal(13, StressNgMetrics.Iperf3Gbits(json));
+        Assert.Equal(13, Iperf3Report.Gbits(json));
     }
 
     [Theory]
     [InlineData("")]
     [InlineData("iperf3: error - unable to connect to server: Connection refused")]
     [InlineData("""{"start":{},"error":"unable to connect"}""")]
-    public void Iperf3Gbits_NoResult_Null(string output)
+    public void Gbits_NoResult_Null(string output)
     {
-        Assert.Null(StressNgMetrics.Iperf3Gbits(output));
+        Assert.Null(Iperf3Report.Gbits(output));
     }
 
     [Fact]

@@ -104,7 +104,7 @@ public sealed partial class HostileNameTests : IDisposable
         // NUL cannot travel through argv: the supervisor's own API is the way in for it.
         // Opening the ledger creates its WAL files: the snapshot starts once it is open.
         using var supervisor = RainForestSupervisor.Open(new StateDirectory(_state));
-        var journal = supervisor.Ledger.Journal().Count;
+        var journal = supervisor.Journal().Count;
         var before = Snapshot();
         Action[] calls =
         [
@@ -128,7 +128,7 @@ public sealed partial class HostileNameTests : IDisposable
             Assert.True(e.ExitCode == RfException.InvalidInputExitCode, $"call {i}: exit {e.ExitCode}: {e.Message}");
             Assert.DoesNotContain('\n', e.Message);
             Assert.DoesNotContain('\0', e.Message);
-            Assert.Equal(journal, supervisor.Ledger.Journal().Count);
+            Assert.Equal(journal, supervisor.Journal().Count);
             AssertUnchanged(before, $"call {i}");
         }
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using RainForest.Cli.Json;
 using Spectre.Console;
 
 namespace RainForest.Cli.Commands;
@@ -19,7 +20,7 @@ internal static class AuditCommand
             var report = supervisor.Audit(subOs);
             if (parse.GetValue(json))
             {
-                Output.Json(report);
+                Output.Json(report, RfmJsonContext.Default.AuditReport);
             }
             else
             {

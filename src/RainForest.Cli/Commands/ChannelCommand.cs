@@ -1,4 +1,5 @@
 using System.CommandLine;
+using RainForest.Cli.Json;
 using RainForest.Core;
 using RainForest.Supervisor.Channels;
 using Spectre.Console;
@@ -33,6 +34,7 @@ internal static class ChannelCommand
 
             // No RemoveEmptyEntries: "a,,b" or "" is a mistake to report, not to guess around.
             var memberNames = Globals.CheckNames(parse.GetValue(members)!.Split(',', StringSplitOptions.TrimEntries), "--members: ");
+            var channelMode = ChannelOptions.ParseMode(parse.GetValue(mode)!);
             var max = Globals.ParseSize(parse.GetValue(maxMessage)!, "--max-message");
             if (max.Bytes > int.MaxValue)
             {
@@ -44,17 +46,17 @@ internal static class ChannelCommand
             {
                 Name = channelName,
                 Members = memberNames,
-                Mode = parse.GetValue(mode)!,
+                Mode = channelMode,
                 Slots = parse.GetValue(slots),
                 MaxMessage = (int)max.Bytes,
             });
             if (parse.GetValue(json))
             {
-                Output.Json(record);
+                Output.Json(record, RfmJsonContext.Default.ChannelRecord);
             }
             else
             {
-                Console.WriteLine($"created channel {record.Name} ({record.Mode}, {record.Slots} slots, max {new ByteSize(record.MaxMessage)}) for {string.Join(", ", record.Members.Select(m => m.SubOs))}");
+                Console.WriteLine($"created channel {record.Name} ({record.Mode.ToText()}, {record.Slots} slots, max {new ByteSize(record.MaxMessage)}) for {string.Join(", ", record.Members.Select(m => m.SubOs))}");
             }
 
             return 0;
@@ -72,14 +74,14 @@ internal static class ChannelCommand
             var channels = supervisor.Channels();
             if (parse.GetValue(json))
             {
-                Output.Json(channels);
+                Output.Json(channels, RfmJsonContext.Default.IReadOnlyListChannelRecord);
                 return 0;
             }
 
             var table = Output.Table("name", "mode", "slots", "max message", "members");
             foreach (var c in channels)
             {
-                table.AddRow(c.Name, c.Mode, $"{c.Slots}", new ByteSize(c.MaxMessage).ToString(), Output.Escape(Members(c)));
+                table.AddRow(c.Name, c.Mode.ToText(), $"{c.Slots}", new ByteSize(c.MaxMessage).ToString(), Output.Escape(Members(c)));
             }
 
             Output.Write(table);
@@ -101,13 +103,13 @@ internal static class ChannelCommand
                 ?? throw RfException.Invalid($"no channel named '{channelName}' (rfm channel ls lists them)");
             if (parse.GetValue(json))
             {
-                Output.Json(c);
+                Output.Json(c, RfmJsonContext.Default.ChannelRecord);
                 return 0;
             }
 
             var table = Output.Table("field", "value");
             table.AddRow("name", c.Name);
-            table.AddRow("mode", c.Mode);
+            table.AddRow("mode", c.Mode.ToText());
             table.AddRow("slots per ring", $"{c.Slots}");
             table.AddRow("max message", new ByteSize(c.MaxMessage).ToString());
             table.AddRow("members", Output.Escape(Members(c)));

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using RainForest.Cli.Json;
 using RainForest.Core.Model;
 using RainForest.Supervisor;
 
@@ -33,10 +34,10 @@ internal static class CreateCommand
             var options = new CreateOptions
             {
                 Name = Globals.CheckName(parse.GetValue(name)),
-                Cpus = CpuRequest.Parse(parse.GetValue(cpus)!, allowRelative: false),
+                Cpus = Globals.ParseCpus(parse.GetValue(cpus)!, allowRelative: false),
                 Memory = Globals.ParseSize(parse.GetValue(memory)!, "--memory"),
                 RootFs = parse.GetValue(rootfs),
-                Net = parse.GetValue(net)!,
+                Net = CreateOptions.ParseNet(parse.GetValue(net)!),
                 Nics = parse.GetValue(nic) ?? [],
                 Pids = parse.GetValue(pids) is { } p ? PidsLimit.Parse(p) : null,
                 Privileged = parse.GetValue(privileged),
@@ -46,7 +47,7 @@ internal static class CreateCommand
             var record = supervisor.Create(options);
             if (parse.GetValue(json))
             {
-                Output.Json(supervisor.Show(record.Name));
+                Output.Json(supervisor.Show(record.Name), RfmJsonContext.Default.SubOsStatus);
             }
             else
             {

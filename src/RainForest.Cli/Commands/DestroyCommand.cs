@@ -1,4 +1,5 @@
 using System.CommandLine;
+using RainForest.Cli.Json;
 
 namespace RainForest.Cli.Commands;
 
@@ -18,7 +19,7 @@ internal static class DestroyCommand
             supervisor.Destroy(subOses, parse.GetValue(json) ? null : name => Console.WriteLine($"destroyed {name}"));
             if (parse.GetValue(json))
             {
-                Output.Json(new { Destroyed = subOses });
+                Output.Json(new DestroySummary(subOses), RfmJsonContext.Default.DestroySummary);
             }
 
             return 0;

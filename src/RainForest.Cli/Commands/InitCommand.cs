@@ -1,4 +1,5 @@
 using System.CommandLine;
+using RainForest.Cli.Json;
 using RainForest.Core;
 using RainForest.Supervisor;
 
@@ -27,12 +28,14 @@ internal static class InitCommand
             var machine = supervisor.Init(new InitOptions { ReserveCpus = cpus, ReserveMemory = memory, ConfineHost = parse.GetValue(confine) });
             if (parse.GetValue(json))
             {
-                Output.Json(new { machine.Prefix, machine.CgroupMode, ReserveCpus = machine.ReserveCpus.ToString(), ReserveMemory = machine.ReserveMemory.Bytes, machine.HostConfined, machine.Topology.MachineKey });
+                Output.Json(
+                    new InitSummary(machine.Prefix, machine.CgroupMode, machine.ReserveCpus.ToString(), machine.ReserveMemory.Bytes, machine.HostConfined, machine.Topology.MachineKey),
+                    RfmJsonContext.Default.InitSummary);
                 return 0;
             }
 
-            var pool = supervisor.Ledger.Pool();
-            Console.WriteLine($"initialised {supervisor.State.Path} (prefix {machine.Prefix}, cgroup {machine.CgroupMode})");
+            var pool = supervisor.Pool();
+            Console.WriteLine($"initialised {supervisor.State.Path} (prefix {machine.Prefix}, cgroup {machine.CgroupMode.ToText()})");
             Console.WriteLine($"supervisor keeps CPUs [{(machine.ReserveCpus.IsEmpty ? "none" : machine.ReserveCpus)}] and {machine.ReserveMemory}; free for subOSes: CPUs [{pool.FreeCpus}], {pool.FreeMemory}");
             if (machine.HostConfined)
             {

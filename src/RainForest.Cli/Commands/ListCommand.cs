@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Spectre.Console;
+using RainForest.Cli.Json;
 using RainForest.Core;
+using RainForest.Supervisor.Ledger;
 
 namespace RainForest.Cli.Commands;
 
@@ -17,22 +19,22 @@ internal static class ListCommand
             var all = supervisor.List();
             if (parse.GetValue(json))
             {
-                Output.Json(all);
+                Output.Json(all, RfmJsonContext.Default.IReadOnlyListSubOsStatus);
                 return 0;
             }
 
-            var table = Output.Table("name", "state", "cpus", "memory", "used", "procs", "pids max", "guard", "node(s)", "created");
+            var table = Output.Table("name", "state", "backend", "cpus", "memory", "used", "procs", "pids max", "guard", "node(s)", "created");
             foreach (var s in all)
             {
                 var r = s.Record;
-                table.AddRow(r.Name, s.AgentAlive ? "running" : "dead", r.Cpus.ToString(), r.Memory.ToString(), new ByteSize(s.MemoryUsedBytes).ToString(),
-                    $"{s.Processes}", $"{r.PidsMax}", GuardLabel(r), r.Mems, r.Created.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
+                table.AddRow(r.Name, s.AgentAlive ? "running" : "dead", r.Backend.ToText(), r.Cpus.ToString(), r.Memory.ToString(), new ByteSize(s.MemoryUsedBytes).ToString(),
+                    $"{s.Processes}", $"{r.PidsMax}", GuardLabel(r), r.Mems.ToString(), r.Created.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
             }
 
             Output.Write(table);
-            if (supervisor.Ledger.IsInitialized)
+            if (supervisor.IsInitialised)
             {
-                var pool = supervisor.Ledger.Pool();
+                var pool = supervisor.Pool();
                 Console.WriteLine($"supervisor: CPUs [{(pool.ReserveCpus.IsEmpty ? "none" : pool.ReserveCpus)}], {pool.ReserveMemory}; free: CPUs [{(pool.FreeCpus.IsEmpty ? "none" : pool.FreeCpus)}], {pool.FreeMemory}");
             }
 
@@ -42,5 +44,5 @@ internal static class ListCommand
     }
 
     /// <summary>How a subOS is confined, in a word: <c>userns</c> (the Security Guard), or <c>PRIVILEGED</c> (opted out).</summary>
-    internal static string GuardLabel(Supervisor.Ledger.SubOsRecord record) => record.Privileged ? "PRIVILEGED" : "userns";
+    internal static string GuardLabel(SubOsRecord record) => record.Privileged ? "PRIVILEGED" : "userns";
 }

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using RainForest.Cli.Json;
+using RainForest.Core;
 
 namespace RainForest.Cli.Commands;
 
@@ -16,17 +18,17 @@ internal static class LogCommand
             var subOs = parse.GetValue(target) is { } t ? Globals.CheckName(t, "--subos: ") : null;
             var count = parse.GetValue(last) is { } n ? Globals.ParseCount(n, "--last") : (int?)null;
             using var supervisor = Globals.Open(parse, reconcile: false, requireInit: false);
-            var entries = supervisor.Ledger.Journal(count, subOs);
+            var entries = supervisor.Journal(count, subOs);
             if (parse.GetValue(json))
             {
-                Output.Json(entries);
+                Output.Json(entries, RfmJsonContext.Default.IReadOnlyListJournalEntry);
                 return 0;
             }
 
             // One line per entry: journals are read with grep and less, and rarely fit a table's columns.
             if (entries.Count > 0)
             {
-                Console.WriteLine($"{"id",5}  {"time",-23}  {"op",-8} {"target",-12} {"duration",11}  {"outcome",-8}  change (before -> after) or reason");
+                Console.WriteLine($"{"id",5}  {"time",-23}  {"op",-15} {"target",-12} {"duration",11}  {"outcome",-8}  change (before -> after) or reason");
             }
 
             foreach (var e in entries)
@@ -34,7 +36,7 @@ internal static class LogCommand
                 var change = e.Before is null && e.After is null ? string.Empty : $"  {e.Before ?? "-"} -> {e.After ?? "-"}";
                 var message = e.Message is null ? string.Empty : $"  {e.Message}";
                 Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"{e.Id,5}  {e.Time.ToLocalTime():yyyy-MM-dd HH:mm:ss.fff}  {e.Operation,-8} {e.Target,-12} {e.DurationMs,8:0.0} ms  {e.Outcome,-8}{change}{message}"));
+                    $"{e.Id,5}  {e.Time.ToLocalTime():yyyy-MM-dd HH:mm:ss.fff}  {e.Operation,-15} {e.Target,-12} {e.DurationMs,8:0.0} ms  {e.Outcome.ToText(),-8}{change}{message}"));
             }
 
             return 0;

@@ -13,7 +13,7 @@ internal static class ReconcileCommand
             using var supervisor = Globals.Open(parse, reconcile: false, requireInit: false);
             var repairs = supervisor.Reconcile();
             Console.WriteLine(repairs.Count == 0 ? "ledger and kernel agree" : string.Join(Environment.NewLine, repairs.Select(r => "repaired: " + r)));
-            var problems = supervisor.Ledger.CheckInvariants();
+            var problems = supervisor.CheckInvariants();
             foreach (var p in problems)
             {
                 Console.Error.WriteLine($"rfm: ledger invariant broken: {p}");

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using RainForest.Cli.Json;
 using RainForest.Core;
 using RainForest.Core.Model;
 
@@ -18,14 +19,14 @@ internal static class ResizeCommand
         command.SetAction(parse =>
         {
             var subOs = Globals.CheckName(parse.GetValue(name));
-            var cpuRequest = parse.GetValue(cpus) is { } c ? CpuRequest.Parse(c, allowRelative: true) : null;
+            var cpuRequest = parse.GetValue(cpus) is { } c ? Globals.ParseCpus(c, allowRelative: true) : null;
             ByteSize? size = parse.GetValue(memory) is { } m ? Globals.ParseSize(m, "--memory") : null;
             using var supervisor = Globals.Open(parse);
             var limit = parse.GetValue(pids) is { } p ? PidsLimit.Parse(p) : (long?)null;
             var record = supervisor.Resize(subOs, cpuRequest, size, limit);
             if (parse.GetValue(json))
             {
-                Output.Json(supervisor.Show(record.Name));
+                Output.Json(supervisor.Show(record.Name), RfmJsonContext.Default.SubOsStatus);
             }
             else
             {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
+using RainForest.Cli.Json;
 using RainForest.Core;
 using RainForest.Core.Model;
 
@@ -20,7 +21,7 @@ internal static class ShowCommand
             var s = supervisor.Show(subOs);
             if (parse.GetValue(json))
             {
-                Output.Json(s);
+                Output.Json(s, RfmJsonContext.Default.SubOsStatus);
                 return 0;
             }
 
@@ -28,9 +29,10 @@ internal static class ShowCommand
             var table = Output.Table("field", "value");
             table.AddRow("name", r.Name);
             table.AddRow("state", s.AgentAlive ? "running" : "dead");
+            table.AddRow("backend", r.Backend.ToText());
             table.AddRow("cpus", $"{r.Cpus} ({r.Cpus.Count})");
             table.AddRow("cpus in kernel", s.KernelCpus.Length == 0 ? "-" : s.KernelCpus);
-            table.AddRow("memory nodes", r.Mems);
+            table.AddRow("memory nodes", r.Mems.ToString());
             table.AddRow("memory", $"{r.Memory} ({new ByteSize(s.MemoryUsedBytes)} used)");
             table.AddRow("processes", $"{s.Processes} (pids limit {r.PidsMax})");
             table.AddRow("guard", r.Privileged
@@ -42,7 +44,7 @@ internal static class ShowCommand
             table.AddRow("agent pid", $"{r.AgentPid}");
             table.AddRow("revision", $"{r.Revision}");
             table.AddRow("created", r.Created.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
-            table.AddRow("cgroups", Output.Escape(string.Join(" ", supervisor.Cgroups.ParentDirectories().Select(d => $"{d}/{r.Name}"))));
+            table.AddRow("cgroups", Output.Escape(string.Join(" ", supervisor.CgroupDirectories(r.Name))));
             Output.Write(table);
             return 0;
         });

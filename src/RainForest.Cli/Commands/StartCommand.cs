@@ -1,4 +1,5 @@
 using System.CommandLine;
+using RainForest.Cli.Json;
 
 namespace RainForest.Cli.Commands;
 
@@ -17,7 +18,7 @@ internal static class StartCommand
             var record = supervisor.Start(subOs);
             if (parse.GetValue(json))
             {
-                Output.Json(supervisor.Show(record.Name));
+                Output.Json(supervisor.Show(record.Name), RfmJsonContext.Default.SubOsStatus);
             }
             else
             {

@@ -1,8 +1,9 @@
 using System.CommandLine;
 using Spectre.Console;
+using RainForest.Cli.Json;
 using RainForest.Core;
 using RainForest.Core.Topology;
-using RainForest.Linux.Topology;
+using RainForest.Supervisor;
 
 namespace RainForest.Cli.Commands;
 
@@ -20,7 +21,7 @@ internal static class TopoCommand
             MachineTopology topology;
             try
             {
-                topology = TopologyReader.Read(parse.GetValue(root)!);
+                topology = RainForestSupervisor.Topology(parse.GetValue(root)!);
             }
             catch (Exception e) when (e is InvalidDataException or IOException)
             {
@@ -29,7 +30,7 @@ internal static class TopoCommand
 
             if (parse.GetValue(json))
             {
-                Output.Json(topology);
+                Output.Json(topology, RfmJsonContext.Default.MachineTopology);
                 return 0;
             }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
 namespace RainForest.Core.Model;
@@ -42,37 +43,62 @@ public sealed record CpuRequest
     public CpuSet List { get; }
 
     /// <summary>Parses <c>N</c>, <c>LIST</c>, and, when <paramref name="allowRelative"/>, <c>+N</c> and <c>-N</c>.</summary>
-    /// <exception cref="RfException">Invalid input (exit code 2).</exception>
-    public static CpuRequest Parse(string text, bool allowRelative)
+    /// <param name="text">The request as the user wrote it.</param>
+    /// <param name="allowRelative">Whether a change (+N, -N) is a valid request here (resize, not create).</param>
+    /// <param name="request">The request, when the text is one.</param>
+    /// <param name="error">Why the text is not a request; it does not name the option, which is the caller's to add.</param>
+    public static bool TryParse(string text, bool allowRelative, [NotNullWhen(true)] out CpuRequest? request, out string error)
     {
         var s = text.Trim();
+        request = null;
         if (allowRelative && s.Length > 1 && (s[0] == '+' || s[0] == '-'))
         {
-            var n = ParseCount(s[1..], text);
-            return new CpuRequest(s[0] == '+' ? RequestKind.Add : RequestKind.Remove, n, CpuSet.Empty);
+            if (!TryParseCount(s[1..], out var n, out error))
+            {
+                return false;
+            }
+
+            request = new CpuRequest(s[0] == '+' ? RequestKind.Add : RequestKind.Remove, n, CpuSet.Empty);
+            return true;
         }
 
         if (!s.Contains('-', StringComparison.Ordinal) && !s.Contains(',', StringComparison.Ordinal))
         {
-            return new CpuRequest(RequestKind.Count, ParseCount(s, text), CpuSet.Empty);
+            if (!TryParseCount(s, out var n, out error))
+            {
+                return false;
+            }
+
+            request = new CpuRequest(RequestKind.Count, n, CpuSet.Empty);
+            return true;
         }
 
-        if (!CpuSet.TryParse(s, out var list, out var error) || list.IsEmpty)
+        if (!CpuSet.TryParse(s, out var list, out var listError) || list.IsEmpty)
         {
-            throw RfException.Invalid($"--cpus {text}: {(list.IsEmpty && error.Length == 0 ? "no CPU named" : error)}");
+            error = list.IsEmpty && listError.Length == 0 ? "no CPU named" : listError;
+            return false;
         }
 
-        return new CpuRequest(RequestKind.List, list.Count, list);
+        request = new CpuRequest(RequestKind.List, list.Count, list);
+        error = string.Empty;
+        return true;
     }
 
-    private static int ParseCount(string s, string original)
+    /// <summary>Parses a request known to be well formed (a count or list the program made itself).</summary>
+    /// <exception cref="FormatException">The text is not a request; the message says why.</exception>
+    public static CpuRequest Parse(string text, bool allowRelative) =>
+        TryParse(text, allowRelative, out var request, out var error) ? request : throw new FormatException($"{text}: {error}");
+
+    private static bool TryParseCount(string s, out int n, out string error)
     {
-        if (!int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1 || n > CpuSet.MaxCpu + 1)
+        if (!int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out n) || n < 1 || n > CpuSet.MaxCpu + 1)
         {
-            throw RfException.Invalid($"--cpus {original}: expected a count (2), a list (0-3,8), or for resize +N or -N");
+            error = "expected a count (2), a list (0-3,8), or for resize +N or -N";
+            return false;
         }
 
-        return n;
+        error = string.Empty;
+        return true;
     }
 
     /// <inheritdoc/>

@@ -100,10 +100,10 @@ public sealed class ResourcePool
     }
 
     /// <summary>The NUMA nodes of <paramref name="cpus"/> as a list (<c>0-1</c>): the memory nodes a subOS allocates from.</summary>
-    public string NodesOf(CpuSet cpus)
+    public NodeSet NodesOf(CpuSet cpus)
     {
-        var nodes = CpuSet.Of(_cpus.Where(c => cpus.Contains(c.Id)).Select(c => Math.Max(0, c.NumaNode)));
-        return nodes.IsEmpty ? "0" : nodes.ToString();
+        var nodes = NodeSet.Of(_cpus.Where(c => cpus.Contains(c.Id)).Select(c => Math.Max(0, c.NumaNode)));
+        return nodes.IsEmpty ? NodeSet.Of(0) : nodes;
     }
 
     private CpuSet CheckList(CpuSet list, string? self)

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
+using RainForest.Interop;
 using RainForest.Linux.Security;
 
 namespace RainForest.Linux.Cgroups;
@@ -19,7 +20,7 @@ internal static class CgroupDevicePrograms
 
     /// <summary>True for the errors that mean "this kernel or this process cannot use device programs", not "the program is wrong".</summary>
     public static bool IsUnavailable(LinuxException e) =>
-        e.Errno is Interop.Errno.EPERM or Interop.Libc.ENOSYS;
+        e.Errno is Interop.Errno.EPERM or Interop.Errno.ENOSYS;
 
     /// <summary>Loads the program for <paramref name="rules"/> and attaches it to <paramref name="cgroupDir"/> with <c>BPF_F_ALLOW_MULTI</c>.</summary>
     /// <remarks>
@@ -42,7 +43,7 @@ internal static class CgroupDevicePrograms
         };
         if (Bpf(Interop.Libc.BPF_PROG_ATTACH, ref attr, Interop.Libc.BpfProgAttachAttr.Size) < 0)
         {
-            throw Interop.LastError("bpf(BPF_PROG_ATTACH)", cgroupDir);
+            throw Interop.Errors.Last("bpf(BPF_PROG_ATTACH)", cgroupDir);
         }
     }
 
@@ -75,10 +76,10 @@ internal static class CgroupDevicePrograms
                     return ids[..(int)attr.ProgCnt];
                 }
 
-                var errno = Marshal.GetLastPInvokeError();
+                var errno = Interop.Errors.LastErrno();
                 if (errno != Interop.Errno.ENOSPC || attr.ProgCnt <= capacity)
                 {
-                    throw new LinuxException(errno, "bpf(BPF_PROG_QUERY)", cgroupDir);
+                    throw Interop.Errors.For(errno, "bpf(BPF_PROG_QUERY)", cgroupDir);
                 }
 
                 capacity = (int)attr.ProgCnt;
@@ -89,6 +90,7 @@ internal static class CgroupDevicePrograms
     private static unsafe AttachedDeviceProgram Describe(uint id)
     {
         var get = new Interop.Libc.BpfGetIdAttr { ProgId = id };
+        using var prog = new SafeFileHandle();
         var fd = Bpf(Interop.Libc.BPF_PROG_GET_FD_BY_ID, ref get, Interop.Libc.BpfGetIdAttr.Size);
         if (fd < 0)
         {
@@ -96,7 +98,7 @@ internal static class CgroupDevicePrograms
             return new AttachedDeviceProgram(id, string.Empty, string.Empty);
         }
 
-        using var prog = new SafeFileHandle(fd, ownsHandle: true);
+        Marshal.InitHandle(prog, fd);
         var info = default(Interop.Libc.BpfProgInfo);
         var attr = new Interop.Libc.BpfObjInfoAttr { BpfFd = fd, InfoLen = Interop.Libc.BpfProgInfo.Size, Info = (ulong)&info };
         if (Bpf(Interop.Libc.BPF_OBJ_GET_INFO_BY_FD, ref attr, Interop.Libc.BpfObjInfoAttr.Size) < 0)
@@ -114,16 +116,19 @@ internal static class CgroupDevicePrograms
 
     private static unsafe SafeFileHandle Load(EbpfInstruction[] program, string cgroupDir)
     {
+        var handle = new SafeFileHandle();
         var fd = Load(program, log: null);
         if (fd >= 0)
         {
-            return new SafeFileHandle(fd, ownsHandle: true);
+            Marshal.InitHandle(handle, fd);
+            return handle;
         }
 
-        var errno = Marshal.GetLastPInvokeError();
-        if (errno is Interop.Errno.EPERM or Interop.Libc.ENOSYS)
+        var errno = Interop.Errors.LastErrno();
+        if (errno is Interop.Errno.EPERM or Interop.Errno.ENOSYS)
         {
-            throw new LinuxException(errno, "bpf(BPF_PROG_LOAD)", cgroupDir);
+            handle.Dispose();
+            throw Interop.Errors.For(errno, "bpf(BPF_PROG_LOAD)", cgroupDir);
         }
 
         // The verifier rejected it: load once more with its log on, so that the error says why.
@@ -131,13 +136,15 @@ internal static class CgroupDevicePrograms
         fd = Load(program, log);
         if (fd >= 0)
         {
-            return new SafeFileHandle(fd, ownsHandle: true);
+            Marshal.InitHandle(handle, fd);
+            return handle;
         }
 
-        errno = Marshal.GetLastPInvokeError();
+        errno = Interop.Errors.LastErrno();
+        handle.Dispose();
         var text = Encoding.UTF8.GetString(log, 0, Math.Max(0, Array.IndexOf(log, (byte)0))).TrimEnd();
         var tail = string.Join(" | ", text.Split('\n').TakeLast(3));
-        throw new LinuxException(errno, $"bpf(BPF_PROG_LOAD) of the device program ({tail})", cgroupDir);
+        throw Interop.Errors.For(errno, $"bpf(BPF_PROG_LOAD) of the device program ({tail})", cgroupDir);
     }
 
     private static unsafe int Load(EbpfInstruction[] program, byte[]? log)
@@ -163,16 +170,8 @@ internal static class CgroupDevicePrograms
         }
     }
 
-    private static SafeFileHandle OpenDirectory(string dir)
-    {
-        var fd = Interop.Libc.open(dir, Interop.Libc.O_RDONLY | Interop.Libc.O_DIRECTORY | Interop.Libc.O_CLOEXEC, 0);
-        if (fd < 0)
-        {
-            throw Interop.LastError("open", dir);
-        }
-
-        return new SafeFileHandle(fd, ownsHandle: true);
-    }
+    private static SafeFileHandle OpenDirectory(string dir) =>
+        Interop.Descriptors.Open(dir, Interop.Libc.O_RDONLY | Interop.Libc.O_DIRECTORY);
 
     private static unsafe int Bpf<T>(int cmd, ref T attr, int size)
         where T : unmanaged

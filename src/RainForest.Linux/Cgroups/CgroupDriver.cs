@@ -1,5 +1,6 @@
 using System.Globalization;
 using RainForest.Core;
+using RainForest.Interop;
 using RainForest.Linux.Guard;
 
 namespace RainForest.Linux.Cgroups;
@@ -190,7 +191,7 @@ public abstract class CgroupDriver
             {
                 RemoveDirectory(dir, DateTime.UtcNow + TimeSpan.FromSeconds(1), static () => { });
             }
-            catch (RfException)
+            catch (LinuxException)
             {
                 // Another supervisor command may have just created a child; the group stays.
             }
@@ -229,7 +230,7 @@ public abstract class CgroupDriver
             }
             catch (IOException e)
             {
-                throw RfException.Failed($"cannot remove cgroup {dir}: {e.Message}");
+                throw new LinuxException($"cannot remove cgroup {dir}: {e.Message}", Interop.Errors.ErrnoOf(e), "rmdir", dir, e);
             }
         }
     }
@@ -270,7 +271,7 @@ public abstract class CgroupDriver
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // The error names the control file as the driver knows it, not where a symlink led.
-            throw RfException.Failed($"cannot write '{value.Trim()}' to {file}: {e.Message}");
+            throw new LinuxException($"cannot write '{value.Trim()}' to {file}: {e.Message}", Interop.Errors.ErrnoOf(e), "write", file, e);
         }
     }
 
@@ -337,7 +338,7 @@ public abstract class CgroupDriver
         }
         catch (IOException e)
         {
-            throw RfException.Failed($"cannot create cgroup {dir}: {e.Message}");
+            throw new LinuxException($"cannot create cgroup {dir}: {e.Message}", Interop.Errors.ErrnoOf(e), "mkdir", dir, e);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using RainForest.Core;
+using RainForest.Interop;
 using RainForest.Linux.Guard;
 
 namespace RainForest.Linux.Cgroups;
@@ -100,7 +101,7 @@ internal sealed class CgroupV2Driver : CgroupDriver
         }
         catch (LinuxException e)
         {
-            throw RfException.Failed($"cannot apply the device rules to {dir}: {e.Message}", e);
+            throw new LinuxException($"cannot apply the device rules to {dir}: {e.Message}", e.Errno, e.Operation, dir, e);
         }
     }
 

@@ -159,13 +159,13 @@ public sealed class PrefixGuard
             var existing = current;
             while (true)
             {
-                var resolved = Interop.RealPath(existing, out var errno);
+                var resolved = Interop.Paths.RealPath(existing, out var errno);
                 if (resolved is not null)
                 {
                     return missing.Count == 0 ? resolved : Path.Join([resolved, .. missing]);
                 }
 
-                if (errno is not (Interop.Errno.ENOENT or Interop.Libc.ENOTDIR))
+                if (errno is not (Interop.Errno.ENOENT or Interop.Errno.ENOTDIR))
                 {
                     throw new GuardViolationException($"refused: {Printable.Escape(path, PrintedPathLength)} cannot be resolved (errno {errno})", path);
                 }

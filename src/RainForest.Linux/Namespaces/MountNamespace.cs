@@ -1,5 +1,6 @@
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
+using RainForest.Interop;
 
 namespace RainForest.Linux.Namespaces;
 
@@ -19,18 +20,16 @@ public static class MountNamespace
         ExceptionDispatchInfo? failure = null;
         var thread = new Thread(() =>
         {
-            var added = false;
             try
             {
-                mountNamespace.DangerousAddRef(ref added);
                 if (Interop.Libc.unshare(Interop.Libc.CLONE_FS) < 0)
                 {
-                    throw Interop.LastError("unshare CLONE_FS");
+                    throw Interop.Errors.Last("unshare CLONE_FS");
                 }
 
-                if (Interop.Libc.setns((int)mountNamespace.DangerousGetHandle(), Interop.Libc.CLONE_NEWNS) < 0)
+                if (Interop.Libc.setns(mountNamespace, Interop.Libc.CLONE_NEWNS) < 0)
                 {
-                    throw Interop.LastError("setns mnt");
+                    throw Interop.Errors.Last("setns mnt");
                 }
 
                 action();
@@ -38,13 +37,6 @@ public static class MountNamespace
             catch (Exception e)
             {
                 failure = ExceptionDispatchInfo.Capture(e);
-            }
-            finally
-            {
-                if (added)
-                {
-                    mountNamespace.DangerousRelease();
-                }
             }
         })
         { IsBackground = true, Name = "mount-namespace" };

@@ -1,4 +1,6 @@
+using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
+using RainForest.Interop;
 
 namespace RainForest.Linux.Namespaces;
 
@@ -70,7 +72,7 @@ public sealed class NamespaceHolder : IDisposable
             {
                 Path = unshare,
                 Argv = argv,
-                Fds = new Dictionary<int, int> { [0] = stdin.ReadFd },
+                Fds = new Dictionary<int, SafeHandle> { [0] = stdin.Read },
                 WorkingDirectory = "/",
             });
             return new NamespaceHolder(pid, stdin, kinds, proc);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using RainForest.Interop;
 
 namespace RainForest.Linux.Security;
 
@@ -41,7 +42,7 @@ public static class Capabilities
     public static bool InBoundingSet(Capability capability)
     {
         var result = Interop.Libc.prctl(Interop.Libc.PR_CAPBSET_READ, (nuint)capability, 0, 0, 0);
-        return result >= 0 ? result == 1 : throw Interop.LastError($"prctl(PR_CAPBSET_READ, {CapabilitySet.NameOf(capability)})");
+        return result >= 0 ? result == 1 : throw Interop.Errors.Last($"prctl(PR_CAPBSET_READ, {CapabilitySet.NameOf(capability)})");
     }
 
     /// <summary>
@@ -69,28 +70,28 @@ public static class Capabilities
 
             if (Interop.Libc.prctl(Interop.Libc.PR_CAPBSET_DROP, (nuint)bit, 0, 0, 0) != 0)
             {
-                throw Interop.LastError($"prctl(PR_CAPBSET_DROP, {CapabilitySet.NameOf(capability)})");
+                throw Interop.Errors.Last($"prctl(PR_CAPBSET_DROP, {CapabilitySet.NameOf(capability)})");
             }
         }
 
         // Ambient capabilities survive execve of a plain binary; none may outlive the restriction.
         if (Interop.Libc.prctl(Interop.Libc.PR_CAP_AMBIENT, Interop.Libc.PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0)
         {
-            throw Interop.LastError("prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
+            throw Interop.Errors.Last("prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
         }
 
         var header = new Interop.Libc.CapUserHeader { Version = Interop.Libc.LINUX_CAPABILITY_VERSION_3, Pid = 0 };
         var data = stackalloc Interop.Libc.CapUserData[Interop.Libc.LINUX_CAPABILITY_U32S_3];
         if (Interop.Libc.capget(&header, data) != 0)
         {
-            throw Interop.LastError("capget");
+            throw Interop.Errors.Last("capget");
         }
 
         data[0].Inheritable &= (uint)keep.Mask;
         data[1].Inheritable &= (uint)(keep.Mask >> 32);
         if (Interop.Libc.capset(&header, data) != 0)
         {
-            throw Interop.LastError("capset");
+            throw Interop.Errors.Last("capset");
         }
     }
 }

@@ -1,3 +1,5 @@
+using RainForest.Interop;
+
 namespace RainForest.Linux.Security;
 
 /// <summary>Installs seccomp filters on the calling thread.</summary>
@@ -16,7 +18,7 @@ public static class Seccomp
     {
         if (Interop.Libc.prctl(Interop.Libc.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
         {
-            throw Interop.LastError("prctl(PR_SET_NO_NEW_PRIVS)");
+            throw Interop.Errors.Last("prctl(PR_SET_NO_NEW_PRIVS)");
         }
     }
 
@@ -25,7 +27,7 @@ public static class Seccomp
     public static bool GetNoNewPrivs()
     {
         var result = Interop.Libc.prctl(Interop.Libc.PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
-        return result >= 0 ? result == 1 : throw Interop.LastError("prctl(PR_GET_NO_NEW_PRIVS)");
+        return result >= 0 ? result == 1 : throw Interop.Errors.Last("prctl(PR_GET_NO_NEW_PRIVS)");
     }
 
     /// <summary>Sets no_new_privs, then installs <paramref name="program"/> as a seccomp filter on the calling thread.</summary>
@@ -51,7 +53,7 @@ public static class Seccomp
             // another door, and needs no per-architecture system call number.
             if (Interop.Libc.prctl(Interop.Libc.PR_SET_SECCOMP, Interop.Libc.SECCOMP_MODE_FILTER, (nuint)(&fprog), 0, 0) != 0)
             {
-                throw Interop.LastError("prctl(PR_SET_SECCOMP)");
+                throw Interop.Errors.Last("prctl(PR_SET_SECCOMP)");
             }
         }
     }

@@ -1,3 +1,5 @@
+using RainForest.Interop;
+
 namespace RainForest.Linux.Security;
 
 /// <summary>A deny-list seccomp profile: every call runs except those its rules name.</summary>
@@ -52,7 +54,7 @@ public sealed class SeccompProfile
     /// CONFIG_X86_X32_ABI answers, so a program probing for x32 sees the usual "not there" instead of
     /// dying, and none of the rules can be dodged through x32 numbers.
     /// </summary>
-    public SeccompAction ForeignAbiAction => SeccompAction.Errno(SeccompProfiles.Enosys);
+    public SeccompAction ForeignAbiAction => SeccompAction.Errno(Errno.ENOSYS);
 
     /// <summary>Compiles the profile to classic BPF.</summary>
     public SockFilter[] Compile() => SeccompCompiler.Compile(this);

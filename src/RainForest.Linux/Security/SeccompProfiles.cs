@@ -1,3 +1,5 @@
+using RainForest.Interop;
+
 namespace RainForest.Linux.Security;
 
 /// <summary>The seccomp profiles RainForest ships.</summary>
@@ -21,9 +23,6 @@ namespace RainForest.Linux.Security;
 /// </remarks>
 public static class SeccompProfiles
 {
-    internal const int Eperm = 1;
-    internal const int Enosys = 38;
-
     // Namespace bits of clone(2) flags. CLONE_NEWTIME (0x80) is left out for clone: there the low byte is
     // the exit signal (CSIGNAL), so 0x80 is not a namespace bit; unshare and clone3 take it.
     private const ulong CloneNamespaceFlags = 0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000;
@@ -41,7 +40,7 @@ public static class SeccompProfiles
     public static SeccompProfile DefaultFor(SeccompArchitecture architecture)
     {
         ArgumentNullException.ThrowIfNull(architecture);
-        var eperm = SeccompAction.Errno(Eperm);
+        var eperm = SeccompAction.Errno(Errno.EPERM);
         var rules = new List<SeccompRule>();
 
         void Deny(string reason, params string[] names)
@@ -87,7 +86,7 @@ public static class SeccompProfiles
         rules.Add(new SeccompRule(
             "clone3",
             architecture.Number("clone3"),
-            SeccompAction.Errno(Enosys),
+            SeccompAction.Errno(Errno.ENOSYS),
             "its flags are in memory seccomp cannot read; ENOSYS makes glibc fall back to clone"));
         DenyWhen(
             "clone",

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using RainForest.Core;
 using RainForest.Core.Agent;
@@ -7,8 +8,10 @@ using RainForest.Linux;
 using RainForest.Linux.Cgroups;
 using RainForest.Linux.Namespaces;
 using RainForest.Linux.Guard;
+using RainForest.Supervisor.Backends;
 using RainForest.Supervisor.Host;
 using RainForest.Supervisor.Ledger;
+using RainForest.Supervisor.Security;
 
 namespace RainForest.Supervisor.Cells;
 
@@ -16,12 +19,11 @@ namespace RainForest.Supervisor.Cells;
 /// The cell backend: realises a subOS on the host kernel with an exclusive cpuset, a memory cgroup,
 /// fresh namespaces and a copy-on-write root, carried by an agent that is pid 1 inside.
 /// </summary>
-public sealed class CellBackend
+public sealed class CellBackend : ISubOsBackend
 {
     /// <summary>Environment variable naming the rf-agent binary (default: next to rfm).</summary>
     public const string AgentVariable = "RF_AGENT";
 
-    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
     private readonly StateDirectory _state;
     private readonly CgroupDriver _cgroups;
     private readonly PrefixGuard _guard;
@@ -40,8 +42,8 @@ public sealed class CellBackend
         _lxcfs = lxcfs;
     }
 
-    /// <summary>The cgroup driver.</summary>
-    public CgroupDriver Cgroups => _cgroups;
+    /// <inheritdoc/>
+    public SubOsBackendKind Kind => SubOsBackendKind.Cell;
 
     /// <summary>Where a subOS sees the directory of the rf-agent that runs it (and the tools beside it).</summary>
     public const string ToolsInside = "/run/rainforest/bin";
@@ -68,6 +70,7 @@ public sealed class CellBackend
     /// Creates the subOS's cgroups, directory and agent, and waits until the agent serves commands.
     /// On failure everything made is removed again before the exception propagates.
     /// </summary>
+    /// <remarks>The path down to the kernel for <c>rfm create --cpus</c>: docs/architecture.md.</remarks>
     public AgentProcesses Start(SubOsRecord record, MachineRecord machine, CpuSet parentCpus)
     {
         var agent = AgentPath;
@@ -88,7 +91,7 @@ public sealed class CellBackend
             PrepareDirectory(record, machine, dir, idMap?.Pid ?? 0, _lxcfs?.ViewFor(record.Name));
             trace.Mark("directory");
             _cgroups.EnsureParent(parentCpus, AllNodes(machine));
-            _cgroups.Create(record.Name, record.Cpus, record.Mems, record.Memory);
+            _cgroups.Create(record.Name, record.Cpus, record.Mems.ToString(), record.Memory);
             if (record.PidsMax > 0 && !_cgroups.SetPids(record.Name, record.PidsMax))
             {
                 Console.Error.WriteLine($"rfm: warning: no pids controller: subOS '{record.Name}' has no pids limit (a fork bomb inside can reach the host)");
@@ -98,13 +101,12 @@ public sealed class CellBackend
 
             using var ready = Pipe.Create();
             using var log = File.Open(Path.Combine(dir, "agent.log"), FileMode.Create, FileAccess.Write, FileShare.ReadWrite);
-            var logFd = (int)log.SafeFileHandle.DangerousGetHandle();
             var shell = SystemTools.Require("sh");
             monitor = Spawner.Spawn(new SpawnOptions
             {
                 Path = shell,
                 Argv = [shell, "-c", LaunchScript, unshare, agent, Path.Combine(dir, "spec.json"), .. _cgroups.ProcsFiles(record.Name)],
-                Fds = new Dictionary<int, int> { [1] = logFd, [2] = logFd, [3] = ready.WriteFd },
+                Fds = new Dictionary<int, SafeHandle> { [1] = log.SafeFileHandle, [2] = log.SafeFileHandle, [3] = ready.Write },
                 WorkingDirectory = "/",
                 NewSession = true,
             });
@@ -194,8 +196,11 @@ public sealed class CellBackend
         }
     }
 
+    /// <summary>Removes the prefix groups once they hold no subOS (nor the supervisor's own group).</summary>
+    public void ReleaseShared() => _cgroups.RemoveParentIfEmpty();
+
     /// <summary>Applies new CPUs; the kernel has moved the subOS's threads when this returns.</summary>
-    public void ApplyCpus(string name, CpuSet cpus, string mems) => _cgroups.SetCpus(name, cpus, mems);
+    public void ApplyCpus(string name, CpuSet cpus, NodeSet mems) => _cgroups.SetCpus(name, cpus, mems.ToString());
 
     /// <summary>Applies a new pids limit.</summary>
     public void ApplyPids(string name, long max) => _cgroups.SetPids(name, max);
@@ -208,10 +213,10 @@ public sealed class CellBackend
     {
         var desc = Path.Combine(_state.SubOsDirectory(record.Name), "desc");
         Directory.CreateDirectory(desc);
-        var description = new SubOsDescription(record.Name, record.Cpus.ToString(), record.Cpus.Count, record.Mems, record.Memory.ToString(),
-            record.Memory.Bytes, record.RootFs, record.Created, record.Revision, DateTimeOffset.UtcNow, machine.Prefix, record.Net, record.Address, record.Nics);
+        var description = new SubOsDescription(record.Name, record.Cpus.ToString(), record.Cpus.Count, record.Mems.ToString(), record.Memory.ToString(),
+            record.Memory.Bytes, record.RootFs, record.Created, record.Revision, DateTimeOffset.UtcNow, machine.Prefix, record.Net.ToText(), record.Address, record.Nics);
         var temp = Path.Combine(desc, ".subos.json.tmp");
-        File.WriteAllText(temp, JsonSerializer.Serialize(description, s_json));
+        File.WriteAllText(temp, JsonSerializer.Serialize(description, CellJsonContext.Default.SubOsDescription));
         File.Move(temp, Path.Combine(desc, "subos.json"), overwrite: true);
     }
 
@@ -226,10 +231,34 @@ public sealed class CellBackend
     }
 
     /// <summary>True when the subOS's agent runs.</summary>
-    public static bool IsAlive(SubOsRecord record) => ProcessInfo.IsAlive(record.AgentPid, record.AgentStart);
+    public bool IsAlive(SubOsRecord record) => ProcessInfo.IsAlive(record.AgentPid, record.AgentStart);
 
     /// <summary>The agent's control socket.</summary>
-    public string SocketPath(string name) => Path.Combine(_state.SubOsDirectory(name), "agent.sock");
+    public string ExecEndpoint(string name) => Path.Combine(_state.SubOsDirectory(name), "agent.sock");
+
+    /// <summary>What the subOS's cgroups hold now; null when it has none.</summary>
+    public SubOsObservation? Observe(string name)
+    {
+        if (!_cgroups.Exists(name))
+        {
+            return null;
+        }
+
+        var kernel = _cgroups.Read(name);
+        return new SubOsObservation(kernel.Cpus, kernel.MemoryLimit, kernel.MemoryUsage, kernel.Pids, _cgroups.ReadPidsLimit(name));
+    }
+
+    /// <summary>True when the subOS's cgroups or its directory exist.</summary>
+    public bool HasRemains(string name) => _cgroups.Exists(name) || Directory.Exists(_state.SubOsDirectory(name));
+
+    /// <summary>
+    /// Every group under the supervisor's prefix but the supervisor's own (<c>--confine-host</c> holds host tasks
+    /// there, which are not a subOS's).
+    /// </summary>
+    public IReadOnlyList<string> Instances() => [.. _cgroups.Children().Where(c => c != RainForestSupervisor.SupervisorGroup)];
+
+    /// <summary>Starts a probe inside and reads each guard from the host's /proc.</summary>
+    public AuditReport Audit(SubOsRecord record) => new SubOsAudit(_cgroups, _state).Run(record, ExecEndpoint(record.Name));
 
     private void PrepareDirectory(SubOsRecord record, MachineRecord machine, string dir, int idMapHolder, string? lxcfs)
     {
@@ -254,7 +283,7 @@ public sealed class CellBackend
             RunDir = dir,
             StateDir = _state.Path,
             MemoryBytes = record.Memory.Bytes,
-            CgroupMode = machine.CgroupMode,
+            CgroupMode = machine.CgroupMode.ToText(),
             ChannelDir = channelDir,
             CgroupControllers = [.. _cgroups.Layout.V1Mounts.Keys.Order(StringComparer.Ordinal)],
             Privileged = record.Privileged,
@@ -267,5 +296,5 @@ public sealed class CellBackend
     }
 
     private static string AllNodes(MachineRecord machine) =>
-        CpuSet.Of(machine.Topology.NumaNodes.Select(n => n.Id)) is { IsEmpty: false } nodes ? nodes.ToString() : "0";
+        NodeSet.Of(machine.Topology.NumaNodes.Select(n => n.Id)) is { IsEmpty: false } nodes ? nodes.ToString() : "0";
 }

@@ -1,7 +1,9 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using RainForest.Core;
 using RainForest.Core.Agent;
+using RainForest.Interop;
 using RainForest.Linux;
 using RainForest.Linux.Guard;
 
@@ -298,14 +300,13 @@ public sealed class LxcfsService
         {
             log.Write(Encoding.UTF8.GetBytes($"rfm: {DateTimeOffset.UtcNow:O} starting {string.Join(' ', argv)}\n"));
             log.Flush();
-            var fd = (int)log.SafeFileHandle.DangerousGetHandle();
             try
             {
                 pid = Spawner.Spawn(new SpawnOptions
                 {
                     Path = _binary!,
                     Argv = argv,
-                    Fds = new Dictionary<int, int> { [1] = fd, [2] = fd },
+                    Fds = new Dictionary<int, SafeHandle> { [1] = log.SafeFileHandle, [2] = log.SafeFileHandle },
                     WorkingDirectory = "/",
                     NewSession = true,
                 });
@@ -366,7 +367,7 @@ public sealed class LxcfsService
         ProcessInfo.TryReap(pid);
     }
 
-    /// <summary>Hands the new lxcfs's files to a subOS's agent, which replaces its dead ones (<see cref="AgentRequest.RebindView"/>).</summary>
+    /// <summary>Hands the new lxcfs's files to a subOS's agent, which replaces its dead ones (<see cref="AgentOp.RebindView"/>).</summary>
     private string Rebind(string socket)
     {
         var mountPoint = _guard.CheckMountPoint(MountPoint);
@@ -381,8 +382,8 @@ public sealed class LxcfsService
 
             using var channel = ControlChannel.Connect(socket);
             channel.Socket.ReceiveTimeout = (int)s_agentTimeout.TotalMilliseconds;
-            channel.Send(new AgentRequest { Op = AgentRequest.RebindView, Paths = files }, AgentJsonContext.Default.AgentRequest,
-                [.. trees.Select(t => (int)t.DangerousGetHandle())]);
+            channel.Send(new AgentRequest { Op = AgentOp.RebindView, Paths = files }, AgentJsonContext.Default.AgentRequest,
+                [.. trees]);
             var reply = channel.Receive(AgentJsonContext.Default.AgentReply) ?? throw new IOException("the agent closed the connection");
             return reply.Type == AgentReply.Done ? reply.Message ?? "re-bound" : throw new IOException(reply.Message ?? reply.Type);
         }
@@ -451,7 +452,7 @@ public sealed class LxcfsService
     {
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
-            if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid != ProcessInfo.CurrentPid
+            if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid != Environment.ProcessId
                 && ProcessInfo.IsAlive(pid) && IsOurs(pid))
             {
                 return pid;
@@ -474,7 +475,7 @@ public sealed class LxcfsService
     }
 
     private bool IsMounted() =>
-        Directory.Exists(Root) && MountTable.Read(ProcessInfo.CurrentPid).IsMountPoint(_guard.CheckMountPoint(MountPoint));
+        Directory.Exists(Root) && MountTable.Read(Environment.ProcessId).IsMountPoint(_guard.CheckMountPoint(MountPoint));
 
     private string LastLogLine()
     {

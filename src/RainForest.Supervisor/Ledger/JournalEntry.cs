@@ -10,4 +10,4 @@ namespace RainForest.Supervisor.Ledger;
 /// <param name="DurationMs">How long it took.</param>
 /// <param name="Outcome">ok, rejected (invalid input), failed (run-time error, undone) or repaired.</param>
 /// <param name="Message">Error or repair detail.</param>
-public sealed record JournalEntry(long Id, DateTimeOffset Time, string Operation, string Target, string? Before, string? After, double DurationMs, string Outcome, string? Message);
+public sealed record JournalEntry(long Id, DateTimeOffset Time, string Operation, string Target, string? Before, string? After, double DurationMs, JournalOutcome Outcome, string? Message);

@@ -1,5 +1,6 @@
 using RainForest.Core;
 using RainForest.Core.Topology;
+using RainForest.Linux.Cgroups;
 
 namespace RainForest.Supervisor.Ledger;
 
@@ -18,8 +19,8 @@ public sealed record MachineRecord
     /// <summary>The kernel-object prefix.</summary>
     public required string Prefix { get; init; }
 
-    /// <summary>v1, hybrid or v2.</summary>
-    public required string CgroupMode { get; init; }
+    /// <summary>The cgroup interface the host offered at init: v1, hybrid or v2.</summary>
+    public required CgroupMode CgroupMode { get; init; }
 
     /// <summary>When init ran.</summary>
     public required DateTimeOffset Initialized { get; init; }

@@ -4,6 +4,9 @@ using Microsoft.Data.Sqlite;
 using RainForest.Core;
 using RainForest.Core.Model;
 using RainForest.Core.Topology;
+using RainForest.Linux.Cgroups;
+using RainForest.Supervisor.Backends;
+using RainForest.Supervisor.Network;
 
 namespace RainForest.Supervisor.Ledger;
 
@@ -122,6 +125,12 @@ public sealed class ResourceLedger : IDisposable
             Execute("ALTER TABLE subos ADD COLUMN pids_max INTEGER NOT NULL DEFAULT 0");
         }
 
+        // Ledgers written before backends held cells only.
+        if (!columns.Contains("backend"))
+        {
+            Execute("ALTER TABLE subos ADD COLUMN backend TEXT NOT NULL DEFAULT 'cell'");
+        }
+
         // No two subOSes share a host id range: the index, not the caller, guarantees it.
         Execute("CREATE UNIQUE INDEX IF NOT EXISTS subos_id_base ON subos(id_base) WHERE id_base <> 0");
     }
@@ -201,7 +210,7 @@ public sealed class ResourceLedger : IDisposable
                 ReserveCpus = CpuSet.Parse(stored.ReserveCpus),
                 ReserveMemory = new ByteSize(stored.ReserveMemory),
                 Prefix = stored.Prefix,
-                CgroupMode = stored.CgroupMode,
+                CgroupMode = EnumText.Parse<CgroupMode>(stored.CgroupMode),
                 Initialized = stored.Initialized,
                 HostConfined = stored.HostConfined,
             };
@@ -218,7 +227,7 @@ public sealed class ResourceLedger : IDisposable
             return;
         }
 
-        var stored = new StoredMachine(machine.Topology, machine.ReserveCpus.ToString(), machine.ReserveMemory.Bytes, machine.Prefix, machine.CgroupMode, machine.Initialized, machine.HostConfined);
+        var stored = new StoredMachine(machine.Topology, machine.ReserveCpus.ToString(), machine.ReserveMemory.Bytes, machine.Prefix, machine.CgroupMode.ToText(), machine.Initialized, machine.HostConfined);
         Execute("INSERT INTO meta (key, value) VALUES ('machine', $v) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             ("$v", JsonSerializer.Serialize(stored, LedgerJsonContext.Default.StoredMachine)));
     }
@@ -226,7 +235,7 @@ public sealed class ResourceLedger : IDisposable
     /// <summary>All subOSes, by name.</summary>
     public IReadOnlyList<SubOsRecord> List()
     {
-        using var cmd = Command("SELECT name, state, cpus, mems, memory, rootfs, created, agent_pid, agent_start, monitor_pid, revision, net, address, privileged, id_base, pids_max FROM subos ORDER BY name");
+        using var cmd = Command("SELECT name, state, cpus, mems, memory, rootfs, created, agent_pid, agent_start, monitor_pid, revision, net, address, privileged, id_base, pids_max, backend FROM subos ORDER BY name");
         using var reader = cmd.ExecuteReader();
         var result = new List<SubOsRecord>();
         while (reader.Read())
@@ -236,7 +245,7 @@ public sealed class ResourceLedger : IDisposable
                 Name = reader.GetString(0),
                 State = Enum.Parse<SubOsState>(reader.GetString(1)),
                 Cpus = CpuSet.Parse(reader.GetString(2)),
-                Mems = reader.GetString(3),
+                Mems = NodeSet.Parse(reader.GetString(3)),
                 Memory = new ByteSize(reader.GetInt64(4)),
                 RootFs = reader.GetString(5),
                 Created = DateTimeOffset.Parse(reader.GetString(6), CultureInfo.InvariantCulture),
@@ -244,11 +253,12 @@ public sealed class ResourceLedger : IDisposable
                 AgentStart = reader.GetInt64(8),
                 MonitorPid = reader.GetInt32(9),
                 Revision = reader.GetInt32(10),
-                Net = reader.GetString(11),
+                Net = EnumText.Parse<NetMode>(reader.GetString(11)),
                 Address = reader.IsDBNull(12) ? null : reader.GetString(12),
                 Privileged = reader.GetInt64(13) != 0,
                 IdBase = reader.GetInt64(14),
                 PidsMax = reader.GetInt64(15),
+                Backend = EnumText.Parse<SubOsBackendKind>(reader.GetString(16)),
             });
         }
 
@@ -259,24 +269,31 @@ public sealed class ResourceLedger : IDisposable
     /// <summary>One subOS, or null.</summary>
     public SubOsRecord? Find(string name) => List().FirstOrDefault(s => s.Name == name);
 
+    /// <summary>The backend of one subOS, or null when there is none of that name (one row: cheap enough to poll).</summary>
+    public SubOsBackendKind? BackendOf(string name)
+    {
+        using var cmd = Command("SELECT backend FROM subos WHERE name = $name", ("$name", name));
+        return cmd.ExecuteScalar() is string text ? EnumText.Parse<SubOsBackendKind>(text) : null;
+    }
+
     /// <summary>Inserts or replaces a subOS and its CPU ownership (inside a write transaction).</summary>
     public void Put(SubOsRecord record)
     {
         RequireTransaction();
         Execute("""
-            INSERT INTO subos (name, state, cpus, mems, memory, rootfs, created, agent_pid, agent_start, monitor_pid, revision, net, address, privileged, id_base, pids_max)
-            VALUES ($name, $state, $cpus, $mems, $memory, $rootfs, $created, $agent, $start, $monitor, $revision, $net, $address, $privileged, $idbase, $pids)
+            INSERT INTO subos (name, state, cpus, mems, memory, rootfs, created, agent_pid, agent_start, monitor_pid, revision, net, address, privileged, id_base, pids_max, backend)
+            VALUES ($name, $state, $cpus, $mems, $memory, $rootfs, $created, $agent, $start, $monitor, $revision, $net, $address, $privileged, $idbase, $pids, $backend)
             ON CONFLICT(name) DO UPDATE SET state = excluded.state, cpus = excluded.cpus, mems = excluded.mems,
                 memory = excluded.memory, rootfs = excluded.rootfs, agent_pid = excluded.agent_pid,
                 agent_start = excluded.agent_start, monitor_pid = excluded.monitor_pid, revision = excluded.revision,
                 net = excluded.net, address = excluded.address, privileged = excluded.privileged, id_base = excluded.id_base,
-                pids_max = excluded.pids_max
+                pids_max = excluded.pids_max, backend = excluded.backend
             """,
-            ("$name", record.Name), ("$state", record.State.ToString()), ("$cpus", record.Cpus.ToString()), ("$mems", record.Mems),
+            ("$name", record.Name), ("$state", record.State.ToString()), ("$cpus", record.Cpus.ToString()), ("$mems", record.Mems.ToString()),
             ("$memory", record.Memory.Bytes), ("$rootfs", record.RootFs), ("$created", record.Created.ToString("O", CultureInfo.InvariantCulture)),
             ("$agent", record.AgentPid), ("$start", record.AgentStart), ("$monitor", record.MonitorPid), ("$revision", record.Revision),
-            ("$net", record.Net), ("$address", record.Address), ("$privileged", record.Privileged ? 1 : 0), ("$idbase", record.IdBase),
-            ("$pids", record.PidsMax));
+            ("$net", record.Net.ToText()), ("$address", record.Address), ("$privileged", record.Privileged ? 1 : 0), ("$idbase", record.IdBase),
+            ("$pids", record.PidsMax), ("$backend", record.Backend.ToText()));
         Execute("DELETE FROM cpu_owner WHERE owner = $name", ("$name", record.Name));
         foreach (var cpu in record.Cpus)
         {
@@ -312,7 +329,7 @@ public sealed class ResourceLedger : IDisposable
         while (rows.Read())
         {
             var name = rows.GetString(0);
-            result.Add(new Channels.ChannelRecord(name, rows.GetString(1), rows.GetInt32(2), rows.GetInt32(3),
+            result.Add(new Channels.ChannelRecord(name, EnumText.Parse<RainForest.Channels.FicmChannelMode>(rows.GetString(1)), rows.GetInt32(2), rows.GetInt32(3),
                 members.TryGetValue(name, out var m) ? m : [], DateTimeOffset.Parse(rows.GetString(4), CultureInfo.InvariantCulture)));
         }
 
@@ -324,7 +341,7 @@ public sealed class ResourceLedger : IDisposable
     {
         RequireTransaction();
         Execute("INSERT INTO channel (name, mode, slots, max_message, created) VALUES ($n, $m, $s, $x, $c)",
-            ("$n", channel.Name), ("$m", channel.Mode), ("$s", channel.Slots), ("$x", channel.MaxMessage), ("$c", channel.Created.ToString("O", CultureInfo.InvariantCulture)));
+            ("$n", channel.Name), ("$m", channel.Mode.ToText()), ("$s", channel.Slots), ("$x", channel.MaxMessage), ("$c", channel.Created.ToString("O", CultureInfo.InvariantCulture)));
         foreach (var member in channel.Members)
         {
             Execute("INSERT INTO channel_member (channel, member, idx, attached) VALUES ($c, $m, $i, $a)",
@@ -379,12 +396,12 @@ public sealed class ResourceLedger : IDisposable
     }
 
     /// <summary>Appends to the journal (in its own transaction when none is open).</summary>
-    public JournalEntry Append(string operation, string target, string? before, string? after, TimeSpan duration, string outcome, string? message)
+    public JournalEntry Append(string operation, string target, string? before, string? after, TimeSpan duration, JournalOutcome outcome, string? message)
     {
         var time = DateTimeOffset.UtcNow - duration;
         Execute("INSERT INTO journal (time, op, target, before, after, duration_ms, outcome, message) VALUES ($t, $op, $target, $before, $after, $d, $outcome, $msg)",
             ("$t", time.ToString("O", CultureInfo.InvariantCulture)), ("$op", operation), ("$target", target), ("$before", before), ("$after", after),
-            ("$d", duration.TotalMilliseconds), ("$outcome", outcome), ("$msg", message));
+            ("$d", duration.TotalMilliseconds), ("$outcome", outcome.ToText()), ("$msg", message));
         using var cmd = Command("SELECT last_insert_rowid()");
         var id = (long)(cmd.ExecuteScalar() ?? 0L);
         return new JournalEntry(id, time, operation, target, before, after, duration.TotalMilliseconds, outcome, message);
@@ -405,7 +422,7 @@ public sealed class ResourceLedger : IDisposable
             result.Add(new JournalEntry(
                 reader.GetInt64(0), DateTimeOffset.Parse(reader.GetString(1), CultureInfo.InvariantCulture), reader.GetString(2), reader.GetString(3),
                 reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5),
-                reader.GetDouble(6), reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8)));
+                reader.GetDouble(6), EnumText.Parse<JournalOutcome>(reader.GetString(7)), reader.IsDBNull(8) ? null : reader.GetString(8)));
         }
 
         return result;
@@ -558,7 +575,7 @@ public sealed class ResourceLedger : IDisposable
         _connection.Dispose();
     }
 
-    /// <summary>The machine record as stored: CPU sets and sizes as plain values.</summary>
+    /// <summary>The machine record as stored: CPU sets, sizes and the cgroup mode as plain values.</summary>
     internal sealed record StoredMachine(MachineTopology Topology, string ReserveCpus, long ReserveMemory, string Prefix, string CgroupMode, DateTimeOffset Initialized, bool HostConfined);
 
     private sealed class Scope(ResourceLedger ledger) : IDisposable

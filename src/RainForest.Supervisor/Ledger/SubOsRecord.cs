@@ -1,4 +1,6 @@
 using RainForest.Core;
+using RainForest.Supervisor.Backends;
+using RainForest.Supervisor.Network;
 
 namespace RainForest.Supervisor.Ledger;
 
@@ -15,7 +17,7 @@ public sealed record SubOsRecord
     public required CpuSet Cpus { get; init; }
 
     /// <summary>Memory nodes (NUMA) it allocates from.</summary>
-    public required string Mems { get; init; }
+    public required NodeSet Mems { get; init; }
 
     /// <summary>Memory size.</summary>
     public required ByteSize Memory { get; init; }
@@ -38,8 +40,8 @@ public sealed record SubOsRecord
     /// <summary>Incremented on every resize; shown in the description inside.</summary>
     public int Revision { get; init; }
 
-    /// <summary>Network: <c>none</c> (loopback only) or <c>loop</c> (joined to the supervisor's RFloop segment).</summary>
-    public string Net { get; init; } = "none";
+    /// <summary>Network: loopback only, or joined to the supervisor's RFloop segment.</summary>
+    public NetMode Net { get; init; } = NetMode.None;
 
     /// <summary>Its address on the loop segment, or null.</summary>
     public string? Address { get; init; }
@@ -47,7 +49,6 @@ public sealed record SubOsRecord
     /// <summary>Host network interfaces moved into it.</summary>
     public IReadOnlyList<string> Nics { get; init; } = [];
 
-    /// <summary>Value equality, comparing <see cref="Nics"/> element by element (records compare lists by reference).</summary>
     /// <summary>True when created with --privileged: root inside is the host's root (no user namespace, filter or masks).</summary>
     public bool Privileged { get; init; }
 
@@ -57,13 +58,16 @@ public sealed record SubOsRecord
     /// <summary>Most tasks (processes and threads) the subOS may hold at once: its pids limit.</summary>
     public long PidsMax { get; init; }
 
+    /// <summary>What realises it: the cell today. Ledgers from before backends read back as cells.</summary>
+    public SubOsBackendKind Backend { get; init; } = SubOsBackendKind.Cell;
+
     /// <summary>Field-by-field equality (the NIC list by content).</summary>
     public bool Equals(SubOsRecord? other) =>
-        other is not null && Name == other.Name && State == other.State && Cpus.Equals(other.Cpus) && Mems == other.Mems
+        other is not null && Name == other.Name && State == other.State && Cpus.Equals(other.Cpus) && Mems.Equals(other.Mems)
         && Memory == other.Memory && RootFs == other.RootFs && Created == other.Created && AgentPid == other.AgentPid
         && AgentStart == other.AgentStart && MonitorPid == other.MonitorPid && Revision == other.Revision && Net == other.Net
         && Address == other.Address && Nics.SequenceEqual(other.Nics) && Privileged == other.Privileged && IdBase == other.IdBase
-        && PidsMax == other.PidsMax;
+        && PidsMax == other.PidsMax && Backend == other.Backend;
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Name, Cpus, Memory, Revision, AgentPid, Address);

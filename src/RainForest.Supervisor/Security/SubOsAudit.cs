@@ -37,8 +37,7 @@ internal sealed class SubOsAudit
         // A sleep whose argument no other program has, so that the probe can be told from the subOS's own programs.
         var marker = "3600." + RandomNumberGenerator.GetInt32(100000, 999999).ToString(CultureInfo.InvariantCulture);
         using var devNull = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.ReadWrite);
-        var fd = (int)devNull.DangerousGetHandle();
-        var run = Task.Run(() => ExecClient.Run(socket, ["sleep", marker], fds: [fd, fd, fd]));
+        var run = Task.Run(() => ExecClient.Run(socket, ["sleep", marker], fds: [devNull, devNull, devNull]));
         var probe = 0;
         try
         {

@@ -1,78 +1,52 @@
+using System.Reflection;
 using RainForest.Bench.Report;
 
 namespace RainForest.Bench.Tests.Report;
 
 public class MachineInfoTests
 {
+    private static string Fixture(string name) =>
+        Path.Combine(typeof(MachineInfoTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "FixturesDir").Value!, "machines", name);
+
     [Fact]
-    public void Detect_FixtureTree_ReadsEveryField()
+    public void Detect_SaFixture_ReadsTheTopologyReadersAnswers()
     {
-        using var temp = new TempDirectory();
-        var proc = temp.Combine("proc");
-        var sys = temp.Combine("sys");
-        Directory.CreateDirectory(Path.Combine(proc, "sys/kernel"));
-        Directory.CreateDirectory(Path.Combine(sys, "fs/cgroup/unified"));
-        Directory.CreateDirectory(Path.Combine(sys, "devices/system/node/node0"));
-        Directory.CreateDirectory(Path.Combine(sys, "devices/system/node/node1"));
-        Directory.CreateDirectory(Path.Combine(sys, "devices/system/node/power"));
-        File.WriteAllText(Path.Combine(sys, "fs/cgroup/unified/cgroup.controllers"), "");
-
-        // Two packages of two cores with two threads each.
-        var cpuinfo = new System.Text.StringBuilder();
-        var n = 0;
-        foreach (var package in new[] { 0, 1 })
-        {
-            foreach (var core in new[] { 0, 1 })
-            {
-                for (var thread = 0; thread < 2; thread++)
-                {
-                    cpuinfo.Append($"processor\t: {n++}\nmodel name\t: Intel(R) Xeon(R) CPU E5645 @ 2.40GHz\nphysical id\t: {package}\ncore id\t\t: {core}\n\n");
-                }
-            }
-        }
-
-        File.WriteAllText(Path.Combine(proc, "cpuinfo"), cpuinfo.ToString());
-        File.WriteAllText(Path.Combine(proc, "meminfo"), "MemTotal:       32768000 kB\nMemFree:        1000 kB\n");
-        File.WriteAllText(Path.Combine(proc, "sys/kernel/osrelease"), "6.1.0-18-amd64\n");
-
-        var info = MachineInfo.Detect(proc, sys, "s-a");
+        // The paper's S-A server: two Xeon E5645 packages of six cores with two threads each, 32 GiB.
+        var info = MachineInfo.Detect(Fixture("s-a"), "s-a");
 
         Assert.Equal(new MachineInfo
         {
-            CpuModel = "Intel(R) Xeon(R) CPU E5645 @ 2.40GHz",
-            Cores = 4,
-            Threads = 8,
+            CpuModel = "Intel(R) Xeon(R) CPU           E5645  @ 2.40GHz",
+            Cores = 12,
+            Threads = 24,
             NumaNodes = 2,
-            MemoryBytes = 32768000L * 1024,
-            Kernel = "6.1.0-18-amd64",
-            CgroupMode = "hybrid",
+            MemoryBytes = 33554432L * 1024,
+            Kernel = "4.9.40",
+
+            // The fixture holds no /proc/self/mounts.
+            CgroupMode = "unknown",
             Hostname = "s-a",
         }, info);
     }
 
-    [Fact]
-    public void ParseCpuInfo_NoCoreIds_CountsThreadsAsCores()
-    {
-        var (model, cores, threads) = MachineInfo.ParseCpuInfo("processor : 0\nmodel name : vcpu\n\nprocessor : 1\nmodel name : vcpu\n");
-
-        Assert.Equal(("vcpu", 2, 2), (model, cores, threads));
-    }
-
     [Theory]
-    [InlineData(new[] { "cgroup.controllers" }, "v2")]
-    [InlineData(new[] { "unified/cgroup.controllers", "cpu/tasks" }, "hybrid")]
-    [InlineData(new[] { "cpu/tasks", "memory/tasks" }, "v1")]
-    public void DetectCgroupMode_Layouts(string[] files, string expected)
+    [InlineData("cgroup /sys/fs/cgroup/cpuset cgroup rw,cpuset 0 0\ncgroup /sys/fs/cgroup/memory cgroup rw,memory 0 0\n", "v1")]
+    [InlineData("cgroup /sys/fs/cgroup/cpuset cgroup rw,cpuset 0 0\ncgroup /sys/fs/cgroup/memory cgroup rw,memory 0 0\ncgroup2 /sys/fs/cgroup/unified cgroup2 rw 0 0\n", "hybrid")]
+    [InlineData("cgroup2 /sys/fs/cgroup cgroup2 rw 0 0\n", "v2")]
+    public void Detect_CgroupMounts_NamesTheLayoutAsTheSupervisorSeesIt(string mounts, string expected)
     {
         using var temp = new TempDirectory();
-        foreach (var file in files)
-        {
-            var path = temp.Combine(file);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllText(path, "");
-        }
+        Directory.CreateDirectory(temp.Combine("proc/self"));
+        File.WriteAllText(temp.Combine("proc/self/mounts"), mounts);
+        Directory.CreateDirectory(temp.Combine("sys/fs/cgroup"));
+        File.WriteAllText(temp.Combine("sys/fs/cgroup/cgroup.controllers"), "cpuset cpu io memory pids\n");
 
-        Assert.Equal(expected, MachineInfo.DetectCgroupMode(temp.Path));
+        var info = MachineInfo.Detect(temp.Path, "x");
+
+        Assert.Equal(expected, info.CgroupMode);
+
+        // No CPU tree: the topology part stays unknown rather than failing the run.
+        Assert.Equal(("unknown", 0, 0), (info.CpuModel, info.Threads, info.MemoryBytes));
     }
 
     [Fact]

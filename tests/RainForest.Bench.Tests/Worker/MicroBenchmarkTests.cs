@@ -1,4 +1,4 @@
-using RainForest.Bench.Report;
+using RainForest.Bench.Contracts;
 using RainForest.Bench.Worker;
 using RainForest.Core;
 
@@ -38,7 +38,7 @@ public class MicroBenchmarkTests
         Assert.Equal("ns", result.Unit);
         Assert.Equal(Environment.ProcessId, result.Pid);
 
-        var histogram = LatencyHistograms.Decode(result.Histogram);
+        var histogram = HistogramCodec.Decode(result.Histogram);
         Assert.Equal(result.Ops, histogram.TotalCount);
         Assert.Equal(result.P99Ns, histogram.GetValueAtPercentile(99));
 
@@ -97,7 +97,7 @@ public class MicroBenchmarkTests
         });
 
         Assert.Equal(0.5, result.WarmupSeconds, 6);
-        Assert.Equal(result.Ops, LatencyHistograms.Decode(result.Histogram).TotalCount);
+        Assert.Equal(result.Ops, HistogramCodec.Decode(result.Histogram).TotalCount);
 
         // Had the warm-up been recorded, the measured span would cover its 500 ms; one op takes microseconds.
         Assert.True(result.Seconds < 0.5, $"measured {result.Seconds} s");

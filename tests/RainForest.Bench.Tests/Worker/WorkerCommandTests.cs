@@ -1,3 +1,4 @@
+using RainForest.Bench.Contracts;
 using RainForest.Bench.Worker;
 using RainForest.Core;
 
@@ -71,8 +72,8 @@ public class WorkerCommandTests
     {
         var stdout = new StringWriter();
 
-        Assert.Equal(0, WorkerCommand.Run(["--help"], stdout, new StringWriter()));
-        Assert.Contains("--start-at UNIXMS", stdout.ToString(), StringComparison.Ordinal);
+        Assert.Equal(0, WorkerCommand.Run(["micro", "--help"], stdout, new StringWriter()));
+        Assert.Contains("--start-at <UNIXMS>", stdout.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -84,7 +85,7 @@ public class WorkerCommandTests
             "--start-at", "1700000000123", "--label", "cell-a/3", "--json", "--out", "/tmp/x.json",
         ]);
 
-        var micro = parsed.Micro!;
+        var micro = parsed.Micro;
         Assert.Equal(MicroOp.PageFault, micro.Op);
         Assert.Equal(TimeSpan.FromSeconds(2.5), micro.Duration);
         Assert.Equal(TimeSpan.FromSeconds(0.5), micro.Warmup);

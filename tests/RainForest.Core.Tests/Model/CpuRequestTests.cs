@@ -56,12 +56,13 @@ public class CpuRequestTests
     [Theory]
     [InlineData("+2")]
     [InlineData("-1")]
-    public void Parse_RelativeNotAllowed_IsInvalid(string text)
+    public void TryParse_RelativeNotAllowed_IsInvalid(string text)
     {
-        var e = Assert.Throws<RfException>(() => CpuRequest.Parse(text, allowRelative: false));
+        Assert.False(CpuRequest.TryParse(text, allowRelative: false, out var request, out var error));
 
-        Assert.Equal(RfException.InvalidInputExitCode, e.ExitCode);
-        Assert.Contains(text, e.Message, StringComparison.Ordinal);
+        Assert.Null(request);
+        Assert.NotEmpty(error);
+        Assert.Throws<FormatException>(() => CpuRequest.Parse(text, allowRelative: false));
     }
 
     [Theory]
@@ -84,14 +85,28 @@ public class CpuRequestTests
     [InlineData("0-8192")]
     [InlineData("2.5")]
     [InlineData("1e3")]
-    public void Parse_Malformed_IsInvalidWithExitCode2(string text)
+    public void TryParse_Malformed_IsFalseWithAReasonThatNamesNoOption(string text)
     {
         foreach (var relative in new[] { false, true })
         {
-            var e = Assert.Throws<RfException>(() => CpuRequest.Parse(text, relative));
+            Assert.False(CpuRequest.TryParse(text, relative, out var request, out var error));
 
-            Assert.Equal(2, e.ExitCode);
-            Assert.StartsWith("--cpus", e.Message, StringComparison.Ordinal);
+            Assert.Null(request);
+            Assert.NotEmpty(error);
+            Assert.DoesNotContain("--", error, StringComparison.Ordinal);
+            var e = Assert.Throws<FormatException>(() => CpuRequest.Parse(text, relative));
+            Assert.Equal($"{text}: {error}", e.Message);
         }
+    }
+
+    [Theory]
+    [InlineData("abc", "expected a count (2), a list (0-3,8), or for resize +N or -N")]
+    [InlineData("+0", "expected a count (2), a list (0-3,8), or for resize +N or -N")]
+    [InlineData("3-1", "CPU range '3-1' runs backwards")]
+    public void TryParse_Malformed_SaysWhy(string text, string reason)
+    {
+        Assert.False(CpuRequest.TryParse(text, allowRelative: true, out _, out var error));
+
+        Assert.Equal(reason, error);
     }
 }

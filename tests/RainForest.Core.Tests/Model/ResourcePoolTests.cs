@@ -381,7 +381,7 @@ public class ResourcePoolTests
     [InlineData("40", "0")]
     public void NodesOf_Cpus_TheirNumaNodes(string cpus, string nodes)
     {
-        Assert.Equal(nodes, Pool().NodesOf(CpuSet.Parse(cpus)));
+        Assert.Equal(nodes, Pool().NodesOf(CpuSet.Parse(cpus)).ToString());
     }
 
     [Fact]
@@ -396,7 +396,7 @@ public class ResourcePoolTests
         };
         var pool = new ResourcePool(machine, CpuSet.Empty, ByteSize.Zero, new Dictionary<string, SubOsAllocation>());
 
-        Assert.Equal("0", pool.NodesOf(CpuSet.Parse("0-1")));
+        Assert.Equal(NodeSet.Of(0), pool.NodesOf(CpuSet.Parse("0-1")));
         Assert.Equal("0-1", pool.AllocateNew(Request("2")).ToString());
     }
 }

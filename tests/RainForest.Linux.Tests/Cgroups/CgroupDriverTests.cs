@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using RainForest.Core;
+using RainForest.Interop;
 using RainForest.Linux.Cgroups;
 
 namespace RainForest.Linux.Tests.Cgroups;
@@ -123,10 +124,10 @@ public abstract partial class CgroupDriverTests : IDisposable
         CreateWeb();
         Tree.Break(Path.GetRelativePath(Tree.Root, Path.Combine(CpusetDir("web"), "cpuset.cpus")));
 
-        var e = Assert.Throws<RfException>(() => Driver.SetCpus("web", CpuSet.Parse("2-3"), "1"));
+        var e = Assert.Throws<LinuxException>(() => Driver.SetCpus("web", CpuSet.Parse("2-3"), "1"));
 
         // mems went to the union before cpus was written, and was not narrowed after the failure.
-        Assert.Equal(RfException.FailureExitCode, e.ExitCode);
+        Assert.Equal(Path.Combine(CpusetDir("web"), "cpuset.cpus"), e.Path);
         Assert.Contains("cpuset.cpus", e.Message, StringComparison.Ordinal);
         Assert.Equal("0-1", Mems("web"));
     }

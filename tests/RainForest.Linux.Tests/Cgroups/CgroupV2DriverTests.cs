@@ -1,4 +1,5 @@
 using RainForest.Core;
+using RainForest.Interop;
 using RainForest.Linux.Cgroups;
 
 namespace RainForest.Linux.Tests.Cgroups;
@@ -69,7 +70,7 @@ public sealed class CgroupV2DriverTests : CgroupDriverTests
         CreateGroup();
         Tree.Break("cgroup/rf-test/web/memory.low");
 
-        Assert.Throws<RfException>(() => Driver.SetMemory("web", ByteSize.Parse("512M")));
+        Assert.Throws<LinuxException>(() => Driver.SetMemory("web", ByteSize.Parse("512M")));
 
         // Had max gone first, it would already be below low: the old limit shows low was first.
         Assert.Equal(ByteSize.GiB.ToString(System.Globalization.CultureInfo.InvariantCulture), Tree.Read("cgroup/rf-test/web/memory.max"));
@@ -81,7 +82,7 @@ public sealed class CgroupV2DriverTests : CgroupDriverTests
         CreateGroup();
         Tree.Break("cgroup/rf-test/web/memory.low");
 
-        Assert.Throws<RfException>(() => Driver.SetMemory("web", ByteSize.Parse("2G")));
+        Assert.Throws<LinuxException>(() => Driver.SetMemory("web", ByteSize.Parse("2G")));
 
         Assert.Equal((2 * ByteSize.GiB).ToString(System.Globalization.CultureInfo.InvariantCulture), Tree.Read("cgroup/rf-test/web/memory.max"));
     }

@@ -1,3 +1,4 @@
+using RainForest.Interop;
 using RainForest.Linux.Security;
 
 namespace RainForest.Linux.Tests.Security;

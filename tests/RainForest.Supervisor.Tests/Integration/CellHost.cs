@@ -1,7 +1,11 @@
 using System.Diagnostics;
 using RainForest.Core;
 using RainForest.Core.Model;
+using RainForest.Linux.Cgroups;
+using RainForest.Linux.Guard;
 using RainForest.Supervisor.Cells;
+using RainForest.Supervisor.Ledger;
+using RainForest.Supervisor.Network;
 
 namespace RainForest.Supervisor.Tests.Integration;
 
@@ -18,6 +22,11 @@ public sealed class CellHost : IDisposable
         EnsureAgent();
         StatePath = Path.Combine(Path.GetTempPath(), $"rf-test-state-{Guid.NewGuid():N}");
         State = new StateDirectory(StatePath);
+
+        // The tests look at the kernel past the supervisor, as an outsider would: a driver and a segment of their own
+        // for the same prefix.
+        Cgroups = CgroupDriver.For(CgroupLayout.Detect("/"), State.Prefix);
+        Loop = new LoopNetwork(new PrefixGuard([State.SubOsRoot], State.Prefix));
         Supervisor = RainForestSupervisor.Open(State);
         Supervisor.Init(new InitOptions { ReserveCpus = CpuSet.Empty, ReserveMemory = ByteSize.FromMiB(512) });
     }
@@ -27,6 +36,18 @@ public sealed class CellHost : IDisposable
     public StateDirectory State { get; }
 
     public RainForestSupervisor Supervisor { get; }
+
+    /// <summary>A cgroup driver for this supervisor's prefix, to read (or disturb) what the kernel holds.</summary>
+    public CgroupDriver Cgroups { get; }
+
+    /// <summary>This supervisor's RFloop segment, seen from outside (its namespace and filter table).</summary>
+    public LoopNetwork Loop { get; }
+
+    /// <summary>The ledger's record of a subOS, or null.</summary>
+    public SubOsRecord? Find(string name) => Records().FirstOrDefault(r => r.Name == name);
+
+    /// <summary>Every subOS the ledger records.</summary>
+    public IReadOnlyList<SubOsRecord> Records() => [.. Supervisor.List().Select(s => s.Record)];
 
     public SubOsRecordHandle Create(string name, string cpus = "1", string memory = "256M") =>
         new(Supervisor.Create(new CreateOptions { Name = name, Cpus = CpuRequest.Parse(cpus, false), Memory = ByteSize.Parse(memory) }).Name);

@@ -124,7 +124,7 @@ public sealed class CellTests : IDisposable
         var (code, output) = await watcher.WaitAsync(TimeSpan.FromSeconds(40));
         Assert.Equal(0, code);
         Assert.StartsWith("2", output.Trim(), StringComparison.Ordinal);
-        var kernel = _host.Supervisor.Cgroups.Read("grow");
+        var kernel = _host.Cgroups.Read("grow");
         Assert.Equal(2, kernel.Cpus.Count);
         Assert.Equal(ByteSize.Parse("512M"), kernel.MemoryLimit);
     }
@@ -134,7 +134,7 @@ public sealed class CellTests : IDisposable
     {
         _host.Create("gone");
         var record = _host.Supervisor.Show("gone").Record;
-        var groups = _host.Supervisor.Cgroups.ParentDirectories().Select(d => Path.Combine(d, "gone")).ToList();
+        var groups = _host.Cgroups.ParentDirectories().Select(d => Path.Combine(d, "gone")).ToList();
         Assert.All(groups, g => Assert.True(Directory.Exists(g)));
 
         _host.Supervisor.Destroy("gone");
@@ -143,8 +143,8 @@ public sealed class CellTests : IDisposable
         Assert.False(ProcessInfo.IsAlive(record.AgentPid, record.AgentStart));
         Assert.False(Directory.Exists(_host.State.SubOsDirectory("gone")));
         Assert.DoesNotContain(_host.StatePath, File.ReadAllText("/proc/mounts"), StringComparison.Ordinal);
-        Assert.Null(_host.Supervisor.Ledger.Find("gone"));
-        Assert.Equal(_host.Supervisor.Ledger.Pool().Online, _host.Supervisor.Ledger.Pool().FreeCpus);
+        Assert.Null(_host.Find("gone"));
+        Assert.Equal(_host.Supervisor.Pool().Online, _host.Supervisor.Pool().FreeCpus);
     }
 
     [Fact]
@@ -153,13 +153,13 @@ public sealed class CellTests : IDisposable
         _host.Create("left", cpus: "1");
         _host.Create("right", cpus: "1");
 
-        var left = _host.Supervisor.Cgroups.Read("left").Cpus;
-        var right = _host.Supervisor.Cgroups.Read("right").Cpus;
+        var left = _host.Cgroups.Read("left").Cpus;
+        var right = _host.Cgroups.Read("right").Cpus;
         Assert.False(left.Overlaps(right));
         var error = Assert.Throws<RfException>(() => _host.Create("third", cpus: "1"));
         Assert.Equal(RfException.InvalidInputExitCode, error.ExitCode);
-        Assert.Null(_host.Supervisor.Ledger.Find("third"));
-        Assert.DoesNotContain("third", _host.Supervisor.Cgroups.Children());
+        Assert.Null(_host.Find("third"));
+        Assert.DoesNotContain("third", _host.Cgroups.Children());
     }
 
     [Fact]
@@ -190,7 +190,7 @@ public sealed class CellTests : IDisposable
         Assert.Equal(RfException.InvalidInputExitCode, error.ExitCode);
         Assert.Contains("CPU 0 is owned", error.Message, StringComparison.Ordinal);
         Assert.Single(_host.Supervisor.List());
-        Assert.Empty(_host.Supervisor.Ledger.CheckInvariants());
+        Assert.Empty(_host.Supervisor.CheckInvariants());
     }
 
     [Fact]
@@ -204,46 +204,46 @@ public sealed class CellTests : IDisposable
         var repairs = _host.Supervisor.Reconcile();
 
         Assert.Contains(repairs, r => r.Contains("phoenix", StringComparison.Ordinal));
-        Assert.Equal(SubOsState.Dead, _host.Supervisor.Ledger.Find("phoenix")!.State);
-        Assert.False(_host.Supervisor.Cgroups.Exists("phoenix"));
-        Assert.Equal(record.Cpus, _host.Supervisor.Ledger.Find("phoenix")!.Cpus);
+        Assert.Equal(SubOsState.Dead, _host.Find("phoenix")!.State);
+        Assert.False(_host.Cgroups.Exists("phoenix"));
+        Assert.Equal(record.Cpus, _host.Find("phoenix")!.Cpus);
 
         _host.Supervisor.Start("phoenix");
 
         Assert.Equal(0, _host.Exec("phoenix", "true").ExitCode);
-        Assert.Contains(_host.Supervisor.Ledger.Journal(), e => e.Operation == "repair" && e.Outcome == "repaired");
+        Assert.Contains(_host.Supervisor.Journal(), e => e.Operation == "repair" && e.Outcome == JournalOutcome.Repaired);
     }
 
     [Fact]
     public void Reconcile_OrphanedCgroupFromInterruptedCreate_IsRemoved()
     {
         // What a create killed between its cgroup writes and its commit leaves behind.
-        _host.Supervisor.Cgroups.EnsureParent(CpuSet.Parse("0-1"), "0");
-        _host.Supervisor.Cgroups.Create("half-made", CpuSet.Parse("1-1"), "0", ByteSize.Parse("64M"));
+        _host.Cgroups.EnsureParent(CpuSet.Parse("0-1"), "0");
+        _host.Cgroups.Create("half-made", CpuSet.Parse("1-1"), "0", ByteSize.Parse("64M"));
 
         var repairs = _host.Supervisor.Reconcile();
 
         Assert.Contains(repairs, r => r.Contains("half-made", StringComparison.Ordinal));
-        Assert.False(_host.Supervisor.Cgroups.Exists("half-made"));
+        Assert.False(_host.Cgroups.Exists("half-made"));
     }
 
     [Fact]
     public void Reconcile_KernelDiffersFromLedger_ReappliesLedger()
     {
         _host.Create("drift", memory: "256M");
-        _host.Supervisor.Cgroups.SetMemory("drift", ByteSize.Parse("128M"));
+        _host.Cgroups.SetMemory("drift", ByteSize.Parse("128M"));
 
         var repairs = _host.Supervisor.Reconcile();
 
         Assert.Contains(repairs, r => r.Contains("drift", StringComparison.Ordinal));
-        Assert.Equal(ByteSize.Parse("256M"), _host.Supervisor.Cgroups.Read("drift").MemoryLimit);
+        Assert.Equal(ByteSize.Parse("256M"), _host.Cgroups.Read("drift").MemoryLimit);
     }
 
     [Fact]
     public void BadInput_ChangesNothing()
     {
         _host.Create("keep");
-        var before = _host.Supervisor.Ledger.List();
+        var before = _host.Records();
 
         Assert.Equal(2, Assert.Throws<RfException>(() => _host.Create("keep")).ExitCode);
         Assert.Equal(2, Assert.Throws<RfException>(() => _host.Create("Bad_Name")).ExitCode);
@@ -252,8 +252,8 @@ public sealed class CellTests : IDisposable
         Assert.Equal(2, Assert.Throws<RfException>(() => _host.Supervisor.Destroy("missing")).ExitCode);
         Assert.Equal(2, Assert.Throws<RfException>(() => _host.Supervisor.Resize("keep", CpuRequest.Parse("-1", true), null)).ExitCode);
 
-        Assert.Equal(before, _host.Supervisor.Ledger.List());
-        Assert.Equal(["keep"], _host.Supervisor.Cgroups.Children());
-        Assert.Contains(_host.Supervisor.Ledger.Journal(), e => e.Outcome == "rejected" && e.Target == "big");
+        Assert.Equal(before, _host.Records());
+        Assert.Equal(["keep"], _host.Cgroups.Children());
+        Assert.Contains(_host.Supervisor.Journal(), e => e.Outcome == JournalOutcome.Rejected && e.Target == "big");
     }
 }

@@ -1,3 +1,4 @@
+using RainForest.Channels;
 using RainForest.Core;
 using RainForest.Supervisor.Channels;
 
@@ -24,7 +25,7 @@ public sealed class ChannelTests : IDisposable
         _host.Create("writer");
         _host.Create("reader");
         _host.Supervisor.CreateChannel(new ChannelOptions { Name = "private", Members = ["writer"] });
-        _host.Supervisor.CreateChannel(new ChannelOptions { Name = "pipe", Members = ["writer", "reader"], Mode = "unicast" });
+        _host.Supervisor.CreateChannel(new ChannelOptions { Name = "pipe", Members = ["writer", "reader"], Mode = FicmChannelMode.Unicast });
 
         Assert.Equal(0, _host.Exec("writer", "test", "-e", "/run/rainforest/channels/private").ExitCode);
         Assert.NotEqual(0, _host.Exec("reader", "test", "-e", "/run/rainforest/channels/private").ExitCode);
@@ -40,6 +41,23 @@ public sealed class ChannelTests : IDisposable
     }
 
     [Fact]
+    public void Rfcom_MessageSentInOneSubOs_IsReadInTheOther()
+    {
+        _host.Create("sender");
+        _host.Create("receiver");
+        _host.Supervisor.CreateChannel(new ChannelOptions { Name = "talk", Members = ["sender", "receiver"], Mode = FicmChannelMode.Unicast });
+
+        // rfcom is found by name: RainForest's tools directory ends every program's PATH.
+        Assert.Equal(0, _host.Exec("sender", "rfcom", "send", "talk", "hello", "from", "sender").ExitCode);
+        var (code, stdout) = _host.Exec("receiver", "rfcom", "recv", "talk", "--timeout", "5");
+
+        Assert.Equal(0, code);
+        Assert.Equal("hello from sender\n", stdout);
+        Assert.Equal(1, _host.Exec("receiver", "rfcom", "recv", "talk", "--timeout", "0.2").ExitCode);
+        Assert.Equal(2, _host.Exec("receiver", "rfcom", "send", "../talk", "x").ExitCode);
+    }
+
+    [Fact]
     public void Channel_BadInput_IsRejectedAndChangesNothing()
     {
         _host.Create("member");
@@ -47,7 +65,8 @@ public sealed class ChannelTests : IDisposable
 
         Assert.Equal(2, Assert.Throws<RfException>(() => _host.Supervisor.CreateChannel(new ChannelOptions { Name = "taken", Members = ["member"] })).ExitCode);
         Assert.Equal(2, Assert.Throws<RfException>(() => _host.Supervisor.CreateChannel(new ChannelOptions { Name = "x", Members = ["ghost"] })).ExitCode);
-        Assert.Equal(2, Assert.Throws<RfException>(() => _host.Supervisor.CreateChannel(new ChannelOptions { Name = "x", Members = ["member"], Mode = "anycast" })).ExitCode);
+        Assert.Equal(2, Assert.Throws<RfException>(() => ChannelOptions.ParseMode("anycast")).ExitCode);
+        Assert.Equal(2, Assert.Throws<RfException>(() => _host.Supervisor.CreateChannel(new ChannelOptions { Name = "x", Members = ["member"], Mode = (FicmChannelMode)9 })).ExitCode);
         Assert.Equal(2, Assert.Throws<RfException>(() => _host.Supervisor.CreateChannel(new ChannelOptions { Name = "x", Members = ["member"], MaxMessage = -1 })).ExitCode);
         Assert.Equal(["taken"], _host.Supervisor.Channels().Select(c => c.Name));
         Assert.False(File.Exists(_host.State.ChannelObject("x")));
@@ -58,7 +77,7 @@ public sealed class ChannelTests : IDisposable
     {
         _host.Create("left");
         _host.Create("right");
-        _host.Supervisor.CreateChannel(new ChannelOptions { Name = "fan", Members = ["left", "right"], Mode = "broadcast" });
+        _host.Supervisor.CreateChannel(new ChannelOptions { Name = "fan", Members = ["left", "right"], Mode = FicmChannelMode.Broadcast });
 
         _host.Supervisor.Destroy("right");
 

@@ -34,12 +34,12 @@ public sealed class CrashTests : IDisposable
 
         _host.Supervisor.Reconcile();
 
-        Assert.Empty(_host.Supervisor.Ledger.CheckInvariants());
-        var record = _host.Supervisor.Ledger.Find("victim");
+        Assert.Empty(_host.Supervisor.CheckInvariants());
+        var record = _host.Find("victim");
         if (record is null)
         {
             // Killed before its commit: nothing of it may remain.
-            Assert.DoesNotContain("victim", _host.Supervisor.Cgroups.Children());
+            Assert.DoesNotContain("victim", _host.Cgroups.Children());
             Assert.False(Directory.Exists(_host.State.SubOsDirectory("victim")));
         }
         else

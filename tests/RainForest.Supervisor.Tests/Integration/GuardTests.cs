@@ -59,7 +59,7 @@ public sealed class GuardTests : IDisposable
         Assert.Equal(0, code);
         Assert.Contains("4294967295", output, StringComparison.Ordinal);
         Assert.True(_host.Supervisor.Show("wide").Record.Privileged);
-        var entry = _host.Supervisor.Ledger.Journal(10, "wide").Single(e => e.Operation == "create");
+        var entry = _host.Supervisor.Journal(10, "wide").Single(e => e.Operation == "create");
         Assert.Contains("PRIVILEGED", entry.After, StringComparison.Ordinal);
         var audit = _host.Supervisor.Audit("wide");
         Assert.False(audit.Passed);
@@ -80,7 +80,7 @@ public sealed class GuardTests : IDisposable
 
         Assert.Contains("300", audit.Checks.Single(c => c.Guard == "pids limit").Detail, StringComparison.Ordinal);
         Assert.NotEqual(_host.Supervisor.Show("audited").Record.AgentPid, audit.ProbePid);
-        Assert.DoesNotContain(audit.ProbePid, _host.Supervisor.Cgroups.Pids("audited"));
+        Assert.DoesNotContain(audit.ProbePid, _host.Cgroups.Pids("audited"));
     }
 
     [Fact]
@@ -155,6 +155,30 @@ public sealed class GuardTests : IDisposable
     }
 
     [Fact]
+    public void Create_RootFsThatCannotBeIdmapped_FailsSayingWhatToUseInstead()
+    {
+        // ramfs has no idmapped-mount support on any kernel: the same refusal 9p, NFS and older tmpfs give.
+        var rootFs = Path.Combine("/var/tmp", $"rf-test-ramfs-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(rootFs);
+        Assert.Equal(0, Run("mount", "-t", "ramfs", "rf-test-ramfs", rootFs));
+        try
+        {
+            MinimalRootFs.Build(rootFs, "sh", "cat", "unshare", "nsenter", "setpriv");
+
+            var e = Assert.Throws<RfException>(() => Create("ramroot", rootFs: rootFs));
+
+            Assert.Contains($"the root {rootFs} is on a ramfs file system, which this kernel cannot idmap", e.Message, StringComparison.Ordinal);
+            Assert.Contains("--privileged", e.Message, StringComparison.Ordinal);
+            Assert.Empty(_host.Supervisor.List());
+        }
+        finally
+        {
+            Run("umount", rootFs);
+            Directory.Delete(rootFs, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Create_RootFsWithoutUtilLinux_FailsWithOneLineThatSaysWhat()
     {
         var rootFs = Path.Combine("/var/tmp", $"rf-test-rootfs-{Guid.NewGuid():N}");
@@ -174,5 +198,12 @@ public sealed class GuardTests : IDisposable
                 Directory.Delete(rootFs, recursive: true);
             }
         }
+    }
+
+    private static int Run(string program, params string[] args)
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(program, args) { RedirectStandardError = true })!;
+        process.WaitForExit();
+        return process.ExitCode;
     }
 }

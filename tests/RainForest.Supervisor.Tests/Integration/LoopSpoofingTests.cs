@@ -71,7 +71,7 @@ public sealed class LoopSpoofingTests : IDisposable
     public void Filter_LivesOnlyInTheSupervisorsNamespace_FollowsMembers_AndGoesWithTheLast()
     {
         StartPair();
-        var loop = _host.Supervisor.Loop;
+        var loop = _host.Loop;
         var table = loop.FilterTable;
 
         var rules = Run("ip", "netns", "exec", loop.Namespace, "nft", "list", "table", "bridge", table);
@@ -106,7 +106,7 @@ public sealed class LoopSpoofingTests : IDisposable
     }
 
     private static CreateOptions Options(string name, bool privileged) =>
-        new() { Name = name, Cpus = CpuRequest.Parse("1", false), Memory = ByteSize.Parse("256M"), Net = "loop", Privileged = privileged };
+        new() { Name = name, Cpus = CpuRequest.Parse("1", false), Memory = ByteSize.Parse("256M"), Net = NetMode.Loop, Privileged = privileged };
 
     /// <summary>Checks that the attacker, as itself, gets the server's answer and the server counts the packet.</summary>
     private void AssertReaches()

@@ -81,7 +81,7 @@ public sealed class LxcfsTests
         var mended = View(host, "mend");
         Assert.Equal((256L, 1), (mended.Memory, mended.Processors));
         Assert.Empty(host.Supervisor.Reconcile());
-        Assert.Contains(host.Supervisor.Ledger.Journal(), e => e.Operation == "repair" && e.Target == "lxcfs");
+        Assert.Contains(host.Supervisor.Journal(), e => e.Operation == "repair" && e.Target == "lxcfs");
     }
 
     [Fact]

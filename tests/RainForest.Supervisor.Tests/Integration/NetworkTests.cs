@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using RainForest.Core;
 using RainForest.Core.Model;
+using RainForest.Supervisor.Network;
 
 namespace RainForest.Supervisor.Tests.Integration;
 
@@ -13,15 +14,15 @@ public sealed class NetworkTests : IDisposable
 
     public void Dispose() => _host.Dispose();
 
-    private void Create(string name, string net, params string[] nics) =>
+    private void Create(string name, NetMode net, params string[] nics) =>
         _host.Supervisor.Create(new CreateOptions { Name = name, Cpus = CpuRequest.Parse("1", false), Memory = ByteSize.Parse("256M"), Net = net, Nics = nics });
 
     [Fact]
     public void Loop_UnmodifiedMemcachedAndClient_ReachEachOtherByName()
     {
         Assert.True(File.Exists("/usr/bin/memcached"), "memcached is required (apt-get install memcached; .ci/run installs it)");
-        Create("cache", "loop");
-        Create("client", "loop");
+        Create("cache", NetMode.Loop);
+        Create("client", NetMode.Loop);
         var (started, _) = _host.Exec("cache", "memcached", "-d", "-u", "nobody", "-l", "0.0.0.0", "-p", "11211", "-U", "0");
         Assert.Equal(0, started);
 
@@ -31,14 +32,14 @@ public sealed class NetworkTests : IDisposable
         Assert.Equal(0, code);
         Assert.Equal("VERSION", output);
         Assert.Equal("10.77.0.2", _host.Supervisor.Show("cache").Record.Address);
-        Assert.True(_host.Supervisor.Loop.Exists);
+        Assert.True(_host.Loop.Exists);
     }
 
     [Fact]
     public void NetNone_HasOnlyLoopbackAndCannotResolvePeers()
     {
-        Create("member", "loop");
-        Create("alone", "none");
+        Create("member", NetMode.Loop);
+        Create("alone", NetMode.None);
 
         var (code, output) = _host.Exec("alone", "sh", "-c", "ls /sys/class/net; getent hosts member.rf || echo unresolved");
 
@@ -49,12 +50,12 @@ public sealed class NetworkTests : IDisposable
     [Fact]
     public void Destroy_LastLoopMember_RemovesTheSegment()
     {
-        Create("only", "loop");
-        Assert.True(_host.Supervisor.Loop.Exists);
+        Create("only", NetMode.Loop);
+        Assert.True(_host.Loop.Exists);
 
         _host.Supervisor.Destroy("only");
 
-        Assert.False(_host.Supervisor.Loop.Exists);
+        Assert.False(_host.Loop.Exists);
     }
 
     [Fact]
@@ -65,7 +66,7 @@ public sealed class NetworkTests : IDisposable
         Run("ip", "link", "add", device, "type", "veth", "peer", "name", device + "p");
         try
         {
-            Create("owner", "none", device);
+            Create("owner", NetMode.None, device);
 
             var (code, output) = _host.Exec("owner", "ls", "/sys/class/net");
 
@@ -73,7 +74,7 @@ public sealed class NetworkTests : IDisposable
             Assert.Contains(device, output, StringComparison.Ordinal);
             Assert.False(Directory.Exists($"/sys/class/net/{device}"));
             Assert.Equal([device], _host.Supervisor.Show("owner").Record.Nics);
-            var error = Assert.Throws<RfException>(() => Create("thief", "none", device));
+            var error = Assert.Throws<RfException>(() => Create("thief", NetMode.None, device));
             Assert.Equal(2, error.ExitCode);
         }
         finally
@@ -89,8 +90,9 @@ public sealed class NetworkTests : IDisposable
     [Fact]
     public void BadNetworkInput_IsRejected()
     {
-        Assert.Equal(2, Assert.Throws<RfException>(() => Create("x", "bridge")).ExitCode);
-        Assert.Equal(2, Assert.Throws<RfException>(() => Create("x", "none", "no-such-nic0")).ExitCode);
+        Assert.Equal(2, Assert.Throws<RfException>(() => CreateOptions.ParseNet("bridge")).ExitCode);
+        Assert.Equal(2, Assert.Throws<RfException>(() => Create("x", (NetMode)7)).ExitCode);
+        Assert.Equal(2, Assert.Throws<RfException>(() => Create("x", NetMode.None, "no-such-nic0")).ExitCode);
         Assert.Empty(_host.Supervisor.List());
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using RainForest.Core;
 using RainForest.Core.Model;
 using RainForest.Supervisor.Channels;
+using RainForest.Supervisor.Network;
 using RainForest.Supervisor.Tests.Integration;
 
 namespace RainForest.Supervisor.Tests.Security;
@@ -36,7 +37,7 @@ public sealed class GuardedSubOses : IDisposable
             {
                 Host.Supervisor.Create(new CreateOptions
                 {
-                    Name = name, Cpus = CpuRequest.Parse("1", false), Memory = ByteSize.Parse("256M"), Net = "loop", Pids = PidsLimit,
+                    Name = name, Cpus = CpuRequest.Parse("1", false), Memory = ByteSize.Parse("256M"), Net = NetMode.Loop, Pids = PidsLimit,
                 });
             }
 

@@ -1,5 +1,6 @@
 using RainForest.Core;
 using RainForest.Core.Model;
+using RainForest.Supervisor.Network;
 using RainForest.Supervisor.Tests.Integration;
 
 namespace RainForest.Supervisor.Tests.Security;
@@ -21,8 +22,8 @@ public sealed class LoopForgeryTests : IDisposable
 
     public LoopForgeryTests()
     {
-        _host.Supervisor.Create(new CreateOptions { Name = Forger, Cpus = CpuRequest.Parse("1", false), Memory = ByteSize.Parse("256M"), Net = "loop", Privileged = true });
-        _host.Supervisor.Create(new CreateOptions { Name = Target, Cpus = CpuRequest.Parse("1", false), Memory = ByteSize.Parse("256M"), Net = "loop" });
+        _host.Supervisor.Create(new CreateOptions { Name = Forger, Cpus = CpuRequest.Parse("1", false), Memory = ByteSize.Parse("256M"), Net = NetMode.Loop, Privileged = true });
+        _host.Supervisor.Create(new CreateOptions { Name = Target, Cpus = CpuRequest.Parse("1", false), Memory = ByteSize.Parse("256M"), Net = NetMode.Loop });
         Probe.Install(_host, Forger, Probe.Build(_work));
     }
 

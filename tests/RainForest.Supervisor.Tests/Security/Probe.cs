@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using RainForest.Linux;
 using RainForest.Supervisor.Tests.Integration;
 
 namespace RainForest.Supervisor.Tests.Security;
@@ -38,7 +39,7 @@ internal static class Probe
         var code = ExecClient.Run(
             host.Supervisor.AgentSocket(subOs),
             ["sh", "-c", $"cat > {insidePath} && chmod 755 {insidePath}"],
-            fds: [(int)source.DangerousGetHandle(), (int)devNull.DangerousGetHandle(), 2]);
+            fds: [source, devNull, StandardStreams.Error]);
         if (code != 0)
         {
             throw new InvalidOperationException($"cannot install {hostFile} into {subOs}: exit {code}");

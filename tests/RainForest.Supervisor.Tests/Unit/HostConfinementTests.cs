@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using RainForest.Core;
 using RainForest.Linux.Cgroups;
+using RainForest.Supervisor.Host;
 using RainForest.Supervisor.Ledger;
 
 namespace RainForest.Supervisor.Tests.Unit;

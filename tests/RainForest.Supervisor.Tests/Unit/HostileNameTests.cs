@@ -67,7 +67,7 @@ public sealed class HostileNameTests : IDisposable
     public void EveryVerb_HostileName_InvalidAndNothingChanged(string name)
     {
         var before = Snapshot();
-        var journal = _supervisor.Ledger.Journal().Count;
+        var journal = _supervisor.Journal().Count;
 
         foreach (var (verb, call) in Verbs(name))
         {
@@ -79,7 +79,7 @@ public sealed class HostileNameTests : IDisposable
             Assert.True(e.Message.Length < 300, $"{verb}: message of {e.Message.Length} characters");
             Assert.False(_sentinel.HasExited, $"{verb}: the sentinel in the hierarchy roots was killed");
             Assert.Equal(before, Snapshot());
-            Assert.Equal(journal, _supervisor.Ledger.Journal().Count);
+            Assert.Equal(journal, _supervisor.Journal().Count);
         }
     }
 

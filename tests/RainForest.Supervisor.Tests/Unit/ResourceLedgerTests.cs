@@ -1,6 +1,11 @@
 using Microsoft.Data.Sqlite;
+using RainForest.Channels;
 using RainForest.Core;
+using RainForest.Linux.Cgroups;
+using RainForest.Supervisor.Backends;
+using RainForest.Supervisor.Channels;
 using RainForest.Supervisor.Ledger;
+using RainForest.Supervisor.Network;
 
 namespace RainForest.Supervisor.Tests.Unit;
 
@@ -32,6 +37,22 @@ public sealed class ResourceLedgerTests : IDisposable
         while (reader.Read())
         {
             result.Add((reader.GetInt64(0), reader.GetString(1)));
+        }
+
+        return result;
+    }
+
+    private List<string> Rows(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={_file.Path};Pooling=False");
+        connection.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        using var reader = cmd.ExecuteReader();
+        var result = new List<string>();
+        while (reader.Read())
+        {
+            result.Add(reader.GetString(0));
         }
 
         return result;
@@ -94,6 +115,57 @@ public sealed class ResourceLedgerTests : IDisposable
     }
 
     [Fact]
+    public void Open_LedgerWrittenBeforeBackends_MigratesAndReadsBackUnchanged()
+    {
+        // The dump of a ledger rfm wrote at 8afafa6 (init, two subOSes, a broadcast channel, a rejected create, a
+        // resize), when net, channel mode, mems, cgroup mode and journal outcomes were strings and no subOS had a backend.
+        Sql(File.ReadAllText(TestLedger.FixturePath("ledgers", "before-backends.sql")));
+
+        var ledger = _file.Open();
+
+        var machine = ledger.Machine!;
+        Assert.Equal(CgroupMode.Hybrid, machine.CgroupMode);
+        Assert.Equal("rf-a07847c8", machine.Prefix);
+        var subs = ledger.List();
+        Assert.Equal(["db", "web"], subs.Select(s => s.Name));
+        Assert.All(subs, s => Assert.Equal(SubOsBackendKind.Cell, s.Backend));
+        var web = subs[1];
+        Assert.Equal((NodeSet.Of(0), NetMode.None, ByteSize.Parse("200M"), 1, 1024L, false), (web.Mems, web.Net, web.Memory, web.Revision, web.PidsMax, web.Privileged));
+        Assert.Equal((true, 300L), (subs[0].Privileged, subs[0].PidsMax));
+        var channel = Assert.Single(ledger.Channels());
+        Assert.Equal(FicmChannelMode.Broadcast, channel.Mode);
+        Assert.Equal([new ChannelMember("web", 0, true), new ChannelMember("db", 1, true)], channel.Members);
+        Assert.Equal(
+            [JournalOutcome.Ok, JournalOutcome.Ok, JournalOutcome.Ok, JournalOutcome.Ok, JournalOutcome.Rejected, JournalOutcome.Ok],
+            ledger.Journal().Select(e => e.Outcome));
+        Assert.Empty(ledger.CheckInvariants());
+
+        // Written back, every value keeps the text the ledger held before; the backend is a column of its own.
+        Put(ledger, web with { Net = NetMode.Loop, Address = "10.77.0.2", Revision = 2 });
+        using (ledger.BeginWrite())
+        {
+            ledger.Append("repair", "web", null, null, TimeSpan.Zero, JournalOutcome.Repaired, "test");
+            ledger.Commit();
+        }
+
+        Assert.Equal(["Running|0|loop|cell", "Running|0|none|cell"], Rows("SELECT state || '|' || mems || '|' || net || '|' || backend FROM subos ORDER BY name DESC"));
+        Assert.Equal(["ok", "ok", "ok", "ok", "rejected", "ok", "repaired"], Rows("SELECT outcome FROM journal ORDER BY id"));
+        Assert.Equal(["broadcast"], Rows("SELECT mode FROM channel"));
+        Assert.Contains("\"CgroupMode\":\"hybrid\"", Rows("SELECT value FROM meta WHERE key = 'machine'")[0], StringComparison.Ordinal);
+        Assert.Equal(web with { Net = NetMode.Loop, Address = "10.77.0.2", Revision = 2 }, _file.Open().Find("web"));
+    }
+
+    [Fact]
+    public void BackendOf_KnownAndUnknown()
+    {
+        var ledger = _file.OpenInitialized();
+        Put(ledger, TestLedger.Record("web", "1"));
+
+        Assert.Equal(SubOsBackendKind.Cell, ledger.BackendOf("web"));
+        Assert.Null(ledger.BackendOf("nosuch"));
+    }
+
+    [Fact]
     public void Open_PathIsADirectory_FailsWithExitCode1()
     {
         var dir = Path.Combine(Path.GetDirectoryName(_file.Path)!, "a-dir");
@@ -153,7 +225,7 @@ public sealed class ResourceLedgerTests : IDisposable
         var web = TestLedger.Record("web", "1-2,13-14", "2G") with
         {
             State = SubOsState.Dead,
-            Mems = "0-1",
+            Mems = NodeSet.Of(0, 1),
             RootFs = "/srv/rootfs",
             AgentPid = 1234,
             AgentStart = 987654321,
@@ -230,7 +302,7 @@ public sealed class ResourceLedgerTests : IDisposable
         {
             ledger.Put(TestLedger.Record("web", "1-2"));
             ledger.Remove("keep");
-            ledger.Append("create", "web", null, "1-2", TimeSpan.Zero, "ok", null);
+            ledger.Append("create", "web", null, "1-2", TimeSpan.Zero, JournalOutcome.Ok, null);
             Assert.Equal(["web"], ledger.List().Select(s => s.Name));
         }
 
@@ -319,14 +391,14 @@ public sealed class ResourceLedgerTests : IDisposable
         var ledger = _file.Open();
         var before = DateTimeOffset.UtcNow;
 
-        var first = ledger.Append("create", "web", null, "cpus 1-2", TimeSpan.FromMilliseconds(12.5), "ok", null);
-        var second = ledger.Append("resize", "web", "cpus 1-2", "cpus 1-3", TimeSpan.Zero, "rejected", "--cpus 9: only 8 free");
+        var first = ledger.Append("create", "web", null, "cpus 1-2", TimeSpan.FromMilliseconds(12.5), JournalOutcome.Ok, null);
+        var second = ledger.Append("resize", "web", "cpus 1-2", "cpus 1-3", TimeSpan.Zero, JournalOutcome.Rejected, "--cpus 9: only 8 free");
 
         var journal = _file.Open().Journal();
         Assert.Equal(2, journal.Count);
         Assert.True(second.Id > first.Id);
         Assert.Equal(first.Id, journal[0].Id);
-        Assert.Equal(("create", "web", (string?)null, "cpus 1-2", 12.5, "ok", (string?)null), (journal[0].Operation, journal[0].Target, journal[0].Before, journal[0].After, journal[0].DurationMs, journal[0].Outcome, journal[0].Message));
+        Assert.Equal(("create", "web", (string?)null, "cpus 1-2", 12.5, JournalOutcome.Ok, (string?)null), (journal[0].Operation, journal[0].Target, journal[0].Before, journal[0].After, journal[0].DurationMs, journal[0].Outcome, journal[0].Message));
         Assert.Equal(second, journal[1]);
         Assert.InRange(journal[0].Time, before.AddSeconds(-1), DateTimeOffset.UtcNow);
     }
@@ -338,7 +410,7 @@ public sealed class ResourceLedgerTests : IDisposable
         var targets = new[] { "web", "db", "web", "machine", "web", "db" };
         foreach (var (target, i) in targets.Select((t, i) => (t, i)))
         {
-            ledger.Append("op" + i, target, null, null, TimeSpan.Zero, "ok", null);
+            ledger.Append("op" + i, target, null, null, TimeSpan.Zero, JournalOutcome.Ok, null);
         }
 
         Assert.Equal(["op0", "op1", "op2", "op3", "op4", "op5"], ledger.Journal().Select(j => j.Operation));

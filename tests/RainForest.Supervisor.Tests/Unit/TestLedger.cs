@@ -1,6 +1,7 @@
 using System.Reflection;
 using RainForest.Core;
 using RainForest.Core.Topology;
+using RainForest.Linux.Cgroups;
 using RainForest.Linux.Topology;
 using RainForest.Supervisor.Ledger;
 
@@ -53,7 +54,7 @@ internal sealed class TestLedger : IDisposable
         ReserveCpus = SAReserve,
         ReserveMemory = SAReserveMemory,
         Prefix = "rf-test",
-        CgroupMode = "hybrid",
+        CgroupMode = CgroupMode.Hybrid,
         Initialized = new DateTimeOffset(2024, 5, 1, 12, 0, 0, TimeSpan.Zero),
     };
 
@@ -63,7 +64,7 @@ internal sealed class TestLedger : IDisposable
         Name = name,
         State = SubOsState.Running,
         Cpus = CpuSet.Parse(cpus),
-        Mems = "0",
+        Mems = NodeSet.Of(0),
         Memory = ByteSize.Parse(memory),
         RootFs = "/",
         Created = new DateTimeOffset(2024, 5, 1, 12, 30, 15, TimeSpan.FromHours(2)).AddTicks(1234567),
@@ -72,10 +73,16 @@ internal sealed class TestLedger : IDisposable
     /// <summary>The committed tree of a machine fixture (<c>s-a</c>, <c>s-b</c>, <c>this-vm</c>).</summary>
     public static string MachinePath(string name)
     {
+        var path = FixturePath("machines", name);
+        return Directory.Exists(path) ? path : throw new DirectoryNotFoundException($"No machine fixture at {path}.");
+    }
+
+    /// <summary>A path under tests/fixtures.</summary>
+    public static string FixturePath(params string[] parts)
+    {
         var fixtures = typeof(TestLedger).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .Single(a => a.Key == "FixturesDir").Value!;
-        var path = System.IO.Path.Combine(fixtures, "machines", name);
-        return Directory.Exists(path) ? path : throw new DirectoryNotFoundException($"No machine fixture at {path}.");
+        return System.IO.Path.Combine([fixtures, .. parts]);
     }
 
     public void Dispose()

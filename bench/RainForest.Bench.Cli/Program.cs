@@ -1,0 +1,3 @@
+using RainForest.Bench.Cli;
+
+return BenchApp.Run(args);

@@ -1,0 +1,20 @@
+using System.Text.Json.Serialization;
+
+namespace RainForest.Bench.Contracts;
+
+/// <summary>How rf-ipc-bench's receiver waits for the next message.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<IpcWait>))]
+public enum IpcWait
+{
+    /// <summary>FICM: spin on the ring, never sleep.</summary>
+    [JsonStringEnumMemberName("spin")]
+    Spin,
+
+    /// <summary>FICM: spin briefly, then sleep on the ring's futex.</summary>
+    [JsonStringEnumMemberName("sleep")]
+    Sleep,
+
+    /// <summary>Sockets and pipes: a blocking read (the kernel wakes the receiver).</summary>
+    [JsonStringEnumMemberName("block")]
+    Block,
+}

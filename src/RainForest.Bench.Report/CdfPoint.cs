@@ -1,6 +1,0 @@
-namespace RainForest.Bench.Report;
-
-/// <summary>One point of a cumulative distribution: <paramref name="Fraction"/> of samples are at most <paramref name="Value"/>.</summary>
-/// <param name="Value">A latency, in the unit of the series it belongs to.</param>
-/// <param name="Fraction">The share of samples at or below <paramref name="Value"/>, from 0 to 1.</param>
-public readonly record struct CdfPoint(double Value, double Fraction);

@@ -1,0 +1,36 @@
+using System.Text.Json.Serialization;
+using RainForest.Channels;
+using RainForest.Core.Topology;
+using RainForest.Linux.Cgroups;
+using RainForest.Supervisor;
+using RainForest.Supervisor.Backends;
+using RainForest.Supervisor.Channels;
+using RainForest.Supervisor.Ledger;
+using RainForest.Supervisor.Network;
+using RainForest.Supervisor.Security;
+
+namespace RainForest.Cli.Json;
+
+/// <summary>
+/// Source-generated JSON for every <c>--json</c> output of rfm: one typed model per output, camel-case names, enums as
+/// their camel-case names, CPU and node sets as kernel lists, sizes as byte counts.
+/// </summary>
+[JsonSourceGenerationOptions(
+    WriteIndented = true,
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    Converters =
+    [
+        typeof(CpuSetJsonConverter), typeof(NodeSetJsonConverter), typeof(ByteSizeJsonConverter),
+        typeof(CamelCaseEnumConverter<SubOsState>), typeof(CamelCaseEnumConverter<NetMode>), typeof(CamelCaseEnumConverter<SubOsBackendKind>),
+        typeof(CamelCaseEnumConverter<FicmChannelMode>), typeof(CamelCaseEnumConverter<JournalOutcome>), typeof(CamelCaseEnumConverter<CgroupMode>),
+    ])]
+[JsonSerializable(typeof(MachineTopology))]
+[JsonSerializable(typeof(InitSummary))]
+[JsonSerializable(typeof(SubOsStatus))]
+[JsonSerializable(typeof(IReadOnlyList<SubOsStatus>))]
+[JsonSerializable(typeof(DestroySummary))]
+[JsonSerializable(typeof(AuditReport))]
+[JsonSerializable(typeof(IReadOnlyList<JournalEntry>))]
+[JsonSerializable(typeof(ChannelRecord))]
+[JsonSerializable(typeof(IReadOnlyList<ChannelRecord>))]
+internal sealed partial class RfmJsonContext : JsonSerializerContext;

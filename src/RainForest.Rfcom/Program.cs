@@ -1,0 +1,3 @@
+using RainForest.Rfcom;
+
+return RfcomApp.Run(args);

@@ -1,0 +1,71 @@
+using RainForest.Core;
+using RainForest.Supervisor.Ledger;
+using RainForest.Supervisor.Security;
+
+namespace RainForest.Supervisor.Backends;
+
+/// <summary>
+/// What realises a subOS on this machine. The supervisor's rooms (lifecycle, channels, reconcile, queries) reach a
+/// subOS's kernel objects only through this interface, chosen per subOS by <see cref="SubOsRecord.Backend"/>, so that
+/// a second kind (a kernel of its own under QEMU) plugs in beside the cell without touching them.
+/// </summary>
+/// <remarks>
+/// The supervisor holds the ledger's write transaction around every call that changes something and commits only
+/// when the call returned; a backend therefore undoes its own half-made work before it throws, and
+/// <see cref="Stop"/> must be idempotent so that reconcile can finish what an interrupted command left.
+/// </remarks>
+public interface ISubOsBackend
+{
+    /// <summary>The kind this backend realises.</summary>
+    SubOsBackendKind Kind { get; }
+
+    /// <summary>
+    /// Builds the subOS <paramref name="record"/> describes and returns once a command can run inside. On failure
+    /// everything made is removed again before the exception propagates.
+    /// </summary>
+    /// <param name="record">The subOS, already in the ledger (uncommitted).</param>
+    /// <param name="machine">The machine record (its nodes and prefix).</param>
+    /// <param name="parentCpus">Every CPU subOSes may own: the supervisor's parent groups span them.</param>
+    AgentProcesses Start(SubOsRecord record, MachineRecord machine, CpuSet parentCpus);
+
+    /// <summary>Ends every process of the subOS and removes what the backend made for it; idempotent.</summary>
+    /// <param name="name">The subOS.</param>
+    /// <param name="monitorPid">Its monitor process from <see cref="AgentProcesses"/>, reaped when this process started it; 0 when unknown.</param>
+    void Stop(string name, int monitorPid);
+
+    /// <summary>Removes what this backend's subOSes share (a cell's prefix groups) once none of them is left; called after a destroy.</summary>
+    void ReleaseShared();
+
+    /// <summary>Gives the subOS new CPUs and memory nodes; its threads have moved when this returns.</summary>
+    void ApplyCpus(string name, CpuSet cpus, NodeSet mems);
+
+    /// <summary>Gives the subOS a new memory size (the kernel may refuse to shrink below what it uses).</summary>
+    void ApplyMemory(string name, ByteSize memory);
+
+    /// <summary>Gives the subOS a new pids limit.</summary>
+    void ApplyPids(string name, long max);
+
+    /// <summary>Rewrites the read-only description the subOS sees (<c>/run/rainforest/subos.json</c>).</summary>
+    void WriteDescription(SubOsRecord record, MachineRecord machine);
+
+    /// <summary>Rewrites the hosts file the subOS sees, so that RFloop members resolve each other by name.</summary>
+    void WriteHosts(string name, string contents);
+
+    /// <summary>True when the subOS's agent runs (the same process that started, not a reuse of its pid).</summary>
+    bool IsAlive(SubOsRecord record);
+
+    /// <summary>The Unix socket where the subOS's agent serves <c>rfm exec</c> and the supervisor's requests.</summary>
+    string ExecEndpoint(string name);
+
+    /// <summary>What the kernel holds for the subOS now, or null when it holds nothing of it.</summary>
+    SubOsObservation? Observe(string name);
+
+    /// <summary>True when anything of the subOS remains in the kernel or in its directory (a create that failed half-way).</summary>
+    bool HasRemains(string name);
+
+    /// <summary>The name of every subOS this backend holds in the kernel, ledger or not: reconcile removes those the ledger lacks.</summary>
+    IReadOnlyList<string> Instances();
+
+    /// <summary>Checks every guard of a running subOS from the host's side (<c>rfm audit</c>).</summary>
+    AuditReport Audit(SubOsRecord record);
+}

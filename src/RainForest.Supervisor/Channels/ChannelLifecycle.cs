@@ -1,0 +1,229 @@
+using RainForest.Channels;
+using RainForest.Core;
+using RainForest.Linux.Guard;
+using RainForest.Supervisor.Ledger;
+
+namespace RainForest.Supervisor.Channels;
+
+/// <summary>
+/// The supervisor's channels room: FICM channel files on /dev/shm under the prefix, linked into each member's
+/// directory, recorded in the ledger and journalled.
+/// </summary>
+internal sealed class ChannelLifecycle
+{
+    private readonly ResourceLedger _ledger;
+    private readonly Journal _journal;
+    private readonly StateDirectory _state;
+    private readonly PrefixGuard _guard;
+
+    public ChannelLifecycle(ResourceLedger ledger, Journal journal, StateDirectory state, PrefixGuard guard)
+    {
+        _ledger = ledger;
+        _journal = journal;
+        _state = state;
+        _guard = guard;
+    }
+
+    /// <summary>Every channel.</summary>
+    public IReadOnlyList<ChannelRecord> All() => _ledger.Channels();
+
+    /// <summary>
+    /// Creates a FICM channel: its shared memory on /dev/shm under the prefix, reachable only inside the
+    /// member subOSes at /run/rainforest/channels/NAME (a hard link in each member's bound directory).
+    /// </summary>
+    public ChannelRecord Create(ChannelOptions options)
+    {
+        SubOsName.Check(options.Name);
+        SubOsName.CheckAll(options.Members, "--members: ");
+        return _journal.Run<ChannelRecord>("channel-create", options.Name, () =>
+        {
+            _ledger.RequireMachine();
+            if (_ledger.Channels().Any(c => c.Name == options.Name))
+            {
+                throw RfException.Invalid($"channel '{options.Name}' already exists");
+            }
+
+            var mode = options.Mode;
+            if (!Enum.IsDefined(mode))
+            {
+                throw RfException.Invalid($"--mode {mode}: expected unicast, multicast or broadcast");
+            }
+
+            if (options.Members.Count == 0 || options.Members.Distinct(StringComparer.Ordinal).Count() != options.Members.Count)
+            {
+                throw RfException.Invalid("--members: name each member subOS once (A,B,...)");
+            }
+
+            foreach (var member in options.Members)
+            {
+                var record = _ledger.Find(member) ?? throw RfException.Invalid($"--members: no subOS named '{member}'");
+                if (record.State != SubOsState.Running)
+                {
+                    throw RfException.Invalid($"--members: subOS '{member}' is not running");
+                }
+            }
+
+            // Unicast has one ring that every member may write and read; the other modes give each member a ring.
+            var unicast = mode == FicmChannelMode.Unicast;
+            var channelOptions = new FicmChannelOptions
+            {
+                Mode = mode,
+                ReceiverCount = unicast ? 1 : options.Members.Count,
+                SlotsPerRing = options.Slots,
+                MaxMessageSize = options.MaxMessage,
+
+                // Members' roots are different unprivileged host ids; the directory above, which only the
+                // host's root may enter, is what keeps everyone else out (see StateDirectory.EnsureChannelRoot).
+                FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite
+                    | UnixFileMode.OtherRead | UnixFileMode.OtherWrite,
+            };
+            try
+            {
+                channelOptions.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                // ArgumentException appends "(Parameter 'SlotsPerRing')": a .NET name the user never typed.
+                var reason = e.ParamName is { } parameter ? e.Message.Replace($" (Parameter '{parameter}')", string.Empty, StringComparison.Ordinal) : e.Message;
+                throw RfException.Invalid($"channel '{options.Name}': {reason}");
+            }
+
+            var channel = new ChannelRecord(options.Name, mode, options.Slots, options.MaxMessage,
+                [.. options.Members.Select((m, i) => new ChannelMember(m, unicast ? 0 : i, true))], DateTimeOffset.UtcNow);
+            _ledger.PutChannel(channel);
+            var path = _guard.CheckInside(_state.ChannelObject(options.Name));
+            _state.EnsureChannelRoot();
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            FicmChannel.Delete(path);
+            try
+            {
+                using (FicmChannel.Create(path, channelOptions))
+                {
+                }
+
+                foreach (var member in options.Members)
+                {
+                    var dir = _guard.CheckInside(_state.ChannelLinkDirectory(member));
+                    Directory.CreateDirectory(dir);
+                    var link = _guard.CheckInside(Path.Combine(dir, options.Name));
+                    File.Delete(link);
+
+                    // A hard link, not a copy: every member maps the same pages of the tmpfs.
+                    Linux.Mounts.HardLink(path, link);
+                }
+            }
+            catch
+            {
+                RemoveFiles(channel);
+                throw;
+            }
+
+            return (channel, null, $"mode={channel.Mode.ToText()} members={string.Join(',', options.Members)} slots={channel.Slots} max={channel.MaxMessage}");
+        });
+    }
+
+    /// <summary>Destroys several channels: every name is checked (syntax, then existence) before the first is touched.</summary>
+    public void Destroy(IReadOnlyList<string> names, Action<string>? destroyed)
+    {
+        SubOsName.CheckAll(names);
+        var channels = _ledger.Channels();
+        var missing = names.Where(n => !channels.Any(c => c.Name == n)).ToList();
+        if (missing.Count > 0)
+        {
+            throw RfException.Invalid($"no channel named {string.Join(", ", missing.Select(n => $"'{n}'"))} (rfm channel ls lists them); nothing was destroyed");
+        }
+
+        foreach (var name in names)
+        {
+            Destroy(name);
+            destroyed?.Invoke(name);
+        }
+    }
+
+    /// <summary>Destroys a channel: unlinks it from every member and frees its memory once the last mapping goes.</summary>
+    public void Destroy(string name)
+    {
+        SubOsName.Check(name);
+        _journal.Run("channel-destroy", name, () =>
+        {
+            var channel = _ledger.Channels().FirstOrDefault(c => c.Name == name)
+                ?? throw RfException.Invalid(SubOsName.Validate(name) ?? $"no channel named '{name}' (rfm channel ls lists them)");
+            _ledger.RemoveChannel(name);
+            RemoveFiles(channel);
+            return (0, $"members={string.Join(',', channel.Members.Select(m => m.SubOs))}", (string?)null);
+        });
+    }
+
+    /// <summary>A destroyed subOS leaves its channels: its ring is detached (writers skip it) and its links go.</summary>
+    public void Leave(string subOs)
+    {
+        // A unicast ring is shared by every member: it stays attached while any member lives.
+        foreach (var channel in _ledger.Channels().Where(c => c.Mode != FicmChannelMode.Unicast && c.Members.Any(m => m.SubOs == subOs && m.Attached)))
+        {
+            try
+            {
+                using var open = FicmChannel.Open(_state.ChannelObject(channel.Name));
+                open.DetachReceiver(channel.Members.First(m => m.SubOs == subOs).Receiver);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException)
+            {
+                // The object is gone or damaged; the ledger still records the detachment.
+            }
+        }
+
+        _ledger.DetachFromChannels(subOs);
+        var dir = _guard.CheckInside(_state.ChannelLinkDirectory(PrefixGuard.CheckComponent(subOs)));
+        if (Directory.Exists(dir))
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+
+        TidyRoot();
+    }
+
+    /// <summary>Removes the prefix's directory on /dev/shm with whatever it still holds (deinit, once every channel is gone).</summary>
+    public void RemoveRoot()
+    {
+        var root = _guard.CheckRoot(_state.ChannelRoot);
+        if (Directory.Exists(root))
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private void RemoveFiles(ChannelRecord channel)
+    {
+        foreach (var member in channel.Members)
+        {
+            var link = _guard.CheckInside(Path.Combine(_state.ChannelLinkDirectory(PrefixGuard.CheckComponent(member.SubOs)), PrefixGuard.CheckComponent(channel.Name)));
+            if (File.Exists(link))
+            {
+                File.Delete(link);
+            }
+        }
+
+        var memory = _guard.CheckInside(_state.ChannelObject(PrefixGuard.CheckComponent(channel.Name)));
+        if (File.Exists(memory))
+        {
+            File.Delete(memory);
+        }
+
+        TidyRoot();
+    }
+
+    /// <summary>
+    /// Removes the prefix's directory on /dev/shm once it holds no channel object and no member directory
+    /// (a running subOS's member directory is bind-mounted into it and must stay).
+    /// </summary>
+    private void TidyRoot()
+    {
+        var root = _guard.CheckRoot(_state.ChannelRoot);
+        var members = Path.Combine(root, "members");
+        if (Directory.Exists(root)
+            && !Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Any()
+            && (!Directory.Exists(members) || !Directory.EnumerateDirectories(members).Any()))
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+}

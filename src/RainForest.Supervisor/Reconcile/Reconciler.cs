@@ -1,0 +1,134 @@
+using RainForest.Interop;
+using RainForest.Linux.Guard;
+using RainForest.Supervisor.Backends;
+using RainForest.Supervisor.Host;
+using RainForest.Supervisor.Ledger;
+
+namespace RainForest.Supervisor.Reconcile;
+
+/// <summary>
+/// The supervisor's reconcile room: brings the ledger and the kernel back in line after a crash. Every rfm command
+/// runs it first; <c>rfm reconcile</c> runs it alone.
+/// </summary>
+internal sealed class Reconciler
+{
+    private readonly ResourceLedger _ledger;
+    private readonly Journal _journal;
+    private readonly SubOsBackends _backends;
+    private readonly StateDirectory _state;
+    private readonly PrefixGuard _guard;
+    private readonly LxcfsService? _lxcfs;
+
+    public Reconciler(ResourceLedger ledger, Journal journal, SubOsBackends backends, StateDirectory state, PrefixGuard guard, LxcfsService? lxcfs)
+    {
+        _ledger = ledger;
+        _journal = journal;
+        _backends = backends;
+        _state = state;
+        _guard = guard;
+        _lxcfs = lxcfs;
+    }
+
+    /// <summary>
+    /// Repairs dead agents, orphaned kernel objects and directories, and kernel settings that differ from the
+    /// ledger (a resize interrupted after the kernel write); journals each repair and returns one line per repair.
+    /// </summary>
+    /// <exception cref="Core.RfException">A path led outside the prefix (exit code 1); nothing was removed there.</exception>
+    public IReadOnlyList<string> Run()
+    {
+        if (!_ledger.IsInitialized)
+        {
+            return [];
+        }
+
+        try
+        {
+            return RunCore();
+        }
+        catch (GuardViolationException e)
+        {
+            throw Journal.Refused(e);
+        }
+        catch (LinuxException e)
+        {
+            // What the kernel refused (a cgroup write, say) is a run-time failure, told as it is.
+            throw Core.RfException.Failed(e.Message, e);
+        }
+    }
+
+    private List<string> RunCore()
+    {
+        var repairs = new List<(string Target, string Message)>();
+        using var tx = _ledger.BeginWrite();
+        var records = _ledger.List();
+        foreach (var record in records)
+        {
+            var backend = _backends.For(record);
+            if (record.State == SubOsState.Running && !backend.IsAlive(record))
+            {
+                backend.Stop(record.Name, record.MonitorPid);
+                _ledger.Put(record with { State = SubOsState.Dead, AgentPid = 0, AgentStart = 0, MonitorPid = 0 });
+                repairs.Add((record.Name, $"subOS '{record.Name}': its agent (pid {record.AgentPid}) died; cleaned up, resources kept (rfm start or rfm destroy)"));
+            }
+            else if (record.State == SubOsState.Running && backend.Observe(record.Name) is { } kernel)
+            {
+                if (!kernel.Cpus.Equals(record.Cpus))
+                {
+                    backend.ApplyCpus(record.Name, record.Cpus, record.Mems);
+                    repairs.Add((record.Name, $"subOS '{record.Name}': cpuset held {kernel.Cpus}, ledger says {record.Cpus}; reapplied"));
+                }
+
+                if (kernel.MemoryLimit != record.Memory)
+                {
+                    backend.ApplyMemory(record.Name, record.Memory);
+                    repairs.Add((record.Name, $"subOS '{record.Name}': memory limit was {kernel.MemoryLimit?.ToString() ?? "unlimited"}, ledger says {record.Memory}; reapplied"));
+                }
+
+                if (record.PidsMax > 0 && kernel.PidsLimit is { } kernelPids && kernelPids != record.PidsMax)
+                {
+                    backend.ApplyPids(record.Name, record.PidsMax);
+                    repairs.Add((record.Name, $"subOS '{record.Name}': pids limit was {kernelPids}, ledger says {record.PidsMax}; reapplied"));
+                }
+            }
+        }
+
+        if (_lxcfs is not null)
+        {
+            // A dead or hung lxcfs is restarted, and running subOSes get its new files (dead agents were handled above).
+            var running = records.Where(r => r.State == SubOsState.Running && _backends.For(r).IsAlive(r));
+            repairs.AddRange(_lxcfs.Repair([.. running.Select(r => (r.Name, r.AgentPid, _backends.For(r).ExecEndpoint(r.Name)))]));
+        }
+
+        var known = records.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var backend in _backends.All)
+        {
+            foreach (var orphan in backend.Instances().Where(c => !known.Contains(c)))
+            {
+                backend.Stop(orphan, 0);
+                repairs.Add((orphan, $"cgroup '{orphan}' under {_state.Prefix} had no ledger entry (an interrupted create?); its processes were killed and it was removed"));
+            }
+        }
+
+        if (Directory.Exists(_state.SubOsRoot))
+        {
+            foreach (var dir in Directory.EnumerateDirectories(_state.SubOsRoot))
+            {
+                var name = Path.GetFileName(dir);
+                if (!known.Contains(name))
+                {
+                    Directory.Delete(_guard.CheckInside(dir), recursive: true);
+                    repairs.Add((name, $"directory {dir} had no ledger entry; removed"));
+                }
+            }
+        }
+
+        if (repairs.Count == 0)
+        {
+            return [];
+        }
+
+        _journal.Repaired(repairs);
+        _ledger.Commit();
+        return [.. repairs.Select(r => r.Message)];
+    }
+}

@@ -1,0 +1,43 @@
+using RainForest.Core;
+
+namespace RainForest.Vm.Qemu;
+
+/// <summary>What a QEMU guest is started with: a direct kernel boot on a serial console, with no disk and no network.</summary>
+public sealed class QemuOptions
+{
+    /// <summary>The QEMU program; found on PATH by name.</summary>
+    public string Binary { get; init; } = "qemu-system-x86_64";
+
+    /// <summary>TCG by default.</summary>
+    public QemuAccelerator Accelerator { get; init; } = QemuAccelerator.Tcg;
+
+    /// <summary>
+    /// The guest CPU model. <c>max</c> gives every feature the accelerator can offer; under TCG the
+    /// default <c>qemu64</c> lacks SSE4.2 and POPCNT, which .NET's x86-64-v2 baseline needs.
+    /// </summary>
+    public string CpuModel { get; init; } = "max";
+
+    /// <summary>The machine type; the i440FX <c>pc</c> has the ACPI power-off a guest uses to end the run.</summary>
+    public string Machine { get; init; } = "pc";
+
+    /// <summary>Virtual CPUs.</summary>
+    public int Cpus { get; init; } = 2;
+
+    /// <summary>Guest memory.</summary>
+    public ByteSize Memory { get; init; } = ByteSize.Parse("2560M");
+
+    /// <summary>The kernel image (<c>-kernel</c>).</summary>
+    public required string KernelPath { get; init; }
+
+    /// <summary>The initramfs (<c>-initrd</c>), if any.</summary>
+    public string? InitrdPath { get; init; }
+
+    /// <summary>The kernel command line (<c>-append</c>).</summary>
+    public string KernelArguments { get; init; } = string.Empty;
+
+    /// <summary>Host directories shared over virtio-9p.</summary>
+    public IReadOnlyList<NinePShare> Shares { get; init; } = [];
+
+    /// <summary>Arguments appended as they are (devices the launcher does not model yet).</summary>
+    public IReadOnlyList<string> ExtraArguments { get; init; } = [];
+}

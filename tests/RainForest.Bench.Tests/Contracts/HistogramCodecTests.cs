@@ -1,0 +1,34 @@
+using HdrHistogram;
+using RainForest.Bench.Contracts;
+
+namespace RainForest.Bench.Tests.Contracts;
+
+public class HistogramCodecTests
+{
+    [Fact]
+    public void EncodeDecode_Histogram_KeepsCountsAndPercentiles()
+    {
+        var histogram = new LongHistogram(1, 60_000_000_000, 3);
+        var random = new Random(5);
+        for (var i = 0; i < 10_000; i++)
+        {
+            histogram.RecordValue(random.Next(1_000, 50_000_000));
+        }
+
+        var decoded = HistogramCodec.Decode(HistogramCodec.Encode(histogram));
+
+        Assert.Equal(histogram.TotalCount, decoded.TotalCount);
+        foreach (var percentile in new[] { 50.0, 99, 99.9 })
+        {
+            Assert.Equal(histogram.GetValueAtPercentile(percentile), decoded.GetValueAtPercentile(percentile));
+        }
+
+        Assert.Equal(histogram.GetMaxValue(), decoded.GetMaxValue());
+    }
+
+    [Theory]
+    [InlineData("not base64!")]
+    [InlineData("AAAAAAAAAAA=")]
+    public void Decode_Garbage_ThrowsFormatException(string text) =>
+        Assert.Throws<FormatException>(() => HistogramCodec.Decode(text));
+}

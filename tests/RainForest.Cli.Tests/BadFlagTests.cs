@@ -1,0 +1,24 @@
+namespace RainForest.Cli.Tests;
+
+/// <summary>
+/// Flags that name a mode (<c>--net</c>, <c>--mode</c>) are read before anything is opened, like <c>--cpus</c>:
+/// a bad one is one line and exit 2, and not even the state directory is made.
+/// </summary>
+public sealed class BadFlagTests
+{
+    [Theory]
+    [InlineData("--net bogus: expected none or loop", "create", "web", "--cpus", "1", "--memory", "64M", "--net", "bogus")]
+    [InlineData("--net Loop: expected none or loop", "create", "web", "--cpus", "1", "--memory", "64M", "--net", "Loop")]
+    [InlineData("--mode anycast: expected unicast, multicast or broadcast", "channel", "create", "ch", "--members", "a,b", "--mode", "anycast")]
+    public void ModeFlag_Unknown_ExitTwoOneLineAndNothingMade(string message, params string[] args)
+    {
+        var state = Path.Combine(Path.GetTempPath(), $"rf-flags-{Guid.NewGuid():N}");
+
+        var (code, stdout, stderr) = RfmRun.Run(state, args);
+
+        Assert.Equal(2, code);
+        Assert.Equal(string.Empty, stdout);
+        Assert.Equal($"rfm: {message}\n", stderr);
+        Assert.False(Directory.Exists(state));
+    }
+}

@@ -1,0 +1,89 @@
+using RainForest.Core;
+using RainForest.Supervisor.Backends;
+using RainForest.Supervisor.Ledger;
+using RainForest.Supervisor.Security;
+
+namespace RainForest.Supervisor.Tests.Unit;
+
+/// <summary>
+/// A backend that only records what the rooms ask of it and keeps a pretend kernel: what a second backend would see.
+/// Nothing here touches the machine.
+/// </summary>
+internal sealed class RecordingBackend : ISubOsBackend
+{
+    private int _nextPid = 4194500;
+
+    /// <summary>Every call, in order: <c>Start web</c>, <c>ApplyCpus web 1 0</c>...</summary>
+    public List<string> Calls { get; } = [];
+
+    /// <summary>What the pretend kernel holds, by subOS.</summary>
+    public Dictionary<string, SubOsObservation> Kernel { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>SubOSes whose agent has died.</summary>
+    public HashSet<string> Dead { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>SubOSes in the pretend kernel that the ledger may not know.</summary>
+    public List<string> Strays { get; } = [];
+
+    /// <summary>Makes <see cref="Start"/> fail at run time, as a cell whose agent never reports ready.</summary>
+    public bool FailStart { get; set; }
+
+    public SubOsBackendKind Kind => SubOsBackendKind.Cell;
+
+    public AgentProcesses Start(SubOsRecord record, MachineRecord machine, CpuSet parentCpus)
+    {
+        Calls.Add($"Start {record.Name} {record.Cpus} in {parentCpus}");
+        if (FailStart)
+        {
+            throw RfException.Failed("pretend start failure");
+        }
+
+        Dead.Remove(record.Name);
+        Kernel[record.Name] = new SubOsObservation(record.Cpus, record.Memory, ByteSize.FromMiB(2), [_nextPid], record.PidsMax);
+        _nextPid += 2;
+        return new AgentProcesses(_nextPid - 2, 1000, _nextPid - 1);
+    }
+
+    public void Stop(string name, int monitorPid)
+    {
+        Calls.Add($"Stop {name}");
+        Kernel.Remove(name);
+        Strays.Remove(name);
+    }
+
+    public void ReleaseShared() => Calls.Add("ReleaseShared");
+
+    public void ApplyCpus(string name, CpuSet cpus, NodeSet mems)
+    {
+        Calls.Add($"ApplyCpus {name} {cpus} {mems}");
+        Kernel[name] = Kernel[name] with { Cpus = cpus };
+    }
+
+    public void ApplyMemory(string name, ByteSize memory)
+    {
+        Calls.Add($"ApplyMemory {name} {memory}");
+        Kernel[name] = Kernel[name] with { MemoryLimit = memory };
+    }
+
+    public void ApplyPids(string name, long max)
+    {
+        Calls.Add($"ApplyPids {name} {max}");
+        Kernel[name] = Kernel[name] with { PidsLimit = max };
+    }
+
+    public void WriteDescription(SubOsRecord record, MachineRecord machine) => Calls.Add($"WriteDescription {record.Name} r{record.Revision}");
+
+    public void WriteHosts(string name, string contents) => Calls.Add($"WriteHosts {name}");
+
+    public bool IsAlive(SubOsRecord record) => Kernel.ContainsKey(record.Name) && !Dead.Contains(record.Name);
+
+    public string ExecEndpoint(string name) => $"/pretend/{name}.sock";
+
+    public SubOsObservation? Observe(string name) => Kernel.GetValueOrDefault(name);
+
+    public bool HasRemains(string name) => Kernel.ContainsKey(name);
+
+    public IReadOnlyList<string> Instances() => [.. Kernel.Keys.Concat(Strays).Distinct()];
+
+    public AuditReport Audit(SubOsRecord record) => new(record.Name, record.Privileged, 0, [new AuditCheck("pretend", true, "recorded")]);
+}

@@ -1,0 +1,170 @@
+using RainForest.Core;
+using RainForest.Core.Model;
+using RainForest.Linux.Cgroups;
+using RainForest.Supervisor.Backends;
+using RainForest.Supervisor.Ledger;
+
+namespace RainForest.Supervisor.Tests.Unit;
+
+/// <summary>
+/// The supervisor's rooms against a recording backend on fixture trees (this VM's /sys and /proc, v1 cgroup
+/// directories in a temp tree): every kernel step of the lifecycle, queries and reconcile goes through
+/// <see cref="ISubOsBackend"/>, so a second backend slots in without touching them. No root, no kernel.
+/// </summary>
+public sealed class SupervisorRoomsTests : IDisposable
+{
+    private readonly TempDirectory _root = new();
+    private readonly RecordingBackend _backend = new();
+    private readonly RainForestSupervisor _supervisor;
+
+    public SupervisorRoomsTests()
+    {
+        var state = new StateDirectory(_root.PathTo("state"));
+        var mounts = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var controller in new[] { "cpuset", "memory", "pids" })
+        {
+            mounts[controller] = _root.PathTo("cgroup/" + controller);
+            Directory.CreateDirectory(_root.PathTo($"cgroup/{controller}/{state.Prefix}"));
+        }
+
+        _supervisor = RainForestSupervisor.Open(state, TestLedger.MachinePath("this-vm"), new CgroupLayout(CgroupMode.V1, mounts, null), (_, _, _, _) => [_backend]);
+        _supervisor.Init(new InitOptions { ReserveCpus = CpuSet.Empty, ReserveMemory = ByteSize.FromMiB(512) });
+    }
+
+    private SubOsRecord Create(string name, string cpus = "1") =>
+        _supervisor.Create(new CreateOptions { Name = name, Cpus = CpuRequest.Parse(cpus, false), Memory = ByteSize.Parse("256M") });
+
+    [Fact]
+    public void Create_StartsThroughTheBackend_AndRecordsItsKindAndProcesses()
+    {
+        var record = Create("web");
+
+        Assert.Equal(["Start web 0 in 0-1", "WriteHosts web"], _backend.Calls);
+        Assert.Equal(SubOsBackendKind.Cell, record.Backend);
+        Assert.Equal(4194500, record.AgentPid);
+        var shown = _supervisor.Show("web");
+        Assert.True(shown.AgentAlive);
+        Assert.Equal((2 * (long)ByteSize.MiB, 1, "0"), (shown.MemoryUsedBytes, shown.Processes, shown.KernelCpus));
+        Assert.Equal("/pretend/web.sock", _supervisor.AgentSocket("web"));
+        Assert.Equal(JournalOutcome.Ok, _supervisor.Journal(1, "web").Single().Outcome);
+    }
+
+    [Fact]
+    public void Resize_Running_MemoryThenCpusThenPids_ThenTheDescription()
+    {
+        Create("web");
+        _backend.Calls.Clear();
+
+        var resized = _supervisor.Resize("web", CpuRequest.Parse("+1", true), ByteSize.Parse("300M"), 500);
+
+        Assert.Equal(["ApplyMemory web 300M", "ApplyCpus web 0-1 0", "ApplyPids web 500", "WriteDescription web r1"], _backend.Calls);
+        Assert.Equal(CpuSet.Parse("0-1"), resized.Cpus);
+        Assert.Equal(CpuSet.Parse("0-1"), _supervisor.Observe("web")!.Cpus);
+        Assert.Equal(CpuSet.Empty, _supervisor.Pool().FreeCpus);
+    }
+
+    [Fact]
+    public void Reconcile_AgentDied_StoppedThroughTheBackend_ResourcesKept_StartRestores()
+    {
+        Create("web");
+        _backend.Dead.Add("web");
+        _backend.Calls.Clear();
+
+        var repairs = _supervisor.Reconcile();
+
+        Assert.Contains("its agent (pid 4194500) died", Assert.Single(repairs), StringComparison.Ordinal);
+        Assert.Equal(["Stop web"], _backend.Calls);
+        var dead = _supervisor.Show("web");
+        Assert.Equal((SubOsState.Dead, false, CpuSet.Parse("0")), (dead.Record.State, dead.AgentAlive, dead.Record.Cpus));
+        Assert.Equal(RfException.FailureExitCode, Assert.Throws<RfException>(() => _supervisor.AgentSocket("web")).ExitCode);
+
+        _supervisor.Start("web");
+
+        Assert.True(_supervisor.Show("web").AgentAlive);
+        Assert.Contains(_supervisor.Journal(), e => e.Operation == "repair" && e.Outcome == JournalOutcome.Repaired);
+    }
+
+    [Fact]
+    public void Reconcile_KernelDrifted_ReappliedThroughTheBackend()
+    {
+        Create("web");
+        _backend.Kernel["web"] = _backend.Kernel["web"] with { Cpus = CpuSet.Parse("0-1"), MemoryLimit = ByteSize.Parse("128M"), PidsLimit = 99 };
+        _backend.Calls.Clear();
+
+        var repairs = _supervisor.Reconcile();
+
+        Assert.Equal(3, repairs.Count);
+        Assert.Equal(["ApplyCpus web 0 0", "ApplyMemory web 256M", "ApplyPids web 1024"], _backend.Calls);
+        Assert.Empty(_supervisor.Reconcile());
+    }
+
+    [Fact]
+    public void Reconcile_InstanceTheLedgerLacks_StoppedThroughTheBackend()
+    {
+        _backend.Strays.Add("ghost");
+
+        var repairs = _supervisor.Reconcile();
+
+        Assert.Contains("cgroup 'ghost'", Assert.Single(repairs), StringComparison.Ordinal);
+        Assert.Equal(["Stop ghost"], _backend.Calls);
+    }
+
+    [Fact]
+    public void Destroy_StopsThroughTheBackend_AndFreesTheCpu()
+    {
+        Create("web");
+        _backend.Calls.Clear();
+
+        _supervisor.Destroy("web");
+
+        Assert.Equal(["Stop web", "ReleaseShared"], _backend.Calls);
+        Assert.Empty(_supervisor.List());
+        Assert.Equal(CpuSet.Parse("0-1"), _supervisor.Pool().FreeCpus);
+        Assert.Contains("no subOS named 'web'", Assert.Throws<RfException>(() => _supervisor.Observe("web")).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Create_BackendFails_RolledBackAndJournalledAsFailed()
+    {
+        _backend.FailStart = true;
+
+        var e = Assert.Throws<RfException>(() => Create("web"));
+
+        Assert.Equal((RfException.FailureExitCode, "pretend start failure"), (e.ExitCode, e.Message));
+        Assert.Empty(_supervisor.List());
+        Assert.Equal(CpuSet.Parse("0-1"), _supervisor.Pool().FreeCpus);
+        Assert.Equal(JournalOutcome.Failed, _supervisor.Journal(1, "web").Single().Outcome);
+    }
+
+    [Fact]
+    public void Create_Rejected_RemainsOfTheNameStoppedThroughTheBackend()
+    {
+        // What an earlier, interrupted create left in the kernel under this name.
+        _backend.Kernel["web"] = new SubOsObservation(CpuSet.Parse("0"), null, ByteSize.Zero, [], null);
+
+        var e = Assert.Throws<RfException>(() => Create("web", cpus: "3"));
+
+        Assert.Equal(RfException.InvalidInputExitCode, e.ExitCode);
+        Assert.Empty(_supervisor.List());
+        Assert.Equal(["Stop web"], _backend.Calls);
+        Assert.Equal(JournalOutcome.Rejected, _supervisor.Journal(1, "web").Single().Outcome);
+    }
+
+    [Fact]
+    public void Audit_GoesToTheBackend()
+    {
+        Create("web");
+
+        Assert.Equal("pretend", Assert.Single(_supervisor.Audit("web").Checks).Guard);
+        Assert.Equal(string.Join(' ', new[] { "cpuset", "memory", "pids" }.Select(c => _root.PathTo($"cgroup/{c}/{_supervisor.State.Prefix}/web"))),
+            string.Join(' ', _supervisor.CgroupDirectories("web")));
+        Assert.Equal(CgroupMode.V1, _supervisor.CgroupMode);
+        Assert.True(_supervisor.IsInitialised);
+    }
+
+    public void Dispose()
+    {
+        _supervisor.Dispose();
+        _root.Dispose();
+    }
+}
