@@ -39,12 +39,11 @@ internal static class CellInit
             Mounts.SetHostname(spec.Name);
             RootBuilder.Build(spec);
             TryLoopbackUp();
+            programOomScore = OomScore.ShieldSelf();
             if (!spec.Privileged)
             {
-                sandbox = ProgramSandbox.Create(spec);
+                sandbox = ProgramSandbox.Create(spec, programOomScore);
             }
-
-            programOomScore = OomScore.ShieldSelf();
 
             // Nothing inside may read this process's memory or reopen its descriptors through /proc/1.
             ProcessControl.SetDumpable(false);
