@@ -39,14 +39,13 @@ internal static class CellInit
             Mounts.SetHostname(spec.Name);
             using var lxcfs = RootBuilder.Build(spec);
             TryLoopbackUp();
+            programOomScore = OomScore.ShieldSelf();
             if (!spec.Privileged)
             {
-                sandbox = ProgramSandbox.Create(spec);
+                sandbox = ProgramSandbox.Create(spec, programOomScore);
             }
 
             TryAttach(lxcfs, sandbox);
-
-            programOomScore = OomScore.ShieldSelf();
 
             // Nothing inside may read this process's memory or reopen its descriptors through /proc/1.
             ProcessControl.SetDumpable(false);

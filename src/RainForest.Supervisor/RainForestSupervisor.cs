@@ -147,7 +147,13 @@ public sealed class RainForestSupervisor : IDisposable
     public SubOsRecord Start(string name) => _lifecycle.Start(name);
 
     /// <summary>Changes a subOS's CPUs, memory and/or pids limit while its programs run.</summary>
-    public SubOsRecord Resize(string name, CpuRequest? cpus, ByteSize? memory, long? pids = null) => _lifecycle.Resize(name, cpus, memory, pids);
+    /// <param name="name">The subOS.</param>
+    /// <param name="cpus">New CPUs, or null to keep them.</param>
+    /// <param name="memory">New memory size, or null to keep it.</param>
+    /// <param name="pids">New pids limit, or null to keep it.</param>
+    /// <param name="force">Shrink memory below what is in use by OOM-killing programs; without it such a shrink is refused (exit code 2).</param>
+    public SubOsRecord Resize(string name, CpuRequest? cpus, ByteSize? memory, long? pids = null, bool force = false) =>
+        _lifecycle.Resize(name, cpus, memory, pids, force);
 
     /// <summary>
     /// Destroys several subOSes: every name is checked (its syntax, then that it exists) before the

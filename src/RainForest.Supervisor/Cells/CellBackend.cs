@@ -208,6 +208,19 @@ public sealed class CellBackend : ISubOsBackend
     /// <summary>Applies a new memory size.</summary>
     public void ApplyMemory(string name, ByteSize memory) => _cgroups.SetMemory(name, memory);
 
+    /// <summary>Shrinks the memory size if what is in use fits after the kernel reclaimed for at most <see cref="ShrinkBudget"/>.</summary>
+    public bool TryShrinkMemory(string name, ByteSize memory) => _cgroups.TryShrinkMemory(name, memory, ShrinkBudget);
+
+    /// <summary>Shrinks the memory size, OOM-killing programs (never the agent) until the rest fit.</summary>
+    public void ForceMemory(SubOsRecord record, ByteSize memory) =>
+        _cgroups.ForceMemory(record.Name, memory, new HashSet<int> { record.AgentPid }, TimeSpan.FromSeconds(10));
+
+    /// <summary>
+    /// How long a shrink waits for the kernel to reclaim: page cache goes in milliseconds (the paper offlined
+    /// 512 MB in 60 ms), while anonymous and tmpfs memory never goes without swap, however long one waits.
+    /// </summary>
+    public static TimeSpan ShrinkBudget { get; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Rewrites the description the subOS sees; atomic, by rename within the bind-mounted directory.</summary>
     public void WriteDescription(SubOsRecord record, MachineRecord machine)
     {
