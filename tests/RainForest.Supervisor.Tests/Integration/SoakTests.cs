@@ -9,7 +9,7 @@ namespace RainForest.Supervisor.Tests.Integration;
 public sealed class SoakTests
 {
     [Fact]
-    public void Soak_TenKilledCommands_LeaveNoOrphan()
+    public async Task Soak_TenKilledCommands_LeaveNoOrphan()
     {
         // CellHost builds the agent (and rfm beside it) when this run is the first.
         new CellHost().Dispose();
@@ -22,10 +22,10 @@ public sealed class SoakTests
         };
         using var soak = Process.Start(start)!;
         var error = soak.StandardError.ReadToEndAsync();
-        var output = soak.StandardOutput.ReadToEnd();
-        soak.WaitForExit();
+        var output = await soak.StandardOutput.ReadToEndAsync();
+        await soak.WaitForExitAsync();
 
-        Assert.True(soak.ExitCode == 0, output + error.Result);
+        Assert.True(soak.ExitCode == 0, output + await error);
         Assert.Contains("soak: 10 trial(s)", output, StringComparison.Ordinal);
         Assert.Contains(", 0 failed", output, StringComparison.Ordinal);
     }
