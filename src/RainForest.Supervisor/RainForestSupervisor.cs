@@ -58,7 +58,7 @@ public sealed class RainForestSupervisor : IDisposable
         _channels = new ChannelLifecycle(ledger, journal, state, guard);
         _lifecycle = new SubOsLifecycle(ledger, journal, backends, network, _channels, hostRoot);
         _host = new HostSetup(ledger, journal, cgroups, state, hostRoot, backends, _lifecycle, _channels, network);
-        _reconciler = new Reconciler(ledger, journal, backends, state, guard);
+        _reconciler = new Reconciler(ledger, journal, backends, state, guard, network, _channels);
         _queries = new SupervisorQueries(ledger, backends, cgroups);
     }
 
