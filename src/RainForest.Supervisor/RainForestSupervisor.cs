@@ -61,7 +61,7 @@ public sealed class RainForestSupervisor : IDisposable
         _channels = new ChannelLifecycle(ledger, journal, state, guard);
         _lifecycle = new SubOsLifecycle(ledger, journal, backends, network, _channels, hostRoot);
         _host = new HostSetup(ledger, journal, cgroups, state, hostRoot, backends, _lifecycle, _channels, network, lxcfs);
-        _reconciler = new Reconciler(ledger, journal, backends, state, guard, lxcfs);
+        _reconciler = new Reconciler(ledger, journal, backends, state, guard, network, _channels, lxcfs);
         _queries = new SupervisorQueries(ledger, backends, cgroups);
     }
 
