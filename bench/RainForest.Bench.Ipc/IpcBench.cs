@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 using System.Diagnostics;
+using System.Globalization;
 using System.IO.MemoryMappedFiles;
 using System.Net;
 using System.Net.Sockets;
@@ -51,14 +52,18 @@ public static class IpcBench
         var spin = new Option<double?>("--spin-us")
         {
             Description = $"How long a sleeping FICM receiver polls before it sleeps, microseconds (default {DefaultSpinUs})",
-        };
-        spin.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<double?>() is < 0 or > 1_000_000)
+            CustomParser = result =>
             {
-                result.AddError("--spin-us must be between 0 and 1000000");
-            }
-        });
+                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+                if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var us) && us is >= 0 and <= 1_000_000)
+                {
+                    return us;
+                }
+
+                result.AddError($"--spin-us '{text}': expected microseconds from 0 to 1000000");
+                return null;
+            },
+        };
         Option[] options = [transport, endpoint, size, count, burst, warmup, interval, wait, spin];
         var recv = new Command("recv", "Receive, measure, and print the result as one JSON line");
         var send = new Command("send", "Send the paced messages, then the burst");

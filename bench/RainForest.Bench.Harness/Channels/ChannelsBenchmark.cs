@@ -110,6 +110,8 @@ public sealed class ChannelsBenchmark
 
         var sender = cells.CreateLoopInstance(SenderName, ByteSize.Parse("512M"));
         var receiver = cells.CreateLoopInstance(ReceiverName, ByteSize.Parse("512M"));
+        session.Note($"channels: {SenderName} (CPU {sender.Cpus}) and {ReceiverName} (CPU {receiver.Cpus}), one CPU and 512M each, are joined to RFloop (--net loop) besides their loopback; " +
+                     "the host transports run between two host processes pinned to the same two CPUs.");
         var benchmark = new ChannelsBenchmark(session, tool, cells, sender, receiver, iperf);
         return await benchmark.MeasureAsync(iperf).ConfigureAwait(false);
     }
