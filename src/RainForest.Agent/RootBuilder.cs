@@ -19,7 +19,8 @@ namespace RainForest.Agent;
 /// </remarks>
 internal static class RootBuilder
 {
-    public static void Build(CellSpec spec)
+    /// <summary>Builds the root and pivots into it; returns the lxcfs files still to attach (null when there is no lxcfs).</summary>
+    public static LxcfsLayer? Build(CellSpec spec)
     {
         var size = spec.MemoryBytes.ToString(CultureInfo.InvariantCulture);
         var scratch = Path.Combine(spec.RunDir, "scratch");
@@ -39,7 +40,19 @@ internal static class RootBuilder
             using (var userNs = NamespaceHolder.OpenUserNamespaceWhenMapped("/proc", spec.IdMapHolderPid, new IdMapping(0, spec.IdBase, spec.IdCount), CellInit.HelperTimeout))
             {
                 // The host's root-owned files of the lower layer belong to root inside.
-                Mounts.BindIdMapped(spec.RootFs, lower, userNs);
+                try
+                {
+                    Mounts.BindIdMapped(spec.RootFs, lower, userNs);
+                }
+                catch (LinuxException e) when (e.Errno == Errno.EINVAL)
+                {
+                    // The kernel refuses idmapped mounts of file systems that do not support them (9p, NFS, FUSE,
+                    // overlayfs and tmpfs on older kernels): say what to do rather than pass on "Invalid argument".
+                    var type = MountTable.Read(Environment.ProcessId).TypeCovering(spec.RootFs) ?? "unknown";
+                    throw new InvalidOperationException(
+                        $"the root {spec.RootFs} is on a {type} file system, which this kernel cannot idmap; an unprivileged subOS needs that: " +
+                        "use --rootfs DIR on ext4, xfs or btrfs, or --privileged", e);
+                }
             }
 
             Mounts.ChangeOwner(upper, spec.IdBase, spec.IdBase);
@@ -85,6 +98,10 @@ internal static class RootBuilder
             Mounts.Mount("tmpfs", state, "tmpfs", NoSuid | NoDev | NoExec | ReadOnly, "size=4k,mode=0755");
         }
 
+        // The subOS's own CPUs, memory and uptime in /proc and /sys, rendered by the supervisor's lxcfs: copied here,
+        // attached once the programs' namespace exists (see LxcfsLayer).
+        var lxcfs = LxcfsLayer.Prepare(spec, root);
+
         if (!spec.Privileged)
         {
             OpenNetworkToRootInside(root);
@@ -96,6 +113,7 @@ internal static class RootBuilder
         }
 
         Mounts.PivotRoot(root);
+        return lxcfs;
     }
 
     /// <summary>Masks the kernel's sensitive files and makes its tunables read-only.</summary>

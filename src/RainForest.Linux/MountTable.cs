@@ -37,6 +37,9 @@ public sealed class MountTable
         return new MountTable(mounts);
     }
 
+    /// <summary>Every mount point, in the order of the table (a mount stacked on another comes after it).</summary>
+    public IReadOnlyList<string> MountPoints => [.. _mounts.Select(m => m.MountPoint)];
+
     /// <summary>True when something is mounted exactly at <paramref name="path"/>.</summary>
     public bool IsMountPoint(string path) => _mounts.Any(m => m.MountPoint == path);
 
@@ -44,7 +47,12 @@ public sealed class MountTable
     /// Whether the mount that covers <paramref name="path"/> is read-only (the last mount at the longest
     /// matching mount point, as path lookup finds it); null when no mount covers it.
     /// </summary>
-    public bool? IsReadOnly(string path)
+    public bool? IsReadOnly(string path) => Covering(path) is { } best ? _mounts[best].Options.Split(',').Contains("ro") : null;
+
+    /// <summary>The file system type of the mount that covers <paramref name="path"/> (as path lookup finds it), or null.</summary>
+    public string? TypeCovering(string path) => Covering(path) is { } best ? _mounts[best].FsType : null;
+
+    private int? Covering(string path)
     {
         var best = -1;
         for (var i = 0; i < _mounts.Count; i++)
@@ -57,7 +65,7 @@ public sealed class MountTable
             }
         }
 
-        return best < 0 ? null : _mounts[best].Options.Split(',').Contains("ro");
+        return best < 0 ? null : best;
     }
 
     /// <summary>The file system type mounted at <paramref name="path"/> (the top one), or null.</summary>

@@ -32,6 +32,15 @@ public class MountTableTests
         Assert.True(MountTable.Parse(Sample).IsReadOnly("/tmp/x"));
     }
 
+    [Theory]
+    [InlineData("/etc/passwd", "overlay")]
+    [InlineData("/proc/sys/vm", "proc")]
+    [InlineData("/sys/fs", "sysfs")]
+    [InlineData("/tmp/x", "tmpfs")]
+    [InlineData("/sysfoo", "overlay")]
+    public void TypeCovering_Path_IsTheTypeOfTheMountLookupFinds(string path, string type) =>
+        Assert.Equal(type, MountTable.Parse(Sample).TypeCovering(path));
+
     [Fact]
     public void IsMountPoint_EscapedSpace_IsUnescaped()
     {

@@ -136,7 +136,7 @@ public sealed class GuardTests : IDisposable
         var rootFs = Path.Combine("/var/tmp", $"rf-test-rootfs-{Guid.NewGuid():N}");
         try
         {
-            MinimalRootFs.Build(rootFs, "sh", "cat", "id", "unshare", "nsenter", "setpriv", "sleep");
+            MinimalRootFs.Build(rootFs, "sh", "cat", "id", "unshare", "nsenter", "setpriv", "choom", "sleep");
             Create("ownroot", rootFs: rootFs);
 
             var (code, output) = _host.Exec("ownroot", "sh", "-c", "id -u; echo inside > /written; cat /written");
@@ -151,6 +151,30 @@ public sealed class GuardTests : IDisposable
             {
                 Directory.Delete(rootFs, recursive: true);
             }
+        }
+    }
+
+    [Fact]
+    public void Create_RootFsThatCannotBeIdmapped_FailsSayingWhatToUseInstead()
+    {
+        // ramfs has no idmapped-mount support on any kernel: the same refusal 9p, NFS and older tmpfs give.
+        var rootFs = Path.Combine("/var/tmp", $"rf-test-ramfs-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(rootFs);
+        Assert.Equal(0, Run("mount", "-t", "ramfs", "rf-test-ramfs", rootFs));
+        try
+        {
+            MinimalRootFs.Build(rootFs, "sh", "cat", "unshare", "nsenter", "setpriv");
+
+            var e = Assert.Throws<RfException>(() => Create("ramroot", rootFs: rootFs));
+
+            Assert.Contains($"the root {rootFs} is on a ramfs file system, which this kernel cannot idmap", e.Message, StringComparison.Ordinal);
+            Assert.Contains("--privileged", e.Message, StringComparison.Ordinal);
+            Assert.Empty(_host.Supervisor.List());
+        }
+        finally
+        {
+            Run("umount", rootFs);
+            Directory.Delete(rootFs, recursive: true);
         }
     }
 
@@ -174,5 +198,12 @@ public sealed class GuardTests : IDisposable
                 Directory.Delete(rootFs, recursive: true);
             }
         }
+    }
+
+    private static int Run(string program, params string[] args)
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(program, args) { RedirectStandardError = true })!;
+        process.WaitForExit();
+        return process.ExitCode;
     }
 }
