@@ -51,7 +51,8 @@ public sealed class ChannelsBenchmark
         _cells = cells;
         _sender = sender;
         _receiver = receiver;
-        _steps = (5 * s_sizes.Length) + s_spinSweep.Length + (iperf ? 2 : 0);
+        // Host unix, pipe, tcp and futex, cell spin and sleep: six rows per size; then the sweep and the two iperf3 runs.
+        _steps = (6 * s_sizes.Length) + s_spinSweep.Length + (iperf ? 2 : 0);
     }
 
     private int Count => _session.Mode switch
