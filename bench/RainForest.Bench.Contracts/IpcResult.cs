@@ -14,7 +14,8 @@ namespace RainForest.Bench.Contracts;
 /// <param name="MaxNs">Maximum, ns.</param>
 /// <param name="ThroughputPerSecond">Messages per second received during the burst.</param>
 /// <param name="ThroughputMessages">Messages of the burst.</param>
-public sealed record IpcResult(IpcTransport Transport, IpcWait Wait, int Size, long Messages, double MeanNs, long P50Ns, long P99Ns, long P999Ns, long MaxNs, double ThroughputPerSecond, long ThroughputMessages)
+/// <param name="SpinUs">How long a sleeping receiver polled before it slept, µs (0: it never polls); null where the receiver spins or blocks in the kernel.</param>
+public sealed record IpcResult(IpcTransport Transport, IpcWait Wait, int Size, long Messages, double MeanNs, long P50Ns, long P99Ns, long P999Ns, long MaxNs, double ThroughputPerSecond, long ThroughputMessages, double? SpinUs = null)
 {
     /// <summary>The result as one line of JSON (camelCase names).</summary>
     public string ToJson() => JsonSerializer.Serialize(this, ContractsJsonContext.Default.IpcResult);

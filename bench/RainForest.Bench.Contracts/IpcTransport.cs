@@ -21,4 +21,12 @@ public enum IpcTransport
     /// <summary>TCP over loopback, Nagle off.</summary>
     [JsonStringEnumMemberName("tcp")]
     Tcp,
+
+    /// <summary>
+    /// A raw futex ping: a ring in a shared file whose head word is a futex; the receiver never spins, it sleeps
+    /// in FUTEX_WAIT, and the sender wakes it with FUTEX_WAKE after every message. The floor of any receiver
+    /// that sleeps, FICM's included.
+    /// </summary>
+    [JsonStringEnumMemberName("futex")]
+    Futex,
 }

@@ -10,7 +10,7 @@ public enum IpcWait
     [JsonStringEnumMemberName("spin")]
     Spin,
 
-    /// <summary>FICM: spin briefly, then sleep on the ring's futex.</summary>
+    /// <summary>FICM: spin briefly (<c>--spin-us</c>), then sleep on the ring's futex; the futex transport: sleep at once.</summary>
     [JsonStringEnumMemberName("sleep")]
     Sleep,
 

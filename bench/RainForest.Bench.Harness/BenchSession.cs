@@ -119,7 +119,8 @@ internal sealed class BenchSession
     /// <summary>Seconds as text for a parameter table.</summary>
     public static string Seconds(TimeSpan value) => value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s";
 
-    private static string LoadAverage()
+    /// <summary>/proc/loadavg's three averages now.</summary>
+    internal static string LoadAverage()
     {
         try
         {

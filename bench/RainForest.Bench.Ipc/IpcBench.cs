@@ -3,6 +3,8 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 using System.Diagnostics;
+using System.Globalization;
+using System.IO.MemoryMappedFiles;
 using System.Net;
 using System.Net.Sockets;
 using HdrHistogram;
@@ -21,6 +23,9 @@ public static class IpcBench
 {
     private const int HeaderSize = 9;
 
+    /// <summary>The sleeping FICM receiver's spin budget unless <c>--spin-us</c> says otherwise, µs.</summary>
+    private const double DefaultSpinUs = 1;
+
     /// <summary>Parses the command line, runs one end, and returns the exit code (2 for bad usage).</summary>
     public static int Run(string[] args)
     {
@@ -31,7 +36,7 @@ public static class IpcBench
             DefaultValueFactory = _ => IpcTransport.Ficm,
             CustomParser = result => Choice(result, Enum.GetValues<IpcTransport>(), t => t.ToName()),
         };
-        var endpoint = new Option<string>("--endpoint") { Description = "Channel file, socket or FIFO path, or host:port for tcp", Required = true };
+        var endpoint = new Option<string>("--endpoint") { Description = "Channel file, futex file, socket or FIFO path, or host:port for tcp", Required = true };
         var size = new Option<int>("--size") { Description = $"Message size in bytes (at least {HeaderSize})", DefaultValueFactory = _ => 64 };
         var count = new Option<int>("--count") { Description = "Paced messages whose latency is measured", DefaultValueFactory = _ => 20_000 };
         var burst = new Option<int>("--burst") { Description = "Messages sent back to back to measure throughput", DefaultValueFactory = _ => 200_000 };
@@ -44,7 +49,22 @@ public static class IpcBench
             DefaultValueFactory = _ => IpcWait.Spin,
             CustomParser = result => Choice(result, Enum.GetValues<IpcWait>(), w => w.ToName()),
         };
-        Option[] options = [transport, endpoint, size, count, burst, warmup, interval, wait];
+        var spin = new Option<double?>("--spin-us")
+        {
+            Description = $"How long a sleeping FICM receiver polls before it sleeps, microseconds (default {DefaultSpinUs})",
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+                if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var us) && us is >= 0 and <= 1_000_000)
+                {
+                    return us;
+                }
+
+                result.AddError($"--spin-us '{text}': expected microseconds from 0 to 1000000");
+                return null;
+            },
+        };
+        Option[] options = [transport, endpoint, size, count, burst, warmup, interval, wait, spin];
         var recv = new Command("recv", "Receive, measure, and print the result as one JSON line");
         var send = new Command("send", "Send the paced messages, then the burst");
         foreach (var option in options)
@@ -69,14 +89,28 @@ public static class IpcBench
 
         var messageSize = Math.Max(HeaderSize, parse.GetValue(size));
         var how = parse.GetValue(wait);
-        using var link = Link.Open(parse.GetValue(transport), parse.GetValue(endpoint)!, command == recv, how);
+        var kind = parse.GetValue(transport);
+
+        // Only a receiver that sleeps has a spin budget: FICM polls it first, the raw futex never polls.
+        double? spinUs = kind switch
+        {
+            IpcTransport.Futex => 0,
+            IpcTransport.Ficm when how == IpcWait.Sleep => parse.GetValue(spin) ?? DefaultSpinUs,
+            _ => null,
+        };
+        if (kind == IpcTransport.Futex)
+        {
+            how = IpcWait.Sleep;
+        }
+
+        using var link = Link.Open(kind, parse.GetValue(endpoint)!, command == recv, how, spinUs ?? 0, messageSize);
         if (command == send)
         {
             Send(link, messageSize, parse.GetValue(warmup), parse.GetValue(count), parse.GetValue(burst), parse.GetValue(interval));
             return 0;
         }
 
-        Console.WriteLine(Receive(link, parse.GetValue(transport), how, messageSize).ToJson());
+        Console.WriteLine((Receive(link, kind, how, messageSize) with { SpinUs = spinUs }).ToJson());
         return 0;
     }
 
@@ -168,9 +202,10 @@ public static class IpcBench
     /// <summary>One end of a transport, moving fixed-size messages.</summary>
     private abstract class Link : IDisposable
     {
-        public static Link Open(IpcTransport transport, string endpoint, bool receiver, IpcWait wait) => transport switch
+        public static Link Open(IpcTransport transport, string endpoint, bool receiver, IpcWait wait, double spinUs, int size) => transport switch
         {
-            IpcTransport.Ficm => new FicmLink(endpoint, receiver, wait),
+            IpcTransport.Ficm => new FicmLink(endpoint, receiver, wait, spinUs),
+            IpcTransport.Futex => new FutexLink(endpoint, receiver, size),
             IpcTransport.Unix => new SocketLink(new UnixDomainSocketEndPoint(endpoint), receiver, SocketType.Seqpacket, endpoint),
             IpcTransport.Tcp => new SocketLink(IPEndPoint.Parse(endpoint), receiver, SocketType.Stream, null),
             IpcTransport.Pipe => new PipeLink(endpoint, receiver),
@@ -189,14 +224,14 @@ public static class IpcBench
         private readonly FicmChannel _channel;
         private readonly FicmReader? _reader;
 
-        public FicmLink(string path, bool receiver, IpcWait wait)
+        public FicmLink(string path, bool receiver, IpcWait wait, double spinUs)
         {
             _channel = FicmChannel.Open(path);
             if (receiver)
             {
                 var sleep = wait == IpcWait.Sleep;
                 var mode = sleep ? FicmWaitMode.SpinThenSleep : FicmWaitMode.SpinOnly;
-                _reader = _channel.OpenReader(0, new FicmWaitOptions { WaitMode = mode, SpinDuration = TimeSpan.FromMicroseconds(sleep ? 1 : 30) });
+                _reader = _channel.OpenReader(0, new FicmWaitOptions { WaitMode = mode, SpinDuration = TimeSpan.FromMicroseconds(sleep ? spinUs : 30) });
             }
         }
 
@@ -209,6 +244,103 @@ public static class IpcBench
             _reader?.Dispose();
             _channel.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The raw futex ping: a ring of fixed-size slots in a shared file (tmpfs, like a channel), whose head
+    /// counter is the futex word. The receiver never polls: when the ring is empty it sleeps in FUTEX_WAIT
+    /// at once; the sender publishes the head and calls FUTEX_WAKE after every message, whether or not
+    /// anybody sleeps. What it measures is the kernel's wake path alone (the futex, the scheduler and, on
+    /// a virtual machine, the hypervisor waking an idle vCPU), the floor under FICM's sleeping receiver.
+    /// </summary>
+    private sealed unsafe class FutexLink : Link
+    {
+        // Head (the futex word), the receiver's tail and the data on their own cache lines and pages.
+        private const int TailOffset = 64;
+        private const int DataOffset = 4096;
+        private const int Slots = 1024;
+
+        private readonly MemoryMappedFile _file;
+        private readonly MemoryMappedViewAccessor _view;
+        private readonly byte* _base;
+        private readonly int _size;
+        private readonly string? _ownedPath;
+        private uint _next;
+
+        public FutexLink(string path, bool receiver, int size)
+        {
+            _size = size;
+            var length = DataOffset + ((long)Slots * size);
+            if (receiver)
+            {
+                // Made under another name and renamed, so the sender never maps a file shorter than the ring.
+                var building = path + ".new";
+                File.Delete(building);
+                _file = MemoryMappedFile.CreateFromFile(building, FileMode.CreateNew, null, length, MemoryMappedFileAccess.ReadWrite);
+                File.Move(building, path, overwrite: true);
+                _ownedPath = path;
+            }
+            else
+            {
+                var deadline = Stopwatch.StartNew();
+                while (!File.Exists(path) && deadline.Elapsed < TimeSpan.FromSeconds(10))
+                {
+                    Thread.Sleep(5);
+                }
+
+                _file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.ReadWrite);
+            }
+
+            _view = _file.CreateViewAccessor(0, length, MemoryMappedFileAccess.ReadWrite);
+            byte* pointer = null;
+            _view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
+            _base = pointer + _view.PointerOffset;
+        }
+
+        private uint* Head => (uint*)_base;
+
+        private uint* Tail => (uint*)(_base + TailOffset);
+
+        public override void Send(ReadOnlySpan<byte> message)
+        {
+            // A full ring: wait on the sender's own CPU; only the receiver's wake-up is being measured.
+            while (_next - Volatile.Read(ref *Tail) >= Slots)
+            {
+                Thread.SpinWait(1);
+            }
+
+            message.CopyTo(Slot(_next));
+            _next++;
+            Volatile.Write(ref *Head, _next);
+            Interop.Libc.FutexWake(Head);
+        }
+
+        public override void Receive(Span<byte> message)
+        {
+            while (Volatile.Read(ref *Head) == _next)
+            {
+                // Sleeps only while the head still equals what we have read; a message published in between
+                // makes the call return at once (EAGAIN), so no wake-up is lost.
+                Interop.Libc.FutexWait(Head, _next);
+            }
+
+            Slot(_next).CopyTo(message);
+            _next++;
+            Volatile.Write(ref *Tail, _next);
+        }
+
+        public override void Dispose()
+        {
+            _view.SafeMemoryMappedViewHandle.ReleasePointer();
+            _view.Dispose();
+            _file.Dispose();
+            if (_ownedPath is not null)
+            {
+                File.Delete(_ownedPath);
+            }
+        }
+
+        private Span<byte> Slot(uint index) => new(_base + DataOffset + ((long)(index % Slots) * _size), _size);
     }
 
     private sealed class SocketLink : Link

@@ -20,6 +20,9 @@ internal sealed class AgentServer
     private readonly ProgramSandbox? _sandbox;
     private readonly int _programOomScore;
 
+    // A privileged subOS's programs start through choom alone; its root (--rootfs) may lack util-linux.
+    private readonly string? _choom;
+
     /// <param name="spec">The subOS.</param>
     /// <param name="uptime">Runs since the agent started.</param>
     /// <param name="sandbox">Where programs run; null for a privileged subOS, whose programs run as the agent does.</param>
@@ -30,6 +33,7 @@ internal sealed class AgentServer
         _uptime = uptime;
         _sandbox = sandbox;
         _programOomScore = programOomScore;
+        _choom = sandbox is null ? SystemTools.Find("choom") : null;
     }
 
     public void Serve(Socket listener)
@@ -88,6 +92,9 @@ internal sealed class AgentServer
                     break;
                 case AgentOp.Exec:
                     Exec(channel, request, fds);
+                    break;
+                case AgentOp.RebindView:
+                    channel.Send(new AgentReply { Type = AgentReply.Done, Message = LxcfsLayer.Rebind(request.Paths, fds, _sandbox) }, AgentJsonContext.Default.AgentReply);
                     break;
                 default:
                     channel.Send(new AgentReply { Type = AgentReply.Error, Message = $"unknown request '{request.Op.ToText()}'" }, AgentJsonContext.Default.AgentReply);
@@ -157,8 +164,12 @@ internal sealed class AgentServer
                 Terminal = terminal,
                 NewSession = true,
             };
-            (pid, exit) = _reaper.Spawn(() => _sandbox is null ? Spawner.Spawn(options) : _sandbox.Spawn(options));
-            OomScore.Set(pid, _programOomScore);
+            (pid, exit) = _reaper.Spawn(() => _sandbox is not null ? _sandbox.Spawn(options) : Spawner.Spawn(WithOomScore(options)));
+            if (_sandbox is null && _choom is null)
+            {
+                // No choom in this privileged subOS's root: the score follows the spawn, racing the program's start.
+                OomScore.Set(pid, _programOomScore);
+            }
         }
         catch (LinuxException e)
         {
@@ -191,6 +202,18 @@ internal sealed class AgentServer
 
         TrySend(channel, new AgentReply { Type = AgentReply.Exited, Pid = pid, ExitCode = code });
     }
+
+    /// <summary>A privileged subOS's program, started through <c>choom</c> where its root has one.</summary>
+    private SpawnOptions WithOomScore(SpawnOptions program) => _choom is null ? program : new()
+    {
+        Path = _choom,
+        Argv = [.. OomScore.ChainPrefix(_choom, _programOomScore), program.Path, .. program.Argv.Skip(1)],
+        Environment = program.Environment,
+        WorkingDirectory = program.WorkingDirectory,
+        Fds = program.Fds,
+        Terminal = program.Terminal,
+        NewSession = program.NewSession,
+    };
 
     private static void Steer(ControlChannel channel, int pid, SafeFileHandle? master)
     {

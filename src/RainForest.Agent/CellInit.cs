@@ -37,14 +37,15 @@ internal static class CellInit
             listener.Listen(64);
 
             Mounts.SetHostname(spec.Name);
-            RootBuilder.Build(spec);
+            using var lxcfs = RootBuilder.Build(spec);
             TryLoopbackUp();
+            programOomScore = OomScore.ShieldSelf();
             if (!spec.Privileged)
             {
-                sandbox = ProgramSandbox.Create(spec);
+                sandbox = ProgramSandbox.Create(spec, programOomScore);
             }
 
-            programOomScore = OomScore.ShieldSelf();
+            TryAttach(lxcfs, sandbox);
 
             // Nothing inside may read this process's memory or reopen its descriptors through /proc/1.
             ProcessControl.SetDumpable(false);
@@ -59,6 +60,18 @@ internal static class CellInit
         var server = new AgentServer(spec, Stopwatch.StartNew(), sandbox, programOomScore);
         server.Serve(listener);
         return 0;
+    }
+
+    private static void TryAttach(LxcfsLayer? lxcfs, ProgramSandbox? sandbox)
+    {
+        try
+        {
+            lxcfs?.Attach(sandbox);
+        }
+        catch (LinuxException e)
+        {
+            Console.Error.WriteLine($"rf-agent: the lxcfs view stays incomplete: {e.Message}");
+        }
     }
 
     private static void TryLoopbackUp()

@@ -10,14 +10,14 @@ namespace RainForest.Agent;
 
 /// <summary>
 /// Where the programs of an unprivileged subOS run: the subOS's own user namespace (root inside is an
-/// unprivileged host id), a mount namespace in which every mount the agent made is locked, runc's default
-/// capability set, no_new_privs and the seccomp filter.
+/// unprivileged host id), a mount namespace in which every mount the agent made while building the root is
+/// locked, runc's default capability set, no_new_privs and the seccomp filter.
 /// </summary>
 /// <remarks>
 /// <para>
 /// A .NET process can neither join a user namespace nor fork safely, so each program starts as a
-/// chain of two small C programs from util-linux, exec'd in place (the pid the agent waits for is the
-/// program's): <c>nsenter</c> joins the namespaces through the agent's own descriptors
+/// chain of small C programs from util-linux, exec'd in place (the pid the agent waits for is the
+/// program's): <c>choom</c> gives it its OOM score (see <see cref="OomScore"/>), <c>nsenter</c> joins the namespaces through the agent's own descriptors
 /// (<c>/proc/1/fd/N</c>, which nothing inside may open: the agent is the host's root and not dumpable)
 /// and becomes root inside; <c>setpriv</c> trims the bounding set, and then execs the program.
 /// </para>
@@ -35,11 +35,13 @@ internal sealed class ProgramSandbox : IDisposable
     private readonly SafeFileHandle _mountNs;
     private readonly string _nsenter;
     private readonly string _setpriv;
+    private readonly string[] _oomScore;
     private readonly BlockingCollection<SpawnRequest> _requests = [];
     private readonly Thread _thread;
 
-    private ProgramSandbox(SafeFileHandle userNs, SafeFileHandle mountNs, string nsenter, string setpriv)
+    private ProgramSandbox(SafeFileHandle userNs, SafeFileHandle mountNs, string nsenter, string setpriv, string[] oomScore)
     {
+        _oomScore = oomScore;
         _userNs = userNs;
         _mountNs = mountNs;
         _nsenter = nsenter;
@@ -61,8 +63,11 @@ internal sealed class ProgramSandbox : IDisposable
     /// Makes the subOS's user namespace (mapped as the spec says) and the locked mount namespace, from the
     /// root the agent has just pivoted into, and starts the filtered spawner thread.
     /// </summary>
-    public static ProgramSandbox Create(CellSpec spec)
+    /// <param name="spec">The subOS.</param>
+    /// <param name="programOomScore">The oom_score_adj every program starts with (see <see cref="OomScore"/>).</param>
+    public static ProgramSandbox Create(CellSpec spec, int programOomScore)
     {
+        var choom = SystemTools.Require("choom");
         var unshare = SystemTools.Require("unshare");
         var cat = SystemTools.Require("cat");
         var nsenter = SystemTools.Require("nsenter");
@@ -81,7 +86,7 @@ internal sealed class ProgramSandbox : IDisposable
             mount = holder.Open("mnt");
         }
 
-        var sandbox = new ProgramSandbox(user, mount, nsenter, setpriv);
+        var sandbox = new ProgramSandbox(user, mount, nsenter, setpriv, OomScore.ChainPrefix(choom, programOomScore));
         try
         {
             sandbox.StartThread();
@@ -102,12 +107,13 @@ internal sealed class ProgramSandbox : IDisposable
         return request.Result.Task.GetAwaiter().GetResult();
     }
 
-    /// <summary>The chain that puts <paramref name="program"/> in the sandbox: nsenter, then setpriv, then the program.</summary>
+    /// <summary>The chain that puts <paramref name="program"/> in the sandbox: choom, nsenter, then setpriv, then the program.</summary>
     internal SpawnOptions Wrap(SpawnOptions program) => new()
     {
-        Path = _nsenter,
+        Path = _oomScore[0],
         Argv =
         [
+            .. _oomScore,
             _nsenter,
             "--user=/proc/1/fd/" + _userNs.DangerousGetHandle().ToString(CultureInfo.InvariantCulture),
             "--mount=/proc/1/fd/" + _mountNs.DangerousGetHandle().ToString(CultureInfo.InvariantCulture),
@@ -122,6 +128,9 @@ internal sealed class ProgramSandbox : IDisposable
         Terminal = program.Terminal,
         NewSession = program.NewSession,
     };
+
+    /// <summary>Runs <paramref name="action"/> on a thread of its own inside the programs' mount namespace (see <see cref="MountNamespace"/>).</summary>
+    public void InMountNamespace(Action action) => MountNamespace.Run(_mountNs, action);
 
     public void Dispose()
     {

@@ -19,7 +19,8 @@ namespace RainForest.Agent;
 /// </remarks>
 internal static class RootBuilder
 {
-    public static void Build(CellSpec spec)
+    /// <summary>Builds the root and pivots into it; returns the lxcfs files still to attach (null when there is no lxcfs).</summary>
+    public static LxcfsLayer? Build(CellSpec spec)
     {
         var size = spec.MemoryBytes.ToString(CultureInfo.InvariantCulture);
         var scratch = Path.Combine(spec.RunDir, "scratch");
@@ -97,6 +98,10 @@ internal static class RootBuilder
             Mounts.Mount("tmpfs", state, "tmpfs", NoSuid | NoDev | NoExec | ReadOnly, "size=4k,mode=0755");
         }
 
+        // The subOS's own CPUs, memory and uptime in /proc and /sys, rendered by the supervisor's lxcfs: copied here,
+        // attached once the programs' namespace exists (see LxcfsLayer).
+        var lxcfs = LxcfsLayer.Prepare(spec, root);
+
         if (!spec.Privileged)
         {
             OpenNetworkToRootInside(root);
@@ -108,6 +113,7 @@ internal static class RootBuilder
         }
 
         Mounts.PivotRoot(root);
+        return lxcfs;
     }
 
     /// <summary>Masks the kernel's sensitive files and makes its tunables read-only.</summary>

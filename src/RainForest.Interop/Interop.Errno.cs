@@ -73,6 +73,9 @@ public static class Errno
     /// <summary>No buffer space available.</summary>
     public const int ENOBUFS = 105;
 
+    /// <summary>Transport endpoint is not connected (a FUSE mount whose server died).</summary>
+    public const int ENOTCONN = 107;
+
     /// <summary>Connection timed out.</summary>
     public const int ETIMEDOUT = 110;
 }

@@ -13,6 +13,7 @@ internal static partial class Libc
     internal const ulong MS_REC = 16384;
     internal const ulong MS_PRIVATE = 1 << 18;
     internal const int MNT_DETACH = 2;
+    internal const int UMOUNT_NOFOLLOW = 8;
 
     [LibraryImport(Libraries.Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int mount(string? source, string target, string? fstype, ulong flags, string? data);

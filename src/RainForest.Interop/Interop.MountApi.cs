@@ -15,6 +15,10 @@ internal static partial class Libc
     internal const uint OPEN_TREE_CLONE = 1;
     internal const uint OPEN_TREE_CLOEXEC = 0x80000;
     internal const uint MOVE_MOUNT_F_EMPTY_PATH = 0x4;
+    internal const ulong MOUNT_ATTR_RDONLY = 0x1;
+    internal const ulong MOUNT_ATTR_NOSUID = 0x2;
+    internal const ulong MOUNT_ATTR_NODEV = 0x4;
+    internal const ulong MOUNT_ATTR_NOEXEC = 0x8;
     internal const ulong MOUNT_ATTR_IDMAP = 0x00100000;
 
     /// <summary>struct mount_attr (linux/mount.h): four 64-bit fields, 32 bytes, the size passed to mount_setattr.</summary>

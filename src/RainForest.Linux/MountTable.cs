@@ -37,6 +37,9 @@ public sealed class MountTable
         return new MountTable(mounts);
     }
 
+    /// <summary>Every mount point, in the order of the table (a mount stacked on another comes after it).</summary>
+    public IReadOnlyList<string> MountPoints => [.. _mounts.Select(m => m.MountPoint)];
+
     /// <summary>True when something is mounted exactly at <paramref name="path"/>.</summary>
     public bool IsMountPoint(string path) => _mounts.Any(m => m.MountPoint == path);
 

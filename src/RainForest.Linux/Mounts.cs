@@ -106,6 +106,62 @@ public static class Mounts
         }
     }
 
+    /// <summary>
+    /// A detached copy of the mount at <paramref name="path"/> (a file or a directory, without its submounts):
+    /// a descriptor that another mount namespace can attach with <see cref="AttachTree"/>, even one that cannot
+    /// see <paramref name="path"/> (open_tree with OPEN_TREE_CLONE).
+    /// </summary>
+    /// <param name="path">What to copy.</param>
+    /// <param name="readOnly">Make the copy read-only, nosuid, nodev and noexec before anyone can attach it.</param>
+    /// <remarks>Closing the handle before it was attached unmounts the copy.</remarks>
+    public static unsafe SafeFileHandle CloneTree(string path, bool readOnly)
+    {
+        var tree = Interop.Descriptors.Own(
+            new SafeFileHandle(),
+            Interop.Libc.syscall_open_tree(Interop.Libc.SYS_open_tree, Interop.Libc.AT_FDCWD, path, Interop.Libc.OPEN_TREE_CLONE | Interop.Libc.OPEN_TREE_CLOEXEC),
+            "open_tree",
+            path);
+        if (!readOnly)
+        {
+            return tree;
+        }
+
+        var attr = new Interop.Libc.MountAttr
+        {
+            AttrSet = Interop.Libc.MOUNT_ATTR_RDONLY | Interop.Libc.MOUNT_ATTR_NOSUID | Interop.Libc.MOUNT_ATTR_NODEV | Interop.Libc.MOUNT_ATTR_NOEXEC,
+        };
+        if (Interop.Libc.syscall_mount_setattr(Interop.Libc.SYS_mount_setattr, tree, string.Empty, Interop.Libc.AT_EMPTY_PATH, &attr, Interop.Libc.MountAttr.Size) < 0)
+        {
+            var error = Interop.Errors.Last("mount_setattr ro", path);
+            tree.Dispose();
+            throw error;
+        }
+
+        return tree;
+    }
+
+    /// <summary>Attaches a detached mount (from <see cref="CloneTree"/>) on <paramref name="target"/> in this thread's mount namespace.</summary>
+    public static void AttachTree(SafeHandle tree, string target)
+    {
+        if (Interop.Libc.syscall_move_mount(Interop.Libc.SYS_move_mount, tree, string.Empty, Interop.Libc.AT_FDCWD, target, Interop.Libc.MOVE_MOUNT_F_EMPTY_PATH) < 0)
+        {
+            throw Interop.Errors.Last("move_mount", target);
+        }
+    }
+
+    /// <summary>
+    /// Detaches the mount at <paramref name="mountPoint"/> lazily without following a symlink in its last
+    /// component (UMOUNT_NOFOLLOW): the supervisor unmounts exactly the path its guard proved, and a mount whose
+    /// FUSE server died (every stat fails with ENOTCONN) can still be named.
+    /// </summary>
+    public static void DetachMountPoint(string mountPoint)
+    {
+        if (Interop.Libc.umount2(mountPoint, Interop.Libc.MNT_DETACH | Interop.Libc.UMOUNT_NOFOLLOW) < 0)
+        {
+            throw Interop.Errors.Last("umount", mountPoint);
+        }
+    }
+
     /// <summary>Detaches a mount lazily.</summary>
     public static void Detach(string target)
     {

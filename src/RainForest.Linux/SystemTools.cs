@@ -8,7 +8,11 @@ public static class SystemTools
     /// <summary>The path of <paramref name="name"/>, or an error that says what to install.</summary>
     /// <exception cref="FileNotFoundException">The program is in none of the standard directories.</exception>
     public static string Require(string name) =>
-        s_directories.Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists)
+        Find(name)
         ?? throw new FileNotFoundException(
             $"{name} not found in /usr/bin, /bin, /usr/sbin or /sbin: an unprivileged subOS needs util-linux and coreutils (apt-get install util-linux coreutils), in its --rootfs too, or create it with --privileged");
+
+    /// <summary>The path of <paramref name="name"/>, or null where none of the standard directories holds it.</summary>
+    public static string? Find(string name) =>
+        s_directories.Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
 }

@@ -51,20 +51,24 @@ public sealed class RainForestSupervisor : IDisposable
         _cgroups = cgroups;
 
         // Everything this supervisor may delete, kill in or write: its prefix groups, its subOS
-        // directories (not the ledger beside them) and its channel root.
-        var guard = new PrefixGuard([.. cgroups.ParentDirectories(), state.SubOsRoot, state.ChannelRoot], state.Prefix);
+        // directories (not the ledger beside them), its channel root and its lxcfs directory.
+        var guard = new PrefixGuard([.. cgroups.ParentDirectories(), state.SubOsRoot, state.ChannelRoot, LxcfsService.RootOf(state.Prefix)], state.Prefix);
+
+        // lxcfs renders this machine's /proc for its subOSes: none for other kernels' files (a captured tree, a
+        // fixture kernel), which stand for another machine.
+        var lxcfs = kernel == KernelFiles.Host ? new LxcfsService(state.Prefix, guard, LxcfsService.Locate(), cgroups.Layout.Mode == CgroupMode.V2) : null;
         var journal = new Journal(ledger);
-        var backends = new SubOsBackends([.. makeBackends(state, cgroups, guard)]);
+        var backends = new SubOsBackends([.. makeBackends(state, cgroups, guard, lxcfs)]);
         var network = new SubOsNetworking(ledger, backends, guard, kernel);
         _channels = new ChannelLifecycle(ledger, journal, state, guard);
         _lifecycle = new SubOsLifecycle(ledger, journal, backends, network, _channels, kernel);
-        _host = new HostSetup(ledger, journal, cgroups, state, kernel, backends, _lifecycle, _channels, network);
-        _reconciler = new Reconciler(ledger, journal, backends, state, guard);
+        _host = new HostSetup(ledger, journal, cgroups, state, kernel, backends, _lifecycle, _channels, network, lxcfs);
+        _reconciler = new Reconciler(ledger, journal, backends, state, guard, network, _channels, lxcfs);
         _queries = new SupervisorQueries(ledger, backends, cgroups);
     }
 
-    /// <summary>Makes the backends a supervisor offers, over its state directory, cgroup driver and guard.</summary>
-    internal delegate IEnumerable<ISubOsBackend> BackendFactory(StateDirectory state, CgroupDriver cgroups, PrefixGuard guard);
+    /// <summary>Makes the backends a supervisor offers, over its state directory, cgroup driver, guard and lxcfs (null for none).</summary>
+    internal delegate IEnumerable<ISubOsBackend> BackendFactory(StateDirectory state, CgroupDriver cgroups, PrefixGuard guard, LxcfsService? lxcfs);
 
     /// <summary>The state directory.</summary>
     public StateDirectory State { get; }
@@ -145,7 +149,13 @@ public sealed class RainForestSupervisor : IDisposable
     public SubOsRecord Start(string name) => _lifecycle.Start(name);
 
     /// <summary>Changes a subOS's CPUs, memory and/or pids limit while its programs run.</summary>
-    public SubOsRecord Resize(string name, CpuRequest? cpus, ByteSize? memory, long? pids = null) => _lifecycle.Resize(name, cpus, memory, pids);
+    /// <param name="name">The subOS.</param>
+    /// <param name="cpus">New CPUs, or null to keep them.</param>
+    /// <param name="memory">New memory size, or null to keep it.</param>
+    /// <param name="pids">New pids limit, or null to keep it.</param>
+    /// <param name="force">Shrink memory below what is in use by OOM-killing programs; without it such a shrink is refused (exit code 2).</param>
+    public SubOsRecord Resize(string name, CpuRequest? cpus, ByteSize? memory, long? pids = null, bool force = false) =>
+        _lifecycle.Resize(name, cpus, memory, pids, force);
 
     /// <summary>
     /// Destroys several subOSes: every name is checked (its syntax, then that it exists) before the
@@ -220,6 +230,6 @@ public sealed class RainForestSupervisor : IDisposable
     public void Dispose() => _ledger.Dispose();
 
     /// <summary>Every backend this build offers: the cell. A kernel backend joins here, and nowhere in the rooms.</summary>
-    private static IEnumerable<ISubOsBackend> BuiltInBackends(StateDirectory state, CgroupDriver cgroups, PrefixGuard guard) =>
-        [new CellBackend(state, cgroups, guard)];
+    private static IEnumerable<ISubOsBackend> BuiltInBackends(StateDirectory state, CgroupDriver cgroups, PrefixGuard guard, LxcfsService? lxcfs) =>
+        [new CellBackend(state, cgroups, guard, lxcfs)];
 }

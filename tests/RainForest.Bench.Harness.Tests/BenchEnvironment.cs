@@ -6,7 +6,7 @@ using RainForest.Supervisor.Cells;
 namespace RainForest.Bench.Harness.Tests;
 
 /// <summary>
-/// Points the harness at the programs ./rfm builds (rf-agent, and rf-bench-worker and rf-loadgen in
+/// Points the harness at the programs ./rfm builds (rf-agent, and rf-bench-worker, rf-loadgen and rf-ipc-bench in
 /// .build/bin/bench/tools), building them once if this is the first run, as the supervisor's integration tests do.
 /// </summary>
 internal static class BenchEnvironment
@@ -49,7 +49,8 @@ internal static class BenchEnvironment
 
             var bin = Path.Combine(Repo, ".build/bin");
             var tools = Path.Combine(bin, "bench/tools");
-            if (!File.Exists(Path.Combine(bin, "rf-agent")) || !File.Exists(Path.Combine(tools, "rf-bench-worker")) || !File.Exists(Path.Combine(tools, "rf-loadgen")))
+            if (!File.Exists(Path.Combine(bin, "rf-agent")) || !File.Exists(Path.Combine(tools, "rf-bench-worker")) || !File.Exists(Path.Combine(tools, "rf-loadgen"))
+                || !File.Exists(Path.Combine(tools, "rf-ipc-bench")))
             {
                 using var build = Process.Start(new ProcessStartInfo(Path.Combine(Repo, "rfm"), "--version") { RedirectStandardOutput = true })!;
                 build.WaitForExit();

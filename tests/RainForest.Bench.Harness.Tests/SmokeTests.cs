@@ -1,3 +1,5 @@
+using RainForest.Bench.Contracts;
+using RainForest.Bench.Harness.Channels;
 using RainForest.Bench.Harness.Systems;
 using RainForest.Bench.Report;
 using RainForest.Supervisor;
@@ -92,6 +94,42 @@ public sealed class SmokeTests
         AssertReport(run, "Operations", null, null);
     }
 
+    [Fact]
+    public async Task Channels_Smoke_EveryTransportSpinSweepAndFutexFloorInATemporarySupervisor()
+    {
+        var report = await ChannelsBenchmark.RunAsync(BenchMode.Smoke, install: true, NullObserver.Instance, CancellationToken.None);
+
+        AssertNothingLeft(report.RunId);
+        Assert.Equal(BenchMode.Smoke, report.Mode);
+        foreach (var transport in new[] { IpcTransport.Unix, IpcTransport.Pipe, IpcTransport.Tcp, IpcTransport.Futex })
+        {
+            Assert.Equal([64, 1024, 16384], report.Messages.Where(m => m.System == "host" && m.Transport == transport).Select(m => m.Size));
+        }
+
+        // The raw futex never polls; FICM's sleeping receiver polls 1 µs by default, and 5, 20 and 50 µs at 64 B.
+        Assert.All(report.Messages.Where(m => m.Transport == IpcTransport.Futex), m => Assert.Equal((IpcWait.Sleep, (double?)0), (m.Wait, m.SpinUs)));
+        Assert.Equal(3, report.Messages.Count(m => m.System == "cell" && m.Wait == IpcWait.Spin && m.SpinUs is null));
+        Assert.Equal([1, 1, 1, 5, 20, 50], report.Messages.Where(m => m.System == "cell" && m.Wait == IpcWait.Sleep).Select(m => m.SpinUs ?? -1));
+        Assert.All(report.Messages, m => Assert.True(m.Samples == 200 && m.P50Us > 0 && m.P50Us <= m.P99Us && m.MessagesPerSecond > 0, $"{m}"));
+
+        // iperf3 is installed by the run where apt-get can; both streams are then measured.
+        Assert.Equal(Tools.Requirement.Iperf3.IsMet ? ["host loopback", "cell RFloop"] : [], report.Iperf.Select(i => i.System));
+        Assert.All(report.Iperf, i => Assert.True(i.GbitPerSecond > 0));
+        Assert.Contains(report.Notes, n => n.Contains($"rf-bench-{report.RunId}-state", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Channels_CancelledWhileTheSubOsesMeasure_RemovesEverythingItMade()
+    {
+        using var cancel = new CancellationTokenSource();
+        var observer = new CancellingObserver(cancel, "channels: cell");
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ChannelsBenchmark.RunAsync(BenchMode.Smoke, install: false, observer, cancel.Token));
+
+        var runId = observer.RunId ?? throw new InvalidOperationException("the run never said where its supervisor was");
+        AssertNothingLeft(runId);
+    }
+
     private static async Task<BenchRun> RunAsync(string experiment, IReadOnlyList<string>? systems)
     {
         var options = new BenchOptions { Mode = BenchMode.Smoke, Systems = systems, Install = true, CommandLine = $"test {experiment}" };
@@ -113,7 +151,10 @@ public sealed class SmokeTests
             Assert.False(Directory.Exists(path), $"{path} was left behind");
         }
 
+        Assert.Empty(Directory.GetFiles("/dev/shm", $"rf-ipc-{runId}-*").Concat(Directory.GetFiles(temp, $"rf-ipc-{runId}-*")));
+
         var cellPrefix = new StateDirectory(Path.Combine(temp, $"rf-bench-{runId}-state")).Prefix;
+        Assert.False(Directory.Exists(RainForest.Supervisor.Host.LxcfsService.RootOf(cellPrefix)), $"the cells' lxcfs directory was left behind");
         foreach (var hierarchy in CgroupCleanup.Hierarchies())
         {
             Assert.False(Directory.Exists(Path.Combine(hierarchy, cellPrefix)), $"cgroup {hierarchy}/{cellPrefix} was left behind");

@@ -10,6 +10,7 @@ public class AgentRequestJsonTests
     [InlineData(AgentOp.Ping, "ping")]
     [InlineData(AgentOp.Signal, "signal")]
     [InlineData(AgentOp.Resize, "resize")]
+    [InlineData(AgentOp.RebindView, "rebind-view")]
     public void Op_TravelsAsItsLowerCaseName(AgentOp op, string wire)
     {
         // Running agents were started by an older rfm: the names on the wire are the ones they read.

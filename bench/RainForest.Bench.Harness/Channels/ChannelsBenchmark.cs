@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -6,195 +5,313 @@ using System.Text.Json;
 using RainForest.Bench.Contracts;
 using RainForest.Bench.Harness.Programs;
 using RainForest.Bench.Harness.Systems;
+using RainForest.Bench.Harness.Tools;
+using RainForest.Bench.Report;
 using RainForest.Core;
-using RainForest.Core.Model;
-using RainForest.Supervisor;
 using RainForest.Supervisor.Channels;
 
 namespace RainForest.Bench.Harness.Channels;
 
 /// <summary>
-/// <c>rfm bench channels</c>: one-way latency and throughput of FICM between two subOSes on different
-/// CPUs, spinning and sleeping, beside a Unix socket, a pipe and TCP over loopback between two host
-/// processes pinned to the same CPUs; and iperf3 over RFloop against the host's loopback.
+/// <c>rfm bench channels</c>: one-way latency and throughput of FICM between two subOSes on different CPUs,
+/// spinning and sleeping (with a sweep of the sleeping receiver's spin budget), beside a Unix socket, a pipe,
+/// TCP over loopback and a raw futex ping between two host processes pinned to the same CPUs; and iperf3 over
+/// RFloop against the host's loopback.
 /// </summary>
+/// <remarks>
+/// Like the paper's experiments it runs in a temporary supervisor of its own (whether or not <c>rfm init</c>
+/// ran for the default state directory), installs what it needs as root unless told not to, and removes
+/// everything it made when it ends, fails or is cancelled.
+/// </remarks>
 public sealed class ChannelsBenchmark
 {
-    private static readonly int[] s_sizes = [64, 1024, 16384];
-    private readonly RainForestSupervisor _supervisor;
-    private readonly string _tool;
-    private readonly bool _quick;
-    private readonly Action<string> _progress;
+    /// <summary>The paced messages' gap, µs: every receiver that spins for less than this sleeps before each message.</summary>
+    public const double IntervalUs = 20;
 
-    /// <summary>Creates the benchmark; <paramref name="tool"/> is the rf-ipc-bench binary.</summary>
-    public ChannelsBenchmark(RainForestSupervisor supervisor, string tool, bool quick, Action<string> progress)
+    private const string Channel = "bench-ch";
+    private const string SenderName = "bench-ch-tx";
+    private const string ReceiverName = "bench-ch-rx";
+    private static readonly int[] s_sizes = [64, 1024, 16384];
+
+    /// <summary>The sleeping receiver's spin budgets swept at 64 B, µs, beyond the default (1 µs) of the main rows.</summary>
+    private static readonly double[] s_spinSweep = [5, 20, 50];
+
+    private readonly BenchSession _session;
+    private readonly string _tool;
+    private readonly BenchInstance _sender;
+    private readonly BenchInstance _receiver;
+    private readonly CellSystem _cells;
+    private readonly int _steps;
+    private int _done;
+
+    private ChannelsBenchmark(BenchSession session, string tool, CellSystem cells, BenchInstance sender, BenchInstance receiver, bool iperf)
     {
-        _supervisor = supervisor;
+        _session = session;
         _tool = tool;
-        _quick = quick;
-        _progress = progress;
+        _cells = cells;
+        _sender = sender;
+        _receiver = receiver;
+        // Host unix, pipe, tcp and futex, cell spin and sleep: six rows per size; then the sweep and the two iperf3 runs.
+        _steps = (6 * s_sizes.Length) + s_spinSweep.Length + (iperf ? 2 : 0);
     }
 
-    private int Count => _quick ? 5_000 : 50_000;
-
-    private int Burst => _quick ? 50_000 : 500_000;
-
-    private int IperfSeconds => _quick ? 2 : 10;
-
-    /// <summary>Runs everything; the subOSes and channels it makes are named bench-ch-* and removed again.</summary>
-    public ChannelsReport Run()
+    private int Count => _session.Mode switch
     {
-        var free = SupervisorQueries.FreeCpus(_supervisor);
-        if (free.Count < 2)
+        BenchMode.Smoke => 200,
+        BenchMode.Quick => 5_000,
+        _ => 50_000,
+    };
+
+    private int Burst => _session.Mode switch
+    {
+        BenchMode.Smoke => 2_000,
+        BenchMode.Quick => 50_000,
+        _ => 500_000,
+    };
+
+    private int IperfSeconds => _session.Mode switch
+    {
+        BenchMode.Smoke => 1,
+        BenchMode.Quick => 2,
+        _ => 10,
+    };
+
+    private TimeSpan Limit => _session.Mode == BenchMode.Full ? TimeSpan.FromSeconds(180) : TimeSpan.FromSeconds(60);
+
+    private int SenderCpu => _sender.Cpus.First;
+
+    private int ReceiverCpu => _receiver.Cpus.First;
+
+    /// <summary>Runs everything in a temporary supervisor and removes it again.</summary>
+    /// <param name="mode">Full; quick (fewer messages and a 2 s iperf3 run); smoke (seconds: checks the plumbing, not the numbers).</param>
+    /// <param name="install">Install iperf3 (and taskset, timeout) with apt-get where missing, as root.</param>
+    /// <param name="observer">Receives progress and remarks.</param>
+    /// <param name="cancellationToken">Stops the run; the supervisor and everything in it is removed before the task ends.</param>
+    /// <exception cref="RfException">It could not run (no two free CPUs, a tool missing, a measurement failed).</exception>
+    /// <exception cref="OperationCanceledException">It was cancelled.</exception>
+    public static async Task<ChannelsReport> RunAsync(BenchMode mode, bool install, IBenchObserver observer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        var session = new BenchSession(new BenchOptions { Mode = mode, Install = install }, observer, cancellationToken);
+        var missing = await session.EnsureAsync([Requirement.Timeout, Requirement.Taskset, Requirement.Iperf3]).ConfigureAwait(false);
+        if (missing.FirstOrDefault(r => r != Requirement.Iperf3) is { } needed)
         {
-            throw RfException.Invalid($"bench channels needs 2 free CPUs ({free.Count} free; rfm init --reserve-cpus \"\" on a 2-CPU machine)");
+            throw RfException.Failed($"bench channels needs {needed.Command} (Debian package {needed.Package})");
         }
 
-        var sender = free.First;
-        var receiver = free.Except(CpuSet.Of(sender)).First;
+        var iperf = !missing.Contains(Requirement.Iperf3);
+        var tool = ToolPaths.Ipc;
+        cancellationToken.ThrowIfCancellationRequested();
+        using var cells = new CellSystem(session.RunId);
+        session.Note(cells.Description);
+        if (cells.PartitionableCpus < 2)
+        {
+            throw RfException.Failed($"bench channels needs 2 CPUs for subOSes of its own and {cells.PartitionableCpus} is free (other supervisors hold the rest)");
+        }
+
+        var sender = cells.CreateLoopInstance(SenderName, ByteSize.Parse("512M"));
+        var receiver = cells.CreateLoopInstance(ReceiverName, ByteSize.Parse("512M"));
+        session.Note($"channels: {SenderName} (CPU {sender.Cpus}) and {ReceiverName} (CPU {receiver.Cpus}), one CPU and 512M each, are joined to RFloop (--net loop) besides their loopback; " +
+                     "the host transports run between two host processes pinned to the same two CPUs.");
+        var benchmark = new ChannelsBenchmark(session, tool, cells, sender, receiver, iperf);
+        return await benchmark.MeasureAsync(iperf).ConfigureAwait(false);
+    }
+
+    private async Task<ChannelsReport> MeasureAsync(bool iperf)
+    {
         var results = new List<ChannelsResult>();
+        var iperfResults = new List<IperfResult>();
         foreach (var transport in (IpcTransport[])[IpcTransport.Unix, IpcTransport.Pipe, IpcTransport.Tcp])
         {
             foreach (var size in s_sizes)
             {
-                _progress($"host {transport.ToName()} {size} B");
-                results.Add(RunHostPair(transport, size, sender, receiver));
+                results.Add(await HostPairAsync(transport, size).ConfigureAwait(false));
             }
         }
 
-        var iperf = new List<IperfResult>();
-        if (File.Exists("/usr/bin/iperf3"))
+        if (iperf)
         {
-            _progress("iperf3 over loopback");
-            iperf.Add(new IperfResult("host loopback", HostIperf(sender, receiver)));
+            iperfResults.Add(new IperfResult("host loopback", await HostIperfAsync().ConfigureAwait(false)));
         }
 
-        CreateCell("bench-ch-tx", sender);
-        CreateCell("bench-ch-rx", receiver);
-        try
+        foreach (var size in s_sizes)
         {
-            foreach (var wait in (IpcWait[])[IpcWait.Spin, IpcWait.Sleep])
-            {
-                foreach (var size in s_sizes)
-                {
-                    _progress($"cell ficm {wait.ToName()} {size} B");
-                    results.Add(RunCellPair(wait, size));
-                }
-            }
-
-            if (File.Exists("/usr/bin/iperf3"))
-            {
-                _progress("iperf3 over RFloop");
-                iperf.Add(new IperfResult("cell RFloop", CellIperf()));
-            }
+            results.Add(await CellPairAsync(IpcWait.Spin, size, null).ConfigureAwait(false));
         }
-        finally
+
+        // The raw futex floor right before the sleeping receiver, so that both see the same machine (it may be shared).
+        foreach (var size in s_sizes)
         {
-            foreach (var channel in _supervisor.Channels().Where(c => c.Name == "bench-ch"))
-            {
-                _supervisor.DestroyChannel(channel.Name);
-            }
-
-            _supervisor.Destroy("bench-ch-tx");
-            _supervisor.Destroy("bench-ch-rx");
+            results.Add(await HostPairAsync(IpcTransport.Futex, size).ConfigureAwait(false));
         }
 
-        return new ChannelsReport { Quick = _quick, Messages = results, Iperf = iperf };
+        foreach (var size in s_sizes)
+        {
+            results.Add(await CellPairAsync(IpcWait.Sleep, size, null).ConfigureAwait(false));
+        }
+
+        foreach (var spin in s_spinSweep)
+        {
+            results.Add(await CellPairAsync(IpcWait.Sleep, 64, spin).ConfigureAwait(false));
+        }
+
+        if (iperf)
+        {
+            iperfResults.Add(new IperfResult("cell RFloop", await CellIperfAsync().ConfigureAwait(false)));
+        }
+
+        return new ChannelsReport
+        {
+            Quick = _session.Mode != BenchMode.Full,
+            Mode = _session.Mode,
+            RunId = _session.RunId,
+            Messages = results,
+            Iperf = iperfResults,
+            Cpus = $"sender CPU {SenderCpu}, receiver CPU {ReceiverCpu}",
+            IntervalUs = IntervalUs,
+            Cgroup = SupervisorQueries.CgroupMode(),
+            LoadAverageAtStart = _session.LoadAverageAtStart,
+            LoadAverageAtEnd = BenchSession.LoadAverage(),
+            Notes = [.. _session.Notes],
+        };
     }
 
-    private void CreateCell(string name, int cpu) =>
-        _supervisor.Create(new CreateOptions { Name = name, Cpus = CpuRequest.Parse($"{cpu}-{cpu}", false), Memory = ByteSize.Parse("512M"), Net = Supervisor.Network.NetMode.Loop });
-
-    private ChannelsResult RunHostPair(IpcTransport transport, int size, int senderCpu, int receiverCpu)
+    private void Step(string what)
     {
-        var id = Guid.NewGuid().ToString("N")[..8];
+        _session.Cancellation.ThrowIfCancellationRequested();
+        _session.Progress($"channels: {what}", (double)_done++ / _steps);
+    }
+
+    private async Task<ChannelsResult> HostPairAsync(IpcTransport transport, int size)
+    {
+        Step($"host {transport.ToName()} {size} B");
+        var id = $"{_session.RunId}-{Guid.NewGuid().ToString("N")[..8]}";
         var endpoint = transport switch
         {
             IpcTransport.Unix => $"/tmp/rf-ipc-{id}.sock",
             IpcTransport.Pipe => $"/tmp/rf-ipc-{id}.fifo",
+            IpcTransport.Futex => $"/dev/shm/rf-ipc-{id}.futex",
             _ => $"127.0.0.1:{FreePort()}",
         };
         try
         {
-            using var receiver = StartPinned(receiverCpu, _tool, ["recv", .. Arguments(transport, endpoint, size, IpcWait.Block)]);
-            var output = receiver.StandardOutput.ReadToEndAsync();
-            Thread.Sleep(300);
-            using var sender = StartPinned(senderCpu, _tool, ["send", .. Arguments(transport, endpoint, size, IpcWait.Block)]);
-            sender.WaitForExit();
-            receiver.WaitForExit();
-            return Parse("host", output.GetAwaiter().GetResult());
+            var args = Arguments(transport, endpoint, size, transport == IpcTransport.Futex ? IpcWait.Sleep : IpcWait.Block, null);
+            var output = await PairAsync(
+                () => HostProcess.Start(new ProgramSpec([_tool, "recv", .. args], Limit), Pinned(ReceiverCpu)),
+                () => HostProcess.Start(new ProgramSpec([_tool, "send", .. args], Limit), Pinned(SenderCpu)),
+                $"host {transport.ToName()}").ConfigureAwait(false);
+            return Parse("host", output);
         }
         finally
         {
-            File.Delete(endpoint);
+            if (transport != IpcTransport.Tcp)
+            {
+                File.Delete(endpoint);
+                File.Delete(endpoint + ".new");
+            }
         }
     }
 
-    private ChannelsResult RunCellPair(IpcWait wait, int size)
+    private async Task<ChannelsResult> CellPairAsync(IpcWait wait, int size, double? spinUs)
     {
-        foreach (var stale in _supervisor.Channels().Where(c => c.Name == "bench-ch"))
+        Step($"cell ficm {wait.ToName()} {size} B" + (spinUs is { } s ? $" spin {s} µs" : ""));
+        var supervisor = _cells.Supervisor;
+        if (supervisor.Channels().Any(c => c.Name == Channel))
         {
-            _supervisor.DestroyChannel(stale.Name);
+            supervisor.DestroyChannel(Channel);
         }
 
-        _supervisor.CreateChannel(new ChannelOptions { Name = "bench-ch", Members = ["bench-ch-tx", "bench-ch-rx"], Slots = 4096, MaxMessage = 16384 });
-        var args = Arguments(IpcTransport.Ficm, "/run/rainforest/channels/bench-ch", size, wait);
-        var tool = SupervisorQueries.InsidePath(_tool);
-        var receiving = Task.Run(() => Capture("bench-ch-rx", [tool, "recv", .. args]));
-        Thread.Sleep(300);
-        var (sent, _) = Capture("bench-ch-tx", [tool, "send", .. args]);
-        var (code, output) = receiving.GetAwaiter().GetResult();
-        if (sent != 0 || code != 0)
+        supervisor.CreateChannel(new ChannelOptions { Name = Channel, Members = [SenderName, ReceiverName], Slots = 4096, MaxMessage = 16384 });
+        try
         {
-            throw RfException.Failed($"rf-ipc-bench in the subOSes failed (sender {sent}, receiver {code})");
+            var args = Arguments(IpcTransport.Ficm, $"/run/rainforest/channels/{Channel}", size, wait, spinUs);
+            var output = await PairAsync(
+                () => _receiver.Start(new ProgramSpec([_tool, "recv", .. args], Limit)),
+                () => _sender.Start(new ProgramSpec([_tool, "send", .. args], Limit)),
+                "rf-ipc-bench in the subOSes").ConfigureAwait(false);
+            return Parse("cell", output);
         }
-
-        return Parse("cell", output);
+        finally
+        {
+            supervisor.DestroyChannel(Channel);
+        }
     }
 
-    private string[] Arguments(IpcTransport transport, string endpoint, int size, IpcWait wait) =>
-    [
-        "--transport", transport.ToName(), "--endpoint", endpoint, "--size", size.ToString(CultureInfo.InvariantCulture), "--wait", wait.ToName(),
-        "--count", Count.ToString(CultureInfo.InvariantCulture), "--burst", (size >= 16384 ? Burst / 10 : Burst).ToString(CultureInfo.InvariantCulture),
-    ];
-
-    private double HostIperf(int senderCpu, int receiverCpu)
+    /// <summary>Starts the receiver, then the sender; returns the receiver's output (the sender's for iperf3, whose client reports) once both ended well.</summary>
+    private async Task<string> PairAsync(Func<RunningProgram> startReceiver, Func<RunningProgram> startSender, string what, bool clientOutput = false)
     {
+        var token = _session.Cancellation;
+        var receiver = startReceiver();
+        RunningProgram? sender = null;
+        try
+        {
+            // The receiver makes the socket, FIFO or futex file and opens the channel before the sender starts.
+            await Task.Delay(300, token).ConfigureAwait(false);
+            sender = startSender();
+            var sent = await sender.WaitAsync(token).ConfigureAwait(false);
+            if (sent.ExitCode != 0)
+            {
+                throw RfException.Failed($"{what}: the sender exited with {sent.ExitCode}: {sent.FirstErrorLine()}");
+            }
+
+            var received = await receiver.WaitAsync(token).ConfigureAwait(false);
+            if (received.ExitCode != 0)
+            {
+                throw RfException.Failed($"{what}: the receiver exited with {received.ExitCode}: {received.FirstErrorLine()}");
+            }
+
+            return clientOutput ? sent.Stdout : received.Stdout;
+        }
+        finally
+        {
+            // After a failure or cancellation neither end is left running (the other may wait for ever).
+            await Task.WhenAll(Stop(receiver), Stop(sender)).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task Stop(RunningProgram? program)
+    {
+        if (program is { HasExited: false })
+        {
+            await program.StopAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        }
+    }
+
+    private string[] Arguments(IpcTransport transport, string endpoint, int size, IpcWait wait, double? spinUs)
+    {
+        string[] args =
+        [
+            "--transport", transport.ToName(), "--endpoint", endpoint, "--size", size.ToString(CultureInfo.InvariantCulture), "--wait", wait.ToName(),
+            "--count", Count.ToString(CultureInfo.InvariantCulture), "--burst", (size >= 16384 ? Burst / 10 : Burst).ToString(CultureInfo.InvariantCulture),
+            "--interval-us", IntervalUs.ToString(CultureInfo.InvariantCulture),
+        ];
+        return spinUs is { } spin ? [.. args, "--spin-us", spin.ToString(CultureInfo.InvariantCulture)] : args;
+    }
+
+    private async Task<double> HostIperfAsync()
+    {
+        Step("iperf3 over loopback");
         var port = FreePort().ToString(CultureInfo.InvariantCulture);
-        using var server = StartPinned(receiverCpu, "/usr/bin/iperf3", ["-s", "-1", "-B", "127.0.0.1", "-p", port]);
-        Thread.Sleep(300);
-        using var client = StartPinned(senderCpu, "/usr/bin/iperf3", ["-c", "127.0.0.1", "-p", port, "-t", IperfSeconds.ToString(CultureInfo.InvariantCulture), "-J"]);
-        var json = client.StandardOutput.ReadToEnd();
-        client.WaitForExit();
-        server.WaitForExit(5000);
+        var json = await PairAsync(
+            () => HostProcess.Start(new ProgramSpec(["iperf3", "-s", "-1", "-B", "127.0.0.1", "-p", port], Limit), Pinned(ReceiverCpu)),
+            () => HostProcess.Start(new ProgramSpec(["iperf3", "-c", "127.0.0.1", "-p", port, "-t", IperfSeconds.ToString(CultureInfo.InvariantCulture), "-J"], Limit), Pinned(SenderCpu)),
+            "iperf3 over loopback",
+            clientOutput: true).ConfigureAwait(false);
         return Iperf3Report.Gbits(json) ?? throw RfException.Failed($"iperf3 over loopback printed no result: {Printable.Escape(json, 200)}");
     }
 
-    private double CellIperf()
+    private async Task<double> CellIperfAsync()
     {
-        var server = Task.Run(() => Capture("bench-ch-rx", ["/usr/bin/iperf3", "-s", "-1", "-p", "5201"]));
-        Thread.Sleep(500);
-        var (code, json) = Capture("bench-ch-tx", ["/usr/bin/iperf3", "-c", "bench-ch-rx.rf", "-p", "5201", "-t", IperfSeconds.ToString(CultureInfo.InvariantCulture), "-J"]);
-        server.Wait(TimeSpan.FromSeconds(10));
-        return code == 0 && Iperf3Report.Gbits(json) is { } gbits ? gbits : throw RfException.Failed($"iperf3 over RFloop failed ({code})");
+        Step("iperf3 over RFloop");
+        var json = await PairAsync(
+            () => _receiver.Start(new ProgramSpec(["iperf3", "-s", "-1", "-p", "5201"], Limit)),
+            () => _sender.Start(new ProgramSpec(["iperf3", "-c", $"{ReceiverName}.rf", "-p", "5201", "-t", IperfSeconds.ToString(CultureInfo.InvariantCulture), "-J"], Limit)),
+            "iperf3 over RFloop",
+            clientOutput: true).ConfigureAwait(false);
+        return Iperf3Report.Gbits(json) ?? throw RfException.Failed($"iperf3 over RFloop printed no result: {Printable.Escape(json, 200)}");
     }
 
-    private (int Code, string Output) Capture(string subOs, string[] argv) =>
-        ExecClient.RunCaptured(_supervisor.AgentSocket(subOs), argv);
-
-    private static Process StartPinned(int cpu, string program, string[] args)
-    {
-        var start = new ProcessStartInfo("taskset") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(cpu.ToString(CultureInfo.InvariantCulture));
-        start.ArgumentList.Add(program);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        return Process.Start(start) ?? throw RfException.Failed("cannot start taskset");
-    }
+    private static string[] Pinned(int cpu) => ["taskset", "-c", cpu.ToString(CultureInfo.InvariantCulture)];
 
     private static ChannelsResult Parse(string system, string output)
     {
@@ -210,7 +327,7 @@ public sealed class ChannelsBenchmark
             throw RfException.Failed($"rf-ipc-bench printed no result ({e.Message}): {line}");
         }
 
-        return new ChannelsResult(system, r.Transport, r.Wait, r.Size, r.P50Ns / 1000.0, r.P99Ns / 1000.0, r.P999Ns / 1000.0, r.ThroughputPerSecond, r.Messages);
+        return new ChannelsResult(system, r.Transport, r.Wait, r.Size, r.P50Ns / 1000.0, r.P99Ns / 1000.0, r.P999Ns / 1000.0, r.ThroughputPerSecond, r.Messages, r.SpinUs);
     }
 
     private static int FreePort()

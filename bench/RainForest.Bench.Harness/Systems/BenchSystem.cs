@@ -20,12 +20,7 @@ internal abstract class BenchSystem : IDisposable
     public IReadOnlyList<BenchInstance> Instances => _instances;
 
     /// <summary>Makes an instance with <paramref name="cpuCount"/> CPUs and <paramref name="memory"/>.</summary>
-    public BenchInstance CreateInstance(string name, int cpuCount, ByteSize memory)
-    {
-        var instance = Make(name, cpuCount, memory);
-        _instances.Add(instance);
-        return instance;
-    }
+    public BenchInstance CreateInstance(string name, int cpuCount, ByteSize memory) => Track(Make(name, cpuCount, memory));
 
     /// <summary>Removes one instance.</summary>
     public void DestroyInstance(BenchInstance instance)
@@ -42,6 +37,13 @@ internal abstract class BenchSystem : IDisposable
     {
         Dispose(true);
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Adds an instance a system made another way (with options of its own) to those it removes.</summary>
+    protected BenchInstance Track(BenchInstance instance)
+    {
+        _instances.Add(instance);
+        return instance;
     }
 
     /// <summary>Makes the instance; called by <see cref="CreateInstance"/>.</summary>

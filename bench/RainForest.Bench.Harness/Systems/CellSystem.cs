@@ -1,6 +1,7 @@
 using RainForest.Core;
 using RainForest.Core.Model;
 using RainForest.Supervisor;
+using RainForest.Supervisor.Network;
 
 namespace RainForest.Bench.Harness.Systems;
 
@@ -67,14 +68,23 @@ internal sealed class CellSystem : BenchSystem
     /// <summary>The subOS's agent pid, on the host.</summary>
     public int AgentPid(string name) => _supervisor.Show(name).Record.AgentPid;
 
+    /// <summary>
+    /// Makes a subOS of one CPU on the loop network (RFloop: the subOSes reach each other as NAME.rf), for the
+    /// channels benchmark; removed with the others.
+    /// </summary>
+    public BenchInstance CreateLoopInstance(string name, ByteSize memory) => Track(Make(name, 1, memory, NetMode.Loop));
+
     /// <inheritdoc />
-    protected override BenchInstance Make(string name, int cpuCount, ByteSize memory)
+    protected override BenchInstance Make(string name, int cpuCount, ByteSize memory) => Make(name, cpuCount, memory, NetMode.None);
+
+    private CellInstance Make(string name, int cpuCount, ByteSize memory, NetMode net)
     {
         var record = _supervisor.Create(new CreateOptions
         {
             Name = name,
             Cpus = CpuRequest.Parse(cpuCount.ToString(System.Globalization.CultureInfo.InvariantCulture), false),
             Memory = memory,
+            Net = net,
         });
         return new CellInstance(this, record.Name, cpuCount, record.Cpus, record.AgentPid);
     }

@@ -17,6 +17,9 @@ internal sealed record Requirement(string Command, string Package)
     /// <summary>nsenter: runs the load generator in a subOS's or container's network namespace.</summary>
     public static Requirement Nsenter { get; } = new("nsenter", "util-linux");
 
+    /// <summary>taskset: pins the host ends of the channels benchmark to the subOSes' CPUs.</summary>
+    public static Requirement Taskset { get; } = new("taskset", "util-linux");
+
     /// <summary>timeout: bounds every program the harness starts.</summary>
     public static Requirement Timeout { get; } = new("timeout", "coreutils");
 

@@ -21,4 +21,11 @@ public enum AgentOp
     /// <summary>Resize the terminal of the program this connection started.</summary>
     [JsonStringEnumMemberName("resize")]
     Resize,
+
+    /// <summary>
+    /// Replace the subOS's lxcfs files whose connection died (lxcfs was restarted): the descriptors are detached
+    /// mounts of the new lxcfs's files, one for each of <see cref="AgentRequest.Paths"/>.
+    /// </summary>
+    [JsonStringEnumMemberName("rebind-view")]
+    RebindView,
 }

@@ -15,7 +15,10 @@ public sealed record AgentReply
     /// <summary>Answer to a ping.</summary>
     public const string Pong = "pong";
 
-    /// <summary>One of <see cref="Started"/>, <see cref="Exited"/>, <see cref="Error"/>, <see cref="Pong"/>.</summary>
+    /// <summary>A request that runs nothing (<see cref="AgentOp.RebindView"/>) succeeded; <see cref="Message"/> says what it did.</summary>
+    public const string Done = "done";
+
+    /// <summary>One of <see cref="Started"/>, <see cref="Exited"/>, <see cref="Error"/>, <see cref="Pong"/>, <see cref="Done"/>.</summary>
     public required string Type { get; init; }
 
     /// <summary>Pid inside the subOS.</summary>

@@ -26,4 +26,7 @@ public sealed record AgentRequest
 
     /// <summary>Signal number for <see cref="AgentOp.Signal"/>.</summary>
     public int Signal { get; init; }
+
+    /// <summary>For <see cref="AgentOp.RebindView"/>: the files of <see cref="LxcfsView.Files"/> the descriptors replace, in order.</summary>
+    public IReadOnlyList<string> Paths { get; init; } = [];
 }

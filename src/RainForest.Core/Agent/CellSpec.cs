@@ -47,4 +47,10 @@ public sealed record CellSpec
     /// agent borrows that namespace to show the root file system with the subOS's owners. 0 when privileged.
     /// </summary>
     public int IdMapHolderPid { get; init; }
+
+    /// <summary>
+    /// Where the supervisor's lxcfs is mounted: the agent binds its <see cref="LxcfsView.Files"/> over the subOS's
+    /// own, read-only. Null when there is none (lxcfs is not installed or did not start): the subOS sees the host's.
+    /// </summary>
+    public string? LxcfsDir { get; init; }
 }

@@ -72,6 +72,47 @@ public abstract class CgroupDriver
     public abstract void SetMemory(string name, ByteSize memory);
 
     /// <summary>
+    /// Shrinks a subOS's memory only if what it uses fits without an OOM kill: the kernel reclaims for at most
+    /// <paramref name="budget"/>; then the new size is written and the result is true, or nothing was changed
+    /// (the limit is as before) and the result is false.
+    /// </summary>
+    public abstract bool TryShrinkMemory(string name, ByteSize memory, TimeSpan budget);
+
+    /// <summary>
+    /// Shrinks a subOS's memory even below what its programs use (<c>rfm resize --force</c>): programs are
+    /// OOM-killed, the one with the highest <c>oom_score</c> first, until the rest fit; the processes in
+    /// <paramref name="spared"/> (the agent) are never killed.
+    /// </summary>
+    /// <exception cref="LinuxException">It still does not fit once nothing killable is left (memory held by files in its tmpfs).</exception>
+    public abstract void ForceMemory(string name, ByteSize memory, IReadOnlySet<int> spared, TimeSpan budget);
+
+    /// <summary>
+    /// The process the kernel's OOM killer would pick among <paramref name="pids"/>: the highest
+    /// <c>/proc/PID/oom_score</c>, leaving out <paramref name="spared"/> and those at -1000; null when none is left.
+    /// </summary>
+    protected int? OomVictim(IEnumerable<int> pids, IReadOnlySet<int> spared)
+    {
+        int? victim = null;
+        var highest = -1;
+        foreach (var pid in pids.Where(p => !spared.Contains(p)))
+        {
+            var adj = ReadOrNull(Kernel.PathOf($"/proc/{pid}/oom_score_adj"));
+            var score = ReadOrNull(Kernel.PathOf($"/proc/{pid}/oom_score"));
+            if (adj is null || score is null || adj == "-1000" || !int.TryParse(score, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+            {
+                continue;
+            }
+
+            if (value > highest)
+            {
+                (victim, highest) = (pid, value);
+            }
+        }
+
+        return victim;
+    }
+
+    /// <summary>
     /// Sets the subOS's pids limit: the most tasks (processes and threads) it may hold at once. False when the
     /// pids controller is not available, so that the caller can say so.
     /// </summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using RainForest.Core;
+using RainForest.Interop;
 using RainForest.Linux.Guard;
 using RainForest.Linux.Kernel;
 
@@ -136,6 +137,47 @@ internal sealed class CgroupV1Driver : CgroupDriver
         }
     }
 
+    public override bool TryShrinkMemory(string name, ByteSize memory, TimeSpan budget)
+    {
+        // v1 refuses a limit below usage (EBUSY) after reclaiming inside the write itself; without swap, anonymous
+        // and tmpfs pages cannot go, so a few retries only catch page cache freed meanwhile. The limit is untouched
+        // by a refused write: nothing to restore.
+        var deadline = DateTime.UtcNow + budget;
+        while (!TryWriteLimit(name, memory))
+        {
+            if (DateTime.UtcNow >= deadline)
+            {
+                return false;
+            }
+
+            Thread.Sleep(20);
+        }
+
+        SetMemory(name, memory);
+        return true;
+    }
+
+    public override void ForceMemory(string name, ByteSize memory, IReadOnlySet<int> spared, TimeSpan budget)
+    {
+        // v1 never OOM-kills to honour a limit write (mem_cgroup_resize_max answers EBUSY), so the driver does what
+        // v2's memory.max write does: kill the kernel's own pick, let its memory go, write again.
+        var deadline = DateTime.UtcNow + budget;
+        while (!TryWriteLimit(name, memory))
+        {
+            if (OomVictim(Pids(name), spared) is not { } victim || DateTime.UtcNow >= deadline)
+            {
+                throw new LinuxException(
+                    $"cannot shrink subOS '{name}' to {memory}: it still uses {Read(name).MemoryUsage} with no program left to kill (files in its tmpfs hold the rest)",
+                    Errno.EBUSY, "write", Path.Combine(Dir("memory", name), "memory.limit_in_bytes"));
+            }
+
+            ProcessInfo.Kill(victim);
+            WaitGone(name, victim, deadline);
+        }
+
+        SetMemory(name, memory);
+    }
+
     public override bool SetPids(string name, long max)
     {
         if (!Layout.V1Mounts.ContainsKey("pids"))
@@ -165,6 +207,28 @@ internal sealed class CgroupV1Driver : CgroupDriver
             ParseLimit(ReadOrNull(Path.Combine(memory, "memory.limit_in_bytes"))),
             new ByteSize(ParseLimit(ReadOrNull(Path.Combine(memory, "memory.usage_in_bytes")))?.Bytes ?? 0),
             Pids(name));
+    }
+
+    private bool TryWriteLimit(string name, ByteSize memory)
+    {
+        try
+        {
+            Write(Path.Combine(Dir("memory", name), "memory.limit_in_bytes"), memory.Bytes.ToString(CultureInfo.InvariantCulture));
+            return true;
+        }
+        catch (LinuxException e) when (e.Errno == Errno.EBUSY)
+        {
+            return false;
+        }
+    }
+
+    private void WaitGone(string name, int pid, DateTime deadline)
+    {
+        // Its memory is uncharged as it exits: wait for that, not a fixed time.
+        while (Pids(name).Contains(pid) && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(5);
+        }
     }
 
     public override IReadOnlyList<int> Pids(string name) =>

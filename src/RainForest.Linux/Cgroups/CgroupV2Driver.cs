@@ -378,6 +378,48 @@ internal sealed class CgroupV2Driver : CgroupDriver
         }
     }
 
+    public override bool TryShrinkMemory(string name, ByteSize memory, TimeSpan budget)
+    {
+        // Writing memory.max below usage would make the kernel reclaim and then OOM-kill inside the group. Ask for
+        // the reclaim alone first (memory.reclaim, Linux 5.19+; EAGAIN when it freed less than asked), and write
+        // the limit only once what is in use fits: nothing has changed when the answer is no.
+        var dir = Dir(name);
+        var deadline = DateTime.UtcNow + budget;
+        var excess = Usage(dir) - memory.Bytes;
+        var reclaim = Path.Combine(dir, "memory.reclaim");
+        if (excess > 0 && Kernel.FileExists(reclaim))
+        {
+            try
+            {
+                Write(reclaim, excess.ToString(CultureInfo.InvariantCulture));
+            }
+            catch (LinuxException e) when (e.Errno == Errno.EAGAIN)
+            {
+                // Freed less than asked; the check below decides.
+            }
+        }
+
+        while (Usage(dir) > memory.Bytes)
+        {
+            if (DateTime.UtcNow >= deadline)
+            {
+                return false;
+            }
+
+            Thread.Sleep(20);
+        }
+
+        SetMemory(name, memory);
+        return true;
+    }
+
+    public override void ForceMemory(string name, ByteSize memory, IReadOnlySet<int> spared, TimeSpan budget) =>
+        // The kernel itself reclaims and then OOM-kills inside the group until usage fits memory.max. It honours
+        // oom_score_adj, so the agent (-1000, or 0 with its programs at 500) is the last it would pick.
+        SetMemory(name, memory);
+
+    private long Usage(string dir) => ParseLimit(ReadOrNull(Path.Combine(dir, "memory.current")))?.Bytes ?? 0;
+
     public override bool SetPids(string name, long max)
     {
         // pids.max exists once the pids controller is enabled in the prefix group's subtree_control.

@@ -59,15 +59,48 @@ public sealed class PrefixGuard
     public string CheckInside(string path)
     {
         var canonical = Canonicalize(path);
-        foreach (var root in CanonicalRoots())
+        return IsStrictlyInside(canonical) ? canonical : throw Outside(path);
+    }
+
+    /// <summary>
+    /// Proves that the mount point <paramref name="mountPoint"/> lies strictly inside one of the roots, resolving
+    /// every component but the last: a mount whose FUSE server died cannot even be stat'ed (ENOTCONN), so realpath
+    /// fails on it. The caller unmounts with UMOUNT_NOFOLLOW (<see cref="Mounts.DetachMountPoint"/>), so the kernel
+    /// does not follow a symlink in that last component either.
+    /// </summary>
+    /// <returns>The canonical path, which the caller must act on.</returns>
+    /// <exception cref="GuardViolationException">The path is a root, lies outside every root, or its parent cannot be resolved.</exception>
+    public string CheckMountPoint(string mountPoint)
+    {
+        var canonical = CanonicalizeParent(mountPoint);
+        return IsStrictlyInside(canonical) ? canonical : throw Outside(mountPoint);
+    }
+
+    /// <summary>
+    /// Proves that process <paramref name="pid"/> works for this supervisor before it is signalled: it runs
+    /// <paramref name="program"/> (the file name of its argv[0]) and one of its arguments is <paramref name="ownedPath"/>
+    /// (the mount point it serves, say), which lies strictly inside a root. A pid that was reused by another program
+    /// since, or a process of someone else's (a shell listing that directory), is refused.
+    /// </summary>
+    /// <exception cref="GuardViolationException">The process is gone, runs another program, names no such argument, or the path lies outside.</exception>
+    public void CheckProcess(int pid, string program, string ownedPath)
+    {
+        var canonical = CheckMountPoint(ownedPath);
+        string[] arguments;
+        try
         {
-            if (canonical.Length > root.Length + 1 && canonical.StartsWith(root, StringComparison.Ordinal) && canonical[root.Length] == '/')
-            {
-                return canonical;
-            }
+            arguments = pid > 0 ? File.ReadAllText($"/proc/{pid}/cmdline").Split('\0') : [];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            arguments = [];
         }
 
-        throw Outside(path);
+        if (arguments.Length == 0 || Path.GetFileName(arguments[0]) != program || !arguments.Skip(1).Contains(canonical, StringComparer.Ordinal))
+        {
+            throw new GuardViolationException(
+                $"refused: process {pid} is not the {Printable.Escape(program)} this supervisor started for {Printable.Escape(ownedPath, PrintedPathLength)} (prefix {Prefix})", ownedPath);
+        }
     }
 
     /// <summary>Proves that <paramref name="path"/> is one of the roots itself (removing the prefix group or the channel root).</summary>
@@ -164,6 +197,22 @@ public sealed class PrefixGuard
         {
             yield return Path.Join(Canonicalize(Path.GetDirectoryName(root)!), Path.GetFileName(root));
         }
+    }
+
+    private bool IsStrictlyInside(string canonical) =>
+        CanonicalRoots().Any(root => canonical.Length > root.Length + 1 && canonical.StartsWith(root, StringComparison.Ordinal) && canonical[root.Length] == '/');
+
+    /// <summary>The canonical parent of <paramref name="path"/> joined with its last component, as written.</summary>
+    private static string CanonicalizeParent(string path)
+    {
+        var full = Normalize(path, null);
+        var name = Path.GetFileName(full);
+        if (name.Length == 0 || name is "." or "..")
+        {
+            throw new GuardViolationException($"refused: '{Printable.Escape(path, PrintedPathLength)}' names no mount point", path);
+        }
+
+        return Path.Join(Canonicalize(Path.GetDirectoryName(full)!), name);
     }
 
     private GuardViolationException Outside(string path) =>

@@ -42,6 +42,15 @@ public interface ISubOsBackend
     /// <summary>Gives the subOS a new memory size (the kernel may refuse to shrink below what it uses).</summary>
     void ApplyMemory(string name, ByteSize memory);
 
+    /// <summary>
+    /// Shrinks the subOS's memory only if what it uses fits after a bounded reclaim; false, with nothing changed,
+    /// when it would take OOM kills.
+    /// </summary>
+    bool TryShrinkMemory(string name, ByteSize memory);
+
+    /// <summary>Shrinks the subOS's memory even below what it uses: programs are OOM-killed, never its agent.</summary>
+    void ForceMemory(SubOsRecord record, ByteSize memory);
+
     /// <summary>Gives the subOS a new pids limit.</summary>
     void ApplyPids(string name, long max);
 

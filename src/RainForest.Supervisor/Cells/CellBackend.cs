@@ -9,6 +9,7 @@ using RainForest.Linux.Cgroups;
 using RainForest.Linux.Namespaces;
 using RainForest.Linux.Guard;
 using RainForest.Supervisor.Backends;
+using RainForest.Supervisor.Host;
 using RainForest.Supervisor.Ledger;
 using RainForest.Supervisor.Security;
 
@@ -26,13 +27,19 @@ public sealed class CellBackend : ISubOsBackend
     private readonly StateDirectory _state;
     private readonly CgroupDriver _cgroups;
     private readonly PrefixGuard _guard;
+    private readonly LxcfsService? _lxcfs;
 
     /// <summary>Creates the backend over a state directory, a cgroup driver and the supervisor's guard.</summary>
-    public CellBackend(StateDirectory state, CgroupDriver cgroups, PrefixGuard guard)
+    /// <param name="state">The state directory.</param>
+    /// <param name="cgroups">The cgroup driver.</param>
+    /// <param name="guard">The supervisor's prefix guard.</param>
+    /// <param name="lxcfs">The supervisor's lxcfs, whose files each subOS sees over its /proc; null for none.</param>
+    public CellBackend(StateDirectory state, CgroupDriver cgroups, PrefixGuard guard, LxcfsService? lxcfs = null)
     {
         _state = state;
         _cgroups = cgroups;
         _guard = guard;
+        _lxcfs = lxcfs;
     }
 
     /// <inheritdoc/>
@@ -81,7 +88,7 @@ public sealed class CellBackend : ISubOsBackend
                 idMap = NamespaceHolder.Start(unshare, SystemTools.Require("cat"), "/proc", "user");
             }
 
-            PrepareDirectory(record, machine, dir, idMap?.Pid ?? 0);
+            PrepareDirectory(record, machine, dir, idMap?.Pid ?? 0, _lxcfs?.ViewFor(record.Name));
             trace.Mark("directory");
             _cgroups.EnsureParent(parentCpus, AllNodes(machine));
             _cgroups.Create(record.Name, record.Cpus, record.Mems.ToString(), record.Memory);
@@ -201,6 +208,19 @@ public sealed class CellBackend : ISubOsBackend
     /// <summary>Applies a new memory size.</summary>
     public void ApplyMemory(string name, ByteSize memory) => _cgroups.SetMemory(name, memory);
 
+    /// <summary>Shrinks the memory size if what is in use fits after the kernel reclaimed for at most <see cref="ShrinkBudget"/>.</summary>
+    public bool TryShrinkMemory(string name, ByteSize memory) => _cgroups.TryShrinkMemory(name, memory, ShrinkBudget);
+
+    /// <summary>Shrinks the memory size, OOM-killing programs (never the agent) until the rest fit.</summary>
+    public void ForceMemory(SubOsRecord record, ByteSize memory) =>
+        _cgroups.ForceMemory(record.Name, memory, new HashSet<int> { record.AgentPid }, TimeSpan.FromSeconds(10));
+
+    /// <summary>
+    /// How long a shrink waits for the kernel to reclaim: page cache goes in milliseconds (the paper offlined
+    /// 512 MB in 60 ms), while anonymous and tmpfs memory never goes without swap, however long one waits.
+    /// </summary>
+    public static TimeSpan ShrinkBudget { get; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Rewrites the description the subOS sees; atomic, by rename within the bind-mounted directory.</summary>
     public void WriteDescription(SubOsRecord record, MachineRecord machine)
     {
@@ -253,7 +273,7 @@ public sealed class CellBackend : ISubOsBackend
     /// <summary>Starts a probe inside and reads each guard from the host's /proc.</summary>
     public AuditReport Audit(SubOsRecord record) => new SubOsAudit(_cgroups, _state).Run(record, ExecEndpoint(record.Name));
 
-    private void PrepareDirectory(SubOsRecord record, MachineRecord machine, string dir, int idMapHolder)
+    private void PrepareDirectory(SubOsRecord record, MachineRecord machine, string dir, int idMapHolder, string? lxcfs)
     {
         if (Directory.Exists(dir))
         {
@@ -283,6 +303,7 @@ public sealed class CellBackend : ISubOsBackend
             IdBase = record.IdBase,
             IdCount = record.Privileged ? 0 : IdRanges.Size,
             IdMapHolderPid = idMapHolder,
+            LxcfsDir = lxcfs,
         };
         File.WriteAllBytes(Path.Combine(dir, "spec.json"), JsonSerializer.SerializeToUtf8Bytes(spec, AgentJsonContext.Default.CellSpec));
     }

@@ -11,6 +11,9 @@ namespace RainForest.Supervisor.Channels;
 /// </summary>
 internal sealed class ChannelLifecycle
 {
+    // FicmChannel.Create builds a channel under this name in the same directory, then links it into place.
+    private const string TemporaryPrefix = "rf-tmp-";
+
     private readonly ResourceLedger _ledger;
     private readonly Journal _journal;
     private readonly StateDirectory _state;
@@ -188,6 +191,116 @@ internal sealed class ChannelLifecycle
         if (Directory.Exists(root))
         {
             Directory.Delete(root, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Brings the channel files on /dev/shm in line with the ledger after an interrupted command: removes objects,
+    /// temporary files, member directories and links that belong to nothing; drops a channel whose memory is gone;
+    /// links an attached member's missing channel again. Runs inside reconcile's transaction.
+    /// </summary>
+    /// <param name="subOses">Every subOS the ledger records (dead ones keep their member directory).</param>
+    /// <returns>One entry per repair: what was found and what was done.</returns>
+    /// <exception cref="GuardViolationException">A path led outside the prefix; nothing was removed there.</exception>
+    public List<(string Target, string Message)> Repair(IReadOnlySet<string> subOses)
+    {
+        var repairs = new List<(string Target, string Message)>();
+        var root = _state.ChannelRoot;
+        var channels = _ledger.Channels().ToList();
+
+        // A destroy killed after it removed the memory but before it committed: the channel cannot be used again.
+        foreach (var channel in channels.Where(c => !File.Exists(_state.ChannelObject(c.Name))).ToList())
+        {
+            _ledger.RemoveChannel(channel.Name);
+            RemoveFiles(channel);
+            channels.Remove(channel);
+            repairs.Add((channel.Name, $"channel '{channel.Name}': its memory object was gone (an interrupted destroy?); removed from the ledger with its links"));
+        }
+
+        if (!Directory.Exists(root))
+        {
+            return repairs;
+        }
+
+        var names = channels.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        var objects = Path.Combine(root, "objects");
+        if (Directory.Exists(objects))
+        {
+            foreach (var file in Directory.EnumerateFileSystemEntries(objects).Order(StringComparer.Ordinal).ToList())
+            {
+                var name = Path.GetFileName(file);
+                if (name.StartsWith(TemporaryPrefix, StringComparison.Ordinal))
+                {
+                    DeleteEntry(file);
+                    repairs.Add((name, $"temporary channel file {file} of an interrupted channel create; removed"));
+                }
+                else if (!names.Contains(name))
+                {
+                    DeleteEntry(file);
+                    repairs.Add((name, $"channel object {file} had no ledger entry (an interrupted channel create?); removed"));
+                }
+            }
+        }
+
+        var members = Path.Combine(root, "members");
+        if (Directory.Exists(members))
+        {
+            foreach (var dir in Directory.EnumerateFileSystemEntries(members).Order(StringComparer.Ordinal).ToList())
+            {
+                var subOs = Path.GetFileName(dir);
+                if (!subOses.Contains(subOs) || !Directory.Exists(dir))
+                {
+                    DeleteEntry(dir);
+                    repairs.Add((subOs, $"member directory {dir} belongs to no subOS (an interrupted create?); removed"));
+                    continue;
+                }
+
+                foreach (var link in Directory.EnumerateFileSystemEntries(dir).Order(StringComparer.Ordinal).ToList())
+                {
+                    var name = Path.GetFileName(link);
+                    if (!channels.Any(c => c.Name == name && c.Members.Any(m => m.SubOs == subOs && m.Attached)))
+                    {
+                        DeleteEntry(link);
+                        repairs.Add((subOs, $"link {link} to no channel of subOS '{subOs}' (an interrupted channel create or destroy?); removed"));
+                    }
+                }
+            }
+        }
+
+        // A destroy killed after it unlinked some members but before it committed: the channel still exists.
+        foreach (var channel in channels)
+        {
+            foreach (var member in channel.Members.Where(m => m.Attached && subOses.Contains(m.SubOs)))
+            {
+                var dir = _guard.CheckInside(_state.ChannelLinkDirectory(PrefixGuard.CheckComponent(member.SubOs)));
+                var link = _guard.CheckInside(Path.Combine(dir, PrefixGuard.CheckComponent(channel.Name)));
+                if (Directory.Exists(dir) && !File.Exists(link))
+                {
+                    Linux.Mounts.HardLink(_guard.CheckInside(_state.ChannelObject(channel.Name)), link);
+                    repairs.Add((channel.Name, $"channel '{channel.Name}': member '{member.SubOs}' had lost its link (an interrupted destroy?); linked again"));
+                }
+            }
+        }
+
+        TidyRoot();
+        if (!Directory.Exists(root))
+        {
+            repairs.Add((_state.Prefix, $"channel root {root} held no channel and no member; removed"));
+        }
+
+        return repairs;
+    }
+
+    private void DeleteEntry(string path)
+    {
+        var checkedPath = _guard.CheckInside(path);
+        if (Directory.Exists(checkedPath) && new FileInfo(checkedPath).LinkTarget is null)
+        {
+            Directory.Delete(checkedPath, recursive: true);
+        }
+        else
+        {
+            File.Delete(checkedPath);
         }
     }
 

@@ -13,7 +13,7 @@ namespace RainForest.Supervisor.Host;
 
 /// <summary>
 /// The supervisor's host room: <c>rfm init</c> records the machine and the supervisor partition (and with
-/// <c>--confine-host</c> moves the host onto it); <c>rfm deinit</c> undoes all of that.
+/// <c>--confine-host</c> moves the host onto it) and starts the supervisor's lxcfs; <c>rfm deinit</c> undoes all of that.
 /// </summary>
 internal sealed class HostSetup
 {
@@ -26,10 +26,11 @@ internal sealed class HostSetup
     private readonly SubOsLifecycle _lifecycle;
     private readonly ChannelLifecycle _channels;
     private readonly SubOsNetworking _network;
+    private readonly LxcfsService? _lxcfs;
 
     public HostSetup(
         ResourceLedger ledger, Journal journal, CgroupDriver cgroups, StateDirectory state, KernelFiles kernel,
-        SubOsBackends backends, SubOsLifecycle lifecycle, ChannelLifecycle channels, SubOsNetworking network)
+        SubOsBackends backends, SubOsLifecycle lifecycle, ChannelLifecycle channels, SubOsNetworking network, LxcfsService? lxcfs)
     {
         _ledger = ledger;
         _journal = journal;
@@ -40,6 +41,7 @@ internal sealed class HostSetup
         _lifecycle = lifecycle;
         _channels = channels;
         _network = network;
+        _lxcfs = lxcfs;
     }
 
     /// <summary>Records the machine and the supervisor partition; may run again while no subOS conflicts.</summary>
@@ -108,6 +110,7 @@ internal sealed class HostSetup
                 _ledger.SetMachine(machine);
             }
 
+            _lxcfs?.StartAtInit();
             return (machine, previous is null ? null : Describe(previous), Describe(machine));
         });
     }
@@ -152,6 +155,7 @@ internal sealed class HostSetup
 
             _cgroups.RemoveParentIfEmpty();
             _network.Loop.Teardown();
+            _lxcfs?.Stop();
             _channels.RemoveRoot();
             _ledger.SetMachine(null);
             return (0, machine is null ? null : Describe(machine), (string?)null);

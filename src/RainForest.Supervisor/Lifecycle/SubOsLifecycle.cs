@@ -130,7 +130,12 @@ internal sealed class SubOsLifecycle
     }
 
     /// <summary>Changes a subOS's CPUs, memory and/or pids limit while its programs run.</summary>
-    public SubOsRecord Resize(string name, CpuRequest? cpus, ByteSize? memory, long? pids)
+    /// <remarks>
+    /// Shrinking memory below what the programs use is refused as invalid input (exit code 2, journalled as
+    /// rejected, nothing changed) unless <paramref name="force"/> accepts OOM kills: the user asked for a size the
+    /// subOS cannot have as it stands, like CPUs another subOS owns.
+    /// </remarks>
+    public SubOsRecord Resize(string name, CpuRequest? cpus, ByteSize? memory, long? pids, bool force = false)
     {
         SubOsName.Check(name);
         if (pids is { } limit)
@@ -159,7 +164,7 @@ internal sealed class SubOsLifecycle
             var backend = _backends.For(record);
             if (record.State == SubOsState.Running)
             {
-                ApplyResize(backend, record, updated);
+                ApplyResize(backend, record, updated, force);
             }
 
             _network.SteerNics(updated);
@@ -230,11 +235,15 @@ internal sealed class SubOsLifecycle
         return (record, backend);
     }
 
-    private static void ApplyResize(ISubOsBackend backend, SubOsRecord before, SubOsRecord after)
+    private static void ApplyResize(ISubOsBackend backend, SubOsRecord before, SubOsRecord after, bool force)
     {
-        // Memory before CPUs: shrinking memory is what the kernel may refuse (EBUSY when it cannot
-        // reclaim), and a refusal then leaves nothing to undo.
-        if (after.Memory != before.Memory)
+        // Memory before CPUs: shrinking memory is what may be refused (it would take OOM kills), and a refusal
+        // then leaves nothing to undo.
+        if (after.Memory < before.Memory)
+        {
+            ShrinkMemory(backend, before, after.Memory, force);
+        }
+        else if (after.Memory != before.Memory)
         {
             backend.ApplyMemory(after.Name, after.Memory);
         }
@@ -256,6 +265,20 @@ internal sealed class SubOsLifecycle
         if (after.PidsMax != before.PidsMax)
         {
             backend.ApplyPids(after.Name, after.PidsMax);
+        }
+    }
+
+    private static void ShrinkMemory(ISubOsBackend backend, SubOsRecord before, ByteSize memory, bool force)
+    {
+        if (force)
+        {
+            backend.ForceMemory(before, memory);
+        }
+        else if (!backend.TryShrinkMemory(before.Name, memory))
+        {
+            var used = backend.Observe(before.Name)?.MemoryUsage.Bytes ?? 0;
+            throw RfException.Invalid(
+                $"{before.Name} uses {ByteSize.FromMiB((used + ByteSize.MiB - 1) / ByteSize.MiB)}; cannot shrink to {memory} without OOM kills (use --force)");
         }
     }
 

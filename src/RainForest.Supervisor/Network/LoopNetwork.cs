@@ -63,18 +63,67 @@ public sealed class LoopNetwork
     }
 
     /// <summary>Creates the namespace and bridge when they are missing.</summary>
-    public void EnsureSegment()
+    /// <remarks>
+    /// A namespace without its bridge (a create killed between the two, or an <c>ip netns add</c> by hand) gets the
+    /// bridge here, so such a leftover never makes a member's join fail.
+    /// </remarks>
+    /// <returns>True when the bridge had to be made.</returns>
+    public bool EnsureSegment()
     {
-        if (Exists)
+        if (!Exists)
         {
-            return;
+            IpTool.Ip("netns", "add", _namespace);
+        }
+        else if (HasBridge())
+        {
+            return false;
         }
 
-        IpTool.Ip("netns", "add", _namespace);
         IpTool.Ip("-n", _namespace, "link", "set", "lo", "up");
         IpTool.Ip("-n", _namespace, "link", "add", Bridge, "type", "bridge");
         IpTool.Ip("-n", _namespace, "link", "set", Bridge, "up");
+        return true;
     }
+
+    /// <summary>True when the segment's namespace holds its bridge.</summary>
+    /// <exception cref="RfException">The namespace cannot be entered (a half-made one), exit code 1.</exception>
+    public bool HasBridge() => Links().Any(l => l.Name == Bridge);
+
+    /// <summary>Every link in the segment's namespace but <c>lo</c>, with the bridge it is a port of (null when none).</summary>
+    /// <exception cref="RfException">The namespace cannot be entered (a half-made one), exit code 1.</exception>
+    public IReadOnlyList<(string Name, string? Master)> Links()
+    {
+        var links = new List<(string, string?)>();
+        foreach (var line in IpTool.Ip("-n", _namespace, "-o", "link", "show").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            // "7: rf0123456789@if6: <BROADCAST,...> mtu 1500 qdisc noqueue master rfbr0 state UP ..."
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length < 2)
+            {
+                continue;
+            }
+
+            var name = fields[1].TrimEnd(':');
+            var at = name.IndexOf('@', StringComparison.Ordinal);
+            name = at >= 0 ? name[..at] : name;
+            var master = Array.IndexOf(fields, "master");
+            if (name != "lo")
+            {
+                links.Add((name, master >= 0 && master + 1 < fields.Length ? fields[master + 1] : null));
+            }
+        }
+
+        return links;
+    }
+
+    /// <summary>The name of the bridge every member's port joins.</summary>
+    public static string BridgeName => Bridge;
+
+    /// <summary>Deletes a link of the segment (a leftover port); a link already gone is no error.</summary>
+    public void RemoveLink(string link) => TryIp("-n", _namespace, "link", "del", link);
+
+    /// <summary>Makes an existing port of <paramref name="name"/> a port of the bridge again (after the bridge was rebuilt).</summary>
+    public void Rejoin(string name) => IpTool.Ip("-n", _namespace, "link", "set", OuterLink(name), "master", Bridge, "up");
 
     /// <summary>Joins the subOS whose agent is <paramref name="agentPid"/> to the segment with <paramref name="address"/>.</summary>
     /// <remarks>The member's <c>eth0</c> gets the MAC <see cref="LoopFilter.MacOf"/> derives from the address; the port may send from nothing else.</remarks>
@@ -151,7 +200,8 @@ public sealed class LoopNetwork
     public static bool IsSegmentAddress(string address) =>
         IPAddress.TryParse(address, out var ip) && address.StartsWith("10.77.0.", StringComparison.Ordinal) && ip.GetAddressBytes()[3] is >= 2 and <= 254;
 
-    private static string OuterLink(string name) => "rf" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name)))[..10];
+    /// <summary>The host-side end of <paramref name="name"/>'s port: a hash, since link names hold 15 bytes.</summary>
+    public static string OuterLink(string name) => "rf" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name)))[..10];
 
     private static void TryIp(params string[] args)
     {

@@ -112,6 +112,94 @@ internal sealed class SubOsNetworking
         }
     }
 
+    /// <summary>
+    /// Brings the RFloop segment in line with the ledger after an interrupted command: removes a namespace that serves
+    /// no member or cannot be entered, rebuilds a missing bridge, removes ports of subOSes that are gone, and joins
+    /// a running member whose port is missing or off the bridge again. Runs inside reconcile's transaction.
+    /// </summary>
+    /// <returns>One entry per repair: what was found and what was done.</returns>
+    /// <exception cref="GuardViolationException">The namespace does not carry the prefix; nothing was deleted.</exception>
+    /// <exception cref="RfException">ip or nft failed (exit code 1).</exception>
+    public List<(string Target, string Message)> RepairLoop()
+    {
+        var repairs = new List<(string Target, string Message)>();
+        var all = _ledger.List();
+        var members = all.Where(s => s.Address is not null).ToList();
+        var running = members.Where(s => s.State == SubOsState.Running && _backends.For(s).IsAlive(s)).ToList();
+        var ns = Loop.Namespace;
+        if (!Loop.Exists)
+        {
+            if (running.Count == 0)
+            {
+                return repairs;
+            }
+
+            // Every port died with the namespace: each running member joins the new segment.
+            foreach (var member in running)
+            {
+                Loop.Attach(member.Name, member.AgentPid, member.Address!);
+            }
+
+            repairs.Add((ns, $"loop namespace {ns} was missing while {running.Count} member(s) ran; rebuilt and joined {string.Join(", ", running.Select(m => m.Name))}"));
+            RefreshNames();
+            return repairs;
+        }
+
+        IReadOnlyList<(string Name, string? Master)> links;
+        try
+        {
+            links = Loop.Links();
+        }
+        catch (RfException e)
+        {
+            // A namespace file that is not a namespace (ip netns add killed half-way): nothing in it can be kept.
+            Loop.Teardown();
+            repairs.Add((ns, $"loop namespace {ns} could not be entered ({e.Message}); removed"));
+            return [.. repairs, .. RepairLoop()];
+        }
+
+        if (members.Count == 0)
+        {
+            Loop.Teardown();
+            repairs.Add((ns, $"loop namespace {ns} served no subOS (an interrupted create or destroy?); removed with its {links.Count} link(s)"));
+            return repairs;
+        }
+
+        if (Loop.EnsureSegment())
+        {
+            repairs.Add((ns, $"loop namespace {ns} had no bridge {LoopNetwork.BridgeName} (an interrupted create?); rebuilt"));
+        }
+
+        var expected = running.ToDictionary(m => LoopNetwork.OuterLink(m.Name), StringComparer.Ordinal);
+        foreach (var (link, _) in links.Where(l => l.Name != LoopNetwork.BridgeName && !expected.ContainsKey(l.Name)))
+        {
+            Loop.RemoveLink(link);
+            repairs.Add((ns, $"link {link} in {ns} belongs to no running subOS (an interrupted create or destroy?); removed"));
+        }
+
+        var present = links.ToDictionary(l => l.Name, l => l.Master, StringComparer.Ordinal);
+        foreach (var (link, member) in expected)
+        {
+            if (!present.TryGetValue(link, out var master))
+            {
+                Loop.Attach(member.Name, member.AgentPid, member.Address!);
+                repairs.Add((member.Name, $"subOS '{member.Name}': its loop port {link} was missing; attached again as {member.Address}"));
+            }
+            else if (master != LoopNetwork.BridgeName)
+            {
+                Loop.Rejoin(member.Name);
+                repairs.Add((member.Name, $"subOS '{member.Name}': its loop port {link} was off the bridge; joined again"));
+            }
+        }
+
+        if (repairs.Count > 0)
+        {
+            RefreshNames();
+        }
+
+        return repairs;
+    }
+
     /// <summary>Why an interface cannot be handed to a subOS, or null when it can.</summary>
     /// <remarks>
     /// The loopback device exists in every network namespace and cannot move: it used to be reported as

@@ -1,7 +1,11 @@
 using RainForest.Interop;
 using RainForest.Linux.Guard;
+using RainForest.Linux;
 using RainForest.Supervisor.Backends;
+using RainForest.Supervisor.Channels;
+using RainForest.Supervisor.Host;
 using RainForest.Supervisor.Ledger;
+using RainForest.Supervisor.Network;
 
 namespace RainForest.Supervisor.Reconcile;
 
@@ -16,14 +20,21 @@ internal sealed class Reconciler
     private readonly SubOsBackends _backends;
     private readonly StateDirectory _state;
     private readonly PrefixGuard _guard;
+    private readonly SubOsNetworking _network;
+    private readonly ChannelLifecycle _channels;
+    private readonly LxcfsService? _lxcfs;
 
-    public Reconciler(ResourceLedger ledger, Journal journal, SubOsBackends backends, StateDirectory state, PrefixGuard guard)
+    public Reconciler(ResourceLedger ledger, Journal journal, SubOsBackends backends, StateDirectory state, PrefixGuard guard,
+        SubOsNetworking network, ChannelLifecycle channels, LxcfsService? lxcfs)
     {
         _ledger = ledger;
         _journal = journal;
         _backends = backends;
         _state = state;
         _guard = guard;
+        _network = network;
+        _channels = channels;
+        _lxcfs = lxcfs;
     }
 
     /// <summary>
@@ -51,6 +62,56 @@ internal sealed class Reconciler
             // What the kernel refused (a cgroup write, say) is a run-time failure, told as it is.
             throw Core.RfException.Failed(e.Message, e);
         }
+    }
+
+    /// <summary>
+    /// Detaches every mount of this host's mount table inside the supervisor's subOS directories or channel root. The
+    /// supervisor makes its subOSes' mounts inside their own mount namespaces (private propagation), so one seen here
+    /// was left by an interrupted command or by hand, and would pin or expose what the directories hold.
+    /// </summary>
+    private List<(string Target, string Message)> DetachStaleMounts()
+    {
+        var repairs = new List<(string Target, string Message)>();
+        var roots = new[] { _state.SubOsRoot, _state.ChannelRoot }.Select(PrefixGuard.Canonicalize).ToList();
+
+        // Deepest first: a mount stacked inside another goes before the one that holds it.
+        var stale = MountTable.Read(Environment.ProcessId).MountPoints
+            .Where(point => roots.Any(root => point.StartsWith(root + "/", StringComparison.Ordinal)))
+            .Distinct(StringComparer.Ordinal).OrderByDescending(point => point.Length).ToList();
+        foreach (var point in stale)
+        {
+            Mounts.Detach(_guard.CheckInside(point));
+            repairs.Add((point, $"mount at {point} inside this supervisor's directories (left by an interrupted command?); detached"));
+        }
+
+        return repairs;
+    }
+
+    /// <summary>Removes the temporary description files (<c>desc/.subos.json.tmp</c>) an interrupted rewrite leaves.</summary>
+    private List<(string Target, string Message)> RemoveTemporaryFiles()
+    {
+        var repairs = new List<(string Target, string Message)>();
+        if (!Directory.Exists(_state.SubOsRoot))
+        {
+            return repairs;
+        }
+
+        foreach (var dir in Directory.EnumerateDirectories(_state.SubOsRoot))
+        {
+            var desc = Path.Combine(dir, "desc");
+            if (!Directory.Exists(desc))
+            {
+                continue;
+            }
+
+            foreach (var temp in Directory.EnumerateFiles(desc, "*.tmp"))
+            {
+                File.Delete(_guard.CheckInside(temp));
+                repairs.Add((Path.GetFileName(dir), $"temporary file {temp} of an interrupted description rewrite; removed"));
+            }
+        }
+
+        return repairs;
     }
 
     private List<string> RunCore()
@@ -89,6 +150,13 @@ internal sealed class Reconciler
             }
         }
 
+        if (_lxcfs is not null)
+        {
+            // A dead or hung lxcfs is restarted, and running subOSes get its new files (dead agents were handled above).
+            var running = records.Where(r => r.State == SubOsState.Running && _backends.For(r).IsAlive(r));
+            repairs.AddRange(_lxcfs.Repair([.. running.Select(r => (r.Name, r.AgentPid, _backends.For(r).ExecEndpoint(r.Name)))]));
+        }
+
         var known = records.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var backend in _backends.All)
         {
@@ -99,6 +167,9 @@ internal sealed class Reconciler
             }
         }
 
+        // Before any directory goes: a recursive delete must never walk through a mount into what it covers.
+        repairs.AddRange(DetachStaleMounts());
+        repairs.AddRange(RemoveTemporaryFiles());
         if (Directory.Exists(_state.SubOsRoot))
         {
             foreach (var dir in Directory.EnumerateDirectories(_state.SubOsRoot))
@@ -112,6 +183,8 @@ internal sealed class Reconciler
             }
         }
 
+        repairs.AddRange(_channels.Repair(known));
+        repairs.AddRange(_network.RepairLoop());
         if (repairs.Count == 0)
         {
             return [];

@@ -158,7 +158,7 @@ internal sealed class SubOsAudit
         // namespace owns: such mounts can neither be unmounted nor lose read-only, nosuid, nodev or noexec.
         var passed = owner == own && own != host;
         return new AuditCheck(Guard, passed,
-            passed ? $"mount namespace {NamespaceFiles.IdOf(mnt)} is owned by the subOS's {own}: every mount the agent made is locked"
+            passed ? $"mount namespace {NamespaceFiles.IdOf(mnt)} is owned by the subOS's {own}: every mount the agent made is locked (lxcfs's files lie above locked masks)"
                    : $"mount namespace {NamespaceFiles.IdOf(mnt)} is owned by {owner} (host {host}): mounts can be changed from inside");
     }
 

@@ -12,6 +12,8 @@ public class IpcBenchTests
     [InlineData("recv --endpoint /tmp/x --transport carrier")]
     [InlineData("send --endpoint /tmp/x --wait often")]
     [InlineData("send --endpoint /tmp/x --size many")]
+    [InlineData("recv --endpoint /tmp/x --wait sleep --spin-us -1")]
+    [InlineData("recv --endpoint /tmp/x --spin-us slow")]
     public void Run_BadUsage_ExitsTwoWithOneLine(string commandLine)
     {
         var (code, _, stderr) = Capture(() => IpcBench.Run(commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries)));
@@ -38,6 +40,29 @@ public class IpcBenchTests
         var result = IpcResult.FromJson(stdout.Trim());
         Assert.Equal((IpcTransport.Unix, IpcWait.Block, 128, 200L, 2000L), (result.Transport, result.Wait, result.Size, result.Messages, result.ThroughputMessages));
         Assert.True(result.P50Ns > 0 && result.P50Ns <= result.P99Ns && result.P99Ns <= result.MaxNs);
+    }
+
+    [Fact]
+    public async Task Run_FutexPair_ReceiverSleepsWithoutPollingAndPrintsOneResultLine()
+    {
+        using var temp = new TempDirectory();
+        var endpoint = temp.Combine("ping.futex");
+        string[] options = ["--transport", "futex", "--endpoint", endpoint, "--size", "64", "--warmup", "10", "--count", "200", "--burst", "5000", "--interval-us", "5"];
+
+        var (code, stdout, _) = await Task.Run(() => Capture(() =>
+        {
+            var received = Task.Run(() => IpcBench.Run(["recv", .. options]));
+            var sent = IpcBench.Run(["send", .. options]);
+            return sent == 0 ? received.GetAwaiter().GetResult() : -1;
+        }));
+
+        Assert.Equal(0, code);
+        var result = IpcResult.FromJson(stdout.Trim());
+        Assert.Equal((IpcTransport.Futex, IpcWait.Sleep, 64, 200L, 5000L, (double?)0), (result.Transport, result.Wait, result.Size, result.Messages, result.ThroughputMessages, result.SpinUs));
+        Assert.True(result.P50Ns > 0 && result.P50Ns <= result.P99Ns && result.P99Ns <= result.MaxNs);
+
+        // The receiver made the shared file and removes it when done.
+        Assert.False(File.Exists(endpoint));
     }
 
     private static (int Code, string Stdout, string Stderr) Capture(Func<int> run)

@@ -66,7 +66,7 @@ public abstract partial class CgroupDriverTests : IDisposable
 
     private string Mems(string name) => File.ReadAllText(Path.Combine(CpusetDir(name), "cpuset.mems")).Trim();
 
-    private void CreateWeb()
+    protected void CreateWeb()
     {
         Driver.EnsureParent(CpuSet.Parse("0-3"), "0-1");
         Driver.Create("web", CpuSet.Parse("1-2"), "0", ByteSize.Parse("1G"));
@@ -163,6 +163,27 @@ public abstract partial class CgroupDriverTests : IDisposable
         Driver.SetMemory("web", ByteSize.Parse(size));
 
         AssertMemory("web", ByteSize.Parse(size));
+    }
+
+    [Fact]
+    public void TryShrinkMemory_UsageFits_WritesEveryLimit()
+    {
+        CreateWeb();
+        File.WriteAllText(Path.Combine(MemoryDir("web"), UsageFile), (100L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.True(Driver.TryShrinkMemory("web", ByteSize.Parse("256M"), TimeSpan.FromMilliseconds(50)));
+
+        AssertMemory("web", ByteSize.Parse("256M"));
+    }
+
+    [Fact]
+    public void ForceMemory_NoKernelToRefuse_WritesEveryLimit()
+    {
+        CreateWeb();
+
+        Driver.ForceMemory("web", ByteSize.Parse("256M"), new HashSet<int>(), TimeSpan.FromMilliseconds(50));
+
+        AssertMemory("web", ByteSize.Parse("256M"));
     }
 
     [Fact]

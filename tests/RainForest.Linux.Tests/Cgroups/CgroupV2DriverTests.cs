@@ -60,6 +60,34 @@ public abstract class CgroupV2DriverTests : CgroupDriverTests
     }
 
     [Fact]
+    public void TryShrinkMemory_UsageAboveTheSize_AsksTheKernelToReclaimTheExcessAndChangesNothing()
+    {
+        CreateWeb();
+        var dir = MemoryDir("web");
+        File.WriteAllText(Path.Combine(dir, "memory.current"), (706L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        File.WriteAllText(Path.Combine(dir, "memory.reclaim"), string.Empty);
+
+        var shrunk = Driver.TryShrinkMemory("web", ByteSize.Parse("512M"), TimeSpan.FromMilliseconds(50));
+
+        Assert.False(shrunk);
+        Assert.Equal((194L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture), File.ReadAllText(Path.Combine(dir, "memory.reclaim")));
+        AssertMemory("web", ByteSize.Parse("1G"));
+    }
+
+    [Fact]
+    public void TryShrinkMemory_KernelWithoutMemoryReclaim_WaitsTheBudgetAndChangesNothing()
+    {
+        CreateWeb();
+        var dir = MemoryDir("web");
+        File.WriteAllText(Path.Combine(dir, "memory.current"), (706L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.False(Driver.TryShrinkMemory("web", ByteSize.Parse("512M"), TimeSpan.FromMilliseconds(50)));
+
+        Assert.False(File.Exists(Path.Combine(dir, "memory.reclaim")));
+        AssertMemory("web", ByteSize.Parse("1G"));
+    }
+
+    [Fact]
     public void EnsureParent_NoPidsController_EnablesCpusetAndMemoryOnly()
     {
         Tree.Write("cgroup/cgroup.controllers", "cpuset cpu io memory\n");

@@ -19,6 +19,7 @@ public sealed class InteropHeaderTests
         #include <errno.h>
         #include <fcntl.h>
         #include <poll.h>
+        #include <sched.h>
         #include <signal.h>
         #include <spawn.h>
         #include <termios.h>
@@ -46,7 +47,8 @@ public sealed class InteropHeaderTests
         { "EAGAIN", Errno.EAGAIN }, { "EACCES", Errno.EACCES }, { "EBUSY", Errno.EBUSY }, { "EEXIST", Errno.EEXIST },
         { "ENOTDIR", Errno.ENOTDIR }, { "EINVAL", Errno.EINVAL }, { "ENOSPC", Errno.ENOSPC }, { "EPIPE", Errno.EPIPE },
         { "ENAMETOOLONG", Errno.ENAMETOOLONG }, { "ENOSYS", Errno.ENOSYS }, { "EBADMSG", Errno.EBADMSG },
-        { "EMSGSIZE", Errno.EMSGSIZE }, { "EOPNOTSUPP", Errno.EOPNOTSUPP }, { "ENOBUFS", Errno.ENOBUFS }, { "ETIMEDOUT", Errno.ETIMEDOUT },
+        { "EMSGSIZE", Errno.EMSGSIZE }, { "EOPNOTSUPP", Errno.EOPNOTSUPP }, { "ENOBUFS", Errno.ENOBUFS }, { "ENOTCONN", Errno.ENOTCONN },
+        { "ETIMEDOUT", Errno.ETIMEDOUT },
 
         // open, fcntl, lseek
         { "O_RDONLY", Interop.Libc.O_RDONLY }, { "O_RDWR", Interop.Libc.O_RDWR }, { "O_CREAT", Interop.Libc.O_CREAT },
@@ -72,6 +74,10 @@ public sealed class InteropHeaderTests
         { "MS_RDONLY", (long)Interop.Libc.MS_RDONLY }, { "MS_NOSUID", (long)Interop.Libc.MS_NOSUID }, { "MS_NODEV", (long)Interop.Libc.MS_NODEV },
         { "MS_NOEXEC", (long)Interop.Libc.MS_NOEXEC }, { "MS_REMOUNT", (long)Interop.Libc.MS_REMOUNT }, { "MS_BIND", (long)Interop.Libc.MS_BIND },
         { "MS_REC", (long)Interop.Libc.MS_REC }, { "MS_PRIVATE", (long)Interop.Libc.MS_PRIVATE }, { "MNT_DETACH", Interop.Libc.MNT_DETACH },
+        { "UMOUNT_NOFOLLOW", Interop.Libc.UMOUNT_NOFOLLOW },
+        { "MOUNT_ATTR_RDONLY", (long)Interop.Libc.MOUNT_ATTR_RDONLY }, { "MOUNT_ATTR_NOSUID", (long)Interop.Libc.MOUNT_ATTR_NOSUID },
+        { "MOUNT_ATTR_NODEV", (long)Interop.Libc.MOUNT_ATTR_NODEV }, { "MOUNT_ATTR_NOEXEC", (long)Interop.Libc.MOUNT_ATTR_NOEXEC },
+        { "CLONE_FS", Interop.Libc.CLONE_FS }, { "CLONE_NEWNS", Interop.Libc.CLONE_NEWNS },
         { "SYS_open_tree", Interop.Libc.SYS_open_tree }, { "SYS_move_mount", Interop.Libc.SYS_move_mount },
         { "SYS_mount_setattr", Interop.Libc.SYS_mount_setattr }, { "SYS_pivot_root", Interop.Libc.SYS_pivot_root },
         { "AT_FDCWD", Interop.Libc.AT_FDCWD }, { "AT_EMPTY_PATH", Interop.Libc.AT_EMPTY_PATH },

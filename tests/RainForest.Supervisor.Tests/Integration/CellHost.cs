@@ -94,7 +94,7 @@ public sealed class CellHost : IDisposable
         Environment.SetEnvironmentVariable(CellBackend.AgentVariable, agent);
     }
 
-    private static string FindRepo()
+    public static string FindRepo()
     {
         var dir = AppContext.BaseDirectory;
         while (!File.Exists(Path.Combine(dir, "RainForest.slnx")))

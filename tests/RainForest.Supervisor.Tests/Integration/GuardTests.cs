@@ -136,7 +136,7 @@ public sealed class GuardTests : IDisposable
         var rootFs = Path.Combine("/var/tmp", $"rf-test-rootfs-{Guid.NewGuid():N}");
         try
         {
-            MinimalRootFs.Build(rootFs, "sh", "cat", "id", "unshare", "nsenter", "setpriv", "sleep");
+            MinimalRootFs.Build(rootFs, "sh", "cat", "id", "unshare", "nsenter", "setpriv", "choom", "sleep");
             Create("ownroot", rootFs: rootFs);
 
             var (code, output) = _host.Exec("ownroot", "sh", "-c", "id -u; echo inside > /written; cat /written");

@@ -65,6 +65,24 @@ internal sealed class RecordingBackend : ISubOsBackend
         Kernel[name] = Kernel[name] with { MemoryLimit = memory };
     }
 
+    public bool TryShrinkMemory(string name, ByteSize memory)
+    {
+        Calls.Add($"TryShrinkMemory {name} {memory}");
+        if (Kernel[name].MemoryUsage > memory)
+        {
+            return false;
+        }
+
+        Kernel[name] = Kernel[name] with { MemoryLimit = memory };
+        return true;
+    }
+
+    public void ForceMemory(SubOsRecord record, ByteSize memory)
+    {
+        Calls.Add($"ForceMemory {record.Name} {memory} sparing {record.AgentPid}");
+        Kernel[record.Name] = Kernel[record.Name] with { MemoryLimit = memory, MemoryUsage = memory };
+    }
+
     public void ApplyPids(string name, long max)
     {
         Calls.Add($"ApplyPids {name} {max}");

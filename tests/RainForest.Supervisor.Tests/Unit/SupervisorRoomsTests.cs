@@ -28,7 +28,7 @@ public sealed class SupervisorRoomsTests : IDisposable
             Directory.CreateDirectory(_root.PathTo($"cgroup/{controller}/{state.Prefix}"));
         }
 
-        _supervisor = RainForestSupervisor.Open(state, KernelFiles.At(TestLedger.MachinePath("this-vm")), new CgroupLayout(CgroupMode.V1, mounts, null), (_, _, _) => [_backend]);
+        _supervisor = RainForestSupervisor.Open(state, KernelFiles.At(TestLedger.MachinePath("this-vm")), new CgroupLayout(CgroupMode.V1, mounts, null), (_, _, _, _) => [_backend]);
         _supervisor.Init(new InitOptions { ReserveCpus = CpuSet.Empty, ReserveMemory = ByteSize.FromMiB(512) });
     }
 
@@ -73,6 +73,51 @@ public sealed class SupervisorRoomsTests : IDisposable
         Assert.Equal(CpuSet.Parse("0-1"), resized.Cpus);
         Assert.Equal(CpuSet.Parse("0-1"), _supervisor.Observe("web")!.Cpus);
         Assert.Equal(CpuSet.Empty, _supervisor.Pool().FreeCpus);
+    }
+
+    [Fact]
+    public void Resize_ShrinkBelowWhatIsInUse_RejectedWithTheUsageAndNothingChanged()
+    {
+        Create("web");
+        _backend.Kernel["web"] = _backend.Kernel["web"] with { MemoryUsage = new ByteSize(200 * ByteSize.MiB + 1) };
+        var before = _supervisor.Show("web").Record;
+        _backend.Calls.Clear();
+
+        var e = Assert.Throws<RfException>(() => _supervisor.Resize("web", CpuRequest.Parse("+1", true), ByteSize.Parse("128M")));
+
+        Assert.Equal(RfException.InvalidInputExitCode, e.ExitCode);
+        Assert.Equal("web uses 201M; cannot shrink to 128M without OOM kills (use --force)", e.Message);
+        Assert.Equal(["TryShrinkMemory web 128M"], _backend.Calls);
+        Assert.Equal(before, _supervisor.Show("web").Record);
+        Assert.Equal(ByteSize.Parse("256M"), _supervisor.Observe("web")!.MemoryLimit);
+        Assert.Equal(CpuSet.Parse("1"), _supervisor.Pool().FreeCpus);
+        Assert.Equal(JournalOutcome.Rejected, _supervisor.Journal(1, "web").Single().Outcome);
+    }
+
+    [Fact]
+    public void Resize_ShrinkThatFits_ShrunkWithoutForce()
+    {
+        Create("web");
+        _backend.Calls.Clear();
+
+        var resized = _supervisor.Resize("web", null, ByteSize.Parse("128M"));
+
+        Assert.Equal(["TryShrinkMemory web 128M", "WriteDescription web r1"], _backend.Calls);
+        Assert.Equal(ByteSize.Parse("128M"), resized.Memory);
+    }
+
+    [Fact]
+    public void Resize_ForceBelowWhatIsInUse_ForcedSparingTheAgent()
+    {
+        Create("web");
+        _backend.Kernel["web"] = _backend.Kernel["web"] with { MemoryUsage = ByteSize.Parse("200M") };
+        _backend.Calls.Clear();
+
+        var resized = _supervisor.Resize("web", null, ByteSize.Parse("128M"), force: true);
+
+        Assert.Equal(["ForceMemory web 128M sparing 4194500", "WriteDescription web r1"], _backend.Calls);
+        Assert.Equal(ByteSize.Parse("128M"), resized.Memory);
+        Assert.Equal(JournalOutcome.Ok, _supervisor.Journal(1, "web").Single().Outcome);
     }
 
     [Fact]
