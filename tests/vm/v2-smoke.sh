@@ -110,7 +110,7 @@ no_subos_groups_left() {
 ext4_rootfs() {
   local dir=/tmp/rf-rootfs.d img=/tmp/rf-rootfs.img programs libs
   # One ldd and one cp for all: every process start is slow under TCG.
-  programs=$(command -v sh cat id hostname nproc sleep unshare nsenter setpriv) || return 1
+  programs=$(command -v sh cat id hostname nproc sleep unshare nsenter setpriv choom) || return 1
   # "libc.so.6 => /lib/.../libc.so.6 (0x...)" and "/lib64/ld-linux-x86-64.so.2 (0x...)"; not the "/usr/bin/cat:" headers.
   libs=$(ldd $programs | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// && $2 ~ /^\(/ { print $1 }' | sort -u) || return 1
   mkdir -p $dir/etc $dir/proc $dir/sys $dir/dev $dir/tmp $dir/run && cp -L --parents $programs $libs $dir/ || return 1
