@@ -312,7 +312,7 @@ public static class IpcBench
             message.CopyTo(Slot(_next));
             _next++;
             Volatile.Write(ref *Head, _next);
-            Interop.Libc.FutexWake(Head);
+            FutexCalls.FutexWake(Head);
         }
 
         public override void Receive(Span<byte> message)
@@ -321,7 +321,7 @@ public static class IpcBench
             {
                 // Sleeps only while the head still equals what we have read; a message published in between
                 // makes the call return at once (EAGAIN), so no wake-up is lost.
-                Interop.Libc.FutexWait(Head, _next);
+                FutexCalls.FutexWait(Head, _next);
             }
 
             Slot(_next).CopyTo(message);

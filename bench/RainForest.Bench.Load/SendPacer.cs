@@ -30,7 +30,7 @@ internal sealed class SendPacer
             // Best effort: with the default slack the sleeps end up to 50 µs late, which the spin
             // window then does not cover; the latencies stay correct (measured from the intended
             // time), only the sends are later.
-            _ = Interop.Libc.prctl(Interop.Libc.PrSetTimerSlack, TimerSlackNs, 0, 0, 0);
+            _ = Interop.Libc.prctl(Interop.Libc.PR_SET_TIMERSLACK, TimerSlackNs, 0, 0, 0);
         }
     }
 
@@ -49,7 +49,7 @@ internal sealed class SendPacer
             var request = new Interop.Libc.Timespec { Seconds = 0, Nanoseconds = sleepNs };
 
             // An EINTR return only shortens this step; the caller loops on the clock anyway.
-            _ = Interop.Libc.clock_nanosleep(Interop.Libc.ClockMonotonic, 0, in request, IntPtr.Zero);
+            _ = Interop.Libc.clock_nanosleep(Interop.Libc.CLOCK_MONOTONIC, 0, in request, IntPtr.Zero);
         }
         else if (sleepNs >= MaxSleepNs)
         {

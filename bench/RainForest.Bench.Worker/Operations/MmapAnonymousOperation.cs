@@ -9,12 +9,12 @@ internal sealed class MmapAnonymousOperation(long sizeBytes) : MicroOperation
 
     public override void Run(long deadlineTicks, LatencyRecorder recorder)
     {
-        const int Flags = Interop.Libc.MapPrivate | Interop.Libc.MapAnonymous;
+        const int Flags = Interop.Libc.MAP_PRIVATE | Interop.Libc.MAP_ANONYMOUS;
         while (true)
         {
             var start = Stopwatch.GetTimestamp();
-            var address = Interop.Libc.mmap(0, _length, Interop.Libc.ProtRead | Interop.Libc.ProtWrite, Flags, -1, 0);
-            if (address == Interop.Libc.MapFailed)
+            var address = Interop.Libc.mmap(0, _length, Interop.Libc.PROT_READ | Interop.Libc.PROT_WRITE, Flags, -1, 0);
+            if (address == Interop.Libc.MAP_FAILED)
             {
                 throw NativeCallException.FromLastError("mmap");
             }

@@ -46,8 +46,8 @@ internal sealed class MmapFileOperation : MicroOperation
         while (true)
         {
             var start = Stopwatch.GetTimestamp();
-            var address = Interop.Libc.mmap(0, _length, Interop.Libc.ProtRead | Interop.Libc.ProtWrite, Interop.Libc.MapPrivate, _fd, 0);
-            if (address == Interop.Libc.MapFailed)
+            var address = Interop.Libc.mmap(0, _length, Interop.Libc.PROT_READ | Interop.Libc.PROT_WRITE, Interop.Libc.MAP_PRIVATE, _fd, 0);
+            if (address == Interop.Libc.MAP_FAILED)
             {
                 throw NativeCallException.FromLastError("mmap", FilePath);
             }

@@ -48,7 +48,7 @@ internal sealed unsafe class OpenCloseOperation : MicroOperation
             while (true)
             {
                 var start = Stopwatch.GetTimestamp();
-                var fd = Interop.Libc.open(path, Interop.Libc.ORdWr, 0);
+                var fd = Interop.Libc.open(path, Interop.Libc.O_RDWR, 0);
                 if (fd < 0)
                 {
                     throw NativeCallException.FromLastError("open", FilePath);

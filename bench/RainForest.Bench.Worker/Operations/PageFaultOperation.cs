@@ -20,16 +20,16 @@ internal sealed unsafe class PageFaultOperation(long sizeBytes) : MicroOperation
 
     public override void Run(long deadlineTicks, LatencyRecorder recorder)
     {
-        const int Flags = Interop.Libc.MapPrivate | Interop.Libc.MapAnonymous;
+        const int Flags = Interop.Libc.MAP_PRIVATE | Interop.Libc.MAP_ANONYMOUS;
         while (true)
         {
-            var region = Interop.Libc.mmap(0, _length, Interop.Libc.ProtRead | Interop.Libc.ProtWrite, Flags, -1, 0);
-            if (region == Interop.Libc.MapFailed)
+            var region = Interop.Libc.mmap(0, _length, Interop.Libc.PROT_READ | Interop.Libc.PROT_WRITE, Flags, -1, 0);
+            if (region == Interop.Libc.MAP_FAILED)
             {
                 throw NativeCallException.FromLastError("mmap");
             }
 
-            if (Interop.Libc.madvise(region, _length, Interop.Libc.MadvNoHugePage) != 0 && !_noted)
+            if (Interop.Libc.madvise(region, _length, Interop.Libc.MADV_NOHUGEPAGE) != 0 && !_noted)
             {
                 // A kernel built without THP answers EINVAL; its faults are 4 KiB anyway.
                 _noted = true;

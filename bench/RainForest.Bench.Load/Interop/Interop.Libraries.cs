@@ -1,7 +1,0 @@
-internal static partial class Interop
-{
-    internal static class Libraries
-    {
-        internal const string Libc = "libc";
-    }
-}
