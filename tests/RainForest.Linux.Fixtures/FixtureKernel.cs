@@ -175,31 +175,6 @@ public sealed partial class FixtureKernel : KernelFiles
     }
 
     /// <inheritdoc/>
-    public override bool FileExists(string path) => File.Exists(path);
-
-    /// <inheritdoc/>
-    public override bool DirectoryExists(string path) => Directory.Exists(path);
-
-    /// <inheritdoc/>
-    public override IReadOnlyList<string> EntryNames(string dir) => List(dir, Directory.EnumerateFileSystemEntries);
-
-    /// <inheritdoc/>
-    public override IReadOnlyList<string> DirectoryNames(string dir) => List(dir, Directory.EnumerateDirectories);
-
-    /// <inheritdoc/>
-    public override string? LinkTarget(string path)
-    {
-        try
-        {
-            return new FileInfo(path).LinkTarget;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
-
-    /// <inheritdoc/>
     public override void CreateDirectory(string path)
     {
         if (Directory.Exists(path))
@@ -322,20 +297,6 @@ public sealed partial class FixtureKernel : KernelFiles
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
-        }
-    }
-
-    private static List<string> List(string dir, Func<string, IEnumerable<string>> enumerate)
-    {
-        try
-        {
-            var names = enumerate(dir).Select(p => Path.GetFileName(p)).ToList();
-            names.Sort(StringComparer.Ordinal);
-            return names;
-        }
-        catch (DirectoryNotFoundException)
-        {
-            return [];
         }
     }
 }

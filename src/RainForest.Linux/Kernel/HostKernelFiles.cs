@@ -38,26 +38,6 @@ internal sealed class HostKernelFiles : KernelFiles
         stream.Write(Encoding.UTF8.GetBytes(value.Length == 0 ? "\n" : value));
     }
 
-    public override bool FileExists(string path) => File.Exists(path);
-
-    public override bool DirectoryExists(string path) => Directory.Exists(path);
-
-    public override IReadOnlyList<string> EntryNames(string dir) => List(dir, Directory.EnumerateFileSystemEntries);
-
-    public override IReadOnlyList<string> DirectoryNames(string dir) => List(dir, Directory.EnumerateDirectories);
-
-    public override string? LinkTarget(string path)
-    {
-        try
-        {
-            return new FileInfo(path).LinkTarget;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
-
     public override void CreateDirectory(string path) => Directory.CreateDirectory(path);
 
     public override void RemoveDirectory(string path) => Directory.Delete(path, recursive: false);
@@ -65,18 +45,4 @@ internal sealed class HostKernelFiles : KernelFiles
     public override void AttachDeviceProgram(string cgroupDir, IReadOnlyList<DeviceRule> rules) => CgroupDevicePrograms.Attach(cgroupDir, rules);
 
     public override IReadOnlyList<AttachedDeviceProgram> DevicePrograms(string cgroupDir) => CgroupDevicePrograms.Query(cgroupDir);
-
-    private static List<string> List(string dir, Func<string, IEnumerable<string>> enumerate)
-    {
-        try
-        {
-            var names = enumerate(dir).Select(p => Path.GetFileName(p)).ToList();
-            names.Sort(StringComparer.Ordinal);
-            return names;
-        }
-        catch (DirectoryNotFoundException)
-        {
-            return [];
-        }
-    }
 }

@@ -64,22 +64,35 @@ public abstract class KernelFiles
     /// <exception cref="UnauthorizedAccessException">The kernel refused the write (EACCES, EPERM).</exception>
     public abstract void Write(string path, string value);
 
+    // The queries below read the tree as it is, in every implementation: the kernel and a fixture differ in what
+    // writes, mkdir and rmdir do to it, never in how it is listed.
+
     /// <summary>True when <paramref name="path"/> is a file (the target of a link, if it is one).</summary>
-    public abstract bool FileExists(string path);
+    public bool FileExists(string path) => File.Exists(path);
 
     /// <summary>True when <paramref name="path"/> is a directory (the target of a link, if it is one).</summary>
-    public abstract bool DirectoryExists(string path);
+    public bool DirectoryExists(string path) => Directory.Exists(path);
 
     /// <summary>Names of the entries of a directory (files, directories and links), in ordinal order; empty when it is missing.</summary>
     /// <exception cref="IOException">Listing failed otherwise.</exception>
-    public abstract IReadOnlyList<string> EntryNames(string dir);
+    public IReadOnlyList<string> EntryNames(string dir) => List(dir, Directory.EnumerateFileSystemEntries);
 
     /// <summary>Names of the subdirectories of a directory (and of links to directories), in ordinal order; empty when it is missing.</summary>
     /// <exception cref="IOException">Listing failed otherwise.</exception>
-    public abstract IReadOnlyList<string> DirectoryNames(string dir);
+    public IReadOnlyList<string> DirectoryNames(string dir) => List(dir, Directory.EnumerateDirectories);
 
     /// <summary>The target of the symbolic link at <paramref name="path"/> as stored; null when it is no link or missing.</summary>
-    public abstract string? LinkTarget(string path);
+    public string? LinkTarget(string path)
+    {
+        try
+        {
+            return new FileInfo(path).LinkTarget;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>Makes a directory (mkdir(2)); one that exists already is fine. In a cgroup file system the kernel fills it with control files.</summary>
     /// <exception cref="IOException">The kernel refused.</exception>
@@ -99,4 +112,18 @@ public abstract class KernelFiles
     /// <summary>The device programs attached directly to a cgroup v2 directory (not those of its ancestors).</summary>
     /// <exception cref="LinuxException">The directory cannot be opened or the kernel refused the query.</exception>
     public abstract IReadOnlyList<AttachedDeviceProgram> DevicePrograms(string cgroupDir);
+
+    private static List<string> List(string dir, Func<string, IEnumerable<string>> enumerate)
+    {
+        try
+        {
+            var names = enumerate(dir).Select(p => Path.GetFileName(p)).ToList();
+            names.Sort(StringComparer.Ordinal);
+            return names;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return [];
+        }
+    }
 }

@@ -26,16 +26,6 @@ internal sealed class RoutedKernelFiles : KernelFiles
 
     public override void Write(string path, string value) => For(path).Write(path, value);
 
-    public override bool FileExists(string path) => For(path).FileExists(path);
-
-    public override bool DirectoryExists(string path) => For(path).DirectoryExists(path);
-
-    public override IReadOnlyList<string> EntryNames(string dir) => For(dir).EntryNames(dir);
-
-    public override IReadOnlyList<string> DirectoryNames(string dir) => For(dir).DirectoryNames(dir);
-
-    public override string? LinkTarget(string path) => For(path).LinkTarget(path);
-
     public override void CreateDirectory(string path) => For(path).CreateDirectory(path);
 
     public override void RemoveDirectory(string path) => For(path).RemoveDirectory(path);
