@@ -3,6 +3,7 @@ using RainForest.Core.Elastic;
 
 namespace RainForest.Controller.Tests;
 
+[Collection(nameof(ModelTests))]
 public class ModelTests
 {
     private static ModelResult Run(ModelSystem system, ModelOptions options, ElasticPolicySpec? spec = null) =>
