@@ -203,7 +203,7 @@ internal sealed class SubOsLifecycle
     public DestroyOutcome Destroy(string name)
     {
         SubOsName.Check(name);
-        if (_ledger.FullError() is { } full)
+        if (_ledger.SpaceError() is { } full)
         {
             return DestroyUnrecorded(name, full);
         }
@@ -233,7 +233,7 @@ internal sealed class SubOsLifecycle
             return [];
         }
 
-        if (_ledger.FullError() is { } full)
+        if (_ledger.SpaceError() is { } full)
         {
             throw full;
         }
