@@ -1,0 +1,188 @@
+using RainForest.Bench.Harness.Elastic;
+using RainForest.Bench.Load;
+using RainForest.Bench.Report;
+using RainForest.Core;
+
+namespace RainForest.Bench.Harness.Tests;
+
+/// <summary>The agility experiment's parts that need no machine: trace, jobs, windows, table and charts.</summary>
+public sealed class ElasticTests
+{
+    [Fact]
+    public void TraceReader_Default_RampsAndBurstsUpToTheFullRate()
+    {
+        var trace = new CsvTraceReader().Read(null);
+
+        Assert.Equal(1, trace.MaxRate);
+        Assert.True(trace.Duration >= TimeSpan.FromMinutes(5), $"{trace.Duration}");
+        Assert.True(trace.Points.Min(p => p.Rate) <= 0.35);
+        // At least two bursts: separate stretches at the peak.
+        var bursts = trace.Points.Zip(trace.Points.Skip(1)).Count(pair => pair.First.Rate < 1 && pair.Second.Rate == 1);
+        Assert.True(bursts >= 2, $"{bursts} bursts");
+    }
+
+    [Fact]
+    public void TraceReader_File_ReadsItsPoints()
+    {
+        using var dir = new TempDirectory();
+        var path = Path.Combine(dir.Path, "t.csv");
+        File.WriteAllText(path, "seconds,requests_per_second\n0,1000\n30,5000\n60,1000\n");
+
+        var trace = new CsvTraceReader().Read(path);
+
+        Assert.Equal([new RatePoint(0, 1000), new RatePoint(30, 5000), new RatePoint(60, 1000)], trace.Points);
+        Assert.Equal("t.csv", new CsvTraceReader().Describe(path));
+    }
+
+    [Theory]
+    [InlineData("0,100\nsoon,200\n", "--trace T: line 2: 'soon,200' is not 'seconds,requests_per_second'")]
+    [InlineData("10,100\n5,200\n", "--trace T: Rate profile point 2: time 5 comes before 10; times must ascend.")]
+    public void TraceReader_BadFile_InvalidInputNamingTheProblem(string text, string expected)
+    {
+        using var dir = new TempDirectory();
+        var path = Path.Combine(dir.Path, "t.csv");
+        File.WriteAllText(path, text);
+
+        var e = Assert.Throws<RfException>(() => new CsvTraceReader().Read(path));
+
+        Assert.Equal(RfException.InvalidInputExitCode, e.ExitCode);
+        Assert.Equal(expected.Replace("T", path, StringComparison.Ordinal), e.Message);
+    }
+
+    [Fact]
+    public void Replay_QuickMode_ScaledToThePeakAndTheLength()
+    {
+        var trace = new RateProfile([new RatePoint(0, 0.5), new RatePoint(300, 1), new RatePoint(600, 0.25)]);
+        var settings = ElasticSettings.For(new BenchOptions { Mode = BenchMode.Quick, Rate = 8000 });
+
+        var replay = ElasticExperiment.Replay(trace, settings);
+
+        Assert.Equal([new RatePoint(0, 4000), new RatePoint(45, 8000), new RatePoint(90, 2000)], replay.Points);
+    }
+
+    [Fact]
+    public void Replay_FullMode_PlaysTheTraceAtItsOwnLength()
+    {
+        var trace = new RateProfile([new RatePoint(0, 100), new RatePoint(600, 200)]);
+
+        var replay = ElasticExperiment.Replay(trace, ElasticSettings.For(new BenchOptions { Mode = BenchMode.Full, Rate = 1000 }));
+
+        Assert.Equal([new RatePoint(0, 500), new RatePoint(600, 1000)], replay.Points);
+    }
+
+    [Fact]
+    public void Jobs_Default_EveryJobHasAProgramAndAName()
+    {
+        var jobs = BatchJobList.Read(null);
+
+        Assert.Contains(jobs, j => j.Programs.SequenceEqual(["stress-ng"]));
+        Assert.Contains(jobs, j => j.Programs.SequenceEqual(["seq", "xz"]));
+        Assert.Contains(jobs, j => j.Programs.SequenceEqual(["sysbench"]));
+        Assert.Equal(jobs.Count, jobs.Select(j => j.Name).Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData("just a command\n", "--jobs F: line 1 is not 'name: shell command' (names are letters, digits, '-', '_' and '.')")]
+    [InlineData("a b: true\n", "--jobs F: line 1 is not 'name: shell command' (names are letters, digits, '-', '_' and '.')")]
+    [InlineData("a: true\n# twice\na: false\n", "--jobs F: line 3: the job name 'a' is used twice")]
+    [InlineData("# none\n\n", "--jobs F: no job in it")]
+    public void Jobs_BadList_InvalidInput(string text, string expected)
+    {
+        var e = Assert.Throws<RfException>(() => BatchJobList.Parse(text, "F"));
+
+        Assert.Equal(RfException.InvalidInputExitCode, e.ExitCode);
+        Assert.Equal(expected, e.Message);
+    }
+
+    [Fact]
+    public void Jobs_Parse_NameAndShellCommand()
+    {
+        var jobs = BatchJobList.Parse("# mine\nzip: seq 1 10 | gzip -9 > /dev/null\n", "F");
+
+        var job = Assert.Single(jobs);
+        Assert.Equal(("zip", "seq 1 10 | gzip -9 > /dev/null"), (job.Name, job.Command));
+        Assert.Equal(["seq", "gzip"], job.Programs);
+    }
+
+    [Theory]
+    [InlineData(100, 100, 4.9, true)]
+    [InlineData(100, 100, 5.0, true)]
+    [InlineData(100, 100, 5.1, false)]
+    [InlineData(100, 0, 0, false)]
+    public void Window_Meets_P99WithinSloOrNothingAnswered(long offered, long completed, double p99, bool expected)
+    {
+        Assert.Equal(expected, new WindowRecord(1, offered, completed, 1, p99, p99, 1, 1).Meets(5));
+    }
+
+    [Fact]
+    public void Window_NothingOfferedNothingAnswered_DoesNotCount()
+    {
+        Assert.Null(new WindowRecord(1, 0, 0, 0, 0, 0, 1, 1).Meets(5));
+        Assert.Null(ElasticTable.WithinSlo([new WindowRecord(1, 0, 0, 0, 0, 0, 1, 1)], 5));
+    }
+
+    [Fact]
+    public void Table_OneRowPerSystemWithSloShareJobsAndMoves()
+    {
+        List<WindowRecord> windows = [W(1, 2, 1), W(2, 9, 2), W(3, 4, 2), W(4, 3, 1)];
+        var runs = new[]
+        {
+            Run("static", [W(1, 2, 1), W(2, 9, 1), W(3, 8, 1), W(4, 3, 1)], 40, 0),
+            Run("slack", windows, 35, 3),
+        };
+
+        var table = ElasticTable.Table(runs, 5, "batch jobs finished");
+
+        table.Validate();
+        Assert.Equal(["static", "slack"], table.Rows.Select(r => r[0]));
+        Assert.Equal("50.0%", table.Rows[0][4]);
+        Assert.Equal("75.0%", table.Rows[1][4]);
+        Assert.Equal(["40.0", "35.0"], table.Rows.Select(r => r[5]));
+        Assert.Equal(["0", "3"], table.Rows.Select(r => r[6]));
+        Assert.Equal(["1.00", "1.50"], table.Rows.Select(r => r[7]));
+    }
+
+    [Fact]
+    public void Charts_LatencyWithSloAndBand_CpusWithoutLinux_LoadFromOffered()
+    {
+        var runs = new[] { Run("linux", [W(1, 2, 1), W(2, 9, 1)], 10, 0), Run("threshold", [W(1, 2, 1), new WindowRecord(2, 100, 0, 0, 0, 0, 2, 0)], 8, 1) };
+
+        var latency = ElasticTable.LatencyChart(runs, 5, [new ReferenceLine("ut 4 ms", 4)]);
+        var cpus = ElasticTable.CpuChart(runs);
+        var load = ElasticTable.LoadChart("offered", runs[0].Windows);
+
+        latency.Validate();
+        Assert.Equal(["SLO 5 ms", "ut 4 ms"], latency.References.Select(r => r.Label));
+        // A window with no reply leaves a gap, not a zero.
+        Assert.Equal([2.0, null], runs[1].Windows.Select(w => w.Completed > 0 ? w.P99Ms : (double?)null));
+        Assert.Equal([2.0, null], latency.Series[1].Values);
+        var only = Assert.Single(cpus.Series);
+        Assert.Equal("threshold", only.Name);
+        Assert.Equal([1.0, 1.0, 2.0], only.Values);
+        Assert.True(cpus.Steps);
+        Assert.Equal([100.0, 100.0], load.Series[0].Values);
+    }
+
+    [Theory]
+    [InlineData(null, new[] { "linux", "static", "threshold", "slack" })]
+    [InlineData("slack,linux", new[] { "linux", "slack" })]
+    public void Requested_Systems_InReportOrder(string? systems, string[] expected)
+    {
+        var options = new BenchOptions { Systems = systems?.Split(',') };
+
+        Assert.Equal(expected, ElasticExperiment.Requested(options));
+    }
+
+    private static WindowRecord W(double end, double p99, double lc) => new(end, 100, 100, p99 / 2, p99, p99 * 2, lc, 2 - lc);
+
+    private static SystemRun Run(string system, IReadOnlyList<WindowRecord> windows, double jobs, int moves) => new()
+    {
+        System = system,
+        Windows = windows,
+        P50Ms = 1,
+        P99Ms = 5,
+        P999Ms = 9,
+        BatchFinished = jobs,
+        Moves = moves,
+    };
+}
