@@ -137,7 +137,7 @@ public sealed class ElasticTests
         Assert.Equal(["static", "slack"], table.Rows.Select(r => r[0]));
         Assert.Equal("50.0%", table.Rows[0][4]);
         Assert.Equal("75.0%", table.Rows[1][4]);
-        Assert.Equal(["40.0", "35.0"], table.Rows.Select(r => r[5]));
+        Assert.Equal(["40", "35"], table.Rows.Select(r => r[5]));
         Assert.Equal(["0", "3"], table.Rows.Select(r => r[6]));
         Assert.Equal(["1.00", "1.50"], table.Rows.Select(r => r[7]));
     }

@@ -28,7 +28,7 @@ internal static class ElasticTable
             [
                 r.System, F(r.P50Ms), F(r.P99Ms), F(r.P999Ms),
                 WithinSlo(r.Windows, sloMs) is { } p ? p.ToString("0.0", CultureInfo.InvariantCulture) + "%" : "–",
-                F(r.BatchFinished), r.Moves.ToString(CultureInfo.InvariantCulture), F(MeanLcCpus(r.Windows)),
+                r.BatchFinished.ToString("0.#", CultureInfo.InvariantCulture), r.Moves.ToString(CultureInfo.InvariantCulture), F(MeanLcCpus(r.Windows)),
                 F(r.Throughput), r.Failed?.ToString(CultureInfo.InvariantCulture) ?? "–",
             ])],
         };
