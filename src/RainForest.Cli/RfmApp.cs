@@ -2,6 +2,7 @@ using System.CommandLine;
 using RainForest.Cli.Commands;
 using RainForest.Core;
 using RainForest.Linux.Guard;
+using RainForest.Supervisor.Ledger;
 
 namespace RainForest.Cli;
 
@@ -58,10 +59,17 @@ internal static class RfmApp
     {
         try
         {
-            return command();
+            var code = command();
+            WarnSkippedReconcile();
+            return code;
         }
         catch (RfException e)
         {
+            if (e is not LedgerFullException)
+            {
+                WarnSkippedReconcile();
+            }
+
             Console.Error.WriteLine($"rfm: {e.Message}");
             if (parse.GetValue(Globals.Verbose) && e.InnerException is { } inner)
             {
@@ -82,6 +90,14 @@ internal static class RfmApp
             Console.Error.WriteLine($"rfm: internal error: {e.Message}");
             Console.Error.WriteLine(parse.GetValue(Globals.Verbose) ? e.ToString() : "rfm: run again with --verbose for details");
             return RfException.FailureExitCode;
+        }
+    }
+
+    private static void WarnSkippedReconcile()
+    {
+        if (Globals.SkippedReconcile is { } warning)
+        {
+            Console.Error.WriteLine($"rfm: {warning}");
         }
     }
 
