@@ -4,12 +4,12 @@ namespace RainForest.Bench.Harness.Elastic;
 public static class ElasticDefaults
 {
     /// <summary>The trace's peak on this kind of machine, requests per second.</summary>
-    public const double PeakRate = 30_000;
+    public const double PeakRate = 10_000;
 
     /// <summary>The service level: p99 per window, milliseconds.</summary>
     public const double SloMs = 5;
 
     /// <summary>Checks every option of <c>rfm bench elastic</c> before anything is made.</summary>
     /// <exception cref="Core.RfException">An option is invalid (exit code 2).</exception>
-    public static void Check(BenchOptions options) => ElasticExperiment.Validate(options, new CsvTraceReader());
+    public static void Check(BenchOptions options) => ElasticExperiment.Validate(options, new ControllerTraceReader());
 }

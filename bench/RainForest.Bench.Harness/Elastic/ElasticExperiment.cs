@@ -6,6 +6,7 @@ using RainForest.Bench.Harness.Tools;
 using RainForest.Bench.Load;
 using RainForest.Bench.Report;
 using RainForest.Core;
+using RainForest.Core.Elastic;
 
 namespace RainForest.Bench.Harness.Elastic;
 
@@ -79,8 +80,14 @@ internal sealed class ElasticExperiment : Experiment
     /// <inheritdoc />
     public override async Task<BenchRun> RunAsync(BenchSession session)
     {
-        var traces = new CsvTraceReader();
+        var traces = new ControllerTraceReader();
         var (requested, trace, allJobs, settings) = Validate(session.Options, traces);
+        var online = HostCpus.Online().Count;
+        if (session.Options.Simulate)
+        {
+            return Simulate(session, traces, requested, settings, session.Options.Cores ?? online);
+        }
+
         var replay = Replay(trace, settings);
         var missing = await session.EnsureAsync([Requirement.Timeout, Requirement.Memcached, Requirement.Nsenter, Requirement.StressNg]).ConfigureAwait(false);
         if (missing.Contains(Requirement.Memcached))
@@ -100,26 +107,13 @@ internal sealed class ElasticExperiment : Experiment
             throw RfException.Failed("none of the batch jobs can run here: their programs are not installed");
         }
 
-        List<string> systems = [];
-        foreach (var system in requested)
-        {
-            if (ElasticSystems.Controlled.Contains(system) && ElasticControllers.Create(system, settings, out var why) is null)
-            {
-                session.Note(why!);
-                continue;
-            }
-
-            systems.Add(system);
-        }
-
-        var online = HostCpus.Online().Count;
         List<SystemRun> runs = [];
         IReadOnlyList<ReferenceLine> band = [];
         var directory = Path.Combine(Path.GetTempPath(), $"rf-bench-{session.RunId}-elastic");
         CellSystem? cells = null;
         try
         {
-            if (systems.Any(s => s != ElasticSystems.Linux))
+            if (requested.Any(s => s != ElasticSystems.Linux))
             {
                 cells = new CellSystem(session.RunId);
                 session.Note(cells.Description);
@@ -138,23 +132,32 @@ internal sealed class ElasticExperiment : Experiment
             }
 
             var batchCpus = partitionable - lcCpus;
-            foreach (var (system, index) in systems.Select((s, i) => (s, i)))
+            foreach (var system in requested)
             {
                 session.Cancellation.ThrowIfCancellationRequested();
-                var controller = ElasticControllers.Create(system, settings, out _);
-                if (controller is not null)
+                var spec = ElasticSystems.Controlled.Contains(system) ? ElasticControllers.Spec(system, settings, partitionable) : null;
+                if (spec is not null)
                 {
-                    band = controller.Band;
+                    band = [.. band, .. PolicyWindowController.Band(spec)];
+                    session.Note($"{system}: policy {spec.Kind.ToText()}, {spec.Slo}, window {spec.Window.TotalSeconds:0.###} s" +
+                                 (spec.Kind == PolicyKind.Threshold ? $", (lt, ut) = ({spec.Lower.TotalMilliseconds:0.##} ms, {spec.Upper.TotalMilliseconds:0.##} ms)" : "") +
+                                 $", LC {spec.MinCpus} to {spec.MaxCpus} CPUs, batch keeps {spec.DonorFloor}; the controller library's loop runs in rf-bench on the load generator's windows and resizes through the supervisor's facade.");
                 }
 
                 var task = $"elastic: {system}";
-                var run = await RunSystemAsync(session, system, cells, lcCpus, batchCpus, partitionable, replay, jobs, settings, controller, directory, task).ConfigureAwait(false);
+                var run = await RunSystemAsync(session, system, cells, lcCpus, batchCpus, replay, jobs, settings, spec, directory, task).ConfigureAwait(false);
                 if (run is not null)
                 {
                     runs.Add(run);
                 }
 
                 session.Progress(task, 1);
+            }
+
+            if (partitionable <= 2 && requested.Any(ElasticSystems.Controlled.Contains))
+            {
+                session.Note($"With {partitionable} CPUs and the batch keeping one, the controllers have no CPU to move: threshold and slack can only match the static partition here. " +
+                             "rfm bench elastic --simulate --cores 64 runs the same policies on the controller library's model of a larger machine.");
             }
         }
         finally
@@ -170,8 +173,43 @@ internal sealed class ElasticExperiment : Experiment
         return session.Complete(Document(session, settings, traces.Describe(session.Options.TracePath), replay, jobs, runs, band, online), names);
     }
 
-    private static async Task<SystemRun?> RunSystemAsync(BenchSession session, string system, CellSystem? cells, int lcCpus, int batchCpus, int partitionable,
-        RateProfile replay, IReadOnlyList<BatchJob> jobs, ElasticSettings settings, IWindowController? controller, string directory, string task)
+    /// <summary><c>--simulate</c>: the policies on the controller library's model; returns the same document.</summary>
+    private BenchRun Simulate(BenchSession session, ITraceReader traces, IReadOnlyList<string> requested, ElasticSettings settings, int cores)
+    {
+        var trace = traces.ReadTrace(session.Options.TracePath);
+        if (requested.Contains(ElasticSystems.Linux))
+        {
+            session.Note("linux: not in the simulation: the model has partitioned systems only (static, threshold, slack).");
+        }
+
+        var runs = ElasticSimulation.Run(trace, cores, settings.SloMs, requested, out var model);
+        var spec = Controller.Model.ElasticModel.DefaultSpec(PolicyKind.Threshold, model);
+        var band = requested.Contains(ElasticSystems.Threshold) ? PolicyWindowController.Band(spec) : [];
+        var profile = new RateProfile([.. trace.Points.Select(p => new RatePoint(p.Seconds, p.RequestsPerSecond * model.RateScale))]);
+        var run = Document(session, settings, traces.Describe(session.Options.TracePath), profile, [], runs, band, cores) with
+        {
+            Title = "Agility, simulated: the policies on the controller library's queueing model",
+            Description =
+                $"The controller library's deterministic model (M/G/c: {cores} simulated CPUs, LC starts with {model.TakerCpus}, the batch with {model.InitialDonorCpus}; " +
+                $"service time {model.ServiceTime.TotalMilliseconds:0.###} ms mean, lognormal sigma {model.ServiceSigma:0.##}; the trace's rates times {model.RateScale:0.##}; " +
+                $"seed {model.Seed}) replays {traces.Describe(session.Options.TracePath)}. The policies are the same code the real run uses; " +
+                $"batch work is counted in jobs of {model.JobCpuSeconds:0} CPU-seconds. Windows of {model.ReportWindow.TotalSeconds:0.###} s; SLO {model.Slo}.",
+            Parameters = new Dictionary<string, string>
+            {
+                ["simulated CPUs"] = cores.ToString(CultureInfo.InvariantCulture),
+                ["trace"] = traces.Describe(session.Options.TracePath),
+                ["trace length"] = $"{trace.Duration.TotalSeconds:0} s",
+                ["SLO"] = model.Slo.ToString(),
+                ["seed"] = model.Seed.ToString(CultureInfo.InvariantCulture),
+            },
+            Notes = ["Simulated: no program ran. The model's numbers compare the policies with each other, not with this machine."],
+            Tables = [ElasticTable.Table(runs, settings.SloMs, "batch jobs finished (model)")],
+        };
+        return session.Complete(run, [.. runs.Select(r => r.System)]);
+    }
+
+    private static async Task<SystemRun?> RunSystemAsync(BenchSession session, string system, CellSystem? cells, int lcCpus, int batchCpus,
+        RateProfile replay, IReadOnlyList<BatchJob> jobs, ElasticSettings settings, ElasticPolicySpec? spec, string directory, string task)
     {
         var length = replay.Duration + settings.Warmup;
         var limit = length + TimeSpan.FromMinutes(5);
@@ -187,9 +225,10 @@ internal sealed class ElasticExperiment : Experiment
             lc = platform.CreateInstance("lc", lcCpus, ElasticSettings.InstanceMemory);
             batch = platform.CreateInstance("batch", batchCpus, ElasticSettings.InstanceMemory);
             var allocation = cells is not null && system != ElasticSystems.Linux ? new CellAllocation(cells.Supervisor, lc.Name, batch.Name, lcCpus, batchCpus) : null;
+            var controller = spec is not null && allocation is not null ? ElasticControllers.Create(spec, allocation) : null;
 
             // Threads for every CPU the LC could own, so that a grown LC can use what it gets.
-            var maxLc = controller is null ? lcCpus : partitionable - 1;
+            var maxLc = spec?.MaxCpus ?? lcCpus;
             server = await MemcachedServer.StartAsync(lc, limit, session.Cancellation, threads: maxLc).ConfigureAwait(false);
             batchRunner = BatchRunner.Start(batch, jobs, () => allocation?.BatchCpus ?? batchCpus, limit);
             client = TraceClient.Start(lc, server.Port, replay, settings.Window, settings, directory, seed: 1);
@@ -199,15 +238,17 @@ internal sealed class ElasticExperiment : Experiment
             {
                 windows.Add(new WindowRecord(window.EndSeconds, window.Offered, window.Completed, window.P50Us / 1000, window.P99Us / 1000, window.P999Us / 1000,
                     allocation?.LcCpus ?? lcCpus, allocation?.BatchCpus ?? batchCpus));
-                if (controller is not null && allocation is not null)
-                {
-                    controller.Observe(window, allocation);
-                }
+                controller?.Observe(window);
 
                 session.Progress(task, window.EndSeconds / expected);
             }
 
             var load = await client.Result.ConfigureAwait(false);
+            if (controller is { FailedSteps: > 0 } failing)
+            {
+                session.Note($"{system}: {failing.FailedSteps} step(s) of the policy could not be applied (nothing changed); the first: {failing.FirstFailure}");
+            }
+
             client = null;
             allocation?.Restore();
             var outcome = await batchRunner.StopAsync().ConfigureAwait(false);

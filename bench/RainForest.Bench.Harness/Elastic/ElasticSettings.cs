@@ -15,6 +15,9 @@ internal sealed record ElasticSettings
     /// <summary>The base window: latencies are reported, and the SLO checked, per window of this length.</summary>
     public required TimeSpan Window { get; init; }
 
+    /// <summary>The threshold policy's window: the paper's 10 s; 2 s in smoke runs, whose traces are shorter than 10 s.</summary>
+    public TimeSpan ThresholdWindow { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Unmeasured sends before the trace starts.</summary>
     public required TimeSpan Warmup { get; init; }
 
@@ -40,6 +43,7 @@ internal sealed record ElasticSettings
             {
                 Length = TimeSpan.FromSeconds(8),
                 Window = TimeSpan.FromMilliseconds(500),
+                ThresholdWindow = TimeSpan.FromSeconds(2),
                 Warmup = TimeSpan.FromSeconds(0.5),
                 Connections = 8,
                 PeakRate = 4000,

@@ -5,9 +5,6 @@ namespace RainForest.Bench.Harness.Elastic;
 /// <summary>A controller that watches the LC service's windows and moves CPUs between the two subOSes.</summary>
 internal interface IWindowController
 {
-    /// <summary>Takes one window's latencies (as they end) and makes the moves its policy asks for through <paramref name="allocation"/>.</summary>
-    void Observe(LoadWindow window, CellAllocation allocation);
-
-    /// <summary>The dashed lines its policy draws on the latency plot (its thresholds).</summary>
-    IReadOnlyList<Report.ReferenceLine> Band { get; }
+    /// <summary>Takes one window's latencies (as they end) and makes the moves its policy asks for.</summary>
+    void Observe(LoadWindow window);
 }
