@@ -163,7 +163,7 @@ public sealed class DashboardTests(ITestOutputHelper output)
 
         Assert.Equal("no policies", page.PoliciesText());
 
-        // A resize from outside the service (the facade, as rfm resize from a shell) reaches the page as a journal event,
+        // A resize from outside the service (first through the facade, as rfm does) reaches the page as a journal event,
         // newest first, and the page refetches: the bar shows the new limit.
         Assert.Empty(page.Events("web", "resize"));
         var smaller = ByteSize.FromMiB(192);
@@ -173,8 +173,9 @@ public sealed class DashboardTests(ITestOutputHelper output)
         page.Wait(() => page.LimitBytes("web") == smaller.Bytes, "web's memory bar at its new limit");
         Assert.Contains($"web: memory {ByteSize.Parse("256M")} → {smaller}", page.Events("web", "resize")[0].Text, StringComparison.Ordinal);
 
+        // The second from the rfm binary, another process, as from a shell.
         var smallest = ByteSize.FromMiB(160);
-        supervisor.Supervisor.Resize("web", null, smallest);
+        supervisor.Rfm("resize", "web", "--memory", smallest.ToString());
         page.Wait(() => page.Events("web", "resize").Count == 2, "the second resize of web as an event");
         Assert.Contains($"web: memory {smaller} → {smallest}", page.Events("web", "resize")[0].Text, StringComparison.Ordinal);
         page.Wait(() => page.LimitBytes("web") == smallest.Bytes, "web's memory bar at its second limit");
