@@ -390,7 +390,7 @@ public sealed class ResourceLedger : IDisposable
     /// <summary>Builds the allocation rules for the current state.</summary>
     public ResourcePool Pool()
     {
-        var machine = Machine ?? throw RfException.Invalid("the supervisor is not initialised: run 'rfm init' first");
+        var machine = Machine ?? throw RfException.NotInitialised("the supervisor is not initialised: run 'rfm init' first");
         var owners = List().ToDictionary(s => s.Name, s => new SubOsAllocation(s.Cpus, s.Memory));
         return new ResourcePool(machine.Topology, machine.ReserveCpus, machine.ReserveMemory, owners);
     }
@@ -415,6 +415,20 @@ public sealed class ResourceLedger : IDisposable
                 SELECT * FROM journal WHERE ($target IS NULL OR target = $target) ORDER BY id DESC LIMIT $limit)
             ORDER BY id
             """, ("$target", target), ("$limit", last ?? -1));
+        return ReadJournal(cmd);
+    }
+
+    /// <summary>The entries after <paramref name="afterId"/>, oldest first, at most <paramref name="limit"/> (the service's event stream).</summary>
+    public IReadOnlyList<JournalEntry> JournalAfter(long afterId, int limit)
+    {
+        using var cmd = Command(
+            "SELECT id, time, op, target, before, after, duration_ms, outcome, message FROM journal WHERE id > $after ORDER BY id LIMIT $limit",
+            ("$after", afterId), ("$limit", limit));
+        return ReadJournal(cmd);
+    }
+
+    private static List<JournalEntry> ReadJournal(SqliteCommand cmd)
+    {
         using var reader = cmd.ExecuteReader();
         var result = new List<JournalEntry>();
         while (reader.Read())

@@ -56,7 +56,7 @@ internal sealed class SubOsLifecycle
             trace.Mark("machine record");
             if (_ledger.Find(name) is not null)
             {
-                throw RfException.Invalid($"subOS '{name}' already exists");
+                throw RfException.Conflict($"subOS '{name}' already exists");
             }
 
             var pool = _ledger.Pool();
@@ -116,7 +116,7 @@ internal sealed class SubOsLifecycle
             var backend = _backends.For(record);
             if (record.State == SubOsState.Running && backend.IsAlive(record))
             {
-                throw RfException.Invalid($"subOS '{name}' is already running");
+                throw RfException.Conflict($"subOS '{name}' is already running");
             }
 
             backend.Stop(name, record.MonitorPid);
@@ -183,7 +183,7 @@ internal sealed class SubOsLifecycle
         var missing = names.Where(n => _ledger.Find(n) is null).ToList();
         if (missing.Count > 0)
         {
-            throw RfException.Invalid($"no subOS named {string.Join(", ", missing.Select(n => $"'{n}'"))} (rfm ls lists them); nothing was destroyed");
+            throw RfException.NotFound($"no subOS named {string.Join(", ", missing.Select(n => $"'{n}'"))} (rfm ls lists them); nothing was destroyed");
         }
 
         foreach (var name in names)
