@@ -7,10 +7,13 @@ namespace RainForest.Dashboard.Tests;
 /// <summary>The dashboard's DOM as the tests read it: the data-* attributes dashboard.js writes.</summary>
 internal sealed class DashboardPage(IWebDriver browser, TimeSpan timeout)
 {
+    /// <summary>How often a wait looks at the page.</summary>
+    public const int PollMs = 20;
+
     /// <summary>Waits until <paramref name="condition"/> holds, failing with what was awaited and the page's banner.</summary>
     public void Wait(Func<bool> condition, string what)
     {
-        var wait = new WebDriverWait(browser, timeout) { PollingInterval = TimeSpan.FromMilliseconds(100) };
+        var wait = new WebDriverWait(browser, timeout) { PollingInterval = TimeSpan.FromMilliseconds(PollMs) };
         wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException), typeof(NoSuchElementException));
         try
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Reflection;
@@ -120,6 +121,7 @@ public sealed class DashboardTests(ITestOutputHelper output)
         browser.Navigate().GoToUrl(new Uri(service.Address, $"/#token={service.Token}"));
         var page = new DashboardPage(browser, s_wait);
         page.WaitForRefresh(1);
+        output.WriteLine($"first draw's API answers in: {Convert.ToDouble(page.Script<object>("return Math.max(...performance.getEntriesByType('resource').filter(e => e.name.includes('/v1/')).map(e => e.responseEnd))"), CultureInfo.InvariantCulture):F0} ms after navigation");
         Assert.Equal(string.Empty, page.Script<string>("return location.hash"));
         Assert.Equal(service.Token, page.Script<string>("return sessionStorage.getItem('rainforest.token')"));
         Assert.True(page.BannerHidden(), $"the page reports an error: {page.BannerText()}");
@@ -167,8 +169,10 @@ public sealed class DashboardTests(ITestOutputHelper output)
         // newest first, and the page refetches: the bar shows the new limit.
         Assert.Empty(page.Events("web", "resize"));
         var smaller = ByteSize.FromMiB(192);
+        var shown = Stopwatch.StartNew();
         supervisor.Supervisor.Resize("web", null, smaller);
         page.Wait(() => page.Events("web", "resize").Count == 1, "the resize of web as an event");
+        output.WriteLine($"resize to its event on the page: {shown.Elapsed.TotalMilliseconds:F0} ms (resize included; polled every {DashboardPage.PollMs} ms)");
         Assert.Equal("live", page.ConnectionState());
         page.Wait(() => page.LimitBytes("web") == smaller.Bytes, "web's memory bar at its new limit");
         Assert.Contains($"web: memory {ByteSize.Parse("256M")} → {smaller}", page.Events("web", "resize")[0].Text, StringComparison.Ordinal);
