@@ -178,9 +178,9 @@
       return cell;
     }));
 
-    const items = subs.map((s) => el('li', { 'data-owner': s.name, 'data-kind': 'subos', 'data-alive': s.alive },
+    const items = subs.map((s) => el('li', { 'data-owner': s.name, 'data-kind': 'subos', 'data-alive': s.alive, 'data-parked': s.parked },
       el('span', { class: 'swatch', style: { background: colourOf(s.name) } }),
-      `${s.name}: ${s.cpuCount} CPU${s.cpuCount === 1 ? '' : 's'}${s.alive ? '' : ' (agent dead)'}`));
+      `${s.name}: ${s.cpuCount} CPU${s.cpuCount === 1 ? '' : 's'}${s.quota == null ? '' : `, quota ${s.quota} CPU`}${s.parked ? ' (parked)' : ''}${s.alive ? '' : ' (agent dead)'}`));
     items.push(el('li', { 'data-kind': 'supervisor' }, el('span', { class: 'swatch', 'data-kind': 'supervisor' }), 'supervisor (host)'));
     items.push(el('li', { 'data-kind': 'free' }, el('span', { class: 'swatch', 'data-kind': 'free' }), 'free'));
     legend.replaceChildren(...items);
@@ -443,11 +443,12 @@
   const Api = {
     policiesPath: '/v1/policies',
 
-    // GET /v1/subos: rfm ls --json, a list of { record: { name, cpus: "0-1", memory: bytes, ... }, agentAlive, ... }.
+    // GET /v1/subos: rfm ls --json, a list of { record: { name, cpus: "0-1", memory: bytes, ... }, agentAlive, parked,
+    // cpuQuota (a donor's CPU time limit, null for none) }.
     subOses(json) {
       return json.map((s) => {
         const cpuCount = parseCpuList(s.record.cpus).length;
-        return { name: s.record.name, cpuCount, alive: Boolean(s.agentAlive) };
+        return { name: s.record.name, cpuCount, alive: Boolean(s.agentAlive), parked: Boolean(s.parked), quota: s.cpuQuota ?? null };
       });
     },
 
