@@ -6,6 +6,7 @@ using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
 using OpenQA.Selenium.Support.UI;
 using RainForest.Core;
+using RainForest.Supervisor;
 using Xunit.Abstractions;
 
 namespace RainForest.Dashboard.Tests;
@@ -130,11 +131,12 @@ public sealed class DashboardTests(ITestOutputHelper output)
         page.Wait(() => page.Events("web", "create").Count == 1 && page.Events("batch", "create").Count == 1, "the journal's creates");
 
         var subOses = supervisor.Supervisor.List().ToDictionary(s => s.Record.Name);
-        var online = supervisor.Supervisor.Pool().Online;
+        var machine = RainForestSupervisor.Topology("/").Cpus;
 
-        // One cell per CPU of the machine, in order; each subOS's cells are exactly its CPUs, in its legend colour.
+        // One cell per CPU of the machine (offline ones included), in order; each subOS's cells are exactly its CPUs, in
+        // its legend colour.
         var cells = page.Cells();
-        Assert.Equal(online.Select(c => c.ToString(CultureInfo.InvariantCulture)), cells.Select(c => c.GetAttribute("data-cpu")));
+        Assert.Equal(machine.Select(c => c.Id.ToString(CultureInfo.InvariantCulture)), cells.Select(c => c.GetAttribute("data-cpu")));
         var colours = new Dictionary<string, string>();
         foreach (var (name, status) in subOses)
         {
