@@ -34,4 +34,8 @@ namespace RainForest.Cli.Json;
 [JsonSerializable(typeof(IReadOnlyList<JournalEntry>))]
 [JsonSerializable(typeof(ChannelRecord))]
 [JsonSerializable(typeof(IReadOnlyList<ChannelRecord>))]
+[JsonSerializable(typeof(PolicyView))]
+[JsonSerializable(typeof(IReadOnlyList<PolicyView>))]
+[JsonSerializable(typeof(LoanRecord))]
+[JsonSerializable(typeof(IReadOnlyList<LoanRecord>))]
 internal sealed partial class RfmJsonContext : JsonSerializerContext;
