@@ -11,7 +11,7 @@ using RainForest.Supervisor.Network;
 namespace RainForest.Controller.Tests;
 
 /// <summary>
-/// The runner on the real kernel (root): an HTTP service in a subOS on RFloop, probed from inside its namespace,
+/// The runner on the real kernel (root): memcached in a subOS on RFloop (CI installs it), probed from inside its namespace,
 /// under a policy whose SLO cannot be met, so the slack policy borrows the donor's CPU and parks it.
 /// </summary>
 [Trait("Category", "Integration")]
@@ -50,7 +50,7 @@ public sealed class PolicyRunnerTests : IDisposable
         public ConcurrentQueue<string> Events { get; } = new();
 
         public void OnWindow(ElasticPolicySpec spec, ElasticObservation observation, ElasticAllocation current, PolicyStats stats) =>
-            Events.Enqueue($"window {observation.Window.Count}");
+            Events.Enqueue($"window {observation.Window.Count} errors {observation.Window.Errors}");
 
         public void OnDecision(ElasticPolicySpec spec, ElasticDecision decision, ElasticAllocation before, ElasticAllocation after) =>
             Events.Enqueue($"decision {decision.Cpus} {before.TakerCpus}->{after.TakerCpus}");
@@ -65,11 +65,11 @@ public sealed class PolicyRunnerTests : IDisposable
         {
             supervisor.Create(new CreateOptions { Name = "web", Cpus = CpuRequest.Parse("1", false), Memory = ByteSize.Parse("256M"), Net = NetMode.Loop });
             supervisor.Create(new CreateOptions { Name = "batch", Cpus = CpuRequest.Parse("1", false), Memory = ByteSize.Parse("256M") });
-            var code = ExecClient.RunCaptured(supervisor.AgentSocket("web"), ["sh", "-c", "(python3 -m http.server 8080 >/dev/null 2>&1 &)"], false).ExitCode;
+            var code = ExecClient.RunCaptured(supervisor.AgentSocket("web"), ["memcached", "-d", "-u", "nobody", "-p", "11211", "-m", "16"], false).ExitCode;
             Assert.Equal(0, code);
 
             // An objective no real service meets: every window is over the slack target.
-            supervisor.SetPolicy(ElasticPolicySpec.Create("web", "batch", LatencySlo.Parse("p99<=1us"), ProbeSpec.Parse("http://web.rf:8080/"), PolicyKind.Slack, probeRate: 50));
+            supervisor.SetPolicy(ElasticPolicySpec.Create("web", "batch", LatencySlo.Parse("p99<=1us"), ProbeSpec.Parse("memcached://web.rf:11211"), PolicyKind.Slack, probeRate: 50));
         }
 
         var recorder = new Recorder();
@@ -85,7 +85,8 @@ public sealed class PolicyRunnerTests : IDisposable
         await stop.CancelAsync();
         await run;
 
-        Assert.Contains(recorder.Events, e => e.StartsWith("window ", StringComparison.Ordinal) && e != "window 0");
+        // memcached answered the probes (windows with answers and no error), through RFloop from the taker's namespace.
+        Assert.Contains(recorder.Events, e => e.StartsWith("window ", StringComparison.Ordinal) && e.EndsWith(" errors 0", StringComparison.Ordinal) && !e.StartsWith("window 0 ", StringComparison.Ordinal));
         Assert.Contains("decision 1 1->2", recorder.Events);
         using var after = Open();
         Assert.True(after.Show("batch").Parked);
