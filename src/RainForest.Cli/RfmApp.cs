@@ -1,7 +1,9 @@
 using System.CommandLine;
 using RainForest.Cli.Commands;
 using RainForest.Core;
+using RainForest.Linux.Guard;
 using RainForest.Supervisor;
+using RainForest.Supervisor.Ledger;
 
 namespace RainForest.Cli;
 
@@ -55,6 +57,7 @@ internal static class RfmApp
             InitCommand.Build(), DeinitCommand.Build(), TopoCommand.Build(), CreateCommand.Build(), ExecCommand.Build(),
             ResizeCommand.Build(), DestroyCommand.Build(), StartCommand.Build(), ListCommand.Build(), ShowCommand.Build(), AuditCommand.Build(),
             LogCommand.Build(), ReconcileCommand.Build(), ChannelCommand.Build(), BenchCommand.Build(), ServeCommand.Build(),
+            PolicyCommand.Build(), LendCommand.Build(), ReclaimCommand.Build(),
         })
         {
             root.Subcommands.Add(command);
@@ -68,10 +71,17 @@ internal static class RfmApp
     {
         try
         {
-            return command();
+            var code = command();
+            WarnSkippedReconcile();
+            return code;
         }
         catch (Exception e) when (UserErrors.Classify(e) is { } error)
         {
+            if (e is not LedgerFullException)
+            {
+                WarnSkippedReconcile();
+            }
+
             Console.Error.WriteLine($"rfm: {error.Message}");
             if (parse.GetValue(Globals.Verbose) && e is RfException { InnerException: { } inner })
             {
@@ -86,6 +96,14 @@ internal static class RfmApp
             Console.Error.WriteLine($"rfm: internal error: {e.Message}");
             Console.Error.WriteLine(parse.GetValue(Globals.Verbose) ? e.ToString() : "rfm: run again with --verbose for details");
             return RfException.FailureExitCode;
+        }
+    }
+
+    private static void WarnSkippedReconcile()
+    {
+        if (Globals.SkippedReconcile is { } warning)
+        {
+            Console.Error.WriteLine($"rfm: {warning}");
         }
     }
 

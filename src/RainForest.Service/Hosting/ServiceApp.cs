@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.Json;
 using RainForest.Linux;
 using RainForest.Service.Api;
+using RainForest.Service.Dashboard;
 using RainForest.Service.Events;
 using RainForest.Service.Metrics;
 
@@ -41,6 +42,7 @@ internal static class ServiceApp
         builder.Services.AddSingleton<ServiceMetrics>();
 
         var app = builder.Build();
+        DashboardAssets.Use(app);
         app.Use(async (context, next) =>
         {
             if (!BearerToken.Admits(context.Connection, context.Request.Headers.Authorization.FirstOrDefault(), options.Token))
