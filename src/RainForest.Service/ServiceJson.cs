@@ -1,7 +1,5 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using RainForest.Service.Api;
 using RainForest.Supervisor.Ledger;
 using RainForest.Supervisor.Json;
 
@@ -31,14 +29,3 @@ internal static class ServiceJson
         }
     }
 }
-
-/// <summary>Source-generated JSON for the service's own bodies, with rfm's conventions.</summary>
-[JsonSourceGenerationOptions(
-    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    Converters = [typeof(CpuSetJsonConverter), typeof(NodeSetJsonConverter), typeof(ByteSizeJsonConverter)])]
-[JsonSerializable(typeof(CreateSubOsRequest))]
-[JsonSerializable(typeof(ResizeSubOsRequest))]
-[JsonSerializable(typeof(CreateChannelRequest))]
-[JsonSerializable(typeof(ReconcileResult))]
-[JsonSerializable(typeof(MachineView))]
-internal sealed partial class ServiceJsonContext : JsonSerializerContext;

@@ -11,12 +11,9 @@ namespace RainForest.Service;
 /// <param name="Verbose">Whether internal errors carry their stack in the service's log.</param>
 internal sealed record ServiceOptions(StateDirectory State, string SocketPath, IPEndPoint? Listen, byte[]? Token, bool Verbose)
 {
-    /// <summary>The socket's name in the state directory; <c>rfm policy</c> looks for it to tell whether a service runs.</summary>
-    public const string SocketName = "rfm.sock";
-
     /// <summary>The lock file that keeps a second service off the same state directory.</summary>
     public string LockPath => Path.Combine(State.Path, "rfm-serve.lock");
 
     /// <summary>The default socket of a state directory.</summary>
-    public static string DefaultSocket(StateDirectory state) => Path.Combine(state.Path, SocketName);
+    public static string DefaultSocket(StateDirectory state) => state.ServiceSocket;
 }

@@ -18,8 +18,8 @@ namespace RainForest.Service.Api;
 /// </remarks>
 public static class Problems
 {
-    /// <summary>The base of every problem's <c>type</c> URI; the kind follows (<c>…#not-found</c>).</summary>
-    public const string TypeBase = "https://github.com/rainforest/rainforest/blob/main/README.md#service-errors";
+    /// <summary>The base of every problem's <c>type</c> URI; the kind follows (<c>urn:rainforest:problem:not-found</c>).</summary>
+    public const string TypeBase = "urn:rainforest:problem:";
 
     /// <summary>The HTTP status of an error kind.</summary>
     public static int StatusOf(RfErrorKind kind) => kind switch
@@ -48,7 +48,7 @@ public static class Problems
             detail: $"internal error: {exception.Message}",
             statusCode: StatusCodes.Status500InternalServerError,
             title: "internal error",
-            type: TypeBase + "-internal",
+            type: TypeBase + "internal",
             extensions: new Dictionary<string, object?> { ["exitCode"] = RfException.FailureExitCode });
     }
 
@@ -57,7 +57,7 @@ public static class Problems
         detail: error.Message,
         statusCode: StatusOf(error.Kind),
         title: Title(error.Kind),
-        type: $"{TypeBase}-{KindName(error.Kind)}",
+        type: TypeBase + KindName(error.Kind),
         extensions: new Dictionary<string, object?> { ["kind"] = KindName(error.Kind), ["exitCode"] = error.ExitCode });
 
     private static string KindName(RfErrorKind kind) => kind switch

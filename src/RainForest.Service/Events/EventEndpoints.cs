@@ -42,7 +42,7 @@ internal static class EventEndpoints
     }
 
     private static async IAsyncEnumerable<SseItem<string>> Items(
-        EventHub.Subscription subscription, long after, bool replay, SupervisorAccess access, [EnumeratorCancellation] CancellationToken ct)
+        EventSubscription subscription, long after, bool replay, SupervisorAccess access, [EnumeratorCancellation] CancellationToken ct)
     {
         var last = after;
         if (replay)

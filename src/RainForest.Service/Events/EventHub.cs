@@ -30,7 +30,7 @@ public sealed class EventHub : IDecisionPublisher
     }
 
     /// <summary>Starts receiving events; dispose the subscription to stop.</summary>
-    public Subscription Subscribe()
+    public EventSubscription Subscribe()
     {
         var channel = Channel.CreateBounded<ServiceEvent>(new BoundedChannelOptions(Backlog) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         lock (_lock)
@@ -38,7 +38,7 @@ public sealed class EventHub : IDecisionPublisher
             _subscribers.Add(channel);
         }
 
-        return new Subscription(this, channel);
+        return new EventSubscription(this, channel);
     }
 
     /// <summary>Sends an event to every subscriber.</summary>
@@ -61,7 +61,7 @@ public sealed class EventHub : IDecisionPublisher
     public void PublishDecision<T>(T decision, JsonTypeInfo<T> type) =>
         Publish(new ServiceEvent(ServiceEvent.Decision, null, JsonSerializer.Serialize(decision, type)));
 
-    private void Remove(Channel<ServiceEvent> channel)
+    internal void Remove(Channel<ServiceEvent> channel)
     {
         lock (_lock)
         {
@@ -69,24 +69,5 @@ public sealed class EventHub : IDecisionPublisher
         }
 
         channel.Writer.TryComplete();
-    }
-
-    /// <summary>One subscriber's events.</summary>
-    public sealed class Subscription : IDisposable
-    {
-        private readonly EventHub _hub;
-        private readonly Channel<ServiceEvent> _channel;
-
-        internal Subscription(EventHub hub, Channel<ServiceEvent> channel)
-        {
-            _hub = hub;
-            _channel = channel;
-        }
-
-        /// <summary>The events, in publication order; completes when the subscriber was cut off.</summary>
-        public ChannelReader<ServiceEvent> Events => _channel.Reader;
-
-        /// <inheritdoc/>
-        public void Dispose() => _hub.Remove(_channel);
     }
 }

@@ -8,13 +8,15 @@ namespace RainForest.Service.Events;
 /// this process's own requests.
 /// </summary>
 /// <remarks>
-/// It polls every <see cref="Interval"/> (one indexed query for ids above the last one seen), and at once when this
-/// service has just changed something (<see cref="Nudge"/>), so the API's own changes reach clients without the wait.
+/// A commit writes the ledger's write-ahead log (<c>ledger.db-wal</c>): an inotify watch on it (FileSystemWatcher) wakes
+/// the feed, which then reads the entries above the last id it published (one indexed query). It also reads every
+/// <see cref="Interval"/>, in case a notification is lost (inotify drops events when its queue overflows), and at once
+/// when this service has just changed something (<see cref="Nudge"/>).
 /// </remarks>
 public sealed class JournalFeed : BackgroundService
 {
-    /// <summary>How often the journal is read for entries committed by other processes.</summary>
-    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
+    /// <summary>How often the journal is read without a notification.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
 
     private readonly StateDirectory _state;
     private readonly EventHub _hub;
@@ -50,6 +52,13 @@ public sealed class JournalFeed : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         RainForestSupervisor? supervisor = null;
+        using var watcher = new FileSystemWatcher(_state.Path, Path.GetFileName(_state.LedgerPath) + "-wal")
+        {
+            NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.FileName,
+        };
+        watcher.Changed += (_, _) => Nudge();
+        watcher.Created += (_, _) => Nudge();
+        watcher.EnableRaisingEvents = true;
         try
         {
             while (!stoppingToken.IsCancellationRequested)

@@ -49,7 +49,7 @@ internal static class ServiceApp
                     detail: "this TCP port needs Authorization: Bearer TOKEN (the token in --token-file)",
                     statusCode: StatusCodes.Status401Unauthorized,
                     title: "unauthorised",
-                    type: Problems.TypeBase + "-unauthorised").ExecuteAsync(context).ConfigureAwait(false);
+                    type: Problems.TypeBase + "unauthorised").ExecuteAsync(context).ConfigureAwait(false);
                 return;
             }
 
@@ -73,6 +73,7 @@ internal static class ServiceApp
         SubOsEndpoints.Map(app);
         ChannelEndpoints.Map(app);
         JournalEndpoints.Map(app);
+        MachineEndpoints.Map(app);
         EventEndpoints.Map(app);
         app.Services.GetRequiredService<ServiceMetrics>().Map(app);
         return app;
