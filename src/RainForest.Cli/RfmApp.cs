@@ -1,7 +1,9 @@
 using System.CommandLine;
 using RainForest.Cli.Commands;
 using RainForest.Core;
+using RainForest.Linux.Guard;
 using RainForest.Supervisor;
+using RainForest.Supervisor.Ledger;
 
 namespace RainForest.Cli;
 
@@ -68,10 +70,17 @@ internal static class RfmApp
     {
         try
         {
-            return command();
+            var code = command();
+            WarnSkippedReconcile();
+            return code;
         }
         catch (Exception e) when (UserErrors.Classify(e) is { } error)
         {
+            if (e is not LedgerFullException)
+            {
+                WarnSkippedReconcile();
+            }
+
             Console.Error.WriteLine($"rfm: {error.Message}");
             if (parse.GetValue(Globals.Verbose) && e is RfException { InnerException: { } inner })
             {
@@ -86,6 +95,14 @@ internal static class RfmApp
             Console.Error.WriteLine($"rfm: internal error: {e.Message}");
             Console.Error.WriteLine(parse.GetValue(Globals.Verbose) ? e.ToString() : "rfm: run again with --verbose for details");
             return RfException.FailureExitCode;
+        }
+    }
+
+    private static void WarnSkippedReconcile()
+    {
+        if (Globals.SkippedReconcile is { } warning)
+        {
+            Console.Error.WriteLine($"rfm: {warning}");
         }
     }
 

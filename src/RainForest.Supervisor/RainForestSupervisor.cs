@@ -61,11 +61,12 @@ public sealed class RainForestSupervisor : IDisposable
         var journal = new Journal(ledger);
         var backends = new SubOsBackends([.. makeBackends(state, cgroups, guard, lxcfs)]);
         var network = new SubOsNetworking(ledger, backends, guard, kernel);
+        var pending = new PendingDestroys(state, guard);
         _channels = new ChannelLifecycle(ledger, journal, state, guard);
-        _lifecycle = new SubOsLifecycle(ledger, journal, backends, network, _channels, kernel);
+        _lifecycle = new SubOsLifecycle(ledger, journal, backends, network, _channels, kernel, pending);
         _host = new HostSetup(ledger, journal, cgroups, state, kernel, backends, _lifecycle, _channels, network, lxcfs);
         _reconciler = new Reconciler(ledger, journal, backends, state, guard, network, _channels, lxcfs);
-        _queries = new SupervisorQueries(ledger, backends, cgroups);
+        _queries = new SupervisorQueries(ledger, backends, cgroups, pending);
         _usage = new UsageSampler(ledger, backends, cgroups, state);
     }
 
@@ -99,6 +100,7 @@ public sealed class RainForestSupervisor : IDisposable
             throw RfException.Invalid("rfm must run as root: it creates cgroups, namespaces and mounts");
         }
 
+        var existed = Directory.Exists(state.Path);
         try
         {
             state.EnsureCreated();
@@ -118,7 +120,19 @@ public sealed class RainForestSupervisor : IDisposable
             throw RfException.Failed(e.Message);
         }
 
-        var ledger = ResourceLedger.Open(state.LedgerPath);
+        ResourceLedger ledger;
+        try
+        {
+            ledger = ResourceLedger.Open(state.LedgerPath);
+        }
+        catch (LedgerFullException) when (!existed)
+        {
+            // A full file system: leave no empty state directory behind (non-recursive deletes: only what was just made).
+            Directory.Delete(state.SubOsRoot);
+            Directory.Delete(state.Path);
+            throw;
+        }
+
         return new RainForestSupervisor(state, ledger, CgroupDriver.For(kernel, layout, state.Prefix), kernel, makeBackends);
     }
 
@@ -164,11 +178,15 @@ public sealed class RainForestSupervisor : IDisposable
     /// first is touched, so an invalid-input error means nothing changed.
     /// </summary>
     /// <param name="names">The subOSes, destroyed in this order.</param>
-    /// <param name="destroyed">Called after each one is gone (a later one may still fail at run time).</param>
-    public void Destroy(IReadOnlyList<string> names, Action<string>? destroyed = null) => _lifecycle.Destroy(names, destroyed);
+    /// <param name="destroyed">Called after each one is gone, with whether the ledger records it yet (a later one may still fail at run time).</param>
+    public void Destroy(IReadOnlyList<string> names, Action<string, DestroyOutcome>? destroyed = null) => _lifecycle.Destroy(names, destroyed);
 
     /// <summary>Ends every process of a subOS, removes its cgroups, mounts and namespaces, and frees its resources.</summary>
-    public void Destroy(string name) => _lifecycle.Destroy(name);
+    /// <returns>
+    /// <see cref="DestroyOutcome.Unrecorded"/> when the state directory's file system is full: the kernel's objects are
+    /// gone and the ledger records the destroy at the first command after space returns.
+    /// </returns>
+    public DestroyOutcome Destroy(string name) => _lifecycle.Destroy(name);
 
     /// <summary>The control socket of a running subOS (<c>rfm exec</c> talks to its agent there).</summary>
     public string AgentSocket(string name) => _lifecycle.ExecEndpoint(name);
@@ -202,7 +220,12 @@ public sealed class RainForestSupervisor : IDisposable
     /// directories, and cgroup settings that differ from the ledger (a resize interrupted after the
     /// kernel write). Returns one line per repair.
     /// </summary>
-    public IReadOnlyList<string> Reconcile() => _reconciler.Run();
+    /// <remarks>First it records the destroys made while the state directory's file system was full.</remarks>
+    /// <exception cref="LedgerFullException">The file system is full: nothing can be recorded (the kernel's repairs may be made).</exception>
+    public IReadOnlyList<string> Reconcile() => [.. _lifecycle.RecordPendingDestroys(), .. _reconciler.Run()];
+
+    /// <summary>True when the ledger was opened on a full file system: queries, exec and destroy work; every other change fails.</summary>
+    public bool LedgerIsFull => _ledger.IsFull;
 
     /// <summary>Checks the ledger's invariants against its own rows and returns every violation (empty when sound).</summary>
     public IReadOnlyList<string> CheckInvariants() => _queries.CheckInvariants();

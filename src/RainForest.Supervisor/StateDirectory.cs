@@ -58,6 +58,15 @@ public sealed class StateDirectory
     /// <summary>Parent of all subOS directories.</summary>
     public string SubOsRoot => System.IO.Path.Combine(Path, "subos");
 
+    /// <summary>
+    /// The marker of a subOS destroyed while this directory's file system was full, until the ledger records it: an
+    /// empty file beside the subOS directories (a name never holds a dot, so it is never one of them).
+    /// </summary>
+    public string UnrecordedDestroyMarker(string name) => System.IO.Path.Combine(SubOsRoot, name + UnrecordedDestroySuffix);
+
+    /// <summary>The ending of <see cref="UnrecordedDestroyMarker"/>.</summary>
+    public const string UnrecordedDestroySuffix = ".destroyed";
+
     /// <summary>Resolves the path from an option, the environment, or the default.</summary>
     public static StateDirectory Resolve(string? option)
     {

@@ -160,6 +160,16 @@ internal sealed class ChannelLifecycle
     /// <summary>A destroyed subOS leaves its channels: its ring is detached (writers skip it) and its links go.</summary>
     public void Leave(string subOs)
     {
+        DetachFiles(subOs);
+        _ledger.DetachFromChannels(subOs);
+    }
+
+    /// <summary>
+    /// What <see cref="Leave"/> does outside the ledger: detaches the subOS's rings and removes its member directory (a
+    /// destroy on a full disk, whose ledger change waits for space).
+    /// </summary>
+    public void DetachFiles(string subOs)
+    {
         // A unicast ring is shared by every member: it stays attached while any member lives.
         foreach (var channel in _ledger.Channels().Where(c => c.Mode != FicmChannelMode.Unicast && c.Members.Any(m => m.SubOs == subOs && m.Attached)))
         {
@@ -174,7 +184,6 @@ internal sealed class ChannelLifecycle
             }
         }
 
-        _ledger.DetachFromChannels(subOs);
         var dir = _guard.CheckInside(_state.ChannelLinkDirectory(PrefixGuard.CheckComponent(subOs)));
         if (Directory.Exists(dir))
         {

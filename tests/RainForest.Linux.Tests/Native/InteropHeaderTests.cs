@@ -48,7 +48,7 @@ public sealed class InteropHeaderTests
         { "ENOTDIR", Errno.ENOTDIR }, { "EINVAL", Errno.EINVAL }, { "ENOSPC", Errno.ENOSPC }, { "EPIPE", Errno.EPIPE },
         { "ENAMETOOLONG", Errno.ENAMETOOLONG }, { "ENOSYS", Errno.ENOSYS }, { "EBADMSG", Errno.EBADMSG },
         { "EMSGSIZE", Errno.EMSGSIZE }, { "EOPNOTSUPP", Errno.EOPNOTSUPP }, { "ENOBUFS", Errno.ENOBUFS }, { "ENOTCONN", Errno.ENOTCONN },
-        { "ETIMEDOUT", Errno.ETIMEDOUT },
+        { "ETIMEDOUT", Errno.ETIMEDOUT }, { "EDQUOT", Errno.EDQUOT },
 
         // open, fcntl, lseek
         { "O_RDONLY", Interop.Libc.O_RDONLY }, { "O_RDWR", Interop.Libc.O_RDWR }, { "O_CREAT", Interop.Libc.O_CREAT },
@@ -77,7 +77,7 @@ public sealed class InteropHeaderTests
         { "UMOUNT_NOFOLLOW", Interop.Libc.UMOUNT_NOFOLLOW },
         { "MOUNT_ATTR_RDONLY", (long)Interop.Libc.MOUNT_ATTR_RDONLY }, { "MOUNT_ATTR_NOSUID", (long)Interop.Libc.MOUNT_ATTR_NOSUID },
         { "MOUNT_ATTR_NODEV", (long)Interop.Libc.MOUNT_ATTR_NODEV }, { "MOUNT_ATTR_NOEXEC", (long)Interop.Libc.MOUNT_ATTR_NOEXEC },
-        { "CLONE_FS", Interop.Libc.CLONE_FS }, { "CLONE_NEWNS", Interop.Libc.CLONE_NEWNS },
+        { "CLONE_FS", Interop.Libc.CLONE_FS }, { "CLONE_NEWNS", Interop.Libc.CLONE_NEWNS }, { "CLONE_NEWNET", Interop.Libc.CLONE_NEWNET },
         { "SYS_open_tree", Interop.Libc.SYS_open_tree }, { "SYS_move_mount", Interop.Libc.SYS_move_mount },
         { "SYS_mount_setattr", Interop.Libc.SYS_mount_setattr }, { "SYS_pivot_root", Interop.Libc.SYS_pivot_root },
         { "AT_FDCWD", Interop.Libc.AT_FDCWD }, { "AT_EMPTY_PATH", Interop.Libc.AT_EMPTY_PATH },

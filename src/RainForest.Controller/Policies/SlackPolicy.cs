@@ -1,0 +1,203 @@
+using System.Globalization;
+using RainForest.Core.Elastic;
+
+namespace RainForest.Controller.Policies;
+
+/// <summary>
+/// Ours: short windows (≤ 1 s), grow fast when the SLO is at risk, give back slowly.
+/// </summary>
+/// <remarks>
+/// <para>Risk is the newest window's tail against a slack target below the SLO (<see cref="SlackOptions.GrowAbove"/>):
+/// waiting for a smoothed figure to cross the bound would let a burst through. The step is proportional to the
+/// excess: <c>need = taker CPUs × (tail / target − 1) × gain</c>, at most half the taker's CPUs (at least 2),
+/// as a queue that is over its target by half needs about half as much capacity again.</para>
+/// <para>Below one whole CPU the donor keeps its CPUs and loses bandwidth instead (a CFS quota, in
+/// <see cref="SlackOptions.QuotaStep"/> steps): that halves the interference a batch job causes through shared
+/// caches and memory without parking it. Once the cut reaches a whole CPU, a CPU moves and the quota is lifted.</para>
+/// <para>Shrinking waits for the window's tail and a smoothed tail (EWMA) below <see cref="SlackOptions.ShrinkBelow"/> of
+/// the bound, lowered by the ratio the shrink would raise each remaining CPU's load by, for
+/// <see cref="SlackOptions.ShrinkAfterWindows"/> windows in a row, and for a cooldown after the last growth; it then lifts
+/// the quota first, then gives back a fifth of the taker's CPUs (at least one), and the calm count starts again
+/// (hysteresis). A shrink that had to be undone within a cooldown doubles the calm count needed next time (up to
+/// <see cref="SlackOptions.MaxShrinkBackoff"/>); a shrink that held halves it again.</para>
+/// <para>Memory moves in <see cref="ElasticPolicySpec.MemoryStep"/> steps while the taker's memory pressure is high,
+/// and goes back once it has stayed low; the donor keeps its memory floor.</para>
+/// </remarks>
+public sealed class SlackPolicy : IElasticPolicy
+{
+    private readonly SlackOptions _options;
+    private double _smoothed = double.NaN;
+    private int _calmWindows;
+    private TimeSpan? _lastGrowth;
+    private TimeSpan? _lastShrink;
+    private int _shrinkBackoff = 1;
+    private TimeSpan? _lastMemoryMove;
+    private int _lowPressureWindows;
+    private long _memoryBorrowed;
+
+    /// <summary>Creates the policy for <paramref name="spec"/> (whose kind is slack).</summary>
+    public SlackPolicy(ElasticPolicySpec spec, SlackOptions? options = null)
+    {
+        if (spec.Kind != PolicyKind.Slack)
+        {
+            throw new ArgumentException("not a slack policy", nameof(spec));
+        }
+
+        Spec = spec;
+        _options = options ?? new SlackOptions();
+    }
+
+    /// <inheritdoc/>
+    public ElasticPolicySpec Spec { get; }
+
+    /// <summary>The smoothed tail estimate after the last window; zero before the first.</summary>
+    public TimeSpan SmoothedTail => double.IsNaN(_smoothed) ? TimeSpan.Zero : TimeSpan.FromTicks((long)_smoothed);
+
+    /// <inheritdoc/>
+    public ElasticDecision? Decide(ElasticObservation observation, ElasticAllocation current)
+    {
+        var window = observation.Window;
+        var now = observation.End;
+        var memory = DecideMemory(observation, current);
+        if (window.IsEmpty)
+        {
+            return memory is 0 ? null : MemoryOnly(now, memory, window.Tail, observation.TakerMemoryPressure);
+        }
+
+        var tail = (double)window.Tail.Ticks;
+        _smoothed = double.IsNaN(_smoothed) ? tail : (_options.Smoothing * tail) + ((1 - _options.Smoothing) * _smoothed);
+        var bound = (double)Spec.Slo.Bound.Ticks;
+        var target = bound * _options.GrowAbove;
+        var label = Spec.Slo.PercentileLabel;
+
+        if (tail > target)
+        {
+            _calmWindows = 0;
+            var need = current.TakerCpus * ((tail / target) - 1) * _options.GrowGain;
+            var why = $"{label} {F(window.Tail)} (smoothed {F(SmoothedTail)}) above the slack target {F(TimeSpan.FromTicks((long)target))} (SLO {F(Spec.Slo.Bound)}): needs {need.ToString("0.##", CultureInfo.InvariantCulture)} cpu";
+            var grow = Grow(current, need, now, window.Tail, why, memory);
+            if (grow is not null)
+            {
+                // Growth soon after a shrink means the shrink went too far: wait longer before the next one.
+                if (_lastShrink is { } shrank && now - shrank < _options.Cooldown)
+                {
+                    _shrinkBackoff = Math.Min(_shrinkBackoff * 2, _options.MaxShrinkBackoff);
+                }
+
+                _lastGrowth = now;
+                return grow;
+            }
+
+            return memory is 0 ? null : MemoryOnly(now, memory, window.Tail, observation.TakerMemoryPressure);
+        }
+
+        // A shrink raises each remaining CPU's load by c / (c - step): the calm bar is lowered by the same ratio,
+        // so a taker running warm on many CPUs is not cut into a queue that explodes.
+        var step = Math.Min(GuardRails.Shrinkable(Spec, current), Math.Max(1, (int)(current.TakerCpus * _options.ShrinkFraction)));
+        var calmBar = bound * _options.ShrinkBelow * (step > 0 ? (current.TakerCpus - step) / (double)current.TakerCpus : 1);
+        if (_smoothed < calmBar && tail < calmBar)
+        {
+            _calmWindows++;
+        }
+        else
+        {
+            _calmWindows = 0;
+        }
+
+        if (_lastShrink is { } last && _lastGrowth is { } grown && grown < last && now - last >= _options.Cooldown)
+        {
+            // A whole cooldown passed since the last shrink without growth: it was right; trust the next sooner.
+            _shrinkBackoff = Math.Max(1, _shrinkBackoff / 2);
+            _lastGrowth = null;
+        }
+
+        if (_calmWindows >= _options.ShrinkAfterWindows * _shrinkBackoff && (_lastGrowth is not { } grew || now - grew >= _options.Cooldown))
+        {
+            var why = $"{label} {F(window.Tail)}, smoothed {F(SmoothedTail)}, below {F(TimeSpan.FromTicks((long)calmBar))} for {_calmWindows} windows";
+            if (current.DonorQuota is not null)
+            {
+                _calmWindows = 0;
+                _lastShrink = now;
+                return new ElasticDecision(now, 0, new QuotaChange(null), memory, window.Tail, why);
+            }
+
+            if (step >= 1)
+            {
+                _calmWindows = 0;
+                _lastShrink = now;
+                return new ElasticDecision(now, -step, null, memory, window.Tail, why);
+            }
+        }
+
+        return memory is 0 ? null : MemoryOnly(now, memory, window.Tail, observation.TakerMemoryPressure);
+    }
+
+    private ElasticDecision? Grow(ElasticAllocation current, double need, TimeSpan now, TimeSpan trigger, string why, long memory)
+    {
+        var growable = GuardRails.Growable(Spec, current);
+        var throttled = current.DonorQuota is { } quota ? current.DonorCpus - quota : 0;
+
+        // Below one whole CPU, and room to cut the donor's bandwidth: cut it by a step.
+        if (need + throttled < 1 || growable == 0)
+        {
+            var floor = Math.Max(_options.MinQuota, Spec.DonorFloor);
+            var cut = Math.Max(_options.QuotaStep, Math.Ceiling(need / _options.QuotaStep) * _options.QuotaStep);
+            var next = Math.Max(floor, (current.DonorQuota ?? current.DonorCpus) - cut);
+            if (current.DonorCpus > 0 && next < (current.DonorQuota ?? current.DonorCpus) && (growable == 0 || current.DonorCpus - next < 1))
+            {
+                return new ElasticDecision(now, 0, new QuotaChange(next), memory, trigger, why);
+            }
+        }
+
+        if (growable == 0)
+        {
+            return null;
+        }
+
+        var cap = Math.Max(2, (int)Math.Ceiling(current.TakerCpus * _options.MaxGrowFraction));
+        var cpus = Math.Clamp((int)Math.Ceiling(need + throttled - 1e-9), 1, Math.Min(cap, growable));
+        return new ElasticDecision(now, cpus, current.DonorQuota is null ? null : new QuotaChange(null), memory, trigger, why);
+    }
+
+    private long DecideMemory(ElasticObservation observation, ElasticAllocation current)
+    {
+        var step = Spec.MemoryStep.Bytes;
+        if (step == 0 || observation.TakerMemoryPressure is not { } pressure)
+        {
+            return 0;
+        }
+
+        var now = observation.End;
+        var rested = _lastMemoryMove is not { } moved || now - moved >= _options.MemoryCooldown;
+        if (pressure >= _options.MemoryPressureAbove)
+        {
+            _lowPressureWindows = 0;
+            if (rested && current.DonorMemory - step >= Spec.DonorMemoryFloor.Bytes)
+            {
+                _lastMemoryMove = now;
+                _memoryBorrowed += step;
+                return step;
+            }
+
+            return 0;
+        }
+
+        _lowPressureWindows = pressure < _options.MemoryPressureBelow ? _lowPressureWindows + 1 : 0;
+        if (_memoryBorrowed > 0 && rested && _lowPressureWindows >= _options.ShrinkAfterWindows)
+        {
+            var back = Math.Min(step, _memoryBorrowed);
+            _lastMemoryMove = now;
+            _memoryBorrowed -= back;
+            _lowPressureWindows = 0;
+            return -back;
+        }
+
+        return 0;
+    }
+
+    private ElasticDecision MemoryOnly(TimeSpan now, long memory, TimeSpan trigger, double? pressure) =>
+        new(now, 0, null, memory, trigger,
+            $"memory pressure {pressure?.ToString("0.#", CultureInfo.InvariantCulture)}% " + (memory > 0 ? $">= {_options.MemoryPressureAbove}%" : $"< {_options.MemoryPressureBelow}% for {_options.ShrinkAfterWindows} windows"));
+
+    private static string F(TimeSpan t) => ElasticDecision.Format(t);
+}

@@ -1,0 +1,175 @@
+using RainForest.Controller.Policies;
+using RainForest.Core.Elastic;
+
+namespace RainForest.Controller.Tests;
+
+public class SlackPolicyTests
+{
+    private const double Window = 0.5;
+
+    private static SlackPolicy Policy(int? max = null, int floor = 0, int min = 1) =>
+        new(Windows.Spec(PolicyKind.Slack, max, floor, min));
+
+    private static ElasticObservation At(double end, double tailMs, double? pressure = null) => Windows.At(end, tailMs, Window, pressure);
+
+    [Fact]
+    public void Create_SlackWindowLongerThanASecond_IsRefused()
+    {
+        var e = Assert.Throws<Core.RfException>(() => Windows.Spec(PolicyKind.Slack, window: TimeSpan.FromSeconds(2)));
+        Assert.Equal(2, e.ExitCode);
+    }
+
+    [Fact]
+    public void Decide_NeedBelowOneCpu_CutsDonorQuotaInsteadOfMovingACpu()
+    {
+        // Target 3.5 ms (0.7 of 5 ms); 3.8 ms on 2 CPUs needs 0.17 CPU: a quarter CPU of the donor's bandwidth goes.
+        var d = Policy().Decide(At(1, 3.8), Windows.Alloc(2, 6));
+        Assert.NotNull(d);
+        Assert.Equal(0, d.Cpus);
+        Assert.Equal(5.75, d.Quota!.Cpus);
+    }
+
+    [Fact]
+    public void Decide_QuotaCutReachingAWholeCpu_MovesTheCpuAndLiftsTheQuota()
+    {
+        var d = Policy().Decide(At(1, 3.8), Windows.Alloc(2, 6, quota: 5.25));
+        Assert.NotNull(d);
+        Assert.Equal(1, d.Cpus);
+        Assert.NotNull(d.Quota);
+        Assert.Null(d.Quota.Cpus);
+    }
+
+    [Fact]
+    public void Decide_FarOverTarget_GrowsByManyCpusAtOnceUpToHalfTheTaker()
+    {
+        var d = Policy().Decide(At(1, 40), Windows.Alloc(8, 24));
+        Assert.Equal(4, d!.Cpus);
+        var small = Policy().Decide(At(1, 40), Windows.Alloc(1, 24));
+        Assert.Equal(2, small!.Cpus);
+    }
+
+    [Fact]
+    public void Decide_GuardRails_CapGrowthAndQuota()
+    {
+        Assert.Equal(2, Policy(max: 6).Decide(At(1, 40), Windows.Alloc(4, 24))!.Cpus);
+        Assert.Equal(1, Policy(floor: 3).Decide(At(1, 40), Windows.Alloc(4, 4))!.Cpus);
+
+        // No CPU may move (the taker at its max): only the donor's bandwidth is cut, never below its floor.
+        var capped = Policy(max: 4, floor: 3).Decide(At(1, 40), Windows.Alloc(4, 4));
+        Assert.Equal(0, capped!.Cpus);
+        Assert.Equal(3, capped.Quota!.Cpus);
+        Assert.Null(Policy(max: 4, floor: 3).Decide(At(1, 40), Windows.Alloc(4, 4, quota: 3)));
+        Assert.Null(Policy(floor: 3).Decide(At(1, 40), Windows.Alloc(4, 3)));
+    }
+
+    [Fact]
+    public void Decide_CalmAfterGrowth_WaitsForCooldownAndHysteresisThenShrinksAFifth()
+    {
+        var policy = Policy();
+        var alloc = Windows.Alloc(10, 22);
+        Assert.True(policy.Decide(At(1, 40), alloc)!.Cpus > 0);
+        alloc = Windows.Alloc(15, 17);
+        var shrinks = new List<(double At, int Cpus)>();
+        for (var t = 1.5; t <= 12; t += Window)
+        {
+            if (policy.Decide(At(t, 0.5), alloc) is { } d)
+            {
+                shrinks.Add((t, d.Cpus));
+                alloc = Windows.Alloc(alloc.TakerCpus + d.Cpus, alloc.DonorCpus - d.Cpus);
+            }
+        }
+
+        // The smoothed tail (weight 0.3) falls from 40 ms below the bar (5 ms x 0.3 x 12/15 = 1.2 ms) in the window
+        // ending at 7 s, well after the 4 s cooldown; four calm windows later, at 8.5 s, three CPUs (a fifth) go back.
+        Assert.Equal(8.5, shrinks[0].At);
+        Assert.Equal(-3, shrinks[0].Cpus);
+        Assert.All(shrinks.Zip(shrinks.Skip(1)), p => Assert.Equal(2.0, p.Second.At - p.First.At));
+    }
+
+    [Fact]
+    public void Decide_TailBetweenCalmAndTarget_HoldsSteady()
+    {
+        var policy = Policy();
+        for (var t = 0.5; t < 30; t += Window)
+        {
+            Assert.Null(policy.Decide(At(t, 2.5), Windows.Alloc(4, 4)));
+        }
+    }
+
+    [Fact]
+    public void Decide_Calm_LiftsQuotaBeforeGivingBackCpus()
+    {
+        var policy = Policy();
+        ElasticDecision? d = null;
+        for (var t = 0.5; d is null; t += Window)
+        {
+            d = policy.Decide(At(t, 0.5), Windows.Alloc(4, 4, quota: 3.5));
+        }
+
+        Assert.Equal(0, d.Cpus);
+        Assert.NotNull(d.Quota);
+        Assert.Null(d.Quota.Cpus);
+    }
+
+    [Fact]
+    public void Decide_ShrinkUndoneWithinCooldown_DoublesTheCalmWindowsNeeded()
+    {
+        // Policy a shrinks, then has to grow again at once; policy b sees the same tails but holds its minimum, so
+        // it never shrank. After the same calm spell, a waits four windows longer (eight calm windows, not four).
+        var a = Policy();
+        var b = Policy();
+        var t = 0.5;
+        ElasticDecision? first = null;
+        for (; first is null; t += Window)
+        {
+            first = a.Decide(At(t, 0.5), Windows.Alloc(10, 10));
+            Assert.Null(b.Decide(At(t, 0.5), Windows.Alloc(1, 19)));
+        }
+
+        Assert.True(a.Decide(At(t, 40), Windows.Alloc(8, 12))!.Cpus > 0);
+        Assert.True(b.Decide(At(t, 40), Windows.Alloc(8, 12))!.Cpus > 0);
+        Assert.Equal(CalmWindowsUntilShrink(b, t) + 4, CalmWindowsUntilShrink(a, t));
+
+        static int CalmWindowsUntilShrink(SlackPolicy policy, double t)
+        {
+            var calm = 1;
+            for (t += Window; policy.Decide(At(t, 0.5), Windows.Alloc(12, 8)) is null; t += Window)
+            {
+                calm++;
+            }
+
+            return calm;
+        }
+    }
+
+    [Fact]
+    public void Decide_MemoryPressure_MovesMemoryWithinTheDonorFloor()
+    {
+        var policy = Policy();
+        var step = ElasticPolicySpec.DefaultMemoryStep.Bytes;
+        var d = policy.Decide(At(1, 2.5, pressure: 25), Windows.Alloc(2, 2, donorMem: 1L << 30));
+        Assert.Equal(step, d!.MemoryBytes);
+        Assert.Equal(0, d.Cpus);
+        Assert.Contains("memory pressure 25%", d.Reason, StringComparison.Ordinal);
+
+        // Within the memory cooldown nothing more moves; after it, the donor's floor (256M) stops it.
+        Assert.Null(policy.Decide(At(2, 2.5, pressure: 25), Windows.Alloc(2, 2, donorMem: 1L << 30)));
+        Assert.Null(policy.Decide(At(20, 2.5, pressure: 25), Windows.Alloc(2, 2, donorMem: ElasticPolicySpec.DefaultDonorMemoryFloor.Bytes)));
+        Assert.Equal(step, policy.Decide(At(40, 2.5, pressure: 25), Windows.Alloc(2, 2, donorMem: 1L << 30))!.MemoryBytes);
+    }
+
+    [Fact]
+    public void Decide_PressureGone_GivesBorrowedMemoryBack()
+    {
+        var policy = Policy();
+        var step = ElasticPolicySpec.DefaultMemoryStep.Bytes;
+        Assert.Equal(step, policy.Decide(At(1, 2.5, pressure: 25), Windows.Alloc(2, 2))!.MemoryBytes);
+        long back = 0;
+        for (var t = 1.5; t < 30 && back == 0; t += Window)
+        {
+            back = policy.Decide(At(t, 2.5, pressure: 0), Windows.Alloc(2, 2))?.MemoryBytes ?? 0;
+        }
+
+        Assert.Equal(-step, back);
+    }
+}
