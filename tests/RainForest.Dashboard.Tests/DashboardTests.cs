@@ -133,10 +133,12 @@ public sealed class DashboardTests(ITestOutputHelper output)
         var subOses = supervisor.Supervisor.List().ToDictionary(s => s.Record.Name);
         var machine = RainForestSupervisor.Topology("/").Cpus;
 
-        // One cell per CPU of the machine (offline ones included), in order; each subOS's cells are exactly its CPUs, in
-        // its legend colour.
+        // One cell per CPU of the machine (offline ones included), grouped by NUMA node, in order within it; each
+        // subOS's cells are exactly its CPUs, in its legend colour.
         var cells = page.Cells();
-        Assert.Equal(machine.Select(c => c.Id.ToString(CultureInfo.InvariantCulture)), cells.Select(c => c.GetAttribute("data-cpu")));
+        Assert.Equal(
+            machine.OrderBy(c => c.NumaNode).ThenBy(c => c.Id).Select(c => $"{c.NumaNode}/{c.Id}"),
+            cells.Select(c => $"{c.FindElement(By.XPath("ancestor::div[@data-node]")).GetAttribute("data-node")}/{c.GetAttribute("data-cpu")}"));
         var colours = new Dictionary<string, string>();
         foreach (var (name, status) in subOses)
         {

@@ -166,16 +166,27 @@
   function renderCpus(machine, subs) {
     const grid = document.getElementById('cpu-grid');
     const legend = document.getElementById('cpu-legend');
-    grid.replaceChildren(...machine.cpus.map((cpu) => {
-      const who = cpu.kind === 'subos' ? cpu.owner : KIND_TEXT[cpu.kind] || cpu.kind;
-      const cell = el('div', { class: 'cpu', role: 'listitem', 'data-cpu': cpu.id, 'data-kind': cpu.kind, 'data-owner': cpu.kind === 'subos' ? cpu.owner : '' },
-        el('span', { class: 'id' }, String(cpu.id)),
-        el('span', { class: 'who' }, who));
-      if (cpu.kind === 'subos') {
-        cell.style.background = colourOf(cpu.owner);
+    // One block per NUMA node, in CPU order within it: what a subOS owns is seen against the machine's shape. The label
+    // is only shown where there is more than one node.
+    const nodes = [...new Set(machine.cpus.map((cpu) => cpu.node))].sort((a, b) => a - b);
+    grid.replaceChildren(...nodes.map((node) => {
+      const cells = machine.cpus.filter((cpu) => cpu.node === node).map((cpu) => {
+        const who = cpu.kind === 'subos' ? cpu.owner : KIND_TEXT[cpu.kind] || cpu.kind;
+        const cell = el('div', { class: 'cpu', role: 'listitem', 'data-cpu': cpu.id, 'data-kind': cpu.kind, 'data-owner': cpu.kind === 'subos' ? cpu.owner : '' },
+          el('span', { class: 'id' }, String(cpu.id)),
+          el('span', { class: 'who' }, who));
+        if (cpu.kind === 'subos') {
+          cell.style.background = colourOf(cpu.owner);
+        }
+        cell.title = `CPU ${cpu.id} (core ${cpu.core}, node ${cpu.node}): ${who}`;
+        return cell;
+      });
+      const block = el('div', { class: 'node', 'data-node': node });
+      if (nodes.length > 1) {
+        block.append(el('span', { class: 'node-label' }, `node ${node}`));
       }
-      cell.title = `CPU ${cpu.id} (core ${cpu.core}, node ${cpu.node}): ${who}`;
-      return cell;
+      block.append(el('div', { class: 'cpu-grid', role: 'list' }, ...cells));
+      return block;
     }));
 
     const items = subs.map((s) => el('li', { 'data-owner': s.name, 'data-kind': 'subos', 'data-alive': s.alive, 'data-parked': s.parked },
