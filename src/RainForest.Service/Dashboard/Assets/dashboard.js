@@ -120,21 +120,28 @@
     return ms >= 100 ? `${ms.toFixed(0)} ms` : ms >= 1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(0)} µs`;
   }
 
-  // "memory 256M → 192M" from two "key=value ..." descriptions: what changed, or the whole of the one that exists.
+  // "memory 256M → 192M, parked" from two "key=value flag ..." descriptions: what changed (a flag that came or went
+  // says so), or the whole of the one that exists.
   function describeChange(before, after) {
     if (!before || !after) {
       return after || before || '';
     }
-    const parse = (text) => new Map(text.split(' ').map((pair) => {
-      const at = pair.indexOf('=');
-      return at < 0 ? [pair, ''] : [pair.slice(0, at), pair.slice(at + 1)];
+    const parse = (text) => new Map(text.split(' ').filter((word) => word !== '').map((word) => {
+      const at = word.indexOf('=');
+      return at < 0 ? [word, null] : [word.slice(0, at), word.slice(at + 1)];
     }));
     const was = parse(before);
     const now = parse(after);
     const changes = [];
     for (const key of new Set([...was.keys(), ...now.keys()])) {
-      if (was.get(key) !== now.get(key)) {
-        changes.push(`${key} ${was.get(key) ?? '–'} → ${now.get(key) ?? '–'}`);
+      const [a, b] = [was.get(key), now.get(key)];
+      if (a === b) {
+        continue;
+      }
+      if (a === null || b === null) {
+        changes.push(b === null ? key : `not ${key}`);
+      } else {
+        changes.push(`${key} ${a ?? '–'} → ${b ?? '–'}`);
       }
     }
     return changes.length > 0 ? changes.join(', ') : 'no change';
