@@ -36,6 +36,9 @@ internal sealed class DashboardPage(IWebDriver browser, TimeSpan timeout)
     /// <summary>The CPU grid's cells, in page order.</summary>
     public IReadOnlyList<IWebElement> Cells() => browser.FindElements(By.CssSelector("#cpu-grid .cpu"));
 
+    /// <summary>The legend's entry of a subOS.</summary>
+    public IWebElement LegendEntry(string subOs) => browser.FindElement(By.CssSelector($"#cpu-legend li[data-owner='{subOs}']"));
+
     /// <summary>The legend's colour swatch of a subOS.</summary>
     public IWebElement LegendSwatch(string subOs) => browser.FindElement(By.CssSelector($"#cpu-legend li[data-owner='{subOs}'] .swatch"));
 

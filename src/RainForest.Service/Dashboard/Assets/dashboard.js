@@ -120,21 +120,28 @@
     return ms >= 100 ? `${ms.toFixed(0)} ms` : ms >= 1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(0)} µs`;
   }
 
-  // "memory 256M → 192M" from two "key=value ..." descriptions: what changed, or the whole of the one that exists.
+  // "memory 256M → 192M, parked" from two "key=value flag ..." descriptions: what changed (a flag that came or went
+  // says so), or the whole of the one that exists.
   function describeChange(before, after) {
     if (!before || !after) {
       return after || before || '';
     }
-    const parse = (text) => new Map(text.split(' ').map((pair) => {
-      const at = pair.indexOf('=');
-      return at < 0 ? [pair, ''] : [pair.slice(0, at), pair.slice(at + 1)];
+    const parse = (text) => new Map(text.split(' ').filter((word) => word !== '').map((word) => {
+      const at = word.indexOf('=');
+      return at < 0 ? [word, null] : [word.slice(0, at), word.slice(at + 1)];
     }));
     const was = parse(before);
     const now = parse(after);
     const changes = [];
     for (const key of new Set([...was.keys(), ...now.keys()])) {
-      if (was.get(key) !== now.get(key)) {
-        changes.push(`${key} ${was.get(key) ?? '–'} → ${now.get(key) ?? '–'}`);
+      const [a, b] = [was.get(key), now.get(key)];
+      if (a === b) {
+        continue;
+      }
+      if (a === null || b === null) {
+        changes.push(b === null ? key : `not ${key}`);
+      } else {
+        changes.push(`${key} ${a ?? '–'} → ${b ?? '–'}`);
       }
     }
     return changes.length > 0 ? changes.join(', ') : 'no change';
@@ -166,16 +173,27 @@
   function renderCpus(machine, subs) {
     const grid = document.getElementById('cpu-grid');
     const legend = document.getElementById('cpu-legend');
-    grid.replaceChildren(...machine.cpus.map((cpu) => {
-      const who = cpu.kind === 'subos' ? cpu.owner : KIND_TEXT[cpu.kind] || cpu.kind;
-      const cell = el('div', { class: 'cpu', role: 'listitem', 'data-cpu': cpu.id, 'data-kind': cpu.kind, 'data-owner': cpu.kind === 'subos' ? cpu.owner : '' },
-        el('span', { class: 'id' }, String(cpu.id)),
-        el('span', { class: 'who' }, who));
-      if (cpu.kind === 'subos') {
-        cell.style.background = colourOf(cpu.owner);
+    // One block per NUMA node, in CPU order within it: what a subOS owns is seen against the machine's shape. The label
+    // is only shown where there is more than one node.
+    const nodes = [...new Set(machine.cpus.map((cpu) => cpu.node))].sort((a, b) => a - b);
+    grid.replaceChildren(...nodes.map((node) => {
+      const cells = machine.cpus.filter((cpu) => cpu.node === node).map((cpu) => {
+        const who = cpu.kind === 'subos' ? cpu.owner : KIND_TEXT[cpu.kind] || cpu.kind;
+        const cell = el('div', { class: 'cpu', role: 'listitem', 'data-cpu': cpu.id, 'data-kind': cpu.kind, 'data-owner': cpu.kind === 'subos' ? cpu.owner : '' },
+          el('span', { class: 'id' }, String(cpu.id)),
+          el('span', { class: 'who' }, who));
+        if (cpu.kind === 'subos') {
+          cell.style.background = colourOf(cpu.owner);
+        }
+        cell.title = `CPU ${cpu.id} (core ${cpu.core}, node ${cpu.node}): ${who}`;
+        return cell;
+      });
+      const block = el('div', { class: 'node', 'data-node': node });
+      if (nodes.length > 1) {
+        block.append(el('span', { class: 'node-label' }, `node ${node}`));
       }
-      cell.title = `CPU ${cpu.id} (core ${cpu.core}, node ${cpu.node}): ${who}`;
-      return cell;
+      block.append(el('div', { class: 'cpu-grid', role: 'list' }, ...cells));
+      return block;
     }));
 
     const items = subs.map((s) => el('li', { 'data-owner': s.name, 'data-kind': 'subos', 'data-alive': s.alive, 'data-parked': s.parked },
