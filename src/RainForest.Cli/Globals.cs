@@ -2,6 +2,7 @@ using System.CommandLine;
 using RainForest.Core;
 using RainForest.Core.Model;
 using RainForest.Supervisor;
+using RainForest.Supervisor.Ledger;
 
 namespace RainForest.Cli;
 
@@ -15,6 +16,9 @@ internal static class Globals
     };
 
     public static readonly Option<bool> Verbose = new("--verbose") { Description = "Show details of internal errors", Recursive = true };
+
+    /// <summary>The warning for a reconcile skipped because the state directory's file system is full, or null.</summary>
+    public static string? SkippedReconcile { get; private set; }
 
     public static Option<bool> Json() => new("--json") { Description = "Print JSON for programs instead of tables" };
 
@@ -55,9 +59,19 @@ internal static class Globals
     {
         if (reconcile)
         {
-            foreach (var repair in supervisor.Reconcile())
+            try
             {
-                Console.Error.WriteLine($"rfm: repaired: {repair}");
+                foreach (var repair in supervisor.Reconcile())
+                {
+                    Console.Error.WriteLine($"rfm: repaired: {repair}");
+                }
+            }
+            catch (LedgerFullException e)
+            {
+                // Reading, exec and destroy still work on a full disk: the repair waits for space, and the command goes on.
+                // Said once the command ends, and not at all when the command itself fails for the full disk, so that a
+                // refused change is one line.
+                SkippedReconcile = $"warning: {e.FileSystem} is full: reconcile skipped (the ledger records nothing until space returns)";
             }
         }
 
@@ -65,7 +79,7 @@ internal static class Globals
     }
 
     private static RfException NotInitialised(StateDirectory state) =>
-        RfException.Invalid($"not initialised: run 'rfm init' first (state directory {state.Path})");
+        RfException.NotInitialised($"not initialised: run 'rfm init' first (state directory {state.Path})");
 
     /// <summary>
     /// Checks a subOS or channel name before anything is opened: a bad name must not create the state

@@ -2,6 +2,8 @@ using System.CommandLine;
 using RainForest.Cli.Commands;
 using RainForest.Core;
 using RainForest.Linux.Guard;
+using RainForest.Supervisor;
+using RainForest.Supervisor.Ledger;
 
 namespace RainForest.Cli;
 
@@ -25,6 +27,16 @@ internal static class RfmApp
             });
         }
 
+        if (parse.Errors.Count == 0 && ServeCommand.IsChosen(parse))
+        {
+            // rf-serve answers from here on, --help included.
+            return Guarded(parse, () =>
+            {
+                ServeCommand.Exec(parse);
+                return 0;
+            });
+        }
+
         if (parse.Errors.Count > 0)
         {
             Console.Error.WriteLine($"rfm: {Printable.Escape(ParseError(parse, parse.RootCommandResult.Command), 400)}");
@@ -44,7 +56,7 @@ internal static class RfmApp
         {
             InitCommand.Build(), DeinitCommand.Build(), TopoCommand.Build(), CreateCommand.Build(), ExecCommand.Build(),
             ResizeCommand.Build(), DestroyCommand.Build(), StartCommand.Build(), ListCommand.Build(), ShowCommand.Build(), AuditCommand.Build(),
-            LogCommand.Build(), ReconcileCommand.Build(), ChannelCommand.Build(), BenchCommand.Build(),
+            LogCommand.Build(), ReconcileCommand.Build(), ChannelCommand.Build(), BenchCommand.Build(), ServeCommand.Build(),
             PolicyCommand.Build(), LendCommand.Build(), ReclaimCommand.Build(),
         })
         {
@@ -59,23 +71,24 @@ internal static class RfmApp
     {
         try
         {
-            return command();
+            var code = command();
+            WarnSkippedReconcile();
+            return code;
         }
-        catch (RfException e)
+        catch (Exception e) when (UserErrors.Classify(e) is { } error)
         {
-            Console.Error.WriteLine($"rfm: {e.Message}");
-            if (parse.GetValue(Globals.Verbose) && e.InnerException is { } inner)
+            if (e is not LedgerFullException)
+            {
+                WarnSkippedReconcile();
+            }
+
+            Console.Error.WriteLine($"rfm: {error.Message}");
+            if (parse.GetValue(Globals.Verbose) && e is RfException { InnerException: { } inner })
             {
                 Console.Error.WriteLine(inner);
             }
 
-            return e.ExitCode;
-        }
-        catch (GuardViolationException e)
-        {
-            // The supervisor maps refusals itself; this catches one from a path it does not wrap.
-            Console.Error.WriteLine($"rfm: {e.Message}");
-            return RfException.FailureExitCode;
+            return error.ExitCode;
         }
         catch (Exception e)
         {
@@ -83,6 +96,14 @@ internal static class RfmApp
             Console.Error.WriteLine($"rfm: internal error: {e.Message}");
             Console.Error.WriteLine(parse.GetValue(Globals.Verbose) ? e.ToString() : "rfm: run again with --verbose for details");
             return RfException.FailureExitCode;
+        }
+    }
+
+    private static void WarnSkippedReconcile()
+    {
+        if (Globals.SkippedReconcile is { } warning)
+        {
+            Console.Error.WriteLine($"rfm: {warning}");
         }
     }
 

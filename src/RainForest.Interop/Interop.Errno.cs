@@ -78,4 +78,7 @@ public static class Errno
 
     /// <summary>Connection timed out.</summary>
     public const int ETIMEDOUT = 110;
+
+    /// <summary>Disk quota exceeded (as good as a full file system to the writer).</summary>
+    public const int EDQUOT = 122;
 }

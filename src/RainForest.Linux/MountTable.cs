@@ -52,6 +52,9 @@ public sealed class MountTable
     /// <summary>The file system type of the mount that covers <paramref name="path"/> (as path lookup finds it), or null.</summary>
     public string? TypeCovering(string path) => Covering(path) is { } best ? _mounts[best].FsType : null;
 
+    /// <summary>The mount point of the mount that covers <paramref name="path"/> (as path lookup finds it), or null.</summary>
+    public string? MountPointCovering(string path) => Covering(path) is { } best ? _mounts[best].MountPoint : null;
+
     private int? Covering(string path)
     {
         var best = -1;

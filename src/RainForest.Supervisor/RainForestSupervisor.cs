@@ -44,6 +44,7 @@ public sealed class RainForestSupervisor : IDisposable
     private readonly HostSetup _host;
     private readonly Reconciler _reconciler;
     private readonly SupervisorQueries _queries;
+    private readonly UsageSampler _usage;
     private readonly ElasticLending _elastic;
 
     private RainForestSupervisor(StateDirectory state, ResourceLedger ledger, CgroupDriver cgroups, KernelFiles kernel, BackendFactory makeBackends)
@@ -63,11 +64,13 @@ public sealed class RainForestSupervisor : IDisposable
         var journal = new Journal(ledger);
         var backends = new SubOsBackends([.. makeBackends(state, cgroups, guard, lxcfs)]);
         var network = new SubOsNetworking(ledger, backends, guard, kernel);
+        var pending = new PendingDestroys(state, guard);
         _channels = new ChannelLifecycle(ledger, journal, state, guard);
-        _lifecycle = new SubOsLifecycle(ledger, journal, backends, network, _channels, kernel);
+        _lifecycle = new SubOsLifecycle(ledger, journal, backends, network, _channels, kernel, pending);
         _host = new HostSetup(ledger, journal, cgroups, state, kernel, backends, _lifecycle, _channels, network, lxcfs);
         _reconciler = new Reconciler(ledger, journal, backends, state, guard, network, _channels, lxcfs);
-        _queries = new SupervisorQueries(ledger, backends, cgroups);
+        _queries = new SupervisorQueries(ledger, backends, cgroups, pending);
+        _usage = new UsageSampler(ledger, backends, cgroups, state);
         _elastic = new ElasticLending(ledger, journal, backends);
     }
 
@@ -101,6 +104,7 @@ public sealed class RainForestSupervisor : IDisposable
             throw RfException.Invalid("rfm must run as root: it creates cgroups, namespaces and mounts");
         }
 
+        var existed = Directory.Exists(state.Path);
         try
         {
             state.EnsureCreated();
@@ -120,7 +124,19 @@ public sealed class RainForestSupervisor : IDisposable
             throw RfException.Failed(e.Message);
         }
 
-        var ledger = ResourceLedger.Open(state.LedgerPath);
+        ResourceLedger ledger;
+        try
+        {
+            ledger = ResourceLedger.Open(state.LedgerPath);
+        }
+        catch (LedgerFullException) when (!existed)
+        {
+            // A full file system: leave no empty state directory behind (non-recursive deletes: only what was just made).
+            Directory.Delete(state.SubOsRoot);
+            Directory.Delete(state.Path);
+            throw;
+        }
+
         return new RainForestSupervisor(state, ledger, CgroupDriver.For(kernel, layout, state.Prefix), kernel, makeBackends);
     }
 
@@ -177,8 +193,8 @@ public sealed class RainForestSupervisor : IDisposable
     /// first is touched, so an invalid-input error means nothing changed.
     /// </summary>
     /// <param name="names">The subOSes, destroyed in this order.</param>
-    /// <param name="destroyed">Called after each one is gone (a later one may still fail at run time).</param>
-    public void Destroy(IReadOnlyList<string> names, Action<string>? destroyed = null)
+    /// <param name="destroyed">Called after each one is gone, with whether the ledger records it yet (a later one may still fail at run time).</param>
+    public void Destroy(IReadOnlyList<string> names, Action<string, DestroyOutcome>? destroyed = null)
     {
         // Only once every name is known: a destroy that names an unknown subOS changes nothing at all.
         SubOsName.CheckAll(names);
@@ -194,10 +210,14 @@ public sealed class RainForestSupervisor : IDisposable
     }
 
     /// <summary>Ends every process of a subOS, removes its cgroups, mounts and namespaces, and frees its resources.</summary>
-    public void Destroy(string name)
+    /// <returns>
+    /// <see cref="DestroyOutcome.Unrecorded"/> when the state directory's file system is full: the kernel's objects are
+    /// gone and the ledger records the destroy at the first command after space returns.
+    /// </returns>
+    public DestroyOutcome Destroy(string name)
     {
         _elastic.BeforeDestroy(SubOsName.Check(name));
-        _lifecycle.Destroy(name);
+        return _lifecycle.Destroy(name);
     }
 
     /// <summary>The control socket of a running subOS (<c>rfm exec</c> talks to its agent there).</summary>
@@ -232,7 +252,15 @@ public sealed class RainForestSupervisor : IDisposable
     /// directories, and cgroup settings that differ from the ledger (a resize interrupted after the
     /// kernel write). Returns one line per repair.
     /// </summary>
-    public IReadOnlyList<string> Reconcile() => [.. _reconciler.Run(), .. _elastic.ReturnExpired()];
+    /// <remarks>
+    /// First it records the destroys made while the state directory's file system was full; last it returns the loans
+    /// whose time is up.
+    /// </remarks>
+    /// <exception cref="LedgerFullException">The file system is full: nothing can be recorded (the kernel's repairs may be made).</exception>
+    public IReadOnlyList<string> Reconcile() => [.. _lifecycle.RecordPendingDestroys(), .. _reconciler.Run(), .. _elastic.ReturnExpired()];
+
+    /// <summary>True when the ledger was opened on a full file system: queries, exec and destroy work; every other change fails.</summary>
+    public bool LedgerIsFull => _ledger.IsFull;
 
     /// <summary>Checks the ledger's invariants against its own rows and returns every violation (empty when sound).</summary>
     public IReadOnlyList<string> CheckInvariants() => _queries.CheckInvariants();
@@ -291,6 +319,12 @@ public sealed class RainForestSupervisor : IDisposable
 
     /// <summary>The journal, oldest first; <paramref name="last"/> keeps the newest entries, <paramref name="target"/> one subOS's.</summary>
     public IReadOnlyList<JournalEntry> Journal(int? last = null, string? target = null) => _queries.Journal(last, target);
+
+    /// <summary>The journal entries committed after entry <paramref name="afterId"/>, oldest first, at most <paramref name="limit"/> (for followers such as the service's event stream).</summary>
+    public IReadOnlyList<JournalEntry> JournalAfter(long afterId, int limit = 256) => _queries.JournalAfter(afterId, limit);
+
+    /// <summary>What every subOS and channel ring has used, read now from the kernel (the service's metrics).</summary>
+    public UsageSample Usage() => _usage.Sample();
 
     /// <summary>The cgroup directories of a subOS under this supervisor's prefix.</summary>
     public IReadOnlyList<string> CgroupDirectories(string name) => _queries.CgroupDirectories(name);

@@ -49,8 +49,23 @@ public sealed class StateDirectory
     /// <summary>The directory of links to the channels a subOS may open (bound at /run/rainforest/channels inside).</summary>
     public string ChannelLinkDirectory(string subOs) => System.IO.Path.Combine(ChannelRoot, "members", subOs);
 
+    /// <summary>
+    /// The Unix socket <c>rfm serve</c> listens on by default; its presence (with a service answering) tells rfm that
+    /// a service runs for this state directory.
+    /// </summary>
+    public string ServiceSocket => System.IO.Path.Combine(Path, "rfm.sock");
+
     /// <summary>Parent of all subOS directories.</summary>
     public string SubOsRoot => System.IO.Path.Combine(Path, "subos");
+
+    /// <summary>
+    /// The marker of a subOS destroyed while this directory's file system was full, until the ledger records it: an
+    /// empty file beside the subOS directories (a name never holds a dot, so it is never one of them).
+    /// </summary>
+    public string UnrecordedDestroyMarker(string name) => System.IO.Path.Combine(SubOsRoot, name + UnrecordedDestroySuffix);
+
+    /// <summary>The ending of <see cref="UnrecordedDestroyMarker"/>.</summary>
+    public const string UnrecordedDestroySuffix = ".destroyed";
 
     /// <summary>Resolves the path from an option, the environment, or the default.</summary>
     public static StateDirectory Resolve(string? option)

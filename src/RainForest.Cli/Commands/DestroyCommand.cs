@@ -1,5 +1,6 @@
 using System.CommandLine;
-using RainForest.Cli.Json;
+using RainForest.Supervisor;
+using RainForest.Supervisor.Json;
 
 namespace RainForest.Cli.Commands;
 
@@ -16,7 +17,9 @@ internal static class DestroyCommand
             // Every name is checked (syntax here, existence in Destroy) before the first subOS goes.
             var subOses = Globals.CheckNames(parse.GetValue(names)!);
             using var supervisor = Globals.Open(parse);
-            supervisor.Destroy(subOses, parse.GetValue(json) ? null : name => Console.WriteLine($"destroyed {name}"));
+            supervisor.Destroy(subOses, parse.GetValue(json) ? null : (name, outcome) => Console.WriteLine(outcome == DestroyOutcome.Recorded
+                ? $"destroyed {name}"
+                : $"destroyed {name}; the state directory's file system is full: the ledger records it once space returns"));
             if (parse.GetValue(json))
             {
                 Output.Json(new DestroySummary(subOses), RfmJsonContext.Default.DestroySummary);

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using RainForest.Cli.Json;
+using RainForest.Supervisor.Json;
 using RainForest.Core;
 using RainForest.Core.Elastic;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net.Sockets;
-using RainForest.Cli.Json;
+using RainForest.Supervisor.Json;
 using RainForest.Core;
 using RainForest.Core.Elastic;
 using RainForest.Supervisor;

@@ -197,7 +197,9 @@ internal sealed class ElasticLending
             return;
         }
 
-        if (_ledger.Loans(name).Count > 0)
+        // On a full file system the ledger takes no write: the loans stay recorded and the destroy, recorded when space
+        // returns, frees the CPUs to the pool. Thawing still matters: a frozen v1 task does not die until thawed.
+        if (!_ledger.IsFull && _ledger.Loans(name).Count > 0)
         {
             Reclaim(name, null, $"'{name}' is being destroyed");
         }

@@ -25,7 +25,7 @@ internal sealed class Journal
     /// <param name="target">The subOS, channel or <c>machine</c> it concerns.</param>
     /// <param name="action">The work; returns its result and the before and after texts.</param>
     /// <param name="onFailure">Clean-up of kernel objects once the transaction rolled back.</param>
-    /// <param name="message">Why, for an adjustment that has a reason of its own (a lend's triggering latency).</param>
+    /// <param name="message">What the journal's line says besides before and after (null for nothing).</param>
     /// <exception cref="RfException">The work failed; a guard refusal and an I/O error become exit code 1.</exception>
     public T Run<T>(string operation, string target, Func<(T Result, string? Before, string? After)> action, Action? onFailure = null, string? message = null)
     {
@@ -46,7 +46,15 @@ internal sealed class Journal
         }
         catch (Exception e) when (e is RfException or IOException or UnauthorizedAccessException or GuardViolationException)
         {
-            var rf = e as RfException ?? (e is GuardViolationException refusal ? Refused(refusal) : RfException.Failed(e.Message, e));
+            var rf = e switch
+            {
+                // One line naming the full file system, for the ledger's own writes and for a file of the state directory.
+                LedgerFullException full => full.Refusing(operation, target),
+                RfException known => known,
+                GuardViolationException refusal => Refused(refusal),
+                _ when StateFileSystem.IsNoSpace(e) && _ledger.SpaceError() is { } full => full.Refusing(operation, target),
+                _ => RfException.Failed(e.Message, e),
+            };
             try
             {
                 onFailure?.Invoke();

@@ -24,22 +24,87 @@ namespace RainForest.Supervisor.Ledger;
 public sealed partial class ResourceLedger : IDisposable
 {
     private readonly SqliteConnection _connection;
+    private readonly string _directory;
+    private readonly string? _fullFileSystem;
     private MachineRecord? _machine;
     private SqliteTransaction? _transaction;
 
-    private ResourceLedger(SqliteConnection connection) => _connection = connection;
+    private ResourceLedger(SqliteConnection connection, string directory, string? fullFileSystem)
+    {
+        _connection = connection;
+        _directory = directory;
+        _fullFileSystem = fullFileSystem;
+    }
 
     /// <summary>Opens (creating if needed) the ledger at <paramref name="path"/>.</summary>
+    /// <remarks>
+    /// On a full file system the ordinary open fails: SQLite must grow <c>ledger.db-shm</c>, the WAL index, which the
+    /// last connection to close deleted (SQLITE_IOERR_SHMSIZE, "disk I/O error"). The ledger then opens in exclusive
+    /// locking mode, set before the first read, which keeps the WAL index in this process's memory: reading needs no
+    /// new block, the log of a process killed mid-write is still read (measured on a full tmpfs, with and without a
+    /// WAL, a leftover -shm, and a killed writer's log). <c>CREATE TABLE IF NOT EXISTS</c> writes nothing when the
+    /// table is there. Such a ledger reads (<see cref="IsFull"/>); its writes fail with <see cref="LedgerFullException"/>.
+    /// While it is open, other rfm processes wait for it (busy timeout), as they wait for a writer.
+    /// </remarks>
+    /// <exception cref="LedgerFullException">The ledger does not exist yet and its file system is full.</exception>
+    /// <exception cref="RfException">SQLite could not open or read it.</exception>
     public static ResourceLedger Open(string path)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? "/";
+        var existed = File.Exists(path);
+        try
+        {
+            return Connect(path, directory, fullFileSystem: null);
+        }
+        catch (LedgerFullException full)
+        {
+            if (!existed)
+            {
+                // Nothing to read, and an empty file would pass for an initialised state directory.
+                foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+                {
+                    File.Delete(file);
+                }
+
+                throw new LedgerFullException(full.FileSystem, $"{full.FileSystem} is full: cannot create the ledger {path}; nothing was changed (free space there, then run it again)", full);
+            }
+
+            try
+            {
+                // A ledger that needs a migration still fails here (LedgerFullException): that must write.
+                return Connect(path, directory, full.FileSystem);
+            }
+            catch (SqliteException e)
+            {
+                throw RfException.Failed($"cannot open the ledger {path}: {e.Message}");
+            }
+        }
+        catch (SqliteException e)
+        {
+            throw RfException.Failed($"cannot open the ledger {path}: {e.Message}");
+        }
+    }
+
+    private static ResourceLedger Connect(string path, string directory, string? fullFileSystem)
     {
         var builder = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false, DefaultTimeout = 60 };
         var connection = new SqliteConnection(builder.ToString());
         try
         {
             connection.Open();
-            var ledger = new ResourceLedger(connection);
+            var ledger = new ResourceLedger(connection, directory, fullFileSystem);
+            if (fullFileSystem is not null)
+            {
+                // Before anything reads: the WAL index then lives in this process's memory, not in a -shm to grow.
+                ledger.Execute("PRAGMA locking_mode = EXCLUSIVE;");
+            }
+
             ledger.Execute("PRAGMA busy_timeout = 60000;");
-            ledger.Execute("PRAGMA journal_mode = WAL;");
+            if (fullFileSystem is null)
+            {
+                ledger.Execute("PRAGMA journal_mode = WAL;");
+            }
+
             ledger.Execute("PRAGMA synchronous = NORMAL;");
             ledger.Execute("PRAGMA foreign_keys = ON;");
             ledger.CreateSchema();
@@ -47,12 +112,31 @@ public sealed partial class ResourceLedger : IDisposable
             ledger.CreateElasticSchema();
             return ledger;
         }
-        catch (SqliteException e)
+        catch
         {
             connection.Dispose();
-            throw RfException.Failed($"cannot open the ledger {path}: {e.Message}");
+            throw;
         }
     }
+
+    /// <summary>
+    /// True when the ledger was opened on a full file system: it reads, and every change fails with
+    /// <see cref="LedgerFullException"/> before anything is touched.
+    /// </summary>
+    public bool IsFull => _fullFileSystem is not null;
+
+    /// <summary>
+    /// The error a change gets when the ledger's file system is full: opened so (<see cref="IsFull"/>), or with less than
+    /// <see cref="StateFileSystem.Headroom"/> free now. Null when the ledger can be written.
+    /// </summary>
+    /// <remarks>
+    /// Every write transaction asks first (one statvfs), so a change on a full disk is refused before it touches the
+    /// kernel, also when another process's open connection let this one open the ledger as usual.
+    /// </remarks>
+    public LedgerFullException? SpaceError() =>
+        _fullFileSystem is { } fileSystem ? new LedgerFullException(fileSystem)
+        : StateFileSystem.IsFull(_directory) ? new LedgerFullException(StateFileSystem.Describe(_directory))
+        : null;
 
     private void CreateSchema()
     {
@@ -144,6 +228,11 @@ public sealed partial class ResourceLedger : IDisposable
             throw new InvalidOperationException("A write transaction is already open.");
         }
 
+        if (SpaceError() is { } full)
+        {
+            throw full;
+        }
+
         try
         {
             _transaction = _connection.BeginTransaction(deferred: false);
@@ -160,7 +249,16 @@ public sealed partial class ResourceLedger : IDisposable
     public void Commit()
     {
         var tx = _transaction ?? throw new InvalidOperationException("No write transaction is open.");
-        tx.Commit();
+        try
+        {
+            tx.Commit();
+        }
+        catch (SqliteException e) when (IsOutOfSpace(e))
+        {
+            // The transaction stays open; the caller's scope rolls it back.
+            throw WriteFailed(e);
+        }
+
         tx.Dispose();
         _transaction = null;
     }
@@ -391,7 +489,7 @@ public sealed partial class ResourceLedger : IDisposable
     /// <summary>Builds the allocation rules for the current state.</summary>
     public ResourcePool Pool()
     {
-        var machine = Machine ?? throw RfException.Invalid("the supervisor is not initialised: run 'rfm init' first");
+        var machine = Machine ?? throw RfException.NotInitialised("the supervisor is not initialised: run 'rfm init' first");
         var owners = List().ToDictionary(s => s.Name, s => new SubOsAllocation(s.Cpus, s.Memory));
         return new ResourcePool(machine.Topology, machine.ReserveCpus, machine.ReserveMemory, owners);
     }
@@ -416,6 +514,20 @@ public sealed partial class ResourceLedger : IDisposable
                 SELECT * FROM journal WHERE ($target IS NULL OR target = $target) ORDER BY id DESC LIMIT $limit)
             ORDER BY id
             """, ("$target", target), ("$limit", last ?? -1));
+        return ReadJournal(cmd);
+    }
+
+    /// <summary>The entries after <paramref name="afterId"/>, oldest first, at most <paramref name="limit"/> (the service's event stream).</summary>
+    public IReadOnlyList<JournalEntry> JournalAfter(long afterId, int limit)
+    {
+        using var cmd = Command(
+            "SELECT id, time, op, target, before, after, duration_ms, outcome, message FROM journal WHERE id > $after ORDER BY id LIMIT $limit",
+            ("$after", afterId), ("$limit", limit));
+        return ReadJournal(cmd);
+    }
+
+    private static List<JournalEntry> ReadJournal(SqliteCommand cmd)
+    {
         using var reader = cmd.ExecuteReader();
         var result = new List<JournalEntry>();
         while (reader.Read())
@@ -549,12 +661,18 @@ public sealed partial class ResourceLedger : IDisposable
         {
             cmd.ExecuteNonQuery();
         }
-        catch (SqliteException e) when (e.SqliteErrorCode is 13 or 10)
+        catch (SqliteException e) when (IsOutOfSpace(e))
         {
-            // SQLITE_FULL or SQLITE_IOERR: the disk is full or failing; the transaction rolls back whole.
-            throw RfException.Failed($"cannot write the ledger: {e.Message}");
+            // The transaction rolls back whole.
+            throw WriteFailed(e);
         }
     }
+
+    /// <summary>SQLITE_FULL, or SQLITE_IOERR (growing the WAL index on a full disk fails as an I/O error).</summary>
+    private static bool IsOutOfSpace(SqliteException e) => e.SqliteErrorCode is 13 or 10;
+
+    private RfException WriteFailed(SqliteException e) =>
+        SpaceError() is { } full ? new LedgerFullException(full.FileSystem, inner: e) : RfException.Failed($"cannot write the ledger: {e.Message}", e);
 
     private SqliteCommand Command(string sql, params (string Name, object? Value)[] parameters)
     {

@@ -25,8 +25,10 @@ internal sealed class SubOsLifecycle
     private readonly SubOsNetworking _network;
     private readonly ChannelLifecycle _channels;
     private readonly KernelFiles _kernel;
+    private readonly PendingDestroys _pending;
 
-    public SubOsLifecycle(ResourceLedger ledger, Journal journal, SubOsBackends backends, SubOsNetworking network, ChannelLifecycle channels, KernelFiles kernel)
+    public SubOsLifecycle(ResourceLedger ledger, Journal journal, SubOsBackends backends, SubOsNetworking network, ChannelLifecycle channels, KernelFiles kernel,
+        PendingDestroys pending)
     {
         _ledger = ledger;
         _journal = journal;
@@ -34,6 +36,7 @@ internal sealed class SubOsLifecycle
         _network = network;
         _channels = channels;
         _kernel = kernel;
+        _pending = pending;
     }
 
     /// <summary>Creates a subOS and returns it once a command can run inside.</summary>
@@ -56,7 +59,7 @@ internal sealed class SubOsLifecycle
             trace.Mark("machine record");
             if (_ledger.Find(name) is not null)
             {
-                throw RfException.Invalid($"subOS '{name}' already exists");
+                throw RfException.Conflict($"subOS '{name}' already exists");
             }
 
             var pool = _ledger.Pool();
@@ -116,7 +119,7 @@ internal sealed class SubOsLifecycle
             var backend = _backends.For(record);
             if (record.State == SubOsState.Running && backend.IsAlive(record))
             {
-                throw RfException.Invalid($"subOS '{name}' is already running");
+                throw RfException.Conflict($"subOS '{name}' is already running");
             }
 
             backend.Stop(name, record.MonitorPid);
@@ -177,38 +180,136 @@ internal sealed class SubOsLifecycle
     /// Destroys several subOSes: every name is checked (its syntax, then that it exists) before the
     /// first is touched, so an invalid-input error means nothing changed.
     /// </summary>
-    public void Destroy(IReadOnlyList<string> names, Action<string>? destroyed)
+    public void Destroy(IReadOnlyList<string> names, Action<string, DestroyOutcome>? destroyed)
     {
         SubOsName.CheckAll(names);
         var missing = names.Where(n => _ledger.Find(n) is null).ToList();
         if (missing.Count > 0)
         {
-            throw RfException.Invalid($"no subOS named {string.Join(", ", missing.Select(n => $"'{n}'"))} (rfm ls lists them); nothing was destroyed");
+            throw RfException.NotFound($"no subOS named {string.Join(", ", missing.Select(n => $"'{n}'"))} (rfm ls lists them); nothing was destroyed");
         }
 
         foreach (var name in names)
         {
-            Destroy(name);
-            destroyed?.Invoke(name);
+            destroyed?.Invoke(name, Destroy(name));
         }
     }
 
     /// <summary>Ends every process of a subOS, removes what its backend made, and frees its resources.</summary>
-    public void Destroy(string name)
+    /// <remarks>
+    /// On a full disk the kernel's objects still go, and the ledger records the destroy once space returns
+    /// (<see cref="PendingDestroys"/>, <see cref="DestroyOutcome.Unrecorded"/>).
+    /// </remarks>
+    public DestroyOutcome Destroy(string name)
     {
         SubOsName.Check(name);
-        _journal.Run("destroy", name, () =>
+        if (_ledger.SpaceError() is { } full)
         {
-            var record = _ledger.Require(name);
-            var backend = _backends.For(record);
+            return DestroyUnrecorded(name, full);
+        }
+
+        try
+        {
+            _journal.Run("destroy", name, () => (0, DestroyCore(name), (string?)null));
+            return DestroyOutcome.Recorded;
+        }
+        catch (LedgerFullException filled)
+        {
+            // The file system filled while the ledger was open: the transaction rolled back, the kernel's part may be done.
+            return DestroyUnrecorded(name, filled);
+        }
+    }
+
+    /// <summary>
+    /// Records the destroys made while the disk was full (reconcile runs it first): each is done again, which finds
+    /// nothing left in the kernel, and journalled with its time. Returns one line per destroy recorded.
+    /// </summary>
+    /// <exception cref="LedgerFullException">There are destroys to record and the disk is still full.</exception>
+    public IReadOnlyList<string> RecordPendingDestroys()
+    {
+        var pending = _pending.All();
+        if (pending.Count == 0)
+        {
+            return [];
+        }
+
+        if (_ledger.SpaceError() is { } full)
+        {
+            throw full;
+        }
+
+        var lines = new List<string>();
+        foreach (var (name, at) in pending)
+        {
+            var when = at.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + " UTC";
+            if (_ledger.Find(name) is null)
+            {
+                _pending.Clear(name);
+                lines.Add($"subOS '{name}' destroyed at {when} while the disk was full is no longer in the ledger; its marker was removed");
+                continue;
+            }
+
+            try
+            {
+                _journal.Run("destroy", name, () => (0, DestroyCore(name), (string?)null),
+                    message: $"destroyed at {when} while the state directory's file system was full; recorded when space returned");
+            }
+            catch (LedgerFullException still)
+            {
+                throw new LedgerFullException(still.FileSystem, inner: still);
+            }
+
+            _pending.Clear(name);
+            lines.Add($"subOS '{name}' was destroyed at {when} while the state directory's file system was full; the ledger records it now");
+        }
+
+        return lines;
+    }
+
+    /// <summary>The destroy itself, inside the ledger's transaction; returns the subOS's description before.</summary>
+    private string DestroyCore(string name)
+    {
+        var record = _ledger.Require(name);
+        var backend = _backends.For(record);
+        backend.Stop(name, record.MonitorPid);
+        _network.ReleaseNics(record);
+        _channels.Leave(name);
+        _ledger.Remove(name);
+        _network.RefreshNames();
+        backend.ReleaseShared();
+        return Describe(record);
+    }
+
+    /// <summary>
+    /// Destroys without the ledger: the marker first (an empty file, which needs no data block), then what the subOS
+    /// holds in the kernel and on /dev/shm: its processes, cgroups, mounts and namespaces (its loop port with them),
+    /// its directory and its channel links. NIC IRQ affinities, the loop segment's names and filter, and the ledger
+    /// follow when the destroy is recorded.
+    /// </summary>
+    private DestroyOutcome DestroyUnrecorded(string name, LedgerFullException full)
+    {
+        var record = _ledger.Require(name);
+        var backend = _backends.For(record);
+        try
+        {
+            _pending.Mark(name);
+        }
+        catch (IOException e)
+        {
+            throw new LedgerFullException(full.FileSystem, $"{full.FileSystem} is full: cannot destroy {name}, not even an empty marker could be made there ({e.Message}); nothing was changed", e);
+        }
+
+        try
+        {
             backend.Stop(name, record.MonitorPid);
-            _network.ReleaseNics(record);
-            _channels.Leave(name);
-            _ledger.Remove(name);
-            _network.RefreshNames();
-            backend.ReleaseShared();
-            return (0, Describe(record), (string?)null);
-        });
+            _channels.DetachFiles(name);
+        }
+        catch (Linux.Guard.GuardViolationException e)
+        {
+            throw Journal.Refused(e);
+        }
+
+        return DestroyOutcome.Unrecorded;
     }
 
     /// <summary>Where the agent of a running subOS serves <c>rfm exec</c>.</summary>
@@ -225,6 +326,11 @@ internal sealed class SubOsLifecycle
     private (SubOsRecord Record, ISubOsBackend Backend) Running(string name)
     {
         SubOsName.Check(name);
+        if (_pending.Contains(name))
+        {
+            throw PendingDestroys.Gone(name);
+        }
+
         var record = _ledger.Require(name);
         var backend = _backends.For(record);
         if (record.State != SubOsState.Running || !backend.IsAlive(record))

@@ -1,7 +1,9 @@
 using RainForest.Core;
+using RainForest.Core.Model;
 using RainForest.Linux.Cgroups;
 using RainForest.Supervisor.Backends;
 using RainForest.Supervisor.Ledger;
+using RainForest.Supervisor.Lifecycle;
 
 namespace RainForest.Supervisor.Queries;
 
@@ -14,12 +16,14 @@ internal sealed class SupervisorQueries
     private readonly ResourceLedger _ledger;
     private readonly SubOsBackends _backends;
     private readonly CgroupDriver _cgroups;
+    private readonly PendingDestroys _pending;
 
-    public SupervisorQueries(ResourceLedger ledger, SubOsBackends backends, CgroupDriver cgroups)
+    public SupervisorQueries(ResourceLedger ledger, SubOsBackends backends, CgroupDriver cgroups, PendingDestroys pending)
     {
         _ledger = ledger;
         _backends = backends;
         _cgroups = cgroups;
+        _pending = pending;
     }
 
     /// <summary>True once <c>rfm init</c> has recorded the machine.</summary>
@@ -30,14 +34,25 @@ internal sealed class SupervisorQueries
     public PoolSummary Pool()
     {
         var pool = _ledger.Pool();
+        if (_pending.All() is { Count: > 0 } pending)
+        {
+            // What a destroy on a full disk freed is free, though the ledger records it only once space returns.
+            var machine = _ledger.RequireMachine();
+            var gone = pending.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+            var owners = _ledger.List().Where(s => !gone.Contains(s.Name)).ToDictionary(s => s.Name, s => new SubOsAllocation(s.Cpus, s.Memory));
+            pool = new ResourcePool(machine.Topology, machine.ReserveCpus, machine.ReserveMemory, owners);
+        }
+
         return new PoolSummary(pool.Online, pool.ReserveCpus, pool.ReserveMemory, pool.FreeCpus, pool.FreeMemory);
     }
 
     /// <summary>Every subOS with its live state.</summary>
-    public IReadOnlyList<SubOsStatus> List() => [.. _ledger.List().Select(Status)];
+    /// <remarks>A subOS destroyed while the disk was full is left out: the kernel no longer holds it.</remarks>
+    public IReadOnlyList<SubOsStatus> List() => [.. _ledger.List().Where(r => !_pending.Contains(r.Name)).Select(Status)];
 
     /// <summary>One subOS with its live state.</summary>
-    public SubOsStatus Show(string name) => Status(_ledger.Require(SubOsName.Check(name)));
+    public SubOsStatus Show(string name) =>
+        _pending.Contains(SubOsName.Check(name)) ? throw PendingDestroys.Gone(name) : Status(_ledger.Require(name));
 
     /// <summary>What the kernel holds for a subOS now, or null when it holds nothing of it.</summary>
     public SubOsObservation? Observe(string name)
@@ -49,6 +64,9 @@ internal sealed class SupervisorQueries
 
     /// <summary>The journal, oldest first; <paramref name="last"/> keeps the newest entries, <paramref name="target"/> one subOS's.</summary>
     public IReadOnlyList<JournalEntry> Journal(int? last, string? target) => _ledger.Journal(last, target);
+
+    /// <summary>The journal entries after <paramref name="afterId"/>, oldest first, at most <paramref name="limit"/>.</summary>
+    public IReadOnlyList<JournalEntry> JournalAfter(long afterId, int limit) => _ledger.JournalAfter(afterId, limit);
 
     /// <summary>Every violation of the ledger's invariants (empty when sound).</summary>
     public IReadOnlyList<string> CheckInvariants() => _ledger.CheckInvariants();

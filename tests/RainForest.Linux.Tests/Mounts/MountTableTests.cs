@@ -41,6 +41,15 @@ public class MountTableTests
     public void TypeCovering_Path_IsTheTypeOfTheMountLookupFinds(string path, string type) =>
         Assert.Equal(type, MountTable.Parse(Sample).TypeCovering(path));
 
+    [Theory]
+    [InlineData("/etc/passwd", "/")]
+    [InlineData("/proc/sys/vm", "/proc/sys")]
+    [InlineData("/run dir/x", "/run dir")]
+    [InlineData("/tmp", "/tmp")]
+    [InlineData("/sysfoo", "/")]
+    public void MountPointCovering_Path_IsTheMountPointLookupFinds(string path, string point) =>
+        Assert.Equal(point, MountTable.Parse(Sample).MountPointCovering(path));
+
     [Fact]
     public void IsMountPoint_EscapedSpace_IsUnescaped()
     {

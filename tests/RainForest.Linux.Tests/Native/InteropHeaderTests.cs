@@ -48,7 +48,7 @@ public sealed class InteropHeaderTests
         { "ENOTDIR", Errno.ENOTDIR }, { "EINVAL", Errno.EINVAL }, { "ENOSPC", Errno.ENOSPC }, { "EPIPE", Errno.EPIPE },
         { "ENAMETOOLONG", Errno.ENAMETOOLONG }, { "ENOSYS", Errno.ENOSYS }, { "EBADMSG", Errno.EBADMSG },
         { "EMSGSIZE", Errno.EMSGSIZE }, { "EOPNOTSUPP", Errno.EOPNOTSUPP }, { "ENOBUFS", Errno.ENOBUFS }, { "ENOTCONN", Errno.ENOTCONN },
-        { "ETIMEDOUT", Errno.ETIMEDOUT },
+        { "ETIMEDOUT", Errno.ETIMEDOUT }, { "EDQUOT", Errno.EDQUOT },
 
         // open, fcntl, lseek
         { "O_RDONLY", Interop.Libc.O_RDONLY }, { "O_RDWR", Interop.Libc.O_RDWR }, { "O_CREAT", Interop.Libc.O_CREAT },
