@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Reflection;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
 using OpenQA.Selenium.Support.UI;
@@ -237,10 +236,7 @@ public sealed class DashboardTests(ITestOutputHelper output)
 
     private void SaveScreenshot(ChromeDriver browser, string name)
     {
-        var root = typeof(DashboardTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
-        var directory = Environment.GetEnvironmentVariable("RF_TEST_ARTIFACTS") is { Length: > 0 } artifacts ? artifacts : Path.Combine(root, "TestResults");
-        Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, name);
+        var path = Artifacts.PathOf(name);
         browser.GetScreenshot().SaveAsFile(path);
         output.WriteLine($"screenshot: {path}");
     }
