@@ -45,7 +45,7 @@ internal static class RfmApp
         {
             InitCommand.Build(), DeinitCommand.Build(), TopoCommand.Build(), CreateCommand.Build(), ExecCommand.Build(),
             ResizeCommand.Build(), DestroyCommand.Build(), StartCommand.Build(), ListCommand.Build(), ShowCommand.Build(), AuditCommand.Build(),
-            LogCommand.Build(), ReconcileCommand.Build(), ChannelCommand.Build(), BenchCommand.Build(),
+            LogCommand.Build(), ReconcileCommand.Build(), ChannelCommand.Build(), BenchCommand.Build(), KernelCommand.Build(),
         })
         {
             root.Subcommands.Add(command);

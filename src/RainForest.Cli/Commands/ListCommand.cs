@@ -27,7 +27,7 @@ internal static class ListCommand
             foreach (var s in all)
             {
                 var r = s.Record;
-                table.AddRow(r.Name, s.AgentAlive ? "running" : "dead", r.Backend.ToText(), r.Cpus.ToString(), r.Memory.ToString(), new ByteSize(s.MemoryUsedBytes).ToString(),
+                table.AddRow(r.Name, s.AgentAlive ? "running" : "dead", ShowCommand.BackendLabel(r), r.Cpus.ToString(), r.Memory.ToString(), new ByteSize(s.MemoryUsedBytes).ToString(),
                     $"{s.Processes}", $"{r.PidsMax}", GuardLabel(r), r.Mems.ToString(), r.Created.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
             }
 
@@ -43,6 +43,6 @@ internal static class ListCommand
         return command;
     }
 
-    /// <summary>How a subOS is confined, in a word: <c>userns</c> (the Security Guard), or <c>PRIVILEGED</c> (opted out).</summary>
-    internal static string GuardLabel(SubOsRecord record) => record.Privileged ? "PRIVILEGED" : "userns";
+    /// <summary>How a subOS is confined, in a word: <c>userns</c> (the Security Guard), <c>vm</c> (a kernel of its own), or <c>PRIVILEGED</c> (opted out).</summary>
+    internal static string GuardLabel(SubOsRecord record) => record.Privileged ? "PRIVILEGED" : record.Guest is not null ? "vm" : "userns";
 }
