@@ -5,6 +5,7 @@ using RainForest.Core.Model;
 using RainForest.Linux;
 using RainForest.Supervisor.Backends;
 using RainForest.Supervisor.Kernels;
+using RainForest.Supervisor.Ledger;
 using RainForest.Vm.Kernels;
 using RainForest.Vm.Qemu;
 
