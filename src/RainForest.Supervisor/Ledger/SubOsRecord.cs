@@ -61,7 +61,8 @@ public sealed record SubOsRecord
     /// <summary>What realises it: the cell today. Ledgers from before backends read back as cells.</summary>
     public SubOsBackendKind Backend { get; init; } = SubOsBackendKind.Cell;
 
-    /// <summary>The guest of a kernel subOS (its kernel and accelerator); null for a cell.</summary>
+    /// <summary>The guest of a kernel subOS (its kernel and accelerator); null for a cell, and then left out of JSON.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public Kernels.GuestSpec? Guest { get; init; }
 
     /// <summary>Field-by-field equality (the NIC list by content).</summary>
