@@ -57,7 +57,7 @@ public sealed class KernelBackendInputTests : IDisposable
     [GuestFact]
     public void Create_KvmWhereItCannotBootAGuest_Refused()
     {
-        var problem = KvmProbe.Run(timeout: TimeSpan.FromSeconds(10));
+        var problem = KvmProbe.Run(new Vm.Kernels.KernelCache().List()[0].VmlinuzPath);
         if (problem is null)
         {
             // KVM works here: asking for it is valid input (the boot itself is the other test's part).
