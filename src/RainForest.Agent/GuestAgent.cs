@@ -71,7 +71,7 @@ internal static class GuestAgent
                     current.WriteStdin(frame.Payload);
                     break;
                 case GuestFrameType.StdinClosed when current?.Session == frame.Session:
-                    current.CloseStdin();
+                    current.EndOfInput();
                     break;
                 default:
                     // Input for a session that ended: its program is gone.
@@ -100,6 +100,9 @@ internal static class GuestAgent
                 return current;
             case AgentOp.Signal when current?.Session == frame.Session:
                 current.Signal(request.Signal);
+                return current;
+            case AgentOp.Resize when current?.Session == frame.Session:
+                current.Resize(request.Rows, request.Cols);
                 return current;
             case AgentOp.Exec:
                 // A new caller means the last one is gone, whether or not its hang-up was seen.

@@ -12,6 +12,7 @@ internal sealed class GuestSession
     private readonly GuestFrameWriter _writer;
     private readonly int _pid;
     private FileStream? _stdin;
+    private SafeFileHandle? _master;
 
     private GuestSession(uint session, GuestFrameWriter writer, int pid, FileStream stdin)
     {
@@ -40,6 +41,11 @@ internal sealed class GuestSession
         {
             writer.Reply(session, new AgentReply { Type = AgentReply.Error, ExitCode = 126, Message = $"working directory {cwd}: no such directory inside the subOS" });
             return null;
+        }
+
+        if (request.Tty)
+        {
+            return StartOnTerminal(session, request, writer, reaper, name, program);
         }
 
         // Not disposed as a whole: after the spawn the session owns the ends it keeps, the program the others.
@@ -89,6 +95,74 @@ internal sealed class GuestSession
         return result;
     }
 
+    /// <summary>
+    /// Starts the program on a new pseudo-terminal inside (<c>rfm exec -t</c>): what it writes comes back as stdout
+    /// frames, stdin frames are typed at it, and <see cref="Resize"/> changes the window size.
+    /// </summary>
+    private static GuestSession? StartOnTerminal(uint session, AgentRequest request, GuestFrameWriter writer, Reaper reaper, string name, string program)
+    {
+        var (master, terminal) = Terminal.OpenPty();
+        Terminal.SetWindowSize(master, request.Rows, request.Cols);
+        int pid;
+        Task<int> exit;
+        try
+        {
+            var options = new SpawnOptions
+            {
+                Path = program,
+                Argv = request.Argv,
+                Environment = [.. Environment(request, name), "TERM=xterm"],
+                WorkingDirectory = request.Cwd ?? "/",
+                Terminal = terminal,
+                NewSession = true,
+            };
+            (pid, exit) = reaper.Spawn(() => Spawner.Spawn(options));
+        }
+        catch (LinuxException e)
+        {
+            master.Dispose();
+            writer.Reply(session, new AgentReply { Type = AgentReply.Error, ExitCode = 126, Message = $"{request.Argv[0]}: {e.Message}" });
+            return null;
+        }
+
+        var result = new GuestSession(session, writer, pid, new FileStream(master, FileAccess.ReadWrite, 0)) { _master = master };
+        writer.Reply(session, new AgentReply { Type = AgentReply.Started, Pid = pid });
+        var output = Task.Factory.StartNew(() =>
+        {
+            var buffer = new byte[16 * 1024];
+            using var reader = new FileStream(master, FileAccess.Read, 0);
+            try
+            {
+                int read;
+                while ((read = reader.Read(buffer)) > 0)
+                {
+                    writer.Data(session, GuestFrameType.Stdout, buffer.AsSpan(0, read));
+                }
+            }
+            catch (IOException)
+            {
+                // EIO: the terminal's last slave closed with the program.
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        _ = Task.Run(async () =>
+        {
+            var code = await exit.ConfigureAwait(false);
+            await Task.WhenAny(output, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
+            result.CloseStdin();
+            writer.Reply(session, new AgentReply { Type = AgentReply.Exited, Pid = pid, ExitCode = code });
+        });
+        return result;
+    }
+
+    /// <summary>Changes the window size of the program's terminal, if it runs on one.</summary>
+    public void Resize(int rows, int cols)
+    {
+        if (_master is { IsClosed: false } master)
+        {
+            Terminal.SetWindowSize(master, rows, cols);
+        }
+    }
+
     /// <summary>Feeds the program's stdin; a program that closed it loses the rest.</summary>
     public void WriteStdin(byte[] data)
     {
@@ -106,8 +180,20 @@ internal sealed class GuestSession
         }
     }
 
-    /// <summary>Closes the program's stdin.</summary>
+    /// <summary>Closes the program's stdin (and its terminal's master, which the session ends with).</summary>
     public void CloseStdin() => Interlocked.Exchange(ref _stdin, null)?.Dispose();
+
+    /// <summary>
+    /// The caller's stdin ended: a program on pipes sees end of file; one on a terminal keeps it, as a terminal does
+    /// not end when nothing is typed.
+    /// </summary>
+    public void EndOfInput()
+    {
+        if (_master is null)
+        {
+            CloseStdin();
+        }
+    }
 
     /// <summary>Signals the program's process group (it leads its own session).</summary>
     public void Signal(int signal)

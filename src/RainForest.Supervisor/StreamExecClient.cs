@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using RainForest.Core;
 using RainForest.Core.Agent;
+using RainForest.Linux;
 
 namespace RainForest.Supervisor;
 
@@ -25,8 +26,9 @@ public static class StreamExecClient
     /// <param name="stdout">Where its stdout goes (default this process's stdout).</param>
     /// <param name="stderr">Where its stderr goes (default this process's stderr).</param>
     /// <returns>The exit code: the program's, 128 + signal when it was killed, 127 when not found.</returns>
+    /// <param name="tty">Run on a pseudo-terminal inside, relayed to this terminal in raw mode, its window size followed.</param>
     public static int Run(string socketPath, IReadOnlyList<string> argv, IReadOnlyList<string>? env = null, string? cwd = null,
-        Stream? stdin = null, Stream? stdout = null, Stream? stderr = null)
+        Stream? stdin = null, Stream? stdout = null, Stream? stderr = null, bool tty = false)
     {
         using var stream = Connect(socketPath);
         var session = NewSession();
@@ -39,7 +41,9 @@ public static class StreamExecClient
             }
         }
 
-        Send(s => GuestFrames.WriteRequest(s, session, new AgentRequest { Op = AgentOp.Exec, Argv = argv, Env = env ?? [], Cwd = cwd }));
+        var (rows, cols) = tty && Terminal.IsTerminal(StandardStreams.Output) ? Terminal.GetWindowSize(StandardStreams.Output) : (24, 80);
+        Send(s => GuestFrames.WriteRequest(s, session, new AgentRequest { Op = AgentOp.Exec, Argv = argv, Env = env ?? [], Cwd = cwd, Tty = tty, Rows = rows, Cols = cols }));
+        using var raw = tty && stdin is null && Terminal.IsTerminal(StandardStreams.Input) ? Terminal.MakeRaw(StandardStreams.Input) : null;
         stdout ??= Console.OpenStandardOutput();
         stderr ??= Console.OpenStandardError();
         var registrations = new List<PosixSignalRegistration>();
@@ -80,6 +84,15 @@ public static class StreamExecClient
                                         // The program leads its own session inside: pass the signal on.
                                         context.Cancel = true;
                                         TrySend(() => Send(s => GuestFrames.WriteRequest(s, session, new AgentRequest { Op = AgentOp.Signal, Signal = SignalNumber(context.Signal) })));
+                                    }));
+                                }
+
+                                if (tty)
+                                {
+                                    registrations.Add(PosixSignalRegistration.Create((PosixSignal)WindowChanged, _ =>
+                                    {
+                                        var (r, c) = Terminal.GetWindowSize(StandardStreams.Output);
+                                        TrySend(() => Send(s => GuestFrames.WriteRequest(s, session, new AgentRequest { Op = AgentOp.Resize, Rows = r, Cols = c })));
                                     }));
                                 }
 
@@ -154,6 +167,9 @@ public static class StreamExecClient
             }
         }
     }
+
+    /// <summary>SIGWINCH, which .NET names only by number.</summary>
+    private const int WindowChanged = 28;
 
     private static NetworkStream Connect(string socketPath)
     {

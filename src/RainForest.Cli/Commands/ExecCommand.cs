@@ -28,9 +28,7 @@ internal static class ExecCommand
 
             if (endpoint.Transport == ExecTransport.Streamed)
             {
-                return parse.GetValue(tty)
-                    ? throw RfException.Invalid("-t is not built for kernel subOSes yet (issue 11): their stdin, stdout and stderr are streamed")
-                    : StreamExecClient.Run(endpoint.Path, parse.GetValue(argv)!, environment, parse.GetValue(cwd));
+                return StreamExecClient.Run(endpoint.Path, parse.GetValue(argv)!, environment, parse.GetValue(cwd), tty: parse.GetValue(tty));
             }
 
             return ExecClient.Run(endpoint.Path, parse.GetValue(argv)!, parse.GetValue(tty), environment, parse.GetValue(cwd));

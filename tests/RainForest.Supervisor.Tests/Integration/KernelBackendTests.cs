@@ -35,14 +35,17 @@ public sealed class KernelBackendTests : IDisposable
         Guest = new GuestSpec { Accelerator = QemuAccelerator.Tcg },
     });
 
-    private static (int Code, string Stdout, string Stderr) Exec(RainForestSupervisor supervisor, string stdin, params string[] argv)
+    private static (int Code, string Stdout, string Stderr) Exec(RainForestSupervisor supervisor, string stdin, params string[] argv) =>
+        Exec(supervisor, stdin, tty: false, argv);
+
+    private static (int Code, string Stdout, string Stderr) Exec(RainForestSupervisor supervisor, string stdin, bool tty, params string[] argv)
     {
         var endpoint = supervisor.AgentEndpoint(Name);
         Assert.Equal(ExecTransport.Streamed, endpoint.Transport);
         using var input = new MemoryStream(Encoding.UTF8.GetBytes(stdin));
         using var output = new MemoryStream();
         using var error = new MemoryStream();
-        var code = StreamExecClient.Run(endpoint.Path, argv, stdin: input, stdout: output, stderr: error);
+        var code = StreamExecClient.Run(endpoint.Path, argv, stdin: input, stdout: output, stderr: error, tty: tty);
         return (code, Encoding.UTF8.GetString(output.ToArray()), Encoding.UTF8.GetString(error.ToArray()));
     }
 
@@ -79,6 +82,11 @@ public sealed class KernelBackendTests : IDisposable
             Assert.Equal((3, "got hello\n", "oops\n"), streamed);
             Assert.Equal(143, Exec(_host.Supervisor, string.Empty, "sh", "-c", "kill -TERM $$").Code);
             Assert.Equal(127, Exec(_host.Supervisor, string.Empty, "no-such-program").Code);
+
+            // -t: a terminal inside, 24x80 when the caller's output is no terminal; its output comes back as stdout.
+            var terminal = Exec(_host.Supervisor, string.Empty, tty: true, "sh", "-c", "tty; stty size; exit 4");
+            Assert.Equal(4, terminal.Code);
+            Assert.Matches(@"^/dev/pts/\d+\r?\n24 80\r?\n$", terminal.Stdout);
 
             // On the host: QEMU in the subOS's cgroup with the limit guest + overhead, its vCPU thread pinned to the CPU.
             var qemu = record.AgentPid;
