@@ -13,7 +13,6 @@ public sealed class GuestFactAttribute : FactAttribute
 
     public GuestFactAttribute()
     {
-        Timeout = 0;
         if (s_reason.Value is { } reason)
         {
             Skip = reason;
