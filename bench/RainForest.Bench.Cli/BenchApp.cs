@@ -26,6 +26,7 @@ internal static class BenchApp
         }
 
         root.Subcommands.Add(ChannelsCommand.Build());
+        root.Subcommands.Add(ElasticCommand.Build());
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -1,4 +1,5 @@
 using RainForest.Bench.Harness.Colocate;
+using RainForest.Bench.Harness.Elastic;
 using RainForest.Bench.Harness.Interference;
 using RainForest.Bench.Harness.Lifecycle;
 using RainForest.Bench.Harness.Micro;
@@ -26,6 +27,9 @@ public static class BenchHarness
     /// <summary>Create, destroy and resize latency (paper Table 4).</summary>
     public const string Lifecycle = "lifecycle";
 
+    /// <summary>The agility experiment: CPUs moved between memcached and batch jobs as a trace's load changes (paper Fig. 10, Fig. 11, Table 5).</summary>
+    public const string Elastic = "elastic";
+
     /// <summary>Every experiment, in the report's order.</summary>
     public static IReadOnlyList<string> Experiments { get; } = [Micro, Interference, Colocate, Lifecycle];
 
@@ -45,9 +49,16 @@ public static class BenchHarness
             Interference => new InterferenceExperiment(),
             Colocate => new ColocateExperiment(),
             Lifecycle => new LifecycleExperiment(),
-            _ => throw RfException.Invalid($"unknown experiment '{experiment}' (expected {string.Join(", ", Experiments)})"),
+            Elastic => new ElasticExperiment(),
+            _ => throw RfException.Invalid($"unknown experiment '{experiment}' (expected {string.Join(", ", Experiments)}, {Elastic})"),
         };
-        SystemSet.Requested(options);
+
+        // The agility experiment compares systems of its own (linux, static, threshold, slack) and checks them itself.
+        if (chosen is not ElasticExperiment)
+        {
+            SystemSet.Requested(options);
+        }
+
         return chosen.RunAsync(new BenchSession(options, observer ?? NullObserver.Instance, cancellationToken));
     }
 }

@@ -31,4 +31,22 @@ public sealed record BenchOptions
 
     /// <summary>Overrides the lifecycle benchmark's repetitions.</summary>
     public int? Repetitions { get; init; }
+
+    /// <summary>The agility experiment's load trace (a file); null for the default trace.</summary>
+    public string? TracePath { get; init; }
+
+    /// <summary>The agility experiment's batch jobs (a file); null for the default list.</summary>
+    public string? JobsPath { get; init; }
+
+    /// <summary>The agility experiment's service level, p99 milliseconds; null for the default.</summary>
+    public double? SloMs { get; init; }
+
+    /// <summary>The CPUs the LC subOS starts with (and keeps under the static partition); null for half.</summary>
+    public int? LcCpus { get; init; }
+
+    /// <summary>Run the agility experiment's policies against the simulated model instead of this machine.</summary>
+    public bool Simulate { get; init; }
+
+    /// <summary>The simulated machine's cores (with <see cref="Simulate"/>).</summary>
+    public int? Cores { get; init; }
 }

@@ -221,7 +221,12 @@ internal sealed class LoadConnection : IDisposable
     /// Receives until the connection closes, fails or is stopped, matching each reply to its
     /// request and recording measured latencies. Never throws: failures mark the connection faulted.
     /// </summary>
-    public async Task ReceiveLoopAsync(RequestSchedule schedule, RunClock clock, long highestTrackableNs, long goodputLimitNs)
+    /// <param name="schedule">The run's requests.</param>
+    /// <param name="clock">The run's clock.</param>
+    /// <param name="highestTrackableNs">Latencies above are recorded as this.</param>
+    /// <param name="goodputLimitNs">Replies slower than this do not count as goodput.</param>
+    /// <param name="window">Also records each measured latency here, for the run's windows; null for none.</param>
+    public async Task ReceiveLoopAsync(RequestSchedule schedule, RunClock clock, long highestTrackableNs, long goodputLimitNs, Recorder? window = null)
     {
         try
         {
@@ -241,7 +246,7 @@ internal sealed class LoadConnection : IDisposable
 
                 while (TryParseBuffered(out MemcachedResponseKind kind))
                 {
-                    Complete(schedule, kind, nowNs, highestTrackableNs, goodputLimitNs);
+                    Complete(schedule, kind, nowNs, highestTrackableNs, goodputLimitNs, window);
                 }
             }
         }
@@ -275,7 +280,7 @@ internal sealed class LoadConnection : IDisposable
     /// <inheritdoc/>
     public void Dispose() => Stop();
 
-    private void Complete(RequestSchedule schedule, MemcachedResponseKind kind, long nowNs, long highestTrackableNs, long goodputLimitNs)
+    private void Complete(RequestSchedule schedule, MemcachedResponseKind kind, long nowNs, long highestTrackableNs, long goodputLimitNs, Recorder? window)
     {
         long k = _answered;
         if (k >= Volatile.Read(ref _appended))
@@ -321,6 +326,7 @@ internal sealed class LoadConnection : IDisposable
 
         long latencyNs = Math.Clamp(nowNs - schedule.OffsetsNs[(int)request], 0, highestTrackableNs);
         Histogram.RecordValue(latencyNs);
+        window?.RecordValue(latencyNs);
         if (latencyNs <= goodputLimitNs)
         {
             WithinGoodputLimit++;

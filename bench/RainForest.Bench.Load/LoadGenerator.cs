@@ -32,5 +32,14 @@ public static class LoadGenerator
     /// <exception cref="InvalidDataException">The server answered the preload with something that is not memcached.</exception>
     public static Task<LoadResult> RunAsync(
         LoadOptions options, IProgress<LoadProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        LoadRun.RunAsync(options, progress, cancellationToken);
+        LoadRun.RunAsync(options, progress, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="RunAsync(LoadOptions, IProgress{LoadProgress}?, CancellationToken)"/>, and reports each
+    /// <see cref="LoadOptions.WindowInterval"/> of the measured part to <paramref name="window"/> once it has ended
+    /// (on the caller's task), the last one when the run stops.
+    /// </summary>
+    public static Task<LoadResult> RunAsync(
+        LoadOptions options, IProgress<LoadProgress>? progress, Action<LoadWindow>? window, CancellationToken cancellationToken = default) =>
+        LoadRun.RunAsync(options, progress, window, cancellationToken);
 }

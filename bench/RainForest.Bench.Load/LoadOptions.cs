@@ -23,8 +23,20 @@ public sealed record LoadOptions
     /// <summary>TCP port of the memcached server.</summary>
     public int Port { get; init; } = 11211;
 
-    /// <summary>Offered load: the mean number of requests sent per second.</summary>
+    /// <summary>Offered load: the mean number of requests sent per second (unused when <see cref="RateProfile"/> is set).</summary>
     public double Rate { get; init; } = 10_000;
+
+    /// <summary>
+    /// An offered load that follows a profile over time instead of the constant <see cref="Rate"/>: the rate at
+    /// <c>t</c> seconds after the warm-up is <see cref="Load.RateProfile.RateAt"/>(t); the warm-up runs at its first rate.
+    /// </summary>
+    public RateProfile? RateProfile { get; init; }
+
+    /// <summary>
+    /// When set, the run reports the latencies completed in each interval of this length (after the warm-up) as a
+    /// <see cref="LoadWindow"/> while it runs, to the callback given to <see cref="LoadGenerator.RunAsync(LoadOptions, IProgress{LoadProgress}?, Action{LoadWindow}?, CancellationToken)"/>.
+    /// </summary>
+    public TimeSpan? WindowInterval { get; init; }
 
     /// <summary>The measured part of the run.</summary>
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
@@ -89,7 +101,9 @@ public sealed record LoadOptions
 
     /// <summary>Number of requests the schedule holds: the rate times warm-up plus duration, on average.</summary>
     [JsonIgnore]
-    public double ExpectedRequests => Rate * (Warmup + Duration).TotalSeconds;
+    public double ExpectedRequests => RateProfile is { } profile
+        ? (profile.Points.Count > 0 ? profile.Points[0].Rate * Warmup.TotalSeconds : 0) + (profile.MeanRate * Duration.TotalSeconds)
+        : Rate * (Warmup + Duration).TotalSeconds;
 
     /// <summary>Checks every value and throws on the first one that is out of range.</summary>
     /// <exception cref="ArgumentException">A value is out of range; the message names it.</exception>
@@ -108,6 +122,12 @@ public sealed record LoadOptions
         if (!double.IsFinite(Rate) || Rate <= 0)
         {
             throw new ArgumentException($"Rate must be a positive number of requests per second, not {Rate}.", nameof(Rate));
+        }
+
+        RateProfile?.Validate();
+        if (WindowInterval is { } window && window < TimeSpan.FromMilliseconds(10))
+        {
+            throw new ArgumentException($"WindowInterval must be at least 10 ms, not {window}.", nameof(WindowInterval));
         }
 
         RequirePositive(Duration, nameof(Duration));

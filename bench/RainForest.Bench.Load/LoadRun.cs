@@ -28,13 +28,25 @@ internal sealed class LoadRun
     private readonly long _goodputLimitNs;
     private readonly LongHistogram _sendLag;
     private readonly TaskCompletionSource _senderDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Recorder? _windowRecorder;
+    private readonly Action<LoadWindow>? _onWindow;
+    private readonly long _windowNs;
+    private int _windowIndex;
     private LoadConnection[] _connections = [];
     private volatile bool _stopSender;
     private long _senderPosition;
     private long _sentMeasured;
 
-    private LoadRun(LoadOptions options)
+    private LoadRun(LoadOptions options, Action<LoadWindow>? onWindow)
     {
+        if (onWindow is not null && options.WindowInterval is { } window)
+        {
+            _onWindow = onWindow;
+            _windowNs = LatencyHistograms.ToNanoseconds(window);
+            _windowRecorder = new Recorder(1, Math.Max(2, LatencyHistograms.ToNanoseconds(options.HighestTrackableLatency)), LatencyHistograms.SignificantDigits,
+                (id, lowest, highest, digits) => new LongHistogram(id, lowest, highest, digits));
+        }
+
         _options = options;
         _schedule = RequestSchedule.Create(options);
         _writer = new MemcachedRequestWriter(options.KeyPrefix, options.KeySpace, options.ValueSize);
@@ -45,11 +57,11 @@ internal sealed class LoadRun
         _sendLag = LatencyHistograms.Create(options.HighestTrackableLatency);
     }
 
-    /// <summary>Runs the load the options describe; see <see cref="LoadGenerator.RunAsync"/>.</summary>
-    public static Task<LoadResult> RunAsync(LoadOptions options, IProgress<LoadProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>Runs the load the options describe; see <see cref="LoadGenerator.RunAsync(LoadOptions, IProgress{LoadProgress}?, Action{LoadWindow}?, CancellationToken)"/>.</summary>
+    public static Task<LoadResult> RunAsync(LoadOptions options, IProgress<LoadProgress>? progress, Action<LoadWindow>? onWindow, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new LoadRun(options).RunAsync(progress, cancellationToken);
+        return new LoadRun(options, onWindow).RunAsync(progress, cancellationToken);
     }
 
     private async Task<LoadResult> RunAsync(IProgress<LoadProgress>? progress, CancellationToken cancellationToken)
@@ -69,7 +81,7 @@ internal sealed class LoadRun
             _clock.Start();
             foreach (LoadConnection connection in _connections)
             {
-                receivers.Add(connection.ReceiveLoopAsync(_schedule, _clock, _highestTrackableNs, _goodputLimitNs));
+                receivers.Add(connection.ReceiveLoopAsync(_schedule, _clock, _highestTrackableNs, _goodputLimitNs, _windowRecorder));
             }
 
             sender = new Thread(SenderMain) { IsBackground = true, Name = "rf-loadgen-sender" };
@@ -116,6 +128,8 @@ internal sealed class LoadRun
                 nextProgressNs = nowNs + progressIntervalNs;
             }
 
+            ReportWindows(nowNs, final: false);
+
             if (_senderDone.Task.IsFaulted)
             {
                 await _senderDone.Task.ConfigureAwait(false);
@@ -132,6 +146,48 @@ internal sealed class LoadRun
         progress?.Report(Snapshot(_clock.NowNs()));
     }
 
+    /// <summary>Hands each window that has ended to the callback; at the end of the run, also the one in progress.</summary>
+    private void ReportWindows(long nowNs, bool final)
+    {
+        if (_windowRecorder is null || _onWindow is null)
+        {
+            return;
+        }
+
+        while (true)
+        {
+            long startNs = _warmupNs + (_windowIndex * _windowNs);
+            long endNs = startNs + _windowNs;
+            if (nowNs < endNs && !(final && nowNs > startNs))
+            {
+                return;
+            }
+
+            // The interval histogram holds what arrived since the last swap: a reply that lands just after the
+            // boundary, before this swap, counts in the window that ends here (5 ms of polling at most).
+            HistogramBase histogram = _windowRecorder.GetIntervalHistogram();
+            long to = final ? Math.Min(endNs, nowNs) : endNs;
+            _onWindow(new LoadWindow
+            {
+                Index = _windowIndex,
+                StartSeconds = (startNs - _warmupNs) / 1e9,
+                EndSeconds = (to - _warmupNs) / 1e9,
+                Offered = _schedule.CountBetween(startNs, to),
+                Completed = histogram.TotalCount,
+                P50Us = Percentile(histogram, 50),
+                P99Us = Percentile(histogram, 99),
+                P999Us = Percentile(histogram, 99.9),
+                MaxUs = histogram.TotalCount == 0 ? 0 : histogram.GetMaxValue() / 1000.0,
+                Histogram = HistogramCodec.Encode(histogram),
+            });
+            _windowIndex++;
+            if (to < endNs)
+            {
+                return;
+            }
+        }
+    }
+
     private async Task StopAsync(List<Task> receivers)
     {
         _stopSender = true;
@@ -144,6 +200,7 @@ internal sealed class LoadRun
         }
 
         await Task.WhenAll(receivers).ConfigureAwait(false);
+        ReportWindows(_clock.NowNs(), final: true);
     }
 
     private void SenderMain()

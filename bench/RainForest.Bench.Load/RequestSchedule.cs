@@ -44,6 +44,29 @@ internal sealed class RequestSchedule
     /// <summary>Whether each request is a get (otherwise a set).</summary>
     public ReadOnlySpan<bool> IsGet => _isGet;
 
+    /// <summary>Number of requests intended in [<paramref name="fromNs"/>, <paramref name="toNs"/>).</summary>
+    public long CountBetween(long fromNs, long toNs)
+    {
+        static int LowerBound(long[] values, long x)
+        {
+            int i = Array.BinarySearch(values, x);
+            if (i < 0)
+            {
+                return ~i;
+            }
+
+            // Equal times can repeat: step back to the first.
+            while (i > 0 && values[i - 1] == x)
+            {
+                i--;
+            }
+
+            return i;
+        }
+
+        return toNs <= fromNs ? 0 : LowerBound(_offsetsNs, toNs) - LowerBound(_offsetsNs, fromNs);
+    }
+
     /// <summary>Builds the schedule the options describe.</summary>
     public static RequestSchedule Create(LoadOptions options)
     {
@@ -61,27 +84,28 @@ internal sealed class RequestSchedule
 
         int capacity = (int)Math.Min(LoadOptions.MaxScheduledRequests, (options.ExpectedRequests * 1.1) + 64);
         var offsets = new List<long>(capacity);
-        double t = 0;
-        while (true)
+        if (options.RateProfile is { } profile)
         {
-            t += options.Arrival switch
+            FollowProfile(options, profile, gapRandom, spanNs, warmupNs, offsets);
+        }
+        else
+        {
+            double t = 0;
+            while (true)
             {
-                // 1 - U lies in (0, 1], so the logarithm is finite.
-                ArrivalProcess.Poisson => -Math.Log(1.0 - gapRandom.NextDouble()) * meanGapNs,
-                _ => meanGapNs,
-            };
-            if (t >= spanNs)
-            {
-                break;
-            }
+                t += options.Arrival switch
+                {
+                    // 1 - U lies in (0, 1], so the logarithm is finite.
+                    ArrivalProcess.Poisson => -Math.Log(1.0 - gapRandom.NextDouble()) * meanGapNs,
+                    _ => meanGapNs,
+                };
+                if (t >= spanNs)
+                {
+                    break;
+                }
 
-            if (offsets.Count >= LoadOptions.MaxScheduledRequests)
-            {
-                throw new ArgumentException(
-                    $"The schedule would exceed {LoadOptions.MaxScheduledRequests} requests.", nameof(options));
+                Add(offsets, t);
             }
-
-            offsets.Add((long)t);
         }
 
         long[] offsetsNs = [.. offsets];
@@ -100,5 +124,59 @@ internal sealed class RequestSchedule
         }
 
         return new RequestSchedule(offsetsNs, keys, isGet, firstMeasured);
+    }
+
+    /// <summary>
+    /// Send times whose rate follows <paramref name="profile"/>: a Poisson process thinned from one at the
+    /// profile's peak rate (each candidate kept with probability rate(t) / peak, which gives exactly the
+    /// inhomogeneous process), or uniform gaps of 1 / rate(t).
+    /// </summary>
+    private static void FollowProfile(LoadOptions options, RateProfile profile, Random gapRandom, double spanNs, double warmupNs, List<long> offsets)
+    {
+        double peak = profile.MaxRate;
+        double RateAt(double ns) => profile.RateAt(Math.Max(0, ns - warmupNs) / NanosecondsPerSecond);
+        double t = 0;
+        while (true)
+        {
+            if (options.Arrival == ArrivalProcess.Poisson)
+            {
+                t += -Math.Log(1.0 - gapRandom.NextDouble()) * (NanosecondsPerSecond / peak);
+                if (t >= spanNs)
+                {
+                    break;
+                }
+
+                if (gapRandom.NextDouble() * peak < RateAt(t))
+                {
+                    Add(offsets, t);
+                }
+
+                continue;
+            }
+
+            // Uniform: the gap of the rate now; a stretch at rate zero is stepped through a millisecond at a time.
+            double rate = RateAt(t);
+            t += rate > 0 ? NanosecondsPerSecond / rate : 1e6;
+            if (t >= spanNs)
+            {
+                break;
+            }
+
+            if (rate > 0)
+            {
+                Add(offsets, t);
+            }
+        }
+    }
+
+    private static void Add(List<long> offsets, double t)
+    {
+        if (offsets.Count >= LoadOptions.MaxScheduledRequests)
+        {
+            // Validate bounds the expected count; a random run far above its mean still stops here.
+            throw new InvalidOperationException($"The schedule would exceed {LoadOptions.MaxScheduledRequests} requests.");
+        }
+
+        offsets.Add((long)t);
     }
 }

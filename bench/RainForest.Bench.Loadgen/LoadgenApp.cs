@@ -22,6 +22,22 @@ internal static class LoadgenApp
         Description = "Sweep: comma-separated offered rates, run ascending; finds the knee (replaces --rate)",
     };
 
+    private static readonly Option<string?> s_rateProfile = new("--rate-profile")
+    {
+        Description = "Offered load that follows a profile instead of --rate: a file of 'seconds,requests_per_second' lines, joined by straight lines; the run lasts until its last time",
+    };
+
+    private static readonly Option<string?> s_windows = new("--windows")
+    {
+        Description = "Append one JSON line per window of --window-ms to this file while the run goes on (latencies of the replies that arrived in it)",
+    };
+
+    private static readonly Option<double> s_windowMs = new("--window-ms")
+    {
+        Description = "Length of each --windows window, milliseconds",
+        DefaultValueFactory = _ => 1000,
+    };
+
     private static readonly Option<double> s_seconds = new("--seconds")
     {
         Description = "Measured duration of each run, seconds",
@@ -118,7 +134,7 @@ internal static class LoadgenApp
             "rf-loadgen: open-loop memcached load generator. Poisson (or uniform) arrivals, latency measured from "
             + "the intended send time, HdrHistogram percentiles.")
         {
-            s_server, s_rate, s_rates, s_seconds, s_warmup, s_drain, s_connections, s_getRatio, s_keySpace,
+            s_server, s_rate, s_rates, s_rateProfile, s_windows, s_windowMs, s_seconds, s_warmup, s_drain, s_connections, s_getRatio, s_keySpace,
             s_valueSize, s_keyPrefix, s_preload, s_seed, s_arrival, s_spinUs, s_p99Limit, s_ratesPastKnee, s_json, s_quiet, s_verbose,
         };
         s_arrival.AcceptOnlyFromAmong("poisson", "uniform");
@@ -166,7 +182,10 @@ internal static class LoadgenApp
             string table;
             if (sweep is null)
             {
-                LoadResult result = await LoadGenerator.RunAsync(options, progress, cancellationToken).ConfigureAwait(false);
+                string? windowsPath = parse.GetValue(s_windows);
+                using StreamWriter? windows = windowsPath is null ? null : new StreamWriter(windowsPath, append: true) { AutoFlush = true };
+                Action<LoadWindow>? onWindow = windows is null ? null : w => windows.WriteLine(JsonSerializer.Serialize(w, LoadWindowJsonContext.Default.LoadWindow));
+                LoadResult result = await LoadGenerator.RunAsync(options, progress, onWindow, cancellationToken).ConfigureAwait(false);
                 json = JsonSerializer.Serialize(result, LoadJsonContext.Default.LoadResult);
                 table = Report.Format(result);
             }
@@ -231,9 +250,32 @@ internal static class LoadgenApp
 
         double? rate = parse.GetValue(s_rate);
         string? ratesText = parse.GetValue(s_rates);
-        if (rate is null == ratesText is null)
+        string? profilePath = parse.GetValue(s_rateProfile);
+        if ((rate is null ? 0 : 1) + (ratesText is null ? 0 : 1) + (profilePath is null ? 0 : 1) != 1)
         {
-            throw new ArgumentException("give either --rate or --rates");
+            throw new ArgumentException("give one of --rate, --rates and --rate-profile");
+        }
+
+        RateProfile? profile = null;
+        if (profilePath is not null)
+        {
+            try
+            {
+                profile = RateProfile.Parse(File.ReadAllText(profilePath));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+            {
+                throw new ArgumentException($"--rate-profile {profilePath}: {e.Message}");
+            }
+        }
+
+        TimeSpan? window = null;
+        if (parse.GetValue(s_windows) is not null)
+        {
+            double ms = parse.GetValue(s_windowMs);
+            window = double.IsFinite(ms) && ms is >= 10 and <= 3_600_000
+                ? TimeSpan.FromMilliseconds(ms)
+                : throw new ArgumentException($"--window-ms {ms}: not a number of milliseconds (10 to 3600000)");
         }
 
         List<double>? rates = ratesText is null ? null : ParseRates(ratesText);
@@ -241,8 +283,10 @@ internal static class LoadgenApp
         {
             Host = host,
             Port = port,
-            Rate = rate ?? rates![0],
-            Duration = Seconds(parse.GetValue(s_seconds), "--seconds"),
+            Rate = rate ?? rates?[0] ?? profile!.MaxRate,
+            RateProfile = profile,
+            WindowInterval = window,
+            Duration = profile?.Duration ?? Seconds(parse.GetValue(s_seconds), "--seconds"),
             Warmup = Seconds(parse.GetValue(s_warmup), "--warmup"),
             DrainTimeout = Seconds(parse.GetValue(s_drain), "--drain"),
             Connections = parse.GetValue(s_connections),

@@ -69,6 +69,9 @@ public sealed record BenchRun
     /// <summary>Grouped bar charts the experiment built itself.</summary>
     public IReadOnlyList<BarChart> Bars { get; init; } = [];
 
+    /// <summary>Values over time (latency per window, CPUs owned), plotted as lines.</summary>
+    public IReadOnlyList<TimeSeriesChart> TimeSeries { get; init; } = [];
+
     /// <summary>The heading: <see cref="Title"/>, or <see cref="Experiment"/>.</summary>
     [JsonIgnore]
     public string DisplayTitle => string.IsNullOrWhiteSpace(Title) ? Experiment : Title;
@@ -95,6 +98,11 @@ public sealed record BenchRun
         foreach (var bar in Bars)
         {
             bar.Validate();
+        }
+
+        foreach (var chart in TimeSeries)
+        {
+            chart.Validate();
         }
     }
 }

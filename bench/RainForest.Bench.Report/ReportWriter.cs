@@ -193,6 +193,19 @@ public static class ReportWriter
             WriteRows(run);
             WriteTables(run);
             WriteBars(run, prefix);
+            WriteTimeSeries(run, prefix);
+        }
+
+        private void WriteTimeSeries(BenchRun run, string prefix)
+        {
+            foreach (var chart in run.TimeSeries)
+            {
+                Line($"### {chart.Title}");
+                Line();
+                var path = PlotPath(prefix, "time", chart.Title);
+                BenchPlots.TimeSeries(chart, path, options.PlotWidth, options.PlotHeight);
+                Image(chart.Title, path);
+            }
         }
 
         private void WriteLatencies(BenchRun run, string prefix)

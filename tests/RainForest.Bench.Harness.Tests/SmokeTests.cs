@@ -1,5 +1,6 @@
 using RainForest.Bench.Contracts;
 using RainForest.Bench.Harness.Channels;
+using RainForest.Bench.Harness.Elastic;
 using RainForest.Bench.Harness.Systems;
 using RainForest.Bench.Report;
 using RainForest.Supervisor;
@@ -79,6 +80,35 @@ public sealed class SmokeTests
     }
 
     [Fact]
+    public async Task Elastic_Smoke_EveryAvailableSystemReplaysTheTraceAndReportRendered()
+    {
+        var run = await RunAsync(BenchHarness.Elastic, null);
+
+        Assert.Equal(ElasticSystems.All, run.Systems);
+        Assert.Contains(run.Notes, n => n.StartsWith("threshold: policy threshold, p99<=5ms, window 2 s, (lt, ut) = (4 ms, 5 ms)", StringComparison.Ordinal));
+        Assert.Contains(run.Notes, n => n.StartsWith("slack: policy slack, p99<=5ms, window 0.5 s", StringComparison.Ordinal));
+
+        var table = Assert.Single(run.Tables);
+        Assert.Equal(run.Systems, table.Rows.Select(r => r[0]));
+        Assert.All(table.Rows, r => Assert.EndsWith("%", r[4], StringComparison.Ordinal));
+        Assert.Equal(run.Systems.Count, run.Latencies.Count);
+        Assert.All(run.Latencies, s => Assert.True(s.Count > 0, $"{s.System} answered nothing"));
+
+        // Fig. 10: one p99 line per system, with a value in most of the 16 half-second windows of the 8 s trace.
+        var latency = run.TimeSeries.Single(c => c.Title.Contains("Fig. 10", StringComparison.Ordinal));
+        Assert.Equal(run.Systems, latency.Series.Select(s => s.Name));
+        Assert.All(latency.Series, s => Assert.True(s.Values.Count(v => v > 0) >= 12, $"{s.Name}: {s.Values.Count(v => v > 0)} windows"));
+        Assert.Contains(latency.References, r => r.Label.StartsWith("SLO", StringComparison.Ordinal));
+
+        // Fig. 11: the partitioned systems' LC CPUs; the static partition keeps its one (or half).
+        var cpus = run.TimeSeries.Single(c => c.Title.Contains("Fig. 11", StringComparison.Ordinal));
+        Assert.DoesNotContain(cpus.Series, s => s.Name == ElasticSystems.Linux);
+        var fixedLc = cpus.Series.Single(s => s.Name == ElasticSystems.Static).Values.Distinct().ToList();
+        Assert.Equal([Math.Max(1, Core.CpuSet.Parse(File.ReadAllText("/sys/devices/system/cpu/online").Trim()).Count / 2)], fixedLc.Select(v => (int)v!.Value));
+        AssertReport(run, "Fig. 10", "elastic-time", null);
+    }
+
+    [Fact]
     public async Task Lifecycle_Smoke_EveryOperationMeasuredOnATemporarySupervisor()
     {
         var run = await RunAsync(BenchHarness.Lifecycle, null);
@@ -86,8 +116,10 @@ public sealed class SmokeTests
         // LXC is measured beside the cells where it is installed (not in CI, which does not install it).
         var lxc = run.Systems.Contains(SystemNames.Lxc);
         Assert.Equal(lxc ? [SystemNames.Cell, SystemNames.Lxc] : [SystemNames.Cell], run.Systems);
-        // Cells: create, exec and destroy each for the default and for --privileged, CPU add and remove, memory grow and shrink.
-        Assert.Equal(lxc ? 12 : 10, run.Rows.Count);
+        // Cells: create, exec and destroy each for the default and for --privileged, CPU add and remove, memory grow and
+        // shrink, and the shrink of a subOS whose memory is mostly in use (page cache).
+        Assert.Equal(lxc ? 13 : 11, run.Rows.Count);
+        Assert.Contains(run.Rows, r => r.Operation == "memory shrink 1G to 512M, 700M in use" && r.PaperValue == 60 && r.Note!.Contains("of page cache", StringComparison.Ordinal));
         Assert.Equal(lxc ? 2 : 0, run.Rows.Count(r => r.System == SystemNames.Lxc));
         Assert.All(run.Rows, r => Assert.Equal(2, r.Count));
         Assert.All(run.Rows, r => Assert.Equal("ms", r.Unit));
@@ -146,7 +178,7 @@ public sealed class SmokeTests
     private static void AssertNothingLeft(string runId)
     {
         var temp = Path.GetTempPath();
-        foreach (var path in new[] { Path.Combine(temp, $"rf-bench-{runId}-state"), Path.Combine(temp, $"rf-bench-{runId}-lxc"), $"/dev/shm/rf-bench-{runId}", $"/dev/shm/rf-bench-{runId}-lxc" })
+        foreach (var path in new[] { Path.Combine(temp, $"rf-bench-{runId}-state"), Path.Combine(temp, $"rf-bench-{runId}-lxc"), Path.Combine(temp, $"rf-bench-{runId}-elastic"), $"/dev/shm/rf-bench-{runId}", $"/dev/shm/rf-bench-{runId}-lxc" })
         {
             Assert.False(Directory.Exists(path), $"{path} was left behind");
         }

@@ -1,7 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using RainForest.Channels;
-using RainForest.Cli.Json;
+using RainForest.Supervisor.Json;
 using RainForest.Core;
 using RainForest.Linux.Cgroups;
 using RainForest.Supervisor;
@@ -77,7 +77,9 @@ public sealed class JsonOutputTests
                 "kind": "isolated",
                 "valid": false,
                 "reason": "Parent is not a partition root"
-              }
+              },
+              "parked": false,
+              "cpuQuota": null
             }
             """, json);
     }

@@ -19,7 +19,11 @@ internal sealed class MemcachedServer
     public int Port { get; }
 
     /// <summary>Starts memcached and waits until it listens.</summary>
-    public static async Task<MemcachedServer> StartAsync(BenchInstance instance, TimeSpan limit, CancellationToken cancellationToken)
+    /// <param name="instance">Where it runs.</param>
+    /// <param name="limit">The longest it may run.</param>
+    /// <param name="cancellationToken">Stops the wait.</param>
+    /// <param name="threads">Its worker threads; null for one per CPU of the instance (an instance that may grow needs more).</param>
+    public static async Task<MemcachedServer> StartAsync(BenchInstance instance, TimeSpan limit, CancellationToken cancellationToken, int? threads = null)
     {
         var port = NetworkProbe.FreeLoopbackPort();
 
@@ -27,7 +31,7 @@ internal sealed class MemcachedServer
         var program = instance.Start(new ProgramSpec(
         [
             "memcached", "-l", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-U", "0",
-            "-t", instance.CpuCount.ToString(CultureInfo.InvariantCulture), "-m", ColocateSettings.MemcachedMegabytes.ToString(CultureInfo.InvariantCulture),
+            "-t", (threads ?? instance.CpuCount).ToString(CultureInfo.InvariantCulture), "-m", ColocateSettings.MemcachedMegabytes.ToString(CultureInfo.InvariantCulture),
             "-c", "4096", "-u", "nobody",
         ], limit));
         try

@@ -270,6 +270,87 @@ public static class BenchPlots
         Save(plot, path, width, height);
     }
 
+    /// <summary>
+    /// Each series as a line over time (steps when <see cref="TimeSeriesChart.Steps"/>), gaps where a value is
+    /// missing, and each reference line dashed across the plot.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The chart is malformed.</exception>
+    public static void TimeSeries(TimeSeriesChart chart, string path, int width = DefaultWidth, int height = DefaultHeight)
+    {
+        ArgumentNullException.ThrowIfNull(chart);
+        chart.Validate();
+        using var plot = NewPlot(chart.Title);
+        var positive = chart.Series.SelectMany(s => s.Values).OfType<double>().Concat(chart.References.Select(r => r.Value)).Where(v => v > 0).ToList();
+        var log = chart.LogScale && positive.Count > 0;
+        var floor = log ? positive.Min() / 2 : 0;
+        double Y(double v) => log ? Log(v, floor) : v;
+        for (var i = 0; i < chart.Series.Count; i++)
+        {
+            var series = chart.Series[i];
+            var color = s_palette.GetColor(i);
+            var legend = true;
+
+            // One line per run of known values, so that a missing window leaves a gap instead of a false bridge.
+            List<double> xs = [];
+            List<double> ys = [];
+            void Flush()
+            {
+                if (xs.Count == 0)
+                {
+                    return;
+                }
+
+                var line = plot.Add.ScatterLine(xs.ToArray(), ys.ToArray(), color);
+                line.LineWidth = 2;
+                line.MarkerSize = xs.Count == 1 ? 5 : 0;
+                if (chart.Steps)
+                {
+                    line.ConnectStyle = ConnectStyle.StepHorizontal;
+                }
+
+                if (legend)
+                {
+                    line.LegendText = series.Name;
+                    legend = false;
+                }
+
+                xs.Clear();
+                ys.Clear();
+            }
+
+            for (var p = 0; p < series.Seconds.Count; p++)
+            {
+                if (series.Values[p] is { } v && double.IsFinite(v))
+                {
+                    xs.Add(series.Seconds[p]);
+                    ys.Add(Y(v));
+                }
+                else
+                {
+                    Flush();
+                }
+            }
+
+            Flush();
+        }
+
+        foreach (var reference in chart.References)
+        {
+            var line = plot.Add.HorizontalLine(Y(reference.Value), 1.5f, Colors.Gray, LinePattern.Dashed);
+            line.LegendText = reference.Label;
+        }
+
+        if (log)
+        {
+            LogTicks(plot.Axes.Left);
+        }
+
+        plot.XLabel("time (s)");
+        plot.YLabel(log ? $"{chart.ValueAxis}, log scale" : chart.ValueAxis);
+        plot.ShowLegend(Alignment.UpperRight);
+        Save(plot, path, width, height);
+    }
+
     /// <summary>Slants the bottom tick labels when, upright, they would not fit side by side.</summary>
     private static void FitBottomLabels(Plot plot, IReadOnlyList<string> labels, int width)
     {

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
-using RainForest.Cli.Json;
+using RainForest.Supervisor.Json;
 using RainForest.Core;
 using RainForest.Core.Model;
 using RainForest.Linux.Cgroups;
@@ -29,14 +29,19 @@ internal static class ShowCommand
             var r = s.Record;
             var table = Output.Table("field", "value");
             table.AddRow("name", r.Name);
-            table.AddRow("state", s.AgentAlive ? "running" : "dead");
+            table.AddRow("state", ListCommand.State(s) + (s.Parked ? " (lent all its CPUs: frozen until one returns)" : string.Empty));
             table.AddRow("backend", BackendLabel(r));
             if (r.Guest is { } guest)
             {
                 table.AddRow("guest kernel", $"{guest.Release} ({Output.Escape(guest.KernelPath ?? "-")})");
             }
+
             table.AddRow("cpus", $"{r.Cpus} ({r.Cpus.Count})");
             table.AddRow("cpus in kernel", s.KernelCpus.Length == 0 ? "-" : s.KernelCpus);
+            if (s.CpuQuota is { } quota)
+            {
+                table.AddRow("cpu quota", $"{quota.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} CPU");
+            }
             table.AddRow("partition", Output.Escape(Describe(s.Partition)));
             table.AddRow("memory nodes", r.Mems.ToString());
             table.AddRow("memory", $"{r.Memory} ({new ByteSize(s.MemoryUsedBytes)} used)");

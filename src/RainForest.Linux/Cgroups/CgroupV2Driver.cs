@@ -39,7 +39,7 @@ internal sealed class CgroupV2Driver : CgroupDriver
 
     public override void EnsureParent(CpuSet cpus, string mems)
     {
-        var wanted = CgroupLayout.Required.Concat(CgroupLayout.Optional.Except(CgroupLayout.V1Only)).ToList();
+        var wanted = CgroupLayout.Required.Concat(CgroupLayout.Optional.Except(CgroupLayout.V1Only).Except(CgroupLayout.V2OnDemand)).ToList();
         var available = CgroupLayout.ReadControllers(Kernel, _root);
         var enable = wanted.Where(available.Contains).ToList();
         EnableControllers(_root, enable);
@@ -435,6 +435,56 @@ internal sealed class CgroupV2Driver : CgroupDriver
 
     public override long? ReadPidsLimit(string name) => ParsePidsMax(ReadOrNull(Path.Combine(Dir(name), "pids.max")));
 
+    public override bool SetFrozen(string name, bool frozen)
+    {
+        var file = Path.Combine(Dir(name), "cgroup.freeze");
+        if (!Kernel.FileExists(file))
+        {
+            return false;
+        }
+
+        Write(file, frozen ? "1" : "0");
+        return true;
+    }
+
+    public override bool? ReadFrozen(string name) => ReadOrNull(Path.Combine(Dir(name), "cgroup.freeze")) switch
+    {
+        null => null,
+        var v => v == "1",
+    };
+
+    public override bool SetCpuQuota(string name, double? cpus)
+    {
+        var file = Path.Combine(Dir(name), "cpu.max");
+        if (!Kernel.FileExists(file))
+        {
+            if (!CgroupLayout.ReadControllers(Kernel, _root).Contains("cpu"))
+            {
+                return false;
+            }
+
+            // Enabled on first use, down from the root, so that a host where it cannot be enabled still creates subOSes.
+            EnableControllers(_root, CgroupLayout.V2OnDemand);
+            EnableControllers(Dir(), CgroupLayout.V2OnDemand);
+            if (!Kernel.FileExists(file))
+            {
+                return false;
+            }
+        }
+
+        var period = CpuPeriodMicroseconds.ToString(CultureInfo.InvariantCulture);
+        Write(file, cpus is { } c ? $"{QuotaMicroseconds(c).ToString(CultureInfo.InvariantCulture)} {period}" : $"max {period}");
+        return true;
+    }
+
+    public override double? ReadCpuQuota(string name)
+    {
+        var fields = ReadOrNull(Path.Combine(Dir(name), "cpu.max"))?.Split(' ');
+        return fields is [var quota, var period] && long.TryParse(quota, CultureInfo.InvariantCulture, out var q) && long.TryParse(period, CultureInfo.InvariantCulture, out var p) && p > 0
+            ? (double)q / p
+            : null;
+    }
+
     public override IReadOnlyList<string> ProcsFiles(string name) => [Path.Combine(Dir(name), "cgroup.procs")];
 
     public override bool Exists(string name) => Kernel.DirectoryExists(Dir(name));
@@ -451,6 +501,24 @@ internal sealed class CgroupV2Driver : CgroupDriver
         {
             Partition = ReadPartition(dir),
         };
+    }
+
+    public override CgroupUsage ReadUsage(string name)
+    {
+        var dir = Dir(name);
+
+        // cpu.stat's usage is kept for every group; throttling only where the cpu controller is enabled.
+        var cpu = ParseKeyed(ReadOrNull(Path.Combine(dir, "cpu.stat")));
+        var events = ParseKeyed(ReadOrNull(Path.Combine(dir, "memory.events")));
+        return new CgroupUsage(
+            cpu.TryGetValue("usage_usec", out var usage) ? usage / 1e6 : null,
+            cpu.TryGetValue("throttled_usec", out var throttled) ? throttled / 1e6 : null,
+            ParseLimit(ReadOrNull(Path.Combine(dir, "memory.max")))?.Bytes,
+            ParseLimit(ReadOrNull(Path.Combine(dir, "memory.current")))?.Bytes ?? 0,
+            events.TryGetValue("max", out var max) ? max : null,
+            events.TryGetValue("oom_kill", out var kills) ? kills : null,
+            ParseCount(ReadOrNull(Path.Combine(dir, "pids.current"))) ?? Pids(name).Count,
+            ParsePidsMax(ReadOrNull(Path.Combine(dir, "pids.max"))));
     }
 
     public override PartitionState ParentPartition() => ReadPartition(Dir());

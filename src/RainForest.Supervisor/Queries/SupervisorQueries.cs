@@ -65,6 +65,9 @@ internal sealed class SupervisorQueries
     /// <summary>The journal, oldest first; <paramref name="last"/> keeps the newest entries, <paramref name="target"/> one subOS's.</summary>
     public IReadOnlyList<JournalEntry> Journal(int? last, string? target) => _ledger.Journal(last, target);
 
+    /// <summary>The journal entries after <paramref name="afterId"/>, oldest first, at most <paramref name="limit"/>.</summary>
+    public IReadOnlyList<JournalEntry> JournalAfter(long afterId, int limit) => _ledger.JournalAfter(afterId, limit);
+
     /// <summary>Every violation of the ledger's invariants (empty when sound).</summary>
     public IReadOnlyList<string> CheckInvariants() => _ledger.CheckInvariants();
 
@@ -76,11 +79,15 @@ internal sealed class SupervisorQueries
     {
         var backend = _backends.For(record);
         var alive = record.State == SubOsState.Running && backend.IsAlive(record);
+        var elastic = _ledger.ElasticStateOf(record.Name);
         if (!alive || backend.Observe(record.Name) is not { } kernel)
         {
-            return new SubOsStatus(record, alive, 0, 0, string.Empty);
+            return new SubOsStatus(record, alive, 0, 0, string.Empty) { Parked = elastic.Parked, CpuQuota = elastic.CpuQuota };
         }
 
-        return new SubOsStatus(record, alive, kernel.MemoryUsage.Bytes, kernel.Pids.Count, kernel.Cpus.ToString()) { Partition = kernel.Partition };
+        return new SubOsStatus(record, alive, kernel.MemoryUsage.Bytes, kernel.Pids.Count, kernel.Cpus.ToString())
+        {
+            Partition = kernel.Partition, Parked = elastic.Parked, CpuQuota = elastic.CpuQuota,
+        };
     }
 }

@@ -1,0 +1,40 @@
+using RainForest.Core.Elastic;
+
+namespace RainForest.Bench.Harness.Elastic;
+
+/// <summary>The policies of the controlled systems (<see cref="ElasticSystems.Controlled"/>), as the controller library runs them.</summary>
+internal static class ElasticControllers
+{
+    /// <summary>
+    /// The policy of <paramref name="system"/>: the LC subOS takes from the batch subOS, SLO p99 within the settings'
+    /// bound, the mode's window, and guard rails that keep one CPU on each side.
+    /// </summary>
+    /// <remarks>
+    /// The probe is recorded because a policy names one, but nothing probes here: the experiment's own load
+    /// generator measures the LC service and hands its windows to the loop. The batch keeps one CPU because this
+    /// build's supervisor facade can only resize (a subOS has at least one CPU); parking a donor lent down to
+    /// zero CPUs needs the facade's lend, which this experiment does not use yet.
+    /// </remarks>
+    public static ElasticPolicySpec Spec(string system, ElasticSettings settings, int partitionable)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var kind = system == ElasticSystems.Threshold ? PolicyKind.Threshold : PolicyKind.Slack;
+        return ElasticPolicySpec.Create(
+            "lc",
+            "batch",
+            new LatencySlo(99, TimeSpan.FromMilliseconds(settings.SloMs)),
+            ProbeSpec.Parse("memcached://lc:11211"),
+            kind,
+            window: kind == PolicyKind.Threshold ? settings.ThresholdWindow : settings.Window,
+            minCpus: 1,
+            maxCpus: Math.Max(1, partitionable - BatchFloor),
+            donorFloor: BatchFloor);
+    }
+
+    /// <summary>The fewest CPUs the batch subOS keeps.</summary>
+    public const int BatchFloor = 1;
+
+    /// <summary>The loop of <paramref name="spec"/> acting on <paramref name="allocation"/> through the supervisor's facade.</summary>
+    public static PolicyWindowController Create(ElasticPolicySpec spec, CellAllocation allocation) =>
+        new(spec, new SupervisorActuator(allocation, BatchFloor, ElasticSettings.InstanceMemory.Bytes));
+}

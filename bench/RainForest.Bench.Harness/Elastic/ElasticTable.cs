@@ -1,0 +1,76 @@
+using System.Globalization;
+using RainForest.Bench.Report;
+
+namespace RainForest.Bench.Harness.Elastic;
+
+/// <summary>The experiment's Table 5 and its figures, from each system's run.</summary>
+internal static class ElasticTable
+{
+    /// <summary>The share of counted windows that met the SLO, 0 to 100; null when no window counted.</summary>
+    public static double? WithinSlo(IReadOnlyList<WindowRecord> windows, double sloMs)
+    {
+        var counted = windows.Select(w => w.Meets(sloMs)).OfType<bool>().ToList();
+        return counted.Count == 0 ? null : 100.0 * counted.Count(m => m) / counted.Count;
+    }
+
+    /// <summary>The mean of the LC subOS's CPUs over the windows.</summary>
+    public static double? MeanLcCpus(IReadOnlyList<WindowRecord> windows) => windows.Count == 0 ? null : windows.Average(w => w.LcCpus);
+
+    /// <summary>Table 5: overall p50, p99, p99.9, windows within the SLO, batch jobs finished and moves, one row per system.</summary>
+    public static ResultTable Table(IReadOnlyList<SystemRun> runs, double sloMs, string batchUnit)
+    {
+        static string F(double? v) => v is { } x && double.IsFinite(x) ? x.ToString(Math.Abs(x) >= 100 ? "0" : Math.Abs(x) >= 10 ? "0.0" : "0.00", CultureInfo.InvariantCulture) : "–";
+        return new ResultTable
+        {
+            Title = $"LC tail latency and batch work per system (cf. Table 5); SLO p99 <= {F(sloMs)} ms per window",
+            Columns = ["system", "p50 (ms)", "p99 (ms)", "p99.9 (ms)", "windows within SLO", batchUnit, "moves", "mean LC CPUs", "throughput (req/s)", "errors + timeouts"],
+            Rows = [.. runs.Select(r => (IReadOnlyList<string>)
+            [
+                r.System, F(r.P50Ms), F(r.P99Ms), F(r.P999Ms),
+                WithinSlo(r.Windows, sloMs) is { } p ? p.ToString("0.0", CultureInfo.InvariantCulture) + "%" : "–",
+                r.BatchFinished.ToString("0.#", CultureInfo.InvariantCulture), r.Moves.ToString(CultureInfo.InvariantCulture), F(MeanLcCpus(r.Windows)),
+                F(r.Throughput), r.Failed?.ToString(CultureInfo.InvariantCulture) ?? "–",
+            ])],
+        };
+    }
+
+    /// <summary>Fig. 10: each system's p99 per window, with the SLO (and the threshold policy's band) as dashed lines.</summary>
+    public static TimeSeriesChart LatencyChart(IReadOnlyList<SystemRun> runs, double sloMs, IReadOnlyList<ReferenceLine> band) => new()
+    {
+        Title = "LC p99 latency per window (cf. Fig. 10)",
+        ValueAxis = "p99 latency (ms)",
+        LogScale = true,
+        Series = [.. runs.Select(r => new TimeSeries(r.System, [.. r.Windows.Select(w => w.EndSeconds)], [.. r.Windows.Select(w => w.Completed > 0 ? w.P99Ms : (double?)null)]))],
+        References = [new ReferenceLine($"SLO {F2(sloMs)} ms", sloMs), .. band],
+    };
+
+    /// <summary>Fig. 11: the CPUs the LC subOS owned over time, for each partitioned system.</summary>
+    public static TimeSeriesChart CpuChart(IReadOnlyList<SystemRun> runs) => new()
+    {
+        Title = "CPUs owned by the LC subOS over time (cf. Fig. 11)",
+        ValueAxis = "CPUs",
+        Steps = true,
+        Series = [.. runs.Where(r => r.System != ElasticSystems.Linux)
+            .Select(r => new TimeSeries(r.System, [0, .. r.Windows.Select(w => w.EndSeconds)], [r.Windows.Count > 0 ? r.Windows[0].LcCpus : null, .. r.Windows.Select(w => (double?)w.LcCpus)]))],
+    };
+
+    /// <summary>The offered load over time (the trace as replayed).</summary>
+    public static TimeSeriesChart LoadChart(string system, IReadOnlyList<WindowRecord> windows)
+    {
+        List<double?> rates = [];
+        for (var i = 0; i < windows.Count; i++)
+        {
+            var length = windows[i].EndSeconds - (i == 0 ? 0 : windows[i - 1].EndSeconds);
+            rates.Add(length > 0 ? windows[i].Offered / length : null);
+        }
+
+        return new TimeSeriesChart
+        {
+            Title = "Offered load over time (the trace as replayed)",
+            ValueAxis = "offered load (req/s)",
+            Series = [new TimeSeries(system, [.. windows.Select(w => w.EndSeconds)], rates)],
+        };
+    }
+
+    private static string F2(double v) => v.ToString("0.##", CultureInfo.InvariantCulture);
+}

@@ -1,5 +1,0 @@
-namespace RainForest.Cli.Json;
-
-/// <summary>What <c>rfm destroy --json</c> prints.</summary>
-/// <param name="Destroyed">The subOSes destroyed, in order.</param>
-internal sealed record DestroySummary(IReadOnlyList<string> Destroyed);
