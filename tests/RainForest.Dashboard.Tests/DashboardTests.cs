@@ -15,6 +15,7 @@ namespace RainForest.Dashboard.Tests;
 /// with two real subOSes: the DOM is checked against the ledger, a resize made through the facade (as <c>rfm resize</c>
 /// from a shell) must show up live, and a screenshot is kept.
 /// </summary>
+[Collection("dashboard")]
 public sealed class DashboardTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(30);

@@ -10,6 +10,7 @@ namespace RainForest.Dashboard.Tests;
 /// The latency panel in headless Chromium: the controller's per-policy metrics (set here as the controller sets them,
 /// on the service running in this process) drawn as a line against the SLO, and its decisions listed as events.
 /// </summary>
+[Collection("dashboard")]
 public sealed class PolicyPanelTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(30);
