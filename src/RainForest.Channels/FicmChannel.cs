@@ -225,7 +225,11 @@ public sealed unsafe class FicmChannel : IDisposable
             ring.Capacity,
             Volatile.Read(ref ring.Header->ReaderPid),
             readerTag >= 0 && _participants.IsAlive(readerTag),
-            Volatile.Read(ref ring.Header->AbandonedRecords));
+            Volatile.Read(ref ring.Header->AbandonedRecords))
+        {
+            WrittenSlots = ring.TailPosition,
+            ReadSlots = ring.HeadPosition,
+        };
     }
 
     /// <summary>

@@ -9,4 +9,11 @@ namespace RainForest.Channels;
 /// <param name="ReaderAlive">Whether that reader's channel handle is still open (false if none has opened it).</param>
 /// <param name="AbandonedRecords">Records dropped by crash recovery on this ring.</param>
 public readonly record struct FicmReceiverStatus(
-    int ReceiverIndex, bool Attached, long PendingSlots, int Capacity, int ReaderPid, bool ReaderAlive, long AbandonedRecords);
+    int ReceiverIndex, bool Attached, long PendingSlots, int Capacity, int ReaderPid, bool ReaderAlive, long AbandonedRecords)
+{
+    /// <summary>Slots writers have claimed in this ring since it was made (its tail): with no message counter in the ring, the measure of traffic.</summary>
+    public long WrittenSlots { get; init; }
+
+    /// <summary>Slots readers have claimed from it since it was made (its head).</summary>
+    public long ReadSlots { get; init; }
+}

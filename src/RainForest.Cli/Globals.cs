@@ -79,7 +79,7 @@ internal static class Globals
     }
 
     private static RfException NotInitialised(StateDirectory state) =>
-        RfException.Invalid($"not initialised: run 'rfm init' first (state directory {state.Path})");
+        RfException.NotInitialised($"not initialised: run 'rfm init' first (state directory {state.Path})");
 
     /// <summary>
     /// Checks a subOS or channel name before anything is opened: a bad name must not create the state

@@ -2,6 +2,7 @@ using System.CommandLine;
 using RainForest.Cli.Commands;
 using RainForest.Core;
 using RainForest.Linux.Guard;
+using RainForest.Supervisor;
 using RainForest.Supervisor.Ledger;
 
 namespace RainForest.Cli;
@@ -26,6 +27,16 @@ internal static class RfmApp
             });
         }
 
+        if (parse.Errors.Count == 0 && ServeCommand.IsChosen(parse))
+        {
+            // rf-serve answers from here on, --help included.
+            return Guarded(parse, () =>
+            {
+                ServeCommand.Exec(parse);
+                return 0;
+            });
+        }
+
         if (parse.Errors.Count > 0)
         {
             Console.Error.WriteLine($"rfm: {Printable.Escape(ParseError(parse, parse.RootCommandResult.Command), 400)}");
@@ -45,7 +56,7 @@ internal static class RfmApp
         {
             InitCommand.Build(), DeinitCommand.Build(), TopoCommand.Build(), CreateCommand.Build(), ExecCommand.Build(),
             ResizeCommand.Build(), DestroyCommand.Build(), StartCommand.Build(), ListCommand.Build(), ShowCommand.Build(), AuditCommand.Build(),
-            LogCommand.Build(), ReconcileCommand.Build(), ChannelCommand.Build(), BenchCommand.Build(),
+            LogCommand.Build(), ReconcileCommand.Build(), ChannelCommand.Build(), BenchCommand.Build(), ServeCommand.Build(),
         })
         {
             root.Subcommands.Add(command);
@@ -63,26 +74,20 @@ internal static class RfmApp
             WarnSkippedReconcile();
             return code;
         }
-        catch (RfException e)
+        catch (Exception e) when (UserErrors.Classify(e) is { } error)
         {
             if (e is not LedgerFullException)
             {
                 WarnSkippedReconcile();
             }
 
-            Console.Error.WriteLine($"rfm: {e.Message}");
-            if (parse.GetValue(Globals.Verbose) && e.InnerException is { } inner)
+            Console.Error.WriteLine($"rfm: {error.Message}");
+            if (parse.GetValue(Globals.Verbose) && e is RfException { InnerException: { } inner })
             {
                 Console.Error.WriteLine(inner);
             }
 
-            return e.ExitCode;
-        }
-        catch (GuardViolationException e)
-        {
-            // The supervisor maps refusals itself; this catches one from a path it does not wrap.
-            Console.Error.WriteLine($"rfm: {e.Message}");
-            return RfException.FailureExitCode;
+            return error.ExitCode;
         }
         catch (Exception e)
         {

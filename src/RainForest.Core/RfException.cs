@@ -17,14 +17,35 @@ public class RfException : Exception
         : base(message, inner)
     {
         ExitCode = exitCode;
+        Kind = exitCode == InvalidInputExitCode ? RfErrorKind.Invalid : RfErrorKind.Failed;
+    }
+
+    /// <summary>Creates an error of a kind; its exit code follows from the kind (1 for <see cref="RfErrorKind.Failed"/>, else 2).</summary>
+    public RfException(string message, RfErrorKind kind, Exception? inner = null)
+        : base(message, inner)
+    {
+        ExitCode = kind == RfErrorKind.Failed ? FailureExitCode : InvalidInputExitCode;
+        Kind = kind;
     }
 
     /// <summary>The process exit code the tool returns for this error.</summary>
     public int ExitCode { get; }
+
+    /// <summary>What kind of error it is (the service's HTTP status follows from it).</summary>
+    public RfErrorKind Kind { get; }
 
     /// <summary>An invalid-input error (exit code 2).</summary>
     public static RfException Invalid(string message) => new(message, InvalidInputExitCode);
 
     /// <summary>A run-time failure (exit code 1).</summary>
     public static RfException Failed(string message, Exception? inner = null) => new(message, FailureExitCode, inner);
+
+    /// <summary>A subOS or channel that does not exist (exit code 2).</summary>
+    public static RfException NotFound(string message) => new(message, RfErrorKind.NotFound);
+
+    /// <summary>Valid input the current state refuses: busy CPUs, too little memory, a name in use (exit code 2).</summary>
+    public static RfException Conflict(string message) => new(message, RfErrorKind.Conflict);
+
+    /// <summary>rfm init has not run (exit code 2).</summary>
+    public static RfException NotInitialised(string message) => new(message, RfErrorKind.NotInitialised);
 }

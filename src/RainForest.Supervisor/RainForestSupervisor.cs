@@ -42,6 +42,7 @@ public sealed class RainForestSupervisor : IDisposable
     private readonly HostSetup _host;
     private readonly Reconciler _reconciler;
     private readonly SupervisorQueries _queries;
+    private readonly UsageSampler _usage;
 
     private RainForestSupervisor(StateDirectory state, ResourceLedger ledger, CgroupDriver cgroups, KernelFiles kernel, BackendFactory makeBackends)
     {
@@ -66,6 +67,7 @@ public sealed class RainForestSupervisor : IDisposable
         _host = new HostSetup(ledger, journal, cgroups, state, kernel, backends, _lifecycle, _channels, network, lxcfs);
         _reconciler = new Reconciler(ledger, journal, backends, state, guard, network, _channels, lxcfs);
         _queries = new SupervisorQueries(ledger, backends, cgroups, pending);
+        _usage = new UsageSampler(ledger, backends, cgroups, state);
     }
 
     /// <summary>Makes the backends a supervisor offers, over its state directory, cgroup driver, guard and lxcfs (null for none).</summary>
@@ -245,6 +247,12 @@ public sealed class RainForestSupervisor : IDisposable
 
     /// <summary>The journal, oldest first; <paramref name="last"/> keeps the newest entries, <paramref name="target"/> one subOS's.</summary>
     public IReadOnlyList<JournalEntry> Journal(int? last = null, string? target = null) => _queries.Journal(last, target);
+
+    /// <summary>The journal entries committed after entry <paramref name="afterId"/>, oldest first, at most <paramref name="limit"/> (for followers such as the service's event stream).</summary>
+    public IReadOnlyList<JournalEntry> JournalAfter(long afterId, int limit = 256) => _queries.JournalAfter(afterId, limit);
+
+    /// <summary>What every subOS and channel ring has used, read now from the kernel (the service's metrics).</summary>
+    public UsageSample Usage() => _usage.Sample();
 
     /// <summary>The cgroup directories of a subOS under this supervisor's prefix.</summary>
     public IReadOnlyList<string> CgroupDirectories(string name) => _queries.CgroupDirectories(name);

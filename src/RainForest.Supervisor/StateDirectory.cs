@@ -49,6 +49,12 @@ public sealed class StateDirectory
     /// <summary>The directory of links to the channels a subOS may open (bound at /run/rainforest/channels inside).</summary>
     public string ChannelLinkDirectory(string subOs) => System.IO.Path.Combine(ChannelRoot, "members", subOs);
 
+    /// <summary>
+    /// The Unix socket <c>rfm serve</c> listens on by default; its presence (with a service answering) tells rfm that
+    /// a service runs for this state directory.
+    /// </summary>
+    public string ServiceSocket => System.IO.Path.Combine(Path, "rfm.sock");
+
     /// <summary>Parent of all subOS directories.</summary>
     public string SubOsRoot => System.IO.Path.Combine(Path, "subos");
 

@@ -1,7 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using RainForest.Channels;
-using RainForest.Cli.Json;
+using RainForest.Supervisor.Json;
 using RainForest.Core;
 using RainForest.Linux.Cgroups;
 using RainForest.Supervisor;

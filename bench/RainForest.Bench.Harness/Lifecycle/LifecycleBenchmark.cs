@@ -14,6 +14,9 @@ namespace RainForest.Bench.Harness.Lifecycle;
 /// </summary>
 public sealed class LifecycleBenchmark
 {
+    /// <summary>Where the page-cache file of the in-use shrink lies: on the host's disk, and visible inside a subOS (its /tmp is private).</summary>
+    private const string CacheDirectory = "/var/tmp";
+
     private readonly RainForestSupervisor _supervisor;
     private readonly CgroupDriver _kernel;
     private readonly int _repetitions;
@@ -59,6 +62,7 @@ public sealed class LifecycleBenchmark
         results.Add(Summarise("destroy --privileged", privileged.Destroy, null, null, null, "the same for a --privileged subOS"));
         results.AddRange(MeasureCpuChanges());
         results.AddRange(MeasureMemoryChanges());
+        results.Add(MeasureShrinkInUse());
         return results;
     }
 
@@ -167,6 +171,103 @@ public sealed class LifecycleBenchmark
         {
             _supervisor.Destroy("bench-lc-mem");
         }
+    }
+
+    /// <summary>
+    /// Shrinks a 1G subOS to 512M while a program's page cache holds about 700M of it (the paper offlined 512 MB in
+    /// 60 ms): the resize returns once the kernel has reclaimed what no longer fits and the limit reads 512M.
+    /// </summary>
+    /// <remarks>
+    /// Page cache, because it is what a shrink can take without killing: anonymous and tmpfs memory need swap, which
+    /// these machines lack. The file lies on the host's disk (<see cref="CacheDirectory"/>, which a subOS sees through
+    /// its root) and is written with O_DIRECT, so none of it is cached, and charged to another group, when the program
+    /// inside reads it: every page the read brings in is the subOS's. Each repetition grows the subOS back to 1G and
+    /// reads the file again, which brings back from disk what the previous shrink reclaimed.
+    /// </remarks>
+    private LifecycleResult MeasureShrinkInUse()
+    {
+        const string Name = "bench-lc-busy";
+        const string Operation = "memory shrink 1G to 512M, 700M in use";
+        var small = ByteSize.Parse("512M");
+        var large = ByteSize.Parse("1G");
+        var cached = ByteSize.Parse("700M");
+        LifecycleResult Skipped(string why) => new(Operation, 0, 0, 0, 0, 60, null, null, "skipped: " + why);
+
+        var type = MountTable.Read(Environment.ProcessId).TypeCovering(CacheDirectory);
+        if (type is null or "tmpfs" or "ramfs")
+        {
+            return Skipped($"{CacheDirectory} is on {type ?? "no file system"}, whose pages cannot be reclaimed without swap");
+        }
+
+        var file = Path.Combine(CacheDirectory, $"rf-bench-lc-{Environment.ProcessId}.cache");
+        try
+        {
+            if (WriteUncached(file, cached) is { } failure)
+            {
+                return Skipped(failure);
+            }
+
+            _supervisor.Create(new CreateOptions { Name = Name, Cpus = CpuRequest.Parse("1", false), Memory = large });
+            using var devNull = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.ReadWrite);
+            var shrink = new List<double>();
+            var inUse = new List<double>();
+            for (var i = 0; i < _repetitions; i++)
+            {
+                if (i > 0)
+                {
+                    _supervisor.Resize(Name, null, large);
+                }
+
+                var code = ExecClient.Run(_supervisor.AgentSocket(Name), ["cat", file], fds: [devNull, devNull, devNull]);
+                if (code != 0)
+                {
+                    throw RfException.Failed($"'cat {file}' inside the benchmark subOS exited {code}");
+                }
+
+                var used = _kernel.Read(Name).MemoryUsage;
+                if (used.Bytes < cached.Bytes * 9 / 10)
+                {
+                    return Skipped($"reading {cached} inside left only {used} in use (is {CacheDirectory} cached elsewhere?)");
+                }
+
+                inUse.Add(used.Bytes / (double)ByteSize.MiB);
+                var clock = Stopwatch.StartNew();
+                _supervisor.Resize(Name, null, small);
+                WaitUntil(() => _kernel.Read(Name).MemoryLimit == small);
+                shrink.Add(clock.Elapsed.TotalMilliseconds);
+                _progress("memory shrink with 700M in use", (i + 1.0) / _repetitions);
+            }
+
+            var median = inUse.Order().ElementAt(inUse.Count / 2);
+            return Summarise(Operation, shrink, 60, null, null,
+                $"resize while a file read inside holds {median:0}M of page cache (median, before each shrink), until the kernel has reclaimed and the limit reads 512M");
+        }
+        catch (RfException e)
+        {
+            return Skipped(e.Message);
+        }
+        finally
+        {
+            if (SupervisorQueries.Exists(_supervisor, Name))
+            {
+                _supervisor.Destroy(Name);
+            }
+
+            File.Delete(file);
+        }
+    }
+
+    /// <summary>Writes <paramref name="size"/> of zeros with O_DIRECT (<c>dd oflag=direct</c>), so that no page of it is cached; returns why not, or null.</summary>
+    private static string? WriteUncached(string file, ByteSize size)
+    {
+        var start = new ProcessStartInfo("dd", [$"if=/dev/zero", $"of={file}", "bs=1M", $"count={size.Bytes / ByteSize.MiB}", "oflag=direct", "status=none"])
+        {
+            RedirectStandardError = true,
+        };
+        using var dd = Process.Start(start) ?? throw RfException.Failed("cannot start dd");
+        var error = dd.StandardError.ReadToEnd();
+        dd.WaitForExit();
+        return dd.ExitCode == 0 ? null : $"dd could not write {file} with O_DIRECT: {error.Trim()}";
     }
 
     private List<int> WaitForSpinners(string name)

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using RainForest.Cli.Json;
 using RainForest.Supervisor;
+using RainForest.Supervisor.Json;
 
 namespace RainForest.Cli.Commands;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using RainForest.Cli.Json;
+using RainForest.Supervisor.Json;
 using RainForest.Core;
 using RainForest.Supervisor;
 

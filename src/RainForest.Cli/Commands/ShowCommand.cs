@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
-using RainForest.Cli.Json;
+using RainForest.Supervisor.Json;
 using RainForest.Core;
 using RainForest.Core.Model;
 using RainForest.Linux.Cgroups;

@@ -95,7 +95,7 @@ public sealed class ResourcePool
         var free = FreeMemory + current;
         if (wanted > free)
         {
-            throw RfException.Invalid($"--memory {wanted}: only {free} is free (machine {MemoryTotal}, supervisor reserve {ReserveMemory}, owned by subOSes {OwnedMemory - current})");
+            throw RfException.Conflict($"--memory {wanted}: only {free} is free (machine {MemoryTotal}, supervisor reserve {ReserveMemory}, owned by subOSes {OwnedMemory - current})");
         }
     }
 
@@ -117,7 +117,7 @@ public sealed class ResourcePool
         var reserved = list.Intersect(ReserveCpus);
         if (!reserved.IsEmpty)
         {
-            throw RfException.Invalid($"--cpus {list}: CPU {reserved} belongs to the supervisor partition");
+            throw RfException.Conflict($"--cpus {list}: CPU {reserved} belongs to the supervisor partition");
         }
 
         foreach (var (owner, allocation) in _owners)
@@ -125,7 +125,7 @@ public sealed class ResourcePool
             var clash = list.Intersect(allocation.Cpus);
             if (owner != self && !clash.IsEmpty)
             {
-                throw RfException.Invalid($"--cpus {list}: CPU {clash} is owned by subOS '{owner}'");
+                throw RfException.Conflict($"--cpus {list}: CPU {clash} is owned by subOS '{owner}'");
             }
         }
 
@@ -140,7 +140,7 @@ public sealed class ResourcePool
     {
         if (count > free.Count)
         {
-            throw RfException.Invalid($"--cpus: {count} CPU(s) wanted but only {free.Count} free ({(free.IsEmpty ? "none" : free.ToString())}; supervisor keeps {(ReserveCpus.IsEmpty ? "none" : ReserveCpus.ToString())})");
+            throw RfException.Conflict($"--cpus: {count} CPU(s) wanted but only {free.Count} free ({(free.IsEmpty ? "none" : free.ToString())}; supervisor keeps {(ReserveCpus.IsEmpty ? "none" : ReserveCpus.ToString())})");
         }
 
         var byId = _cpus.ToDictionary(c => c.Id);

@@ -121,6 +121,10 @@ public abstract class CgroupDriver
     /// <summary>The subOS's pids limit as the kernel holds it; null without a pids controller or when unlimited.</summary>
     public abstract long? ReadPidsLimit(string name);
 
+    /// <summary>What the subOS's group has used so far and holds now (CPU time, throttling, memory, OOM kills, tasks), for metrics.</summary>
+    /// <remarks>Reads only; a counter the kernel does not keep here is null, never a guess.</remarks>
+    public abstract CgroupUsage ReadUsage(string name);
+
     /// <summary>The <c>cgroup.procs</c> files a process writes its pid to in order to join the subOS.</summary>
     public abstract IReadOnlyList<string> ProcsFiles(string name);
 
@@ -364,6 +368,52 @@ public abstract class CgroupDriver
         {
             throw new LinuxException($"cannot create cgroup {dir}: {e.Message}", Interop.Errors.ErrnoOf(e), "mkdir", dir, e);
         }
+    }
+
+    /// <summary>Parses a flat keyed file (<c>cpu.stat</c>, <c>memory.events</c>, <c>memory.oom_control</c>): one <c>key value</c> per line.</summary>
+    protected static Dictionary<string, long> ParseKeyed(string? text)
+    {
+        var values = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var line in (text ?? string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length == 2 && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+            {
+                values[parts[0]] = value;
+            }
+        }
+
+        return values;
+    }
+
+    /// <summary>Parses a single number (<c>memory.failcnt</c>, <c>pids.current</c>); null when missing.</summary>
+    protected static long? ParseCount(string? text) =>
+        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
+
+    /// <summary>
+    /// CPU seconds of <paramref name="pids"/>: their own user and system time and that of the children they reaped
+    /// (<c>/proc/PID/stat</c> fields 14 to 17), in USER_HZ ticks, 100 a second on Linux.
+    /// </summary>
+    /// <remarks>
+    /// A subOS's agent is pid 1 inside and reaps every orphan, so its reaped-children time holds what exited; a
+    /// process that exited but was not yet reaped counts nowhere until it is.
+    /// </remarks>
+    protected double ProcessCpuSeconds(IEnumerable<int> pids)
+    {
+        const double ticksPerSecond = 100;
+        long ticks = 0;
+        foreach (var pid in pids)
+        {
+            if (ProcessInfo.ParseStatFields(Kernel.ReadText(Kernel.PathOf($"/proc/{pid}/stat"))) is { Length: > 14 } fields)
+            {
+                for (var i = 11; i <= 14; i++)
+                {
+                    ticks += long.TryParse(fields[i], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var t) && t > 0 ? t : 0;
+                }
+            }
+        }
+
+        return ticks / ticksPerSecond;
     }
 
     /// <summary>Parses a pids.max file: a number, or null for "max" or a missing file.</summary>

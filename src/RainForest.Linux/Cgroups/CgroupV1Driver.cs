@@ -209,6 +209,25 @@ internal sealed class CgroupV1Driver : CgroupDriver
             Pids(name));
     }
 
+    public override CgroupUsage ReadUsage(string name)
+    {
+        var memory = Dir("memory", name);
+        var pids = Pids(name);
+        var hasPids = Layout.V1Mounts.ContainsKey("pids");
+
+        // A v1 subOS has groups for cpuset, memory, pids and devices only: its CPU time is its processes', and it
+        // has no CPU bandwidth limit to be throttled by.
+        return new CgroupUsage(
+            ProcessCpuSeconds(pids),
+            null,
+            ParseLimit(ReadOrNull(Path.Combine(memory, "memory.limit_in_bytes")))?.Bytes,
+            ParseLimit(ReadOrNull(Path.Combine(memory, "memory.usage_in_bytes")))?.Bytes ?? 0,
+            ParseCount(ReadOrNull(Path.Combine(memory, "memory.failcnt"))),
+            ParseKeyed(ReadOrNull(Path.Combine(memory, "memory.oom_control"))).TryGetValue("oom_kill", out var kills) ? kills : null,
+            (hasPids ? ParseCount(ReadOrNull(Path.Combine(Dir("pids", name), "pids.current"))) : null) ?? pids.Count,
+            ReadPidsLimit(name));
+    }
+
     private bool TryWriteLimit(string name, ByteSize memory)
     {
         try

@@ -453,6 +453,24 @@ internal sealed class CgroupV2Driver : CgroupDriver
         };
     }
 
+    public override CgroupUsage ReadUsage(string name)
+    {
+        var dir = Dir(name);
+
+        // cpu.stat's usage is kept for every group; throttling only where the cpu controller is enabled.
+        var cpu = ParseKeyed(ReadOrNull(Path.Combine(dir, "cpu.stat")));
+        var events = ParseKeyed(ReadOrNull(Path.Combine(dir, "memory.events")));
+        return new CgroupUsage(
+            cpu.TryGetValue("usage_usec", out var usage) ? usage / 1e6 : null,
+            cpu.TryGetValue("throttled_usec", out var throttled) ? throttled / 1e6 : null,
+            ParseLimit(ReadOrNull(Path.Combine(dir, "memory.max")))?.Bytes,
+            ParseLimit(ReadOrNull(Path.Combine(dir, "memory.current")))?.Bytes ?? 0,
+            events.TryGetValue("max", out var max) ? max : null,
+            events.TryGetValue("oom_kill", out var kills) ? kills : null,
+            ParseCount(ReadOrNull(Path.Combine(dir, "pids.current"))) ?? Pids(name).Count,
+            ParsePidsMax(ReadOrNull(Path.Combine(dir, "pids.max"))));
+    }
+
     public override PartitionState ParentPartition() => ReadPartition(Dir());
 
     private PartitionState ReadPartition(string dir) => PartitionState.Parse(ReadOrNull(Path.Combine(dir, PartitionFile)));

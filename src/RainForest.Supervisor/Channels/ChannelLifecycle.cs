@@ -43,7 +43,7 @@ internal sealed class ChannelLifecycle
             _ledger.RequireMachine();
             if (_ledger.Channels().Any(c => c.Name == options.Name))
             {
-                throw RfException.Invalid($"channel '{options.Name}' already exists");
+                throw RfException.Conflict($"channel '{options.Name}' already exists");
             }
 
             var mode = options.Mode;
@@ -133,7 +133,7 @@ internal sealed class ChannelLifecycle
         var missing = names.Where(n => !channels.Any(c => c.Name == n)).ToList();
         if (missing.Count > 0)
         {
-            throw RfException.Invalid($"no channel named {string.Join(", ", missing.Select(n => $"'{n}'"))} (rfm channel ls lists them); nothing was destroyed");
+            throw RfException.NotFound($"no channel named {string.Join(", ", missing.Select(n => $"'{n}'"))} (rfm channel ls lists them); nothing was destroyed");
         }
 
         foreach (var name in names)
@@ -150,7 +150,7 @@ internal sealed class ChannelLifecycle
         _journal.Run("channel-destroy", name, () =>
         {
             var channel = _ledger.Channels().FirstOrDefault(c => c.Name == name)
-                ?? throw RfException.Invalid(SubOsName.Validate(name) ?? $"no channel named '{name}' (rfm channel ls lists them)");
+                ?? throw (SubOsName.Validate(name) is { } error ? RfException.Invalid(error) : RfException.NotFound($"no channel named '{name}' (rfm channel ls lists them)"));
             _ledger.RemoveChannel(name);
             RemoveFiles(channel);
             return (0, $"members={string.Join(',', channel.Members.Select(m => m.SubOs))}", (string?)null);

@@ -118,6 +118,12 @@ internal sealed class HostSetup
     /// <summary>Undoes init: restores a confined host and removes the prefix cgroups. With <paramref name="force"/>, destroys every subOS first.</summary>
     public void Deinit(bool force)
     {
+        // On a full disk a forced deinit would destroy every subOS and then fail to record its own end: refuse it whole.
+        if (_ledger.SpaceError() is { } full)
+        {
+            throw full.Refusing("deinit", "the supervisor");
+        }
+
         var subs = _ledger.List();
         if (subs.Count > 0 && !force)
         {

@@ -8,7 +8,7 @@ internal static class LedgerLookups
     /// <summary>The machine record.</summary>
     /// <exception cref="RfException">rfm init has not run (exit code 2).</exception>
     public static MachineRecord RequireMachine(this ResourceLedger ledger) =>
-        ledger.Machine ?? throw RfException.Invalid("the supervisor is not initialised: run 'rfm init' first");
+        ledger.Machine ?? throw RfException.NotInitialised("the supervisor is not initialised: run 'rfm init' first");
 
     /// <summary>The subOS named <paramref name="name"/>.</summary>
     /// <exception cref="RfException">The name is invalid or names no subOS (exit code 2).</exception>
@@ -16,5 +16,5 @@ internal static class LedgerLookups
 
     /// <summary>The error for a name that is invalid or names no subOS.</summary>
     public static RfException UnknownSubOs(string name) =>
-        RfException.Invalid(SubOsName.Validate(name) ?? $"no subOS named '{name}' (rfm ls lists them)");
+        SubOsName.Validate(name) is { } error ? RfException.Invalid(error) : RfException.NotFound($"no subOS named '{name}' (rfm ls lists them)");
 }

@@ -124,12 +124,18 @@ public sealed class ResourceLedger : IDisposable
     /// </summary>
     public bool IsFull => _fullFileSystem is not null;
 
-    /// <summary>The error a change gets while <see cref="IsFull"/>; null when the ledger can be written.</summary>
-    public LedgerFullException? FullError() => _fullFileSystem is { } fileSystem ? new LedgerFullException(fileSystem) : null;
-
-    /// <summary>The full-disk error when the ledger's file system is full now (opened so, or filled since); null otherwise.</summary>
+    /// <summary>
+    /// The error a change gets when the ledger's file system is full: opened so (<see cref="IsFull"/>), or with less than
+    /// <see cref="StateFileSystem.Headroom"/> free now. Null when the ledger can be written.
+    /// </summary>
+    /// <remarks>
+    /// Every write transaction asks first (one statvfs), so a change on a full disk is refused before it touches the
+    /// kernel, also when another process's open connection let this one open the ledger as usual.
+    /// </remarks>
     public LedgerFullException? SpaceError() =>
-        FullError() ?? (StateFileSystem.IsFull(_directory) ? new LedgerFullException(StateFileSystem.Describe(_directory)) : null);
+        _fullFileSystem is { } fileSystem ? new LedgerFullException(fileSystem)
+        : StateFileSystem.IsFull(_directory) ? new LedgerFullException(StateFileSystem.Describe(_directory))
+        : null;
 
     private void CreateSchema()
     {
@@ -221,7 +227,7 @@ public sealed class ResourceLedger : IDisposable
             throw new InvalidOperationException("A write transaction is already open.");
         }
 
-        if (FullError() is { } full)
+        if (SpaceError() is { } full)
         {
             throw full;
         }
@@ -482,7 +488,7 @@ public sealed class ResourceLedger : IDisposable
     /// <summary>Builds the allocation rules for the current state.</summary>
     public ResourcePool Pool()
     {
-        var machine = Machine ?? throw RfException.Invalid("the supervisor is not initialised: run 'rfm init' first");
+        var machine = Machine ?? throw RfException.NotInitialised("the supervisor is not initialised: run 'rfm init' first");
         var owners = List().ToDictionary(s => s.Name, s => new SubOsAllocation(s.Cpus, s.Memory));
         return new ResourcePool(machine.Topology, machine.ReserveCpus, machine.ReserveMemory, owners);
     }
@@ -507,6 +513,20 @@ public sealed class ResourceLedger : IDisposable
                 SELECT * FROM journal WHERE ($target IS NULL OR target = $target) ORDER BY id DESC LIMIT $limit)
             ORDER BY id
             """, ("$target", target), ("$limit", last ?? -1));
+        return ReadJournal(cmd);
+    }
+
+    /// <summary>The entries after <paramref name="afterId"/>, oldest first, at most <paramref name="limit"/> (the service's event stream).</summary>
+    public IReadOnlyList<JournalEntry> JournalAfter(long afterId, int limit)
+    {
+        using var cmd = Command(
+            "SELECT id, time, op, target, before, after, duration_ms, outcome, message FROM journal WHERE id > $after ORDER BY id LIMIT $limit",
+            ("$after", afterId), ("$limit", limit));
+        return ReadJournal(cmd);
+    }
+
+    private static List<JournalEntry> ReadJournal(SqliteCommand cmd)
+    {
         using var reader = cmd.ExecuteReader();
         var result = new List<JournalEntry>();
         while (reader.Read())

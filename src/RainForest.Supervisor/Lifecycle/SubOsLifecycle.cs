@@ -59,7 +59,7 @@ internal sealed class SubOsLifecycle
             trace.Mark("machine record");
             if (_ledger.Find(name) is not null)
             {
-                throw RfException.Invalid($"subOS '{name}' already exists");
+                throw RfException.Conflict($"subOS '{name}' already exists");
             }
 
             var pool = _ledger.Pool();
@@ -119,7 +119,7 @@ internal sealed class SubOsLifecycle
             var backend = _backends.For(record);
             if (record.State == SubOsState.Running && backend.IsAlive(record))
             {
-                throw RfException.Invalid($"subOS '{name}' is already running");
+                throw RfException.Conflict($"subOS '{name}' is already running");
             }
 
             backend.Stop(name, record.MonitorPid);
@@ -186,7 +186,7 @@ internal sealed class SubOsLifecycle
         var missing = names.Where(n => _ledger.Find(n) is null).ToList();
         if (missing.Count > 0)
         {
-            throw RfException.Invalid($"no subOS named {string.Join(", ", missing.Select(n => $"'{n}'"))} (rfm ls lists them); nothing was destroyed");
+            throw RfException.NotFound($"no subOS named {string.Join(", ", missing.Select(n => $"'{n}'"))} (rfm ls lists them); nothing was destroyed");
         }
 
         foreach (var name in names)
@@ -203,7 +203,7 @@ internal sealed class SubOsLifecycle
     public DestroyOutcome Destroy(string name)
     {
         SubOsName.Check(name);
-        if (_ledger.FullError() is { } full)
+        if (_ledger.SpaceError() is { } full)
         {
             return DestroyUnrecorded(name, full);
         }
@@ -233,7 +233,7 @@ internal sealed class SubOsLifecycle
             return [];
         }
 
-        if (_ledger.FullError() is { } full)
+        if (_ledger.SpaceError() is { } full)
         {
             throw full;
         }

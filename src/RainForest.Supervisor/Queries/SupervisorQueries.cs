@@ -65,6 +65,9 @@ internal sealed class SupervisorQueries
     /// <summary>The journal, oldest first; <paramref name="last"/> keeps the newest entries, <paramref name="target"/> one subOS's.</summary>
     public IReadOnlyList<JournalEntry> Journal(int? last, string? target) => _ledger.Journal(last, target);
 
+    /// <summary>The journal entries after <paramref name="afterId"/>, oldest first, at most <paramref name="limit"/>.</summary>
+    public IReadOnlyList<JournalEntry> JournalAfter(long afterId, int limit) => _ledger.JournalAfter(afterId, limit);
+
     /// <summary>Every violation of the ledger's invariants (empty when sound).</summary>
     public IReadOnlyList<string> CheckInvariants() => _ledger.CheckInvariants();
 

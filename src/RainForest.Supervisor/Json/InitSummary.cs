@@ -1,6 +1,6 @@
 using RainForest.Linux.Cgroups;
 
-namespace RainForest.Cli.Json;
+namespace RainForest.Supervisor.Json;
 
 /// <summary>What <c>rfm init --json</c> prints.</summary>
 /// <param name="Prefix">The kernel-object prefix of this supervisor.</param>
@@ -9,4 +9,4 @@ namespace RainForest.Cli.Json;
 /// <param name="ReserveMemory">The supervisor's memory, in bytes.</param>
 /// <param name="HostConfined">Whether host tasks, workqueues and IRQs were confined to the supervisor's CPUs.</param>
 /// <param name="MachineKey">The machine's identity, which a later init compares.</param>
-internal sealed record InitSummary(string Prefix, CgroupMode CgroupMode, string ReserveCpus, long ReserveMemory, bool HostConfined, string MachineKey);
+public sealed record InitSummary(string Prefix, CgroupMode CgroupMode, string ReserveCpus, long ReserveMemory, bool HostConfined, string MachineKey);

@@ -1,5 +1,5 @@
-namespace RainForest.Cli.Json;
+namespace RainForest.Supervisor.Json;
 
 /// <summary>What <c>rfm destroy --json</c> prints.</summary>
 /// <param name="Destroyed">The subOSes destroyed, in order.</param>
-internal sealed record DestroySummary(IReadOnlyList<string> Destroyed);
+public sealed record DestroySummary(IReadOnlyList<string> Destroyed);

@@ -2,19 +2,20 @@ using System.Text.Json.Serialization;
 using RainForest.Channels;
 using RainForest.Core.Topology;
 using RainForest.Linux.Cgroups;
-using RainForest.Supervisor;
 using RainForest.Supervisor.Backends;
 using RainForest.Supervisor.Channels;
 using RainForest.Supervisor.Ledger;
 using RainForest.Supervisor.Network;
 using RainForest.Supervisor.Security;
 
-namespace RainForest.Cli.Json;
+namespace RainForest.Supervisor.Json;
 
 /// <summary>
-/// Source-generated JSON for every <c>--json</c> output of rfm: one typed model per output, camel-case names, enums as
-/// their camel-case names, CPU and node sets as kernel lists, sizes as byte counts.
+/// Source-generated JSON for every <c>--json</c> output of rfm and every body the service (<c>rfm serve</c>) answers
+/// with: one typed model per output, camel-case names, enums as their camel-case names, CPU and node sets as kernel
+/// lists, sizes as byte counts.
 /// </summary>
+/// <remarks>One context for both, so that <c>rfm ls --json</c> and <c>GET /v1/subos</c> print the same shape.</remarks>
 [JsonSourceGenerationOptions(
     WriteIndented = true,
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
@@ -34,4 +35,4 @@ namespace RainForest.Cli.Json;
 [JsonSerializable(typeof(IReadOnlyList<JournalEntry>))]
 [JsonSerializable(typeof(ChannelRecord))]
 [JsonSerializable(typeof(IReadOnlyList<ChannelRecord>))]
-internal sealed partial class RfmJsonContext : JsonSerializerContext;
+public sealed partial class RfmJsonContext : JsonSerializerContext;

@@ -1,0 +1,1 @@
+return RainForest.Service.ServeApp.Run(args);

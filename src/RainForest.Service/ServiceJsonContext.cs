@@ -1,0 +1,16 @@
+using System.Text.Json.Serialization;
+using RainForest.Service.Api;
+using RainForest.Supervisor.Json;
+
+namespace RainForest.Service;
+
+/// <summary>Source-generated JSON for the service's own bodies, with rfm's conventions.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    Converters = [typeof(CpuSetJsonConverter), typeof(NodeSetJsonConverter), typeof(ByteSizeJsonConverter)])]
+[JsonSerializable(typeof(CreateSubOsRequest))]
+[JsonSerializable(typeof(ResizeSubOsRequest))]
+[JsonSerializable(typeof(CreateChannelRequest))]
+[JsonSerializable(typeof(ReconcileResult))]
+[JsonSerializable(typeof(MachineView))]
+internal sealed partial class ServiceJsonContext : JsonSerializerContext;

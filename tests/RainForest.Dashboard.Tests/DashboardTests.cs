@@ -1,0 +1,229 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Reflection;
+using OpenQA.Selenium;
+using OpenQA.Selenium.Chrome;
+using OpenQA.Selenium.Support.UI;
+using RainForest.Core;
+using RainForest.Supervisor;
+using Xunit.Abstractions;
+
+namespace RainForest.Dashboard.Tests;
+
+/// <summary>
+/// The dashboard in a real headless Chromium, against a real rf-serve over TCP with a bearer token, on a supervisor
+/// with two real subOSes: the DOM is checked against the ledger, a resize made through the facade (as <c>rfm resize</c>
+/// from a shell) must show up live, and a screenshot is kept.
+/// </summary>
+public sealed class DashboardTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(30);
+
+    [ChromiumFact]
+    [Trait("Category", "Integration")]
+    public void Dashboard_TwoSubOses_GridMemoryAndLiveEventsMatchTheLedger()
+    {
+        var scratch = Directory.CreateTempSubdirectory("rf-test-dashboard-");
+        try
+        {
+            using var supervisor = ScratchSupervisor.Init();
+            supervisor.Create("web", "256M");
+            supervisor.Create("batch", "128M");
+            using var service = RfServe.Start(supervisor.StatePath, scratch.FullName);
+            using var browser = HeadlessChromium.Start();
+            var passed = false;
+            try
+            {
+                Run(supervisor, service, browser);
+                passed = true;
+            }
+            finally
+            {
+                if (!passed)
+                {
+                    SaveScreenshot(browser, "dashboard-failed.png");
+                }
+
+                foreach (var entry in BrowserLog(browser))
+                {
+                    output.WriteLine($"browser: {entry}");
+                }
+
+                browser.Quit();
+            }
+        }
+        finally
+        {
+            scratch.Delete(recursive: true);
+        }
+    }
+
+    [RootFact]
+    [Trait("Category", "Integration")]
+    public void Page_OverTcp_ServedWithoutTokenButTheApiNeedsIt()
+    {
+        var scratch = Directory.CreateTempSubdirectory("rf-test-dashboard-");
+        try
+        {
+            using var supervisor = ScratchSupervisor.Init();
+            using var service = RfServe.Start(supervisor.StatePath, scratch.FullName);
+            using var anonymous = new HttpClient { BaseAddress = service.Address };
+
+            // The page and its files hold no data: a browser opens them without a header, and gets a policy that keeps it
+            // on this origin.
+            foreach (var path in new[] { "/", "/dashboard/dashboard.js", "/dashboard/dashboard.css", "/dashboard/favicon.svg" })
+            {
+                using var response = anonymous.GetAsync(path).GetAwaiter().GetResult();
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                Assert.Contains("default-src 'none'", string.Join(' ', response.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+                Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+
+                // Nothing is fetched from elsewhere: no absolute URL, no protocol-relative one.
+                var text = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+                Assert.DoesNotContain("http://", text.Replace("http://www.w3.org/", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+                Assert.DoesNotContain("https://", text, StringComparison.Ordinal);
+                Assert.DoesNotContain("src=\"//", text, StringComparison.Ordinal);
+                Assert.DoesNotContain("href=\"//", text, StringComparison.Ordinal);
+            }
+
+            using (var page = anonymous.GetAsync("/").GetAwaiter().GetResult())
+            {
+                Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+                var etag = page.Headers.ETag ?? throw new InvalidOperationException("no ETag on /");
+                using var again = new HttpRequestMessage(HttpMethod.Get, "/");
+                again.Headers.IfNoneMatch.Add(etag);
+                using var revalidated = anonymous.Send(again);
+                Assert.Equal(HttpStatusCode.NotModified, revalidated.StatusCode);
+            }
+
+            using (var missing = anonymous.GetAsync("/dashboard/nothing.js").GetAwaiter().GetResult())
+            {
+                // Unknown files are not the dashboard's: they meet the token check like any other path.
+                Assert.Equal(HttpStatusCode.Unauthorized, missing.StatusCode);
+            }
+
+            foreach (var path in new[] { "/v1/subos", "/v1/machine", "/v1/events" })
+            {
+                using var refused = anonymous.GetAsync(path).GetAwaiter().GetResult();
+                Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            }
+        }
+        finally
+        {
+            scratch.Delete(recursive: true);
+        }
+    }
+
+    private void Run(ScratchSupervisor supervisor, RfServe service, ChromeDriver browser)
+    {
+        // The token travels in the fragment, which the browser never sends; the page keeps it for the tab and clears the
+        // address bar.
+        browser.Navigate().GoToUrl(new Uri(service.Address, $"/#token={service.Token}"));
+        var page = new DashboardPage(browser, s_wait);
+        page.WaitForRefresh(1);
+        output.WriteLine($"first draw's API answers in: {Convert.ToDouble(page.Script<object>("return Math.max(...performance.getEntriesByType('resource').filter(e => e.name.includes('/v1/')).map(e => e.responseEnd))"), CultureInfo.InvariantCulture):F0} ms after navigation");
+        Assert.Equal(string.Empty, page.Script<string>("return location.hash"));
+        Assert.Equal(service.Token, page.Script<string>("return sessionStorage.getItem('rainforest.token')"));
+        Assert.True(page.BannerHidden(), $"the page reports an error: {page.BannerText()}");
+
+        // The recent journal is listed at load: both creates.
+        page.Wait(() => page.Events("web", "create").Count == 1 && page.Events("batch", "create").Count == 1, "the journal's creates");
+
+        var subOses = supervisor.Supervisor.List().ToDictionary(s => s.Record.Name);
+        var machine = RainForestSupervisor.Topology("/").Cpus;
+
+        // One cell per CPU of the machine (offline ones included), in order; each subOS's cells are exactly its CPUs, in
+        // its legend colour.
+        var cells = page.Cells();
+        Assert.Equal(machine.Select(c => c.Id.ToString(CultureInfo.InvariantCulture)), cells.Select(c => c.GetAttribute("data-cpu")));
+        var colours = new Dictionary<string, string>();
+        foreach (var (name, status) in subOses)
+        {
+            var owned = cells.Where(c => c.GetAttribute("data-owner") == name).ToList();
+            Assert.Equal(status.Record.Cpus.Select(c => c.ToString(CultureInfo.InvariantCulture)), owned.Select(c => c.GetAttribute("data-cpu")));
+            var legend = page.LegendSwatch(name);
+            Assert.Contains(name, legend.FindElement(By.XPath("..")).Text, StringComparison.Ordinal);
+            colours[name] = legend.GetCssValue("background-color");
+            Assert.All(owned, c =>
+            {
+                Assert.Equal("subos", c.GetAttribute("data-kind"));
+                Assert.Equal(colours[name], c.GetCssValue("background-color"));
+                Assert.Contains(name, c.Text, StringComparison.Ordinal);
+            });
+        }
+
+        Assert.Equal(2, colours.Values.Distinct().Count());
+        Assert.All(cells.Where(c => c.GetAttribute("data-owner") is null or ""), c => Assert.NotEqual("subos", c.GetAttribute("data-kind")));
+
+        // A memory bar for each subOS, with its limit and what the kernel charges it.
+        foreach (var (name, status) in subOses)
+        {
+            var row = page.MemoryRow(name);
+            Assert.Equal(status.Record.Memory.Bytes, page.LimitBytes(name));
+            Assert.InRange(DashboardPage.Number(row, "data-used-bytes"), 1, status.Record.Memory.Bytes);
+            Assert.Contains(name, row.Text, StringComparison.Ordinal);
+        }
+
+        Assert.Equal("no policies", page.PoliciesText());
+
+        // A resize from outside the service (first through the facade, as rfm does) reaches the page as a journal event,
+        // newest first, and the page refetches: the bar shows the new limit.
+        Assert.Empty(page.Events("web", "resize"));
+        var smaller = ByteSize.FromMiB(192);
+        var shown = Stopwatch.StartNew();
+        supervisor.Supervisor.Resize("web", null, smaller);
+        page.Wait(() => page.Events("web", "resize").Count == 1, "the resize of web as an event");
+        output.WriteLine($"resize to its event on the page: {shown.Elapsed.TotalMilliseconds:F0} ms (resize included; polled every {DashboardPage.PollMs} ms)");
+        Assert.Equal("live", page.ConnectionState());
+        page.Wait(() => page.LimitBytes("web") == smaller.Bytes, "web's memory bar at its new limit");
+        Assert.Contains($"web: memory {ByteSize.Parse("256M")} → {smaller}", page.Events("web", "resize")[0].Text, StringComparison.Ordinal);
+
+        // The second from the rfm binary, another process, as from a shell.
+        var smallest = ByteSize.FromMiB(160);
+        supervisor.Rfm("resize", "web", "--memory", smallest.ToString());
+        page.Wait(() => page.Events("web", "resize").Count == 2, "the second resize of web as an event");
+        Assert.Contains($"web: memory {smaller} → {smallest}", page.Events("web", "resize")[0].Text, StringComparison.Ordinal);
+        page.Wait(() => page.LimitBytes("web") == smallest.Bytes, "web's memory bar at its second limit");
+        Assert.Equal(ByteSize.Parse("128M").Bytes, page.LimitBytes("batch"));
+
+        // The artifact: the page with both subOSes and the events so far.
+        SaveScreenshot(browser, "dashboard.png");
+
+        // A destroy frees its CPU in the grid and removes its bar and its legend entry.
+        var batchCpu = subOses["batch"].Record.Cpus.Single().ToString(CultureInfo.InvariantCulture);
+        supervisor.Supervisor.Destroy("batch");
+        page.Wait(() => page.Events("batch", "destroy").Count == 1, "the destroy of batch as an event");
+        page.Wait(() => page.Cells().Single(c => c.GetAttribute("data-cpu") == batchCpu).GetAttribute("data-kind") == "free", $"CPU {batchCpu} free in the grid");
+        page.Wait(() => page.MemoryRows().Count == 1 && page.LegendOwners().SequenceEqual(["web"]), "batch gone from the memory bars and the legend");
+
+        // The page fetched nothing but its own origin.
+        var origin = service.Address.GetLeftPart(UriPartial.Authority);
+        var resources = page.Script<IEnumerable<object>>("return performance.getEntriesByType('resource').map(e => e.name)").Cast<string>().ToList();
+        Assert.NotEmpty(resources);
+        Assert.All(resources, r => Assert.StartsWith(origin + "/", r, StringComparison.Ordinal));
+        Assert.DoesNotContain(BrowserLog(browser), e => e.Level == LogLevel.Severe);
+    }
+
+    private static IReadOnlyList<LogEntry> BrowserLog(ChromeDriver browser)
+    {
+        try
+        {
+            return browser.Manage().Logs.GetLog(LogType.Browser);
+        }
+        catch (WebDriverException)
+        {
+            return [];
+        }
+    }
+
+    private void SaveScreenshot(ChromeDriver browser, string name)
+    {
+        var root = typeof(DashboardTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
+        var directory = Environment.GetEnvironmentVariable("RF_TEST_ARTIFACTS") is { Length: > 0 } artifacts ? artifacts : Path.Combine(root, "TestResults");
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, name);
+        browser.GetScreenshot().SaveAsFile(path);
+        output.WriteLine($"screenshot: {path}");
+    }
+}
