@@ -1,4 +1,5 @@
 using RainForest.Core;
+using RainForest.Core.Elastic;
 using RainForest.Core.Model;
 using RainForest.Core.Topology;
 using RainForest.Linux.Cgroups;
@@ -8,6 +9,7 @@ using RainForest.Linux.Topology;
 using RainForest.Supervisor.Backends;
 using RainForest.Supervisor.Cells;
 using RainForest.Supervisor.Channels;
+using RainForest.Supervisor.Elastic;
 using RainForest.Supervisor.Host;
 using RainForest.Supervisor.Ledger;
 using RainForest.Supervisor.Lifecycle;
@@ -43,6 +45,7 @@ public sealed class RainForestSupervisor : IDisposable
     private readonly Reconciler _reconciler;
     private readonly SupervisorQueries _queries;
     private readonly UsageSampler _usage;
+    private readonly ElasticLending _elastic;
 
     private RainForestSupervisor(StateDirectory state, ResourceLedger ledger, CgroupDriver cgroups, KernelFiles kernel, BackendFactory makeBackends)
     {
@@ -68,6 +71,7 @@ public sealed class RainForestSupervisor : IDisposable
         _reconciler = new Reconciler(ledger, journal, backends, state, guard, network, _channels, lxcfs);
         _queries = new SupervisorQueries(ledger, backends, cgroups, pending);
         _usage = new UsageSampler(ledger, backends, cgroups, state);
+        _elastic = new ElasticLending(ledger, journal, backends);
     }
 
     /// <summary>Makes the backends a supervisor offers, over its state directory, cgroup driver, guard and lxcfs (null for none).</summary>
@@ -162,7 +166,11 @@ public sealed class RainForestSupervisor : IDisposable
     public SubOsRecord Create(CreateOptions options) => _lifecycle.Create(options);
 
     /// <summary>Restarts a subOS whose agent died, with the resources it still owns.</summary>
-    public SubOsRecord Start(string name) => _lifecycle.Start(name);
+    public SubOsRecord Start(string name)
+    {
+        _elastic.RequireNotParked(name, "start");
+        return _lifecycle.Start(name);
+    }
 
     /// <summary>Changes a subOS's CPUs, memory and/or pids limit while its programs run.</summary>
     /// <param name="name">The subOS.</param>
@@ -170,8 +178,15 @@ public sealed class RainForestSupervisor : IDisposable
     /// <param name="memory">New memory size, or null to keep it.</param>
     /// <param name="pids">New pids limit, or null to keep it.</param>
     /// <param name="force">Shrink memory below what is in use by OOM-killing programs; without it such a shrink is refused (exit code 2).</param>
-    public SubOsRecord Resize(string name, CpuRequest? cpus, ByteSize? memory, long? pids = null, bool force = false) =>
-        _lifecycle.Resize(name, cpus, memory, pids, force);
+    public SubOsRecord Resize(string name, CpuRequest? cpus, ByteSize? memory, long? pids = null, bool force = false)
+    {
+        if (cpus is not null)
+        {
+            _elastic.RequireNotParked(SubOsName.Check(name), "be resized");
+        }
+
+        return _lifecycle.Resize(name, cpus, memory, pids, force);
+    }
 
     /// <summary>
     /// Destroys several subOSes: every name is checked (its syntax, then that it exists) before the
@@ -179,14 +194,31 @@ public sealed class RainForestSupervisor : IDisposable
     /// </summary>
     /// <param name="names">The subOSes, destroyed in this order.</param>
     /// <param name="destroyed">Called after each one is gone, with whether the ledger records it yet (a later one may still fail at run time).</param>
-    public void Destroy(IReadOnlyList<string> names, Action<string, DestroyOutcome>? destroyed = null) => _lifecycle.Destroy(names, destroyed);
+    public void Destroy(IReadOnlyList<string> names, Action<string, DestroyOutcome>? destroyed = null)
+    {
+        // Only once every name is known: a destroy that names an unknown subOS changes nothing at all.
+        SubOsName.CheckAll(names);
+        if (names.All(n => _ledger.Find(n) is not null))
+        {
+            foreach (var name in names)
+            {
+                _elastic.BeforeDestroy(name);
+            }
+        }
+
+        _lifecycle.Destroy(names, destroyed);
+    }
 
     /// <summary>Ends every process of a subOS, removes its cgroups, mounts and namespaces, and frees its resources.</summary>
     /// <returns>
     /// <see cref="DestroyOutcome.Unrecorded"/> when the state directory's file system is full: the kernel's objects are
     /// gone and the ledger records the destroy at the first command after space returns.
     /// </returns>
-    public DestroyOutcome Destroy(string name) => _lifecycle.Destroy(name);
+    public DestroyOutcome Destroy(string name)
+    {
+        _elastic.BeforeDestroy(SubOsName.Check(name));
+        return _lifecycle.Destroy(name);
+    }
 
     /// <summary>The control socket of a running subOS (<c>rfm exec</c> talks to its agent there).</summary>
     public string AgentSocket(string name) => _lifecycle.ExecEndpoint(name);
@@ -220,15 +252,55 @@ public sealed class RainForestSupervisor : IDisposable
     /// directories, and cgroup settings that differ from the ledger (a resize interrupted after the
     /// kernel write). Returns one line per repair.
     /// </summary>
-    /// <remarks>First it records the destroys made while the state directory's file system was full.</remarks>
+    /// <remarks>
+    /// First it records the destroys made while the state directory's file system was full; last it returns the loans
+    /// whose time is up.
+    /// </remarks>
     /// <exception cref="LedgerFullException">The file system is full: nothing can be recorded (the kernel's repairs may be made).</exception>
-    public IReadOnlyList<string> Reconcile() => [.. _lifecycle.RecordPendingDestroys(), .. _reconciler.Run()];
+    public IReadOnlyList<string> Reconcile() => [.. _lifecycle.RecordPendingDestroys(), .. _reconciler.Run(), .. _elastic.ReturnExpired()];
 
     /// <summary>True when the ledger was opened on a full file system: queries, exec and destroy work; every other change fails.</summary>
     public bool LedgerIsFull => _ledger.IsFull;
 
     /// <summary>Checks the ledger's invariants against its own rows and returns every violation (empty when sound).</summary>
     public IReadOnlyList<string> CheckInvariants() => _queries.CheckInvariants();
+
+    // Elasticity: lending, parking, quotas and policies.
+
+    /// <summary>
+    /// Lends <paramref name="cpus"/> CPUs from <paramref name="donor"/> to <paramref name="taker"/> in one transaction,
+    /// journalled as <c>lend</c> and <c>borrow</c> with <paramref name="reason"/>; a donor left with none is parked (frozen).
+    /// </summary>
+    /// <param name="donor">The subOS that lends.</param>
+    /// <param name="taker">The subOS that borrows.</param>
+    /// <param name="cpus">How many CPUs.</param>
+    /// <param name="reason">Why (the latency that triggered it).</param>
+    /// <param name="duration">How long the loan lasts (returned by the next reconcile after); null until reclaimed.</param>
+    public LoanRecord Lend(string donor, string taker, int cpus, string reason, TimeSpan? duration = null) => _elastic.Lend(donor, taker, cpus, reason, duration);
+
+    /// <summary>Returns lent CPUs: the newest loans of <paramref name="taker"/> (of every taker when null) first; all, or <paramref name="cpus"/>.</summary>
+    public IReadOnlyList<LoanRecord> Reclaim(string? taker, int? cpus, string reason) => _elastic.Reclaim(taker, cpus, reason);
+
+    /// <summary>Limits a subOS's CPU time to <paramref name="cpus"/> CPUs' worth (the slack policy's donor quota), or lifts it (null).</summary>
+    public void SetCpuQuota(string name, double? cpus, string reason) => _elastic.SetCpuQuota(name, cpus, reason);
+
+    /// <summary>Outstanding loans, oldest first.</summary>
+    public IReadOnlyList<LoanRecord> Loans(string? taker = null) => _elastic.Loans(taker);
+
+    /// <summary>Whether a subOS is parked and its CPU quota.</summary>
+    public ElasticState ElasticStateOf(string name) => _elastic.StateOf(SubOsName.Check(name));
+
+    /// <summary>Stores (or replaces) the policy of <see cref="ElasticPolicySpec.Taker"/>; both subOSes must exist.</summary>
+    public void SetPolicy(ElasticPolicySpec spec) => _elastic.SetPolicy(spec);
+
+    /// <summary>Removes the policy of <paramref name="taker"/> (exit 2 when it has none).</summary>
+    public void RemovePolicy(string taker) => _elastic.RemovePolicy(taker);
+
+    /// <summary>Every policy, by taker.</summary>
+    public IReadOnlyList<ElasticPolicySpec> Policies() => _ledger.Policies();
+
+    /// <summary>A number that changes whenever a policy is set or removed (a service re-reads the policies only then).</summary>
+    public long PolicyVersion() => _ledger.PolicyVersion();
 
     // Queries.
 

@@ -13,4 +13,10 @@ public sealed record SubOsStatus(SubOsRecord Record, bool AgentAlive, long Memor
 {
     /// <summary>Its cpuset partition as the kernel reports it (cgroup v2); <see cref="PartitionState.None"/> without one.</summary>
     public PartitionState Partition { get; init; } = PartitionState.None;
+
+    /// <summary>Whether it is parked: it lent all its CPUs and its processes are frozen until one comes back.</summary>
+    public bool Parked { get; init; }
+
+    /// <summary>Its CPU time limit in CPUs (a donor's quota under the slack policy); null for none.</summary>
+    public double? CpuQuota { get; init; }
 }

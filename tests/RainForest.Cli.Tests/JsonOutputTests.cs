@@ -77,7 +77,9 @@ public sealed class JsonOutputTests
                 "kind": "isolated",
                 "valid": false,
                 "reason": "Parent is not a partition root"
-              }
+              },
+              "parked": false,
+              "cpuQuota": null
             }
             """, json);
     }

@@ -32,6 +32,7 @@ public sealed partial class FixtureKernel
         Plant(dir, "cgroup.controllers", enabled);
         Plant(dir, "cgroup.subtree_control", string.Empty);
         Plant(dir, "cgroup.events", "populated 0\nfrozen 0\n");
+        Plant(dir, "cgroup.freeze", "0");
         if (CgroupKill)
         {
             Plant(dir, "cgroup.kill", string.Empty);
@@ -95,6 +96,18 @@ public sealed partial class FixtureKernel
             case ("pids", _):
                 Plant(dir, "pids.max", "max");
                 Plant(dir, "pids.current", "0");
+                break;
+            case ("freezer", false):
+                Plant(dir, "freezer.state", "THAWED");
+                break;
+            case ("cpu", false):
+                Plant(dir, "cpu.shares", "1024");
+                Plant(dir, "cpu.cfs_period_us", "100000");
+                Plant(dir, "cpu.cfs_quota_us", "-1");
+                break;
+            case ("cpu", true):
+                Plant(dir, "cpu.weight", "100");
+                Plant(dir, "cpu.max", "max 100000");
                 break;
             case ("devices", false):
                 // A new group copies its parent's rules; the write-only files read empty.
@@ -180,6 +193,35 @@ public sealed partial class FixtureKernel
             case "devices.allow" or "devices.deny":
                 WriteDeviceRule(dir, name == "devices.allow", value, path);
                 return;
+            case "freezer.state" when value is not ("FROZEN" or "THAWED"):
+            case "cgroup.freeze" when value is not ("0" or "1"):
+                throw KernelError.Of(KernelError.EINVAL, "write", path);
+            case "cgroup.freeze":
+                Store(Path.Combine(dir, "cgroup.events"), $"populated {(LiveTasks(dir).Count > 0 ? 1 : 0)}\nfrozen {value}\n");
+                break;
+            case "cpu.cfs_period_us":
+                if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var period) || period < 1000 || period > 1_000_000)
+                {
+                    throw KernelError.Of(KernelError.EINVAL, "write", path);
+                }
+
+                break;
+            case "cpu.cfs_quota_us":
+                if (!long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var quota) || (quota != -1 && quota < 1000))
+                {
+                    throw KernelError.Of(KernelError.EINVAL, "write", path);
+                }
+
+                break;
+            case "cpu.max":
+                if (value.Split(' ') is not [var max, var maxPeriod]
+                    || !(max == "max" || (long.TryParse(max, NumberStyles.None, CultureInfo.InvariantCulture, out var q) && q >= 1000))
+                    || !long.TryParse(maxPeriod, NumberStyles.None, CultureInfo.InvariantCulture, out var p) || p < 1000 || p > 1_000_000)
+                {
+                    throw KernelError.Of(KernelError.EINVAL, "write", path);
+                }
+
+                break;
             case "cpuset.cpus" or "cpuset.mems" or ExclusiveFile or PartitionFile:
                 WriteCpuset(mount, dir, name, value, path);
                 return;
@@ -333,6 +375,7 @@ public sealed partial class FixtureKernel
         "cpuset" => "cpuset.cpus",
         "memory" => "memory.max",
         "pids" => "pids.max",
+        "cpu" => "cpu.max",
         _ => controller + ".none",
     };
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Spectre.Console;
 using RainForest.Supervisor.Json;
 using RainForest.Core;
+using RainForest.Supervisor;
 using RainForest.Supervisor.Ledger;
 
 namespace RainForest.Cli.Commands;
@@ -27,7 +28,7 @@ internal static class ListCommand
             foreach (var s in all)
             {
                 var r = s.Record;
-                table.AddRow(r.Name, s.AgentAlive ? "running" : "dead", r.Backend.ToText(), r.Cpus.ToString(), r.Memory.ToString(), new ByteSize(s.MemoryUsedBytes).ToString(),
+                table.AddRow(r.Name, State(s), r.Backend.ToText(), r.Cpus.IsEmpty ? "none" : r.Cpus.ToString(), r.Memory.ToString(), new ByteSize(s.MemoryUsedBytes).ToString(),
                     $"{s.Processes}", $"{r.PidsMax}", GuardLabel(r), r.Mems.ToString(), r.Created.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
             }
 
@@ -42,6 +43,9 @@ internal static class ListCommand
         });
         return command;
     }
+
+    /// <summary>The state column: <c>running</c>, <c>parked</c> (lent all its CPUs, frozen), or <c>dead</c>.</summary>
+    internal static string State(SubOsStatus s) => !s.AgentAlive ? "dead" : s.Parked ? "parked" : "running";
 
     /// <summary>How a subOS is confined, in a word: <c>userns</c> (the Security Guard), or <c>PRIVILEGED</c> (opted out).</summary>
     internal static string GuardLabel(SubOsRecord record) => record.Privileged ? "PRIVILEGED" : "userns";

@@ -29,10 +29,14 @@ internal static class ShowCommand
             var r = s.Record;
             var table = Output.Table("field", "value");
             table.AddRow("name", r.Name);
-            table.AddRow("state", s.AgentAlive ? "running" : "dead");
+            table.AddRow("state", ListCommand.State(s) + (s.Parked ? " (lent all its CPUs: frozen until one returns)" : string.Empty));
             table.AddRow("backend", r.Backend.ToText());
             table.AddRow("cpus", $"{r.Cpus} ({r.Cpus.Count})");
             table.AddRow("cpus in kernel", s.KernelCpus.Length == 0 ? "-" : s.KernelCpus);
+            if (s.CpuQuota is { } quota)
+            {
+                table.AddRow("cpu quota", $"{quota.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} CPU");
+            }
             table.AddRow("partition", Output.Escape(Describe(s.Partition)));
             table.AddRow("memory nodes", r.Mems.ToString());
             table.AddRow("memory", $"{r.Memory} ({new ByteSize(s.MemoryUsedBytes)} used)");

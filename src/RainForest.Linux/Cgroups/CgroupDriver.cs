@@ -125,6 +125,31 @@ public abstract class CgroupDriver
     /// <remarks>Reads only; a counter the kernel does not keep here is null, never a guess.</remarks>
     public abstract CgroupUsage ReadUsage(string name);
 
+    /// <summary>The CFS period a CPU quota is expressed over: 100 ms, the kernel's default.</summary>
+    public const int CpuPeriodMicroseconds = 100_000;
+
+    /// <summary>
+    /// Freezes every process of the subOS (a parked donor holds no CPU) or thaws them: <c>freezer.state</c>
+    /// FROZEN/THAWED on cgroup v1, <c>cgroup.freeze</c> 1/0 on v2. False where there is no freezer (v1 without the hierarchy,
+    /// or a group made before it was used), so that the caller can say so.
+    /// </summary>
+    public abstract bool SetFrozen(string name, bool frozen);
+
+    /// <summary>Whether the kernel holds the subOS frozen (or freezing); null where there is no freezer.</summary>
+    public abstract bool? ReadFrozen(string name);
+
+    /// <summary>
+    /// Limits the subOS's CPU time to <paramref name="cpus"/> CPUs' worth per period (0.5: half a CPU), or lifts the
+    /// limit (null): <c>cpu.cfs_quota_us</c> on v1, <c>cpu.max</c> on v2. False where there is no cpu controller for it.
+    /// </summary>
+    public abstract bool SetCpuQuota(string name, double? cpus);
+
+    /// <summary>The subOS's CPU time limit in CPUs; null when unlimited or without a cpu controller.</summary>
+    public abstract double? ReadCpuQuota(string name);
+
+    /// <summary>A CPU count as a quota over <see cref="CpuPeriodMicroseconds"/> (at least the kernel's 1 ms).</summary>
+    protected static long QuotaMicroseconds(double cpus) => Math.Max(1000, (long)Math.Round(cpus * CpuPeriodMicroseconds));
+
     /// <summary>The <c>cgroup.procs</c> files a process writes its pid to in order to join the subOS.</summary>
     public abstract IReadOnlyList<string> ProcsFiles(string name);
 

@@ -11,14 +11,24 @@ public sealed record CgroupLayout(CgroupMode Mode, IReadOnlyDictionary<string, s
     /// <summary>Controllers a subOS needs: exclusive CPUs and NUMA nodes, a memory limit.</summary>
     public static IReadOnlyList<string> Required { get; } = ["cpuset", "memory"];
 
-    /// <summary>Controllers used when present: a pids limit and count, and (v1 only) the device rules.</summary>
-    public static IReadOnlyList<string> Optional { get; } = ["pids", "devices"];
+    /// <summary>
+    /// Controllers used when present: a pids limit and count, (v1 only) the device rules and the freezer that parks a
+    /// donor lent down to no CPU, and the CPU bandwidth limit the elastic controller puts on a donor.
+    /// </summary>
+    public static IReadOnlyList<string> Optional { get; } = ["pids", "devices", "freezer", "cpu"];
 
     /// <summary>
     /// Optional controllers that exist only as v1 hierarchies: cgroup v2 has no <c>devices</c> controller and
-    /// takes a BPF device program on the group's directory instead, so the v2 driver never enables these.
+    /// takes a BPF device program on the group's directory instead, and freezes a group through its core
+    /// <c>cgroup.freeze</c> file, so the v2 driver never enables these.
     /// </summary>
-    public static IReadOnlyList<string> V1Only { get; } = ["devices"];
+    public static IReadOnlyList<string> V1Only { get; } = ["devices", "freezer"];
+
+    /// <summary>
+    /// Optional controllers the v2 driver enables only when first used (the elastic controller's CPU quota): enabling
+    /// <c>cpu</c> fails where real-time tasks sit in non-root groups, which must not stop init or create.
+    /// </summary>
+    public static IReadOnlyList<string> V2OnDemand { get; } = ["cpu"];
 
     /// <summary>Detects the layout of the machine (or captured tree) at <paramref name="root"/>.</summary>
     /// <exception cref="InvalidOperationException">Neither interface offers cpuset and memory.</exception>

@@ -192,6 +192,51 @@ internal sealed class CgroupV1Driver : CgroupDriver
     public override long? ReadPidsLimit(string name) =>
         Layout.V1Mounts.ContainsKey("pids") ? ParsePidsMax(ReadOrNull(Path.Combine(Dir("pids", name), "pids.max"))) : null;
 
+    public override bool SetFrozen(string name, bool frozen)
+    {
+        var file = Layout.V1Mounts.ContainsKey("freezer") ? Path.Combine(Dir("freezer", name), "freezer.state") : null;
+        if (file is null || !Kernel.FileExists(file))
+        {
+            return false;
+        }
+
+        Write(file, frozen ? "FROZEN" : "THAWED");
+        return true;
+    }
+
+    public override bool? ReadFrozen(string name) =>
+        Layout.V1Mounts.ContainsKey("freezer") && ReadOrNull(Path.Combine(Dir("freezer", name), "freezer.state")) is { } state
+            ? state != "THAWED"
+            : null;
+
+    public override bool SetCpuQuota(string name, double? cpus)
+    {
+        var dir = Layout.V1Mounts.ContainsKey("cpu") ? Dir("cpu", name) : null;
+        if (dir is null || !Kernel.FileExists(Path.Combine(dir, "cpu.cfs_quota_us")))
+        {
+            return false;
+        }
+
+        // The period first: a quota is checked against the period in force when it is written.
+        Write(Path.Combine(dir, "cpu.cfs_period_us"), CpuPeriodMicroseconds.ToString(CultureInfo.InvariantCulture));
+        Write(Path.Combine(dir, "cpu.cfs_quota_us"), cpus is { } c ? QuotaMicroseconds(c).ToString(CultureInfo.InvariantCulture) : "-1");
+        return true;
+    }
+
+    public override double? ReadCpuQuota(string name)
+    {
+        if (!Layout.V1Mounts.ContainsKey("cpu"))
+        {
+            return null;
+        }
+
+        var dir = Dir("cpu", name);
+        return long.TryParse(ReadOrNull(Path.Combine(dir, "cpu.cfs_quota_us")), CultureInfo.InvariantCulture, out var q) && q > 0
+            && long.TryParse(ReadOrNull(Path.Combine(dir, "cpu.cfs_period_us")), CultureInfo.InvariantCulture, out var p) && p > 0
+            ? (double)q / p
+            : null;
+    }
+
     public override IReadOnlyList<string> ProcsFiles(string name) =>
         [.. Controllers.Select(c => Path.Combine(Dir(c, name), "cgroup.procs")).Where(f => Kernel.DirectoryExists(Path.GetDirectoryName(f)!))];
 

@@ -39,7 +39,7 @@ internal sealed class CgroupV2Driver : CgroupDriver
 
     public override void EnsureParent(CpuSet cpus, string mems)
     {
-        var wanted = CgroupLayout.Required.Concat(CgroupLayout.Optional.Except(CgroupLayout.V1Only)).ToList();
+        var wanted = CgroupLayout.Required.Concat(CgroupLayout.Optional.Except(CgroupLayout.V1Only).Except(CgroupLayout.V2OnDemand)).ToList();
         var available = CgroupLayout.ReadControllers(Kernel, _root);
         var enable = wanted.Where(available.Contains).ToList();
         EnableControllers(_root, enable);
@@ -434,6 +434,56 @@ internal sealed class CgroupV2Driver : CgroupDriver
     }
 
     public override long? ReadPidsLimit(string name) => ParsePidsMax(ReadOrNull(Path.Combine(Dir(name), "pids.max")));
+
+    public override bool SetFrozen(string name, bool frozen)
+    {
+        var file = Path.Combine(Dir(name), "cgroup.freeze");
+        if (!Kernel.FileExists(file))
+        {
+            return false;
+        }
+
+        Write(file, frozen ? "1" : "0");
+        return true;
+    }
+
+    public override bool? ReadFrozen(string name) => ReadOrNull(Path.Combine(Dir(name), "cgroup.freeze")) switch
+    {
+        null => null,
+        var v => v == "1",
+    };
+
+    public override bool SetCpuQuota(string name, double? cpus)
+    {
+        var file = Path.Combine(Dir(name), "cpu.max");
+        if (!Kernel.FileExists(file))
+        {
+            if (!CgroupLayout.ReadControllers(Kernel, _root).Contains("cpu"))
+            {
+                return false;
+            }
+
+            // Enabled on first use, down from the root, so that a host where it cannot be enabled still creates subOSes.
+            EnableControllers(_root, CgroupLayout.V2OnDemand);
+            EnableControllers(Dir(), CgroupLayout.V2OnDemand);
+            if (!Kernel.FileExists(file))
+            {
+                return false;
+            }
+        }
+
+        var period = CpuPeriodMicroseconds.ToString(CultureInfo.InvariantCulture);
+        Write(file, cpus is { } c ? $"{QuotaMicroseconds(c).ToString(CultureInfo.InvariantCulture)} {period}" : $"max {period}");
+        return true;
+    }
+
+    public override double? ReadCpuQuota(string name)
+    {
+        var fields = ReadOrNull(Path.Combine(Dir(name), "cpu.max"))?.Split(' ');
+        return fields is [var quota, var period] && long.TryParse(quota, CultureInfo.InvariantCulture, out var q) && long.TryParse(period, CultureInfo.InvariantCulture, out var p) && p > 0
+            ? (double)q / p
+            : null;
+    }
 
     public override IReadOnlyList<string> ProcsFiles(string name) => [Path.Combine(Dir(name), "cgroup.procs")];
 

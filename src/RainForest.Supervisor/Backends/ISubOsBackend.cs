@@ -51,6 +51,15 @@ public interface ISubOsBackend
     /// <summary>Shrinks the subOS's memory even below what it uses: programs are OOM-killed, never its agent.</summary>
     void ForceMemory(SubOsRecord record, ByteSize memory);
 
+    /// <summary>
+    /// Freezes every process of the subOS (a donor lent down to no CPU is parked) or thaws them; false where this
+    /// backend or this machine cannot freeze (nothing changed).
+    /// </summary>
+    bool Freeze(string name, bool frozen) => false;
+
+    /// <summary>Limits the subOS's CPU time to <paramref name="cpus"/> CPUs' worth, or lifts the limit (null); false where it cannot.</summary>
+    bool ApplyCpuQuota(string name, double? cpus) => false;
+
     /// <summary>Gives the subOS a new pids limit.</summary>
     void ApplyPids(string name, long max);
 

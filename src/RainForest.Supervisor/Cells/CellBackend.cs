@@ -202,6 +202,12 @@ public sealed class CellBackend : ISubOsBackend
     /// <summary>Applies new CPUs; the kernel has moved the subOS's threads when this returns.</summary>
     public void ApplyCpus(string name, CpuSet cpus, NodeSet mems) => _cgroups.SetCpus(name, cpus, mems.ToString());
 
+    /// <inheritdoc/>
+    public bool Freeze(string name, bool frozen) => _cgroups.SetFrozen(name, frozen);
+
+    /// <inheritdoc/>
+    public bool ApplyCpuQuota(string name, double? cpus) => _cgroups.SetCpuQuota(name, cpus);
+
     /// <summary>Applies a new pids limit.</summary>
     public void ApplyPids(string name, long max) => _cgroups.SetPids(name, max);
 

@@ -35,4 +35,8 @@ namespace RainForest.Supervisor.Json;
 [JsonSerializable(typeof(IReadOnlyList<JournalEntry>))]
 [JsonSerializable(typeof(ChannelRecord))]
 [JsonSerializable(typeof(IReadOnlyList<ChannelRecord>))]
+[JsonSerializable(typeof(PolicyView))]
+[JsonSerializable(typeof(IReadOnlyList<PolicyView>))]
+[JsonSerializable(typeof(LoanRecord))]
+[JsonSerializable(typeof(IReadOnlyList<LoanRecord>))]
 public sealed partial class RfmJsonContext : JsonSerializerContext;

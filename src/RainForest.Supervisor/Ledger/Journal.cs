@@ -65,7 +65,8 @@ internal sealed class Journal
                 rf = Refused(cleanupRefused);
             }
 
-            TryAppend(operation, target, clock.Elapsed, rf.ExitCode == RfException.InvalidInputExitCode ? JournalOutcome.Rejected : JournalOutcome.Failed, rf.Message);
+            TryAppend(operation, target, clock.Elapsed, rf.ExitCode == RfException.InvalidInputExitCode ? JournalOutcome.Rejected : JournalOutcome.Failed,
+                message is null ? rf.Message : $"{rf.Message} ({message})");
             if (rf != e)
             {
                 throw rf;

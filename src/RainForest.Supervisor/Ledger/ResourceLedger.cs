@@ -21,7 +21,7 @@ namespace RainForest.Supervisor.Ledger;
 /// uncommitted transaction, which SQLite discards, and kernel objects that reconcile removes.
 /// A CPU's owner is the primary key of <c>cpu_owner</c>, so the database itself refuses two owners.
 /// </remarks>
-public sealed class ResourceLedger : IDisposable
+public sealed partial class ResourceLedger : IDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly string _directory;
@@ -109,6 +109,7 @@ public sealed class ResourceLedger : IDisposable
             ledger.Execute("PRAGMA foreign_keys = ON;");
             ledger.CreateSchema();
             ledger.Migrate();
+            ledger.CreateElasticSchema();
             return ledger;
         }
         catch

@@ -79,11 +79,15 @@ internal sealed class SupervisorQueries
     {
         var backend = _backends.For(record);
         var alive = record.State == SubOsState.Running && backend.IsAlive(record);
+        var elastic = _ledger.ElasticStateOf(record.Name);
         if (!alive || backend.Observe(record.Name) is not { } kernel)
         {
-            return new SubOsStatus(record, alive, 0, 0, string.Empty);
+            return new SubOsStatus(record, alive, 0, 0, string.Empty) { Parked = elastic.Parked, CpuQuota = elastic.CpuQuota };
         }
 
-        return new SubOsStatus(record, alive, kernel.MemoryUsage.Bytes, kernel.Pids.Count, kernel.Cpus.ToString()) { Partition = kernel.Partition };
+        return new SubOsStatus(record, alive, kernel.MemoryUsage.Bytes, kernel.Pids.Count, kernel.Cpus.ToString())
+        {
+            Partition = kernel.Partition, Parked = elastic.Parked, CpuQuota = elastic.CpuQuota,
+        };
     }
 }

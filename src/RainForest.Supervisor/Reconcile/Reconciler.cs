@@ -130,7 +130,8 @@ internal sealed class Reconciler
             }
             else if (record.State == SubOsState.Running && backend.Observe(record.Name) is { } kernel)
             {
-                if (!kernel.Cpus.Equals(record.Cpus))
+                // A parked donor owns no CPU: its frozen cpuset keeps naming the last one it had (it cannot be empty).
+                if (!record.Cpus.IsEmpty && !kernel.Cpus.Equals(record.Cpus))
                 {
                     backend.ApplyCpus(record.Name, record.Cpus, record.Mems);
                     repairs.Add((record.Name, $"subOS '{record.Name}': cpuset held {kernel.Cpus}, ledger says {record.Cpus}; reapplied"));

@@ -70,6 +70,7 @@ public sealed class CgroupLayoutTests : IDisposable
                 ["memory"] = _tree.PathTo("sys/fs/cgroup/memory"),
                 ["pids"] = _tree.PathTo("sys/fs/cgroup/pids"),
                 ["devices"] = _tree.PathTo("sys/fs/cgroup/devices"),
+                ["cpu"] = _tree.PathTo("sys/fs/cgroup/cpu"),
             },
             layout.V1Mounts);
     }
@@ -82,7 +83,7 @@ public sealed class CgroupLayoutTests : IDisposable
         Assert.Equal(CgroupMode.V1, layout.Mode);
         Assert.Equal("v1", layout.ModeName);
         Assert.Null(layout.V2Mount);
-        Assert.Equal(["cpuset", "memory"], layout.V1Mounts.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["cpu", "cpuset", "memory"], layout.V1Mounts.Keys.Order(StringComparer.Ordinal));
     }
 
     [Fact]

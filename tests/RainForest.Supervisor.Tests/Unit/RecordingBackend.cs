@@ -28,7 +28,39 @@ internal sealed class RecordingBackend : ISubOsBackend
     /// <summary>Makes <see cref="Start"/> fail at run time, as a cell whose agent never reports ready.</summary>
     public bool FailStart { get; set; }
 
+    /// <summary>Makes <see cref="Freeze"/> answer that there is no freezer, as a v1 host without the freezer hierarchy.</summary>
+    public bool NoFreezer { get; set; }
+
+    /// <summary>SubOSes the pretend kernel holds frozen.</summary>
+    public HashSet<string> Frozen { get; } = new(StringComparer.Ordinal);
+
     public SubOsBackendKind Kind => SubOsBackendKind.Cell;
+
+    public bool Freeze(string name, bool frozen)
+    {
+        Calls.Add($"Freeze {name} {frozen}");
+        if (NoFreezer)
+        {
+            return false;
+        }
+
+        if (frozen)
+        {
+            Frozen.Add(name);
+        }
+        else
+        {
+            Frozen.Remove(name);
+        }
+
+        return true;
+    }
+
+    public bool ApplyCpuQuota(string name, double? cpus)
+    {
+        Calls.Add($"ApplyCpuQuota {name} {cpus?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "max"}");
+        return true;
+    }
 
     public AgentProcesses Start(SubOsRecord record, MachineRecord machine, CpuSet parentCpus)
     {

@@ -84,7 +84,7 @@ public sealed class ResourceLedgerTests : IDisposable
                 tables.Add(reader.GetString(0));
             }
 
-            Assert.Equal(["channel", "channel_member", "cpu_owner", "device_owner", "host_saved", "journal", "meta", "subos"], tables);
+            Assert.Equal(["channel", "channel_member", "cpu_owner", "device_owner", "host_saved", "journal", "loan", "meta", "policy", "subos", "subos_elastic"], tables);
         }
 
         Assert.False(ledger.IsInitialized);

@@ -1,0 +1,88 @@
+using System.Globalization;
+using RainForest.Core;
+
+namespace RainForest.Supervisor.Tests.Integration;
+
+/// <summary>Lend, park, quota and reclaim on the real kernel: a busy program in the donor stops using CPU while it is parked.</summary>
+[Trait("Category", "Integration")]
+[Collection("kernel")]
+public sealed class ElasticTests : IDisposable
+{
+    private readonly CellHost _host = new();
+
+    public void Dispose() => _host.Dispose();
+
+    [Fact]
+    public void LendLastCpu_ParksTheDonor_ReclaimThawsIt()
+    {
+        _host.Create("web", cpus: "1");
+        _host.Create("batch", cpus: "1");
+        var webCpus = _host.Find("web")!.Cpus;
+        var batchCpus = _host.Find("batch")!.Cpus;
+        Assert.Equal(0, _host.Exec("batch", "sh", "-c", "(while :; do :; done) >/dev/null 2>&1 &").ExitCode);
+        WaitFor(() => CpuTicks("batch") > 0, "the busy loop did not start");
+
+        var loan = _host.Supervisor.Lend("batch", "web", 1, "integration test");
+
+        Assert.Equal(batchCpus, loan.Cpus);
+        Assert.Equal(webCpus.Union(batchCpus), _host.Cgroups.Read("web").Cpus);
+        Assert.Equal(true, _host.Cgroups.ReadFrozen("batch"));
+        Assert.True(_host.Supervisor.Show("batch").Parked);
+        WaitFor(() => FrozenStill("batch"), "the parked donor kept using CPU");
+        Assert.Contains(_host.Supervisor.Journal(2), e => e.Operation == "lend" && e.Message!.EndsWith("integration test", StringComparison.Ordinal));
+        Assert.Empty(_host.Supervisor.Reconcile());
+        Assert.Empty(_host.Supervisor.CheckInvariants());
+
+        _host.Supervisor.Reclaim("web", null, "integration test done");
+
+        Assert.Equal(webCpus, _host.Cgroups.Read("web").Cpus);
+        Assert.Equal(batchCpus, _host.Cgroups.Read("batch").Cpus);
+        Assert.Equal(false, _host.Cgroups.ReadFrozen("batch"));
+        Assert.False(_host.Supervisor.Show("batch").Parked);
+        var before = CpuTicks("batch");
+        WaitFor(() => CpuTicks("batch") > before, "the thawed donor did not run again");
+        Assert.Equal((0, "ok"), (_host.Exec("batch", "echo", "ok").ExitCode, _host.Exec("batch", "echo", "ok").Stdout.Trim()));
+    }
+
+    [Fact]
+    public void SetCpuQuota_WritesTheKernelsLimit_AndLifts()
+    {
+        _host.Create("batch", cpus: "1");
+        _host.Supervisor.SetCpuQuota("batch", 0.5, "integration test");
+        Assert.Equal(0.5, _host.Cgroups.ReadCpuQuota("batch"));
+        Assert.Equal(0.5, _host.Supervisor.Show("batch").CpuQuota);
+        _host.Supervisor.SetCpuQuota("batch", null, "integration test done");
+        Assert.Null(_host.Cgroups.ReadCpuQuota("batch"));
+    }
+
+    private long CpuTicks(string name) =>
+        _host.Cgroups.Pids(name).Sum(pid =>
+        {
+            // utime and stime, fields 14 and 15 of /proc/PID/stat (after the parenthesised command name).
+            var stat = File.Exists($"/proc/{pid}/stat") ? File.ReadAllText($"/proc/{pid}/stat") : null;
+            if (stat is null)
+            {
+                return 0L;
+            }
+
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        });
+
+    private bool FrozenStill(string name)
+    {
+        var before = CpuTicks(name);
+        Thread.Sleep(300);
+        return CpuTicks(name) == before;
+    }
+
+    private static void WaitFor(Func<bool> condition, string failure)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, failure);
+            Thread.Sleep(50);
+        }
+    }
+}
