@@ -1,22 +1,20 @@
-using System.Globalization;
-using RainForest.Core.Model;
 using RainForest.Supervisor;
 
 namespace RainForest.Bench.Harness.Elastic;
 
 /// <summary>
-/// The CPUs of the two subOSes of one run, changed through the supervisor's facade: a move to the LC shrinks the
-/// batch first and then grows the LC (a CPU always has one owner), a move back the other way round. Each move is a
-/// resize the supervisor journals.
+/// The CPUs of the two subOSes of one run, changed through the supervisor's facade: a move to the LC is a loan from
+/// the batch (<see cref="RainForestSupervisor.Lend"/>, which parks the batch when it lends its last CPU), a move back
+/// reclaims the newest loans, and the slack policy's sub-CPU steps set the batch's CPU quota. Each is one ledger
+/// transaction with lend/borrow (or reclaim/return) journal entries carrying the latency that caused it.
 /// </summary>
 internal sealed class CellAllocation
 {
     private readonly RainForestSupervisor _supervisor;
     private readonly Lock _gate = new();
-    private readonly int _initialLc;
-    private readonly int _initialBatch;
     private volatile int _lc;
     private volatile int _batch;
+    private double? _quota;
     private int _moves;
 
     /// <summary>Tracks <paramref name="lc"/> and <paramref name="batch"/>, which own <paramref name="lcCpus"/> and <paramref name="batchCpus"/> now.</summary>
@@ -25,8 +23,8 @@ internal sealed class CellAllocation
         _supervisor = supervisor;
         Lc = lc;
         Batch = batch;
-        _lc = _initialLc = lcCpus;
-        _batch = _initialBatch = batchCpus;
+        _lc = lcCpus;
+        _batch = batchCpus;
     }
 
     /// <summary>The LC subOS's name.</summary>
@@ -38,54 +36,83 @@ internal sealed class CellAllocation
     /// <summary>CPUs the LC owns now.</summary>
     public int LcCpus => _lc;
 
-    /// <summary>CPUs the batch owns now.</summary>
+    /// <summary>CPUs the batch owns now (0: parked).</summary>
     public int BatchCpus => _batch;
 
-    /// <summary>Moves made so far.</summary>
-    public int Moves => Volatile.Read(ref _moves);
-
-    /// <summary>Moves <paramref name="cpus"/> CPUs from the batch to the LC (negative: back to the batch).</summary>
-    /// <param name="cpus">How many; 0 does nothing.</param>
-    /// <param name="batchFloor">The fewest CPUs the batch may keep.</param>
-    /// <param name="lcFloor">The fewest the LC may keep.</param>
-    /// <returns>How many moved (fewer when a floor stopped it).</returns>
-    public int Move(int cpus, int batchFloor = 1, int lcFloor = 1)
+    /// <summary>The batch's CPU quota in CPUs; null for none.</summary>
+    public double? BatchQuota
     {
-        lock (_gate)
+        get
         {
-            var n = cpus > 0 ? Math.Min(cpus, _batch - batchFloor) : -Math.Min(-cpus, _lc - lcFloor);
-            if (n == 0)
+            lock (_gate)
             {
-                return 0;
+                return _quota;
             }
-
-            var (from, to) = n > 0 ? (Batch, Lc) : (Lc, Batch);
-            var count = Math.Abs(n).ToString(CultureInfo.InvariantCulture);
-            _supervisor.Resize(from, Request("-" + count), null);
-            _supervisor.Resize(to, Request("+" + count), null);
-            _lc += n;
-            _batch -= n;
-            _moves++;
-            return n;
         }
     }
 
-    /// <summary>Gives each subOS its first CPU count again (before the batch's jobs are stopped: a parked batch could not end them).</summary>
+    /// <summary>The CPU time the batch can use: its CPUs, or its quota when lower.</summary>
+    public double BatchEffectiveCpus => BatchQuota is { } q ? Math.Min(q, _batch) : _batch;
+
+    /// <summary>Moves made so far (loans, reclaims and quota changes).</summary>
+    public int Moves => Volatile.Read(ref _moves);
+
+    /// <summary>Lends <paramref name="cpus"/> CPUs from the batch to the LC (negative: reclaims them), saying <paramref name="reason"/>.</summary>
+    public void Move(int cpus, string reason)
+    {
+        lock (_gate)
+        {
+            if (cpus > 0)
+            {
+                _supervisor.Lend(Batch, Lc, cpus, reason);
+            }
+            else if (cpus < 0)
+            {
+                _supervisor.Reclaim(Lc, -cpus, reason);
+            }
+            else
+            {
+                return;
+            }
+
+            _lc += cpus;
+            _batch -= cpus;
+            _moves++;
+        }
+    }
+
+    /// <summary>Sets the batch's CPU quota (null lifts it), saying <paramref name="reason"/>.</summary>
+    public void SetBatchQuota(double? cpus, string reason)
+    {
+        lock (_gate)
+        {
+            _supervisor.SetCpuQuota(Batch, cpus, reason);
+            _quota = cpus;
+            _moves++;
+        }
+    }
+
+    /// <summary>
+    /// Returns every loan and lifts the quota (before the batch's jobs are stopped: a parked batch could not end
+    /// them); not counted as moves.
+    /// </summary>
     public void Restore()
     {
         lock (_gate)
         {
-            var back = _initialLc - _lc;
-            if (back != 0)
+            if (_supervisor.Loans(Lc).Count > 0)
             {
-                // Not the controller's move: it does not count.
-                var moves = _moves;
-                Move(back, 0, 0);
-                _moves = moves;
+                var returned = _supervisor.Reclaim(Lc, null, "end of the run");
+                var cpus = returned.Sum(l => l.Cpus.Count);
+                _lc -= cpus;
+                _batch += cpus;
+            }
+
+            if (_quota is not null)
+            {
+                _supervisor.SetCpuQuota(Batch, null, "end of the run");
+                _quota = null;
             }
         }
     }
-
-    private static CpuRequest Request(string text) =>
-        CpuRequest.TryParse(text, allowRelative: true, out var request, out var error) ? request : throw new InvalidOperationException(error);
 }
