@@ -71,9 +71,16 @@ public sealed class LifecycleTests : IDisposable
         Assert.StartsWith("rfm serve: another rfm serve already serves", stderr.Trim(), StringComparison.Ordinal);
         Assert.Single(stderr.Trim().Split('\n'));
 
-        // SIGTERM: a clean shutdown that takes the socket with it.
-        Process.Start("kill", ["-TERM", $"{first.Id}"])!.WaitForExit();
-        Assert.True(first.WaitForExit(30_000), "rfm serve did not stop on SIGTERM");
+        // SIGTERM: a clean shutdown that takes the socket with it, without waiting for a connected event stream.
+        using (var watcher = ServiceHost.UnixClient(socket))
+        using (var events = await SseReader.OpenAsync(watcher, "/v1/events"))
+        {
+            var clock = Stopwatch.StartNew();
+            Process.Start("kill", ["-TERM", $"{first.Id}"])!.WaitForExit();
+            Assert.True(first.WaitForExit(30_000), "rfm serve did not stop on SIGTERM");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"SIGTERM took {clock.Elapsed} with an event stream open");
+        }
+
         Assert.Equal(0, first.ExitCode);
         Assert.False(File.Exists(socket));
 

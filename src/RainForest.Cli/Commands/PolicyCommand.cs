@@ -40,8 +40,9 @@ internal static class PolicyCommand
         var maxCpus = new Option<string?>("--max-cpus") { Description = "Most CPUs the taker may hold (default no limit)" };
         var floor = new Option<string?>("--donor-floor") { Description = "Fewest CPUs the donor keeps (default 0: it may be parked)" };
         var rate = new Option<string?>("--rate") { Description = $"Probe requests per second (default {ElasticPolicySpec.DefaultProbeRate})" };
+        var memoryStep = new Option<string?>("--memory-step") { Description = "slack: memory moved per step under memory pressure (default 64M; 0 never)" };
         var json = Globals.Json();
-        var command = new Command("set", "Store (or replace) the policy of TAKER") { taker, slo, probe, donor, kind, window, lt, ut, minCpus, maxCpus, floor, rate, json };
+        var command = new Command("set", "Store (or replace) the policy of TAKER") { taker, slo, probe, donor, kind, window, lt, ut, minCpus, maxCpus, floor, rate, memoryStep, json };
         command.SetAction(parse =>
         {
             // Everything is parsed and checked before the ledger is opened: bad input changes nothing.
@@ -60,7 +61,8 @@ internal static class PolicyCommand
                 Count(parse.GetValue(minCpus), "--min-cpus"),
                 Count(parse.GetValue(maxCpus), "--max-cpus"),
                 Count(parse.GetValue(floor), "--donor-floor", allowZero: true),
-                Count(parse.GetValue(rate), "--rate"));
+                Count(parse.GetValue(rate), "--rate"),
+                parse.GetValue(memoryStep) is { } step ? (step == "0" ? ByteSize.Zero : Globals.ParseSize(step, "--memory-step")) : null);
 
             using var supervisor = Globals.Open(parse);
             supervisor.SetPolicy(spec);

@@ -1,6 +1,10 @@
+using System.Text.Json.Serialization;
+
 namespace RainForest.Service.Api;
 
 /// <summary>The body of <c>POST /v1/channels</c>: what <c>rfm channel create</c> takes.</summary>
+/// <remarks>A field it does not know is refused (400), so that a misspelt field is not silently ignored.</remarks>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record CreateChannelRequest
 {
     /// <summary>Channel name.</summary>

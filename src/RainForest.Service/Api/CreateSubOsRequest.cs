@@ -1,6 +1,10 @@
+using System.Text.Json.Serialization;
+
 namespace RainForest.Service.Api;
 
 /// <summary>The body of <c>POST /v1/subos</c>: what <c>rfm create</c> takes, in the same notation.</summary>
+/// <remarks>A field it does not know is refused (400), so that a misspelt field is not silently ignored.</remarks>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record CreateSubOsRequest
 {
     /// <summary>The subOS's name (also its hostname).</summary>

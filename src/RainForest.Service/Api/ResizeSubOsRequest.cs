@@ -1,6 +1,10 @@
+using System.Text.Json.Serialization;
+
 namespace RainForest.Service.Api;
 
 /// <summary>The body of <c>PATCH /v1/subos/{name}</c>: what <c>rfm resize</c> takes; a field left out keeps its value.</summary>
+/// <remarks>A field it does not know is refused (400), so that a misspelt field is not silently ignored.</remarks>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record ResizeSubOsRequest
 {
     /// <summary>New CPUs: a count, a list, <c>"+N"</c> or <c>"-N"</c>.</summary>

@@ -17,10 +17,14 @@ internal static class EventEndpoints
         app.MapGet("/v1/events", Stream).WithTags("events").WithSummary("Server-sent events: journal entries as they are committed, controller decisions")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
 
-    private static async Task Stream(HttpContext context, EventHub hub, JournalFeed feed, SupervisorAccess access, string? lastEventId)
+    private static async Task Stream(HttpContext context, EventHub hub, JournalFeed feed, SupervisorAccess access, IHostApplicationLifetime lifetime, string? lastEventId)
     {
         var resume = ParseId(context.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? lastEventId);
-        var ct = context.RequestAborted;
+
+        // A stream ends when its client leaves or the service stops: Kestrel would otherwise wait for open streams
+        // (30 s) before a SIGTERM takes effect.
+        using var end = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        var ct = end.Token;
 
         // Subscribe before reading the backlog, so that nothing committed in between is lost (duplicates are skipped).
         using var subscription = hub.Subscribe();
@@ -37,7 +41,7 @@ internal static class EventEndpoints
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            // The client went away.
+            // The client went away, or the service is stopping.
         }
     }
 

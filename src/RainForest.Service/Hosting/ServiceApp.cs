@@ -29,6 +29,9 @@ internal static class ServiceApp
         builder.Services.ConfigureHttpJsonOptions(json => ServiceJson.Configure(json.SerializerOptions));
         builder.Services.Configure<RouteHandlerOptions>(route => route.ThrowOnBadRequest = true);
         builder.Services.AddOpenApi();
+
+        // A request no endpoint matches (404, 405) gets problem+json too.
+        builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(options.State);
         builder.Services.AddSingleton<EventHub>();
@@ -69,6 +72,7 @@ internal static class ServiceApp
             }
         });
 
+        app.UseStatusCodePages();
         app.MapOpenApi();
         SubOsEndpoints.Map(app);
         ChannelEndpoints.Map(app);

@@ -85,33 +85,28 @@ public sealed class ServiceMetrics
     internal void Collect()
     {
         UsageSample sample;
-        IReadOnlyList<(string Name, DateTimeOffset Created)> identities;
         try
         {
-            (sample, identities) = _access.Read(s => (s.Usage(), (IReadOnlyList<(string, DateTimeOffset)>)[.. s.List().Select(x => (x.Record.Name, x.Record.Created))]));
+            sample = _access.Read(s => s.Usage());
         }
         catch (Exception e)
         {
             // The scrape still answers (the failure counter says why numbers are missing); the log says what failed.
             _sampleFailures.Inc();
             _log.LogWarning("metrics sample failed: {Message}", e.Message);
-            lock (_lock)
-            {
-                Apply(new UsageSample([], []), new Dictionary<string, DateTimeOffset>());
-            }
-
-            return;
+            sample = new UsageSample([], []);
         }
 
         lock (_lock)
         {
-            Apply(sample, identities.ToDictionary(i => i.Name, i => i.Created, StringComparer.Ordinal));
+            Apply(sample);
         }
     }
 
-    private void Apply(UsageSample sample, IReadOnlyDictionary<string, DateTimeOffset> created)
+    private void Apply(UsageSample sample)
     {
         // Series of subOSes that are gone, or that were made again since the last scrape, end here.
+        var created = sample.SubOses.ToDictionary(u => u.Name, u => u.Created, StringComparer.Ordinal);
         foreach (var (name, when) in _known.ToList())
         {
             if (!created.TryGetValue(name, out var now) || now != when)
@@ -122,7 +117,7 @@ public sealed class ServiceMetrics
 
         foreach (var u in sample.SubOses)
         {
-            _known[u.Name] = created.TryGetValue(u.Name, out var when) ? when : default;
+            _known[u.Name] = u.Created;
             _cpus.WithLabels(u.Name).Set(u.Cpus);
             _up.WithLabels(u.Name).Set(u.Alive ? 1 : 0);
             if (u.Cgroup is { } c)

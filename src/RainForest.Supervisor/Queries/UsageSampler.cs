@@ -49,7 +49,7 @@ internal sealed class UsageSampler
         var alive = record.State == SubOsState.Running && _backends.For(record).IsAlive(record);
         var cgroup = _cgroups.Exists(record.Name) ? _cgroups.ReadUsage(record.Name) : null;
         var (rx, tx) = alive && record.Net == NetMode.Loop ? LoopBytes(record.AgentPid) : (null, null);
-        return new SubOsUsage(record.Name, record.Cpus.Count, alive, cgroup, rx, tx);
+        return new SubOsUsage(record.Name, record.Created, record.Cpus.Count, alive, cgroup, rx, tx);
     }
 
     /// <summary>The received and sent bytes of <c>eth0</c> in the agent's network namespace (<c>/proc/PID/net/dev</c>).</summary>
