@@ -1,30 +1,29 @@
+using RainForest.Controller;
 using RainForest.Supervisor;
 
 namespace RainForest.Bench.Harness.Elastic;
 
 /// <summary>
-/// The CPUs of the two subOSes of one run, changed through the supervisor's facade: a move to the LC is a loan from
-/// the batch (<see cref="RainForestSupervisor.Lend"/>, which parks the batch when it lends its last CPU), a move back
-/// reclaims the newest loans, and the slack policy's sub-CPU steps set the batch's CPU quota. Each is one ledger
-/// transaction with lend/borrow (or reclaim/return) journal entries carrying the latency that caused it.
+/// What the two subOSes of one run own, as the controller last saw it (for the window records and for how many batch
+/// jobs may run at once), and the return of everything lent when the run ends.
 /// </summary>
+/// <remarks>
+/// The moves themselves are the controller library's actuator's (<see cref="Controller.Runner.SupervisorActuator"/>:
+/// the facade's lend, reclaim and CPU quota); this only follows what they leave.
+/// </remarks>
 internal sealed class CellAllocation
 {
     private readonly RainForestSupervisor _supervisor;
     private readonly Lock _gate = new();
-    private volatile int _lc;
-    private volatile int _batch;
-    private double? _quota;
-    private int _moves;
+    private ElasticAllocation _current;
 
-    /// <summary>Tracks <paramref name="lc"/> and <paramref name="batch"/>, which own <paramref name="lcCpus"/> and <paramref name="batchCpus"/> now.</summary>
+    /// <summary>Follows <paramref name="lc"/> and <paramref name="batch"/>, which own <paramref name="lcCpus"/> and <paramref name="batchCpus"/> now.</summary>
     public CellAllocation(RainForestSupervisor supervisor, string lc, string batch, int lcCpus, int batchCpus)
     {
         _supervisor = supervisor;
         Lc = lc;
         Batch = batch;
-        _lc = lcCpus;
-        _batch = batchCpus;
+        _current = new ElasticAllocation(lcCpus, batchCpus, null, 0, 0);
     }
 
     /// <summary>The LC subOS's name.</summary>
@@ -33,68 +32,37 @@ internal sealed class CellAllocation
     /// <summary>The batch subOS's name.</summary>
     public string Batch { get; }
 
-    /// <summary>CPUs the LC owns now.</summary>
-    public int LcCpus => _lc;
+    /// <summary>CPUs the LC owns.</summary>
+    public int LcCpus => Current.TakerCpus;
 
-    /// <summary>CPUs the batch owns now (0: parked).</summary>
-    public int BatchCpus => _batch;
+    /// <summary>CPUs the batch owns (0: parked).</summary>
+    public int BatchCpus => Current.DonorCpus;
 
-    /// <summary>The batch's CPU quota in CPUs; null for none.</summary>
-    public double? BatchQuota
+    /// <summary>The CPU time the batch can use: its CPUs, or its quota when lower.</summary>
+    public double BatchEffectiveCpus => Current.DonorEffectiveCpus;
+
+    private ElasticAllocation Current
     {
         get
         {
             lock (_gate)
             {
-                return _quota;
+                return _current;
             }
         }
     }
 
-    /// <summary>The CPU time the batch can use: its CPUs, or its quota when lower.</summary>
-    public double BatchEffectiveCpus => BatchQuota is { } q ? Math.Min(q, _batch) : _batch;
-
-    /// <summary>Moves made so far (loans, reclaims and quota changes).</summary>
-    public int Moves => Volatile.Read(ref _moves);
-
-    /// <summary>Lends <paramref name="cpus"/> CPUs from the batch to the LC (negative: reclaims them), saying <paramref name="reason"/>.</summary>
-    public void Move(int cpus, string reason)
+    /// <summary>Records what the actuator reported.</summary>
+    public void Update(ElasticAllocation current)
     {
         lock (_gate)
         {
-            if (cpus > 0)
-            {
-                _supervisor.Lend(Batch, Lc, cpus, reason);
-            }
-            else if (cpus < 0)
-            {
-                _supervisor.Reclaim(Lc, -cpus, reason);
-            }
-            else
-            {
-                return;
-            }
-
-            _lc += cpus;
-            _batch -= cpus;
-            _moves++;
-        }
-    }
-
-    /// <summary>Sets the batch's CPU quota (null lifts it), saying <paramref name="reason"/>.</summary>
-    public void SetBatchQuota(double? cpus, string reason)
-    {
-        lock (_gate)
-        {
-            _supervisor.SetCpuQuota(Batch, cpus, reason);
-            _quota = cpus;
-            _moves++;
+            _current = current;
         }
     }
 
     /// <summary>
-    /// Returns every loan and lifts the quota (before the batch's jobs are stopped: a parked batch could not end
-    /// them); not counted as moves.
+    /// Returns every loan and lifts the batch's quota (before its jobs are stopped: a parked batch could not end them).
     /// </summary>
     public void Restore()
     {
@@ -102,16 +70,14 @@ internal sealed class CellAllocation
         {
             if (_supervisor.Loans(Lc).Count > 0)
             {
-                var returned = _supervisor.Reclaim(Lc, null, "end of the run");
-                var cpus = returned.Sum(l => l.Cpus.Count);
-                _lc -= cpus;
-                _batch += cpus;
+                var returned = _supervisor.Reclaim(Lc, null, "rfm bench elastic: end of the run").Sum(l => l.Cpus.Count);
+                _current = _current with { TakerCpus = _current.TakerCpus - returned, DonorCpus = _current.DonorCpus + returned };
             }
 
-            if (_quota is not null)
+            if (_current.DonorQuota is not null)
             {
-                _supervisor.SetCpuQuota(Batch, null, "end of the run");
-                _quota = null;
+                _supervisor.SetCpuQuota(Batch, null, "rfm bench elastic: end of the run");
+                _current = _current with { DonorQuota = null };
             }
         }
     }

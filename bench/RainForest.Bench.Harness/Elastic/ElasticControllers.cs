@@ -1,4 +1,6 @@
+using RainForest.Controller.Runner;
 using RainForest.Core.Elastic;
+using RainForest.Supervisor;
 
 namespace RainForest.Bench.Harness.Elastic;
 
@@ -33,7 +35,10 @@ internal static class ElasticControllers
     /// <summary>The fewest CPUs the batch subOS keeps: none (it is parked then).</summary>
     public const int BatchFloor = 0;
 
-    /// <summary>The loop of <paramref name="spec"/> acting on <paramref name="allocation"/> through the supervisor's facade.</summary>
-    public static PolicyWindowController Create(ElasticPolicySpec spec, CellAllocation allocation) =>
-        new(spec, new SupervisorActuator(allocation, ElasticSettings.InstanceMemory.Bytes));
+    /// <summary>
+    /// The loop of <paramref name="spec"/> acting through the controller library's actuator on the supervisor of
+    /// <paramref name="state"/> (the facade's lend, reclaim and quota, each journalled with its reason); <paramref name="allocation"/> follows it.
+    /// </summary>
+    public static PolicyWindowController Create(ElasticPolicySpec spec, StateDirectory state, CellAllocation allocation) =>
+        new(spec, new SupervisorActuator(() => RainForestSupervisor.Open(state), spec), allocation);
 }

@@ -222,7 +222,7 @@ internal sealed class ElasticExperiment : Experiment
             lc = platform.CreateInstance("lc", lcCpus, ElasticSettings.InstanceMemory);
             batch = platform.CreateInstance("batch", batchCpus, ElasticSettings.InstanceMemory);
             allocation = cells is not null && system != ElasticSystems.Linux ? new CellAllocation(cells.Supervisor, lc.Name, batch.Name, lcCpus, batchCpus) : null;
-            var controller = spec is not null && allocation is not null ? ElasticControllers.Create(spec, allocation) : null;
+            var controller = spec is not null && allocation is not null ? ElasticControllers.Create(spec, cells!.Supervisor.State, allocation) : null;
 
             // Threads for every CPU the LC could own, so that a grown LC can use what it gets.
             var maxLc = spec?.MaxCpus ?? lcCpus;
@@ -269,7 +269,7 @@ internal sealed class ElasticExperiment : Experiment
                 P99Ms = load.P99Us / 1000,
                 P999Ms = load.P999Us / 1000,
                 BatchFinished = outcome.Finished,
-                Moves = allocation?.Moves ?? 0,
+                Moves = (int)(controller?.Moves ?? 0),
                 Throughput = load.Throughput,
                 Failed = load.Errors + load.Timeouts,
             };
