@@ -63,6 +63,11 @@ internal sealed class ElasticExperiment : Experiment
             throw RfException.Invalid("--lc-cpus must be at least 1");
         }
 
+        if (!options.Simulate && options.LcCpus is { } lc && lc >= HostCpus.Online().Count)
+        {
+            throw RfException.Invalid($"--lc-cpus {lc} leaves no CPU for the batch subOS ({HostCpus.Online().Count} online)");
+        }
+
         var trace = traces.Read(options.TracePath);
         var jobs = BatchJobList.Read(options.JobsPath);
         return (systems, trace, jobs, ElasticSettings.For(options));
