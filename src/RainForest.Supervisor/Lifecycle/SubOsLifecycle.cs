@@ -191,7 +191,9 @@ internal sealed class SubOsLifecycle
 
         foreach (var name in names)
         {
-            destroyed?.Invoke(name, Destroy(name));
+            // Not destroyed?.Invoke(name, Destroy(name)): without a callback that would skip the destroy itself.
+            var outcome = Destroy(name);
+            destroyed?.Invoke(name, outcome);
         }
     }
 

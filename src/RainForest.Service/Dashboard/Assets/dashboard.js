@@ -9,12 +9,12 @@
   // A policy's line shows this much history; older samples are dropped.
   const HISTORY_MS = 5 * 60 * 1000;
   const POLL_MS = 5000;
+  // The latency line is read from /metrics this often: a slack policy's window is half a second.
+  const POLICY_POLL_MS = 1000;
   // Tableau 10 without its grey, which the supervisor's CPUs use. A subOS keeps its colour for the life of the page.
   const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#b07aa1', '#76b7b2', '#9c755f', '#ff9da7', '#edc948'];
   const colours = new Map();
   const samplesByPolicy = new Map();
-  // Whether the service has the controller's policies endpoint; asked of its OpenAPI document once.
-  let policiesAvailable = null;
   // The newest journal entry shown: the event stream resumes after it (Last-Event-ID), so nothing is missed between
   // loading the backlog and connecting, nor while reconnecting.
   let lastJournalId = null;
@@ -120,21 +120,28 @@
     return ms >= 100 ? `${ms.toFixed(0)} ms` : ms >= 1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(0)} µs`;
   }
 
-  // "memory 256M → 192M" from two "key=value ..." descriptions: what changed, or the whole of the one that exists.
+  // "memory 256M → 192M, parked" from two "key=value flag ..." descriptions: what changed (a flag that came or went
+  // says so), or the whole of the one that exists.
   function describeChange(before, after) {
     if (!before || !after) {
       return after || before || '';
     }
-    const parse = (text) => new Map(text.split(' ').map((pair) => {
-      const at = pair.indexOf('=');
-      return at < 0 ? [pair, ''] : [pair.slice(0, at), pair.slice(at + 1)];
+    const parse = (text) => new Map(text.split(' ').filter((word) => word !== '').map((word) => {
+      const at = word.indexOf('=');
+      return at < 0 ? [word, null] : [word.slice(0, at), word.slice(at + 1)];
     }));
     const was = parse(before);
     const now = parse(after);
     const changes = [];
     for (const key of new Set([...was.keys(), ...now.keys()])) {
-      if (was.get(key) !== now.get(key)) {
-        changes.push(`${key} ${was.get(key) ?? '–'} → ${now.get(key) ?? '–'}`);
+      const [a, b] = [was.get(key), now.get(key)];
+      if (a === b) {
+        continue;
+      }
+      if (a === null || b === null) {
+        changes.push(b === null ? key : `not ${key}`);
+      } else {
+        changes.push(`${key} ${a ?? '–'} → ${b ?? '–'}`);
       }
     }
     return changes.length > 0 ? changes.join(', ') : 'no change';
@@ -166,16 +173,27 @@
   function renderCpus(machine, subs) {
     const grid = document.getElementById('cpu-grid');
     const legend = document.getElementById('cpu-legend');
-    grid.replaceChildren(...machine.cpus.map((cpu) => {
-      const who = cpu.kind === 'subos' ? cpu.owner : KIND_TEXT[cpu.kind] || cpu.kind;
-      const cell = el('div', { class: 'cpu', role: 'listitem', 'data-cpu': cpu.id, 'data-kind': cpu.kind, 'data-owner': cpu.kind === 'subos' ? cpu.owner : '' },
-        el('span', { class: 'id' }, String(cpu.id)),
-        el('span', { class: 'who' }, who));
-      if (cpu.kind === 'subos') {
-        cell.style.background = colourOf(cpu.owner);
+    // One block per NUMA node, in CPU order within it: what a subOS owns is seen against the machine's shape. The label
+    // is only shown where there is more than one node.
+    const nodes = [...new Set(machine.cpus.map((cpu) => cpu.node))].sort((a, b) => a - b);
+    grid.replaceChildren(...nodes.map((node) => {
+      const cells = machine.cpus.filter((cpu) => cpu.node === node).map((cpu) => {
+        const who = cpu.kind === 'subos' ? cpu.owner : KIND_TEXT[cpu.kind] || cpu.kind;
+        const cell = el('div', { class: 'cpu', role: 'listitem', 'data-cpu': cpu.id, 'data-kind': cpu.kind, 'data-owner': cpu.kind === 'subos' ? cpu.owner : '' },
+          el('span', { class: 'id' }, String(cpu.id)),
+          el('span', { class: 'who' }, who));
+        if (cpu.kind === 'subos') {
+          cell.style.background = colourOf(cpu.owner);
+        }
+        cell.title = `CPU ${cpu.id} (core ${cpu.core}, node ${cpu.node}): ${who}`;
+        return cell;
+      });
+      const block = el('div', { class: 'node', 'data-node': node });
+      if (nodes.length > 1) {
+        block.append(el('span', { class: 'node-label' }, `node ${node}`));
       }
-      cell.title = `CPU ${cpu.id} (core ${cpu.core}, node ${cpu.node}): ${who}`;
-      return cell;
+      block.append(el('div', { class: 'cpu-grid', role: 'list' }, ...cells));
+      return block;
     }));
 
     const items = subs.map((s) => el('li', { 'data-owner': s.name, 'data-kind': 'subos', 'data-alive': s.alive, 'data-parked': s.parked },
@@ -218,7 +236,7 @@
       `${machine.cpus.length} CPUs, ${formatBytes(machine.memoryBytes)}; ${subs.length} subOS${subs.length === 1 ? '' : 'es'}`;
   }
 
-  // ---- Policies: the live p99 against the SLO ----
+  // ---- Policies: the live tail latency (p99 for a p99 SLO) against the SLO, from /metrics ----
 
   function renderPolicies(policies) {
     const container = document.getElementById('policies');
@@ -229,8 +247,9 @@
     const now = Date.now();
     container.replaceChildren(...policies.map((p) => {
       const samples = (samplesByPolicy.get(p.name) || []).filter((s) => now - s.t <= HISTORY_MS);
-      return el('div', { class: 'policy', 'data-policy': p.name },
-        el('h3', {}, `${p.name}: p99 ${p.p99Ms == null ? '–' : formatMs(p.p99Ms)} (SLO ≤ ${formatMs(p.sloMs)})${p.detail ? ' · ' + p.detail : ''}`),
+      const moves = `${p.grows} grow, ${p.shrinks} shrink`;
+      return el('div', { class: 'policy', 'data-policy': p.name, 'data-slo-seconds': p.sloMs / 1000, 'data-samples': samples.length },
+        el('h3', {}, `${p.name}: ${p.label} ${p.tailMs == null ? '–' : formatMs(p.tailMs)} (SLO ${p.label} ≤ ${formatMs(p.sloMs)}; moves: ${moves})`),
         chart(samples, p.sloMs, now));
     }));
   }
@@ -239,8 +258,10 @@
     const width = 600;
     const height = 160;
     const pad = 34;
-    const top = Math.max(sloMs * 1.5, ...samples.map((s) => s.p99Ms), 0.001);
-    const x = (t) => pad + ((width - pad - 6) * (t - (now - HISTORY_MS))) / HISTORY_MS;
+    const top = Math.max(sloMs * 1.5, ...samples.map((s) => s.ms), 0.001);
+    // The time axis spans what has been seen, from 30 s up to the whole history.
+    const span = Math.min(HISTORY_MS, Math.max(30000, now - (samples.length > 0 ? samples[0].t : now)));
+    const x = (t) => pad + ((width - pad - 6) * (t - (now - span))) / span;
     const y = (ms) => height - 16 - ((height - 24) * ms) / top;
     const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, preserveAspectRatio: 'none', role: 'img' });
     // Above the SLO is the band a window must stay out of.
@@ -252,42 +273,65 @@
     const nowLabel = svg('text', { class: 'axis', x: width - 40, y: height - 3 });
     nowLabel.textContent = 'now';
     const startLabel = svg('text', { class: 'axis', x: pad, y: height - 3 });
-    startLabel.textContent = `-${HISTORY_MS / 60000} min`;
+    startLabel.textContent = span >= 60000 ? `-${(span / 60000).toFixed(1)} min` : `-${Math.round(span / 1000)} s`;
     root.append(nowLabel, startLabel);
     if (samples.length > 0) {
-      const points = samples.map((s) => `${x(s.t).toFixed(1)},${y(s.p99Ms).toFixed(1)}`).join(' ');
-      root.append(svg('polyline', { class: 'p99', points }));
+      const points = samples.map((s) => `${x(s.t).toFixed(1)},${y(s.ms).toFixed(1)}`).join(' ');
+      root.append(svg('polyline', { class: 'tail', points }));
     }
     return root;
   }
 
-  function recordSample(name, p99Ms, t) {
-    if (p99Ms == null || !Number.isFinite(p99Ms)) {
-      return;
-    }
+  function recordSample(name, ms, t) {
     const samples = samplesByPolicy.get(name) || [];
-    samples.push({ t, p99Ms });
+    samples.push({ t, ms });
     while (samples.length > 0 && t - samples[0].t > HISTORY_MS) {
       samples.shift();
     }
     samplesByPolicy.set(name, samples);
   }
 
+  // The controller publishes each policy's window latency, SLO and moves as Prometheus gauges and counters; the line
+  // is those readings over time, kept by the page (the service keeps no history).
   async function refreshPolicies() {
-    if (policiesAvailable === null) {
-      const openApi = await getJson('/openapi/v1.json');
-      policiesAvailable = Object.prototype.hasOwnProperty.call(openApi.paths || {}, Api.policiesPath);
+    const response = await fetch('/metrics', { headers: headers('text/plain'), cache: 'no-store' });
+    if (!response.ok) {
+      throw new HttpError(response.status, `/metrics: ${response.status} ${await problemText(response)}`);
     }
-    if (!policiesAvailable) {
-      renderPolicies([]);
-      return;
-    }
-    const policies = Api.policies(await getJson(Api.policiesPath));
+    const policies = Api.policies(parsePrometheus(await response.text()));
     const now = Date.now();
     for (const p of policies) {
-      recordSample(p.name, p.p99Ms, now);
+      if (p.tailMs != null) {
+        recordSample(p.name, p.tailMs, now);
+      }
+    }
+    for (const name of [...samplesByPolicy.keys()]) {
+      if (!policies.some((p) => p.name === name)) {
+        samplesByPolicy.delete(name);
+      }
     }
     renderPolicies(policies);
+  }
+
+  // Prometheus' text format: "name{label="value",...} number" per line, '#' lines are comments. Only what the page
+  // reads is kept: the samples of the rainforest_policy_ metrics.
+  function parsePrometheus(text) {
+    const samples = [];
+    for (const line of text.split('\n')) {
+      if (!line.startsWith('rainforest_policy_')) {
+        continue;
+      }
+      const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)/.exec(line);
+      if (!match) {
+        continue;
+      }
+      const labels = {};
+      for (const label of (match[2] || '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) {
+        labels[label[1]] = label[2].replace(/\\(.)/g, (_, c) => (c === 'n' ? '\n' : c));
+      }
+      samples.push({ name: match[1], labels, value: Number(match[3]) });
+    }
+    return samples;
   }
 
   // ---- Events: /v1/events as server-sent events, newest first ----
@@ -384,9 +428,6 @@
       return;
     }
     addEvent(item.kind, item);
-    if (item.policy && item.p99Ms != null) {
-      recordSample(item.policy, item.p99Ms, item.time ? Date.parse(item.time) : Date.now());
-    }
     scheduleRefresh();
   }
 
@@ -441,8 +482,6 @@
   // ---- What the API returns, turned into what the page draws (the one place that knows the JSON) ----
 
   const Api = {
-    policiesPath: '/v1/policies',
-
     // GET /v1/subos: rfm ls --json, a list of { record: { name, cpus: "0-1", memory: bytes, ... }, agentAlive, parked,
     // cpuQuota (a donor's CPU time limit, null for none) }.
     subOses(json) {
@@ -461,8 +500,39 @@
       };
     },
 
-    policies(json) {
-      return json.map((p) => ({ name: p.taker, sloMs: p.sloMs, p99Ms: p.p99Ms, detail: `${p.kind}, donor ${p.donor}, ${p.moves} moves` }));
+    // /metrics: rainforest_policy_slo_seconds{policy,quantile} (one quantile per policy, its SLO's),
+    // rainforest_policy_latency_seconds{policy,quantile} (the current window, at that quantile and others),
+    // rainforest_policy_moves_total{policy,direction="grow"|"shrink"}.
+    policies(samples) {
+      const byName = new Map();
+      const policy = (name) => {
+        if (!byName.has(name)) {
+          byName.set(name, { name, quantile: null, sloMs: null, latencyMs: new Map(), grows: 0, shrinks: 0 });
+        }
+        return byName.get(name);
+      };
+      for (const sample of samples) {
+        const name = sample.labels.policy;
+        if (!name || !Number.isFinite(sample.value)) {
+          continue;
+        }
+        if (sample.name === 'rainforest_policy_slo_seconds') {
+          Object.assign(policy(name), { quantile: sample.labels.quantile, sloMs: sample.value * 1000 });
+        } else if (sample.name === 'rainforest_policy_latency_seconds') {
+          policy(name).latencyMs.set(sample.labels.quantile, sample.value * 1000);
+        } else if (sample.name === 'rainforest_policy_moves_total') {
+          policy(name)[sample.labels.direction === 'grow' ? 'grows' : 'shrinks'] = sample.value;
+        }
+      }
+      // A policy is drawn once its SLO is known; the line is its latency at the SLO's quantile (p99 for p99<=5ms).
+      return [...byName.values()].filter((p) => p.sloMs !== null).sort((a, b) => a.name.localeCompare(b.name)).map((p) => ({
+        name: p.name,
+        label: `p${+(Number(p.quantile) * 100).toFixed(3)}`,
+        sloMs: p.sloMs,
+        tailMs: p.latencyMs.get(p.quantile) ?? null,
+        grows: p.grows,
+        shrinks: p.shrinks,
+      }));
     },
 
     // A journal entry (GET /v1/journal, and the data of a "journal" event): { id, time, operation, target, before,
@@ -476,7 +546,12 @@
         };
       }
       if (type === 'decision') {
-        return { kind: 'decision', time: payload.time, target: payload.taker, outcome: '', policy: payload.taker, p99Ms: payload.p99Ms, text: JSON.stringify(payload) };
+        // The controller's own document: shown as its scalar fields, whatever they are.
+        const fields = Object.entries(payload).filter(([, value]) => value !== null && typeof value !== 'object');
+        return {
+          kind: 'decision', time: payload.time, target: payload.policy ?? payload.taker ?? '', outcome: '',
+          text: fields.map(([key, value]) => `${key}=${value}`).join(' '),
+        };
       }
       return null;
     },
@@ -485,7 +560,9 @@
   document.addEventListener('DOMContentLoaded', () => {
     refreshAll();
     followEvents();
-    // The stream drives updates; the poll catches usage figures that change without an event (memory in use, p99).
+    // The stream drives updates; the poll catches figures that change without an event (memory in use), and the
+    // latency line has a faster one of its own.
     setInterval(refreshAll, POLL_MS);
+    setInterval(() => refreshPolicies().catch(report), POLICY_POLL_MS);
   });
 })();
