@@ -34,6 +34,17 @@ public sealed class BenchAppTests
     }
 
     [Fact]
+    public void Run_ElasticLcTakesEveryCpu_RefusedBeforeAnythingIsMade()
+    {
+        var (code, stdout, stderr) = Run(["elastic", "--smoke", "--lc-cpus", "4096"]);
+
+        Assert.Equal(RfException.InvalidInputExitCode, code);
+        Assert.Equal("", stdout);
+        Assert.StartsWith("rfm: --lc-cpus 4096 leaves no CPU for the batch subOS (", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
     public void Run_StateDirectoryNotInitialised_RefusedAndNothingCreated()
     {
         using var scratch = new TempDirectory();

@@ -1,32 +1,29 @@
-using System.Globalization;
-using RainForest.Core.Model;
+using RainForest.Controller;
 using RainForest.Supervisor;
 
 namespace RainForest.Bench.Harness.Elastic;
 
 /// <summary>
-/// The CPUs of the two subOSes of one run, changed through the supervisor's facade: a move to the LC shrinks the
-/// batch first and then grows the LC (a CPU always has one owner), a move back the other way round. Each move is a
-/// resize the supervisor journals.
+/// What the two subOSes of one run own, as the controller last saw it (for the window records and for how many batch
+/// jobs may run at once), and the return of everything lent when the run ends.
 /// </summary>
+/// <remarks>
+/// The moves themselves are the controller library's actuator's (<see cref="Controller.Runner.SupervisorActuator"/>:
+/// the facade's lend, reclaim and CPU quota); this only follows what they leave.
+/// </remarks>
 internal sealed class CellAllocation
 {
     private readonly RainForestSupervisor _supervisor;
     private readonly Lock _gate = new();
-    private readonly int _initialLc;
-    private readonly int _initialBatch;
-    private volatile int _lc;
-    private volatile int _batch;
-    private int _moves;
+    private ElasticAllocation _current;
 
-    /// <summary>Tracks <paramref name="lc"/> and <paramref name="batch"/>, which own <paramref name="lcCpus"/> and <paramref name="batchCpus"/> now.</summary>
+    /// <summary>Follows <paramref name="lc"/> and <paramref name="batch"/>, which own <paramref name="lcCpus"/> and <paramref name="batchCpus"/> now.</summary>
     public CellAllocation(RainForestSupervisor supervisor, string lc, string batch, int lcCpus, int batchCpus)
     {
         _supervisor = supervisor;
         Lc = lc;
         Batch = batch;
-        _lc = _initialLc = lcCpus;
-        _batch = _initialBatch = batchCpus;
+        _current = new ElasticAllocation(lcCpus, batchCpus, null, 0, 0);
     }
 
     /// <summary>The LC subOS's name.</summary>
@@ -35,57 +32,53 @@ internal sealed class CellAllocation
     /// <summary>The batch subOS's name.</summary>
     public string Batch { get; }
 
-    /// <summary>CPUs the LC owns now.</summary>
-    public int LcCpus => _lc;
+    /// <summary>CPUs the LC owns.</summary>
+    public int LcCpus => Current.TakerCpus;
 
-    /// <summary>CPUs the batch owns now.</summary>
-    public int BatchCpus => _batch;
+    /// <summary>CPUs the batch owns (0: parked).</summary>
+    public int BatchCpus => Current.DonorCpus;
 
-    /// <summary>Moves made so far.</summary>
-    public int Moves => Volatile.Read(ref _moves);
+    /// <summary>The CPU time the batch can use: its CPUs, or its quota when lower.</summary>
+    public double BatchEffectiveCpus => Current.DonorEffectiveCpus;
 
-    /// <summary>Moves <paramref name="cpus"/> CPUs from the batch to the LC (negative: back to the batch).</summary>
-    /// <param name="cpus">How many; 0 does nothing.</param>
-    /// <param name="batchFloor">The fewest CPUs the batch may keep.</param>
-    /// <param name="lcFloor">The fewest the LC may keep.</param>
-    /// <returns>How many moved (fewer when a floor stopped it).</returns>
-    public int Move(int cpus, int batchFloor = 1, int lcFloor = 1)
+    private ElasticAllocation Current
     {
-        lock (_gate)
+        get
         {
-            var n = cpus > 0 ? Math.Min(cpus, _batch - batchFloor) : -Math.Min(-cpus, _lc - lcFloor);
-            if (n == 0)
+            lock (_gate)
             {
-                return 0;
+                return _current;
             }
-
-            var (from, to) = n > 0 ? (Batch, Lc) : (Lc, Batch);
-            var count = Math.Abs(n).ToString(CultureInfo.InvariantCulture);
-            _supervisor.Resize(from, Request("-" + count), null);
-            _supervisor.Resize(to, Request("+" + count), null);
-            _lc += n;
-            _batch -= n;
-            _moves++;
-            return n;
         }
     }
 
-    /// <summary>Gives each subOS its first CPU count again (before the batch's jobs are stopped: a parked batch could not end them).</summary>
+    /// <summary>Records what the actuator reported.</summary>
+    public void Update(ElasticAllocation current)
+    {
+        lock (_gate)
+        {
+            _current = current;
+        }
+    }
+
+    /// <summary>
+    /// Returns every loan and lifts the batch's quota (before its jobs are stopped: a parked batch could not end them).
+    /// </summary>
     public void Restore()
     {
         lock (_gate)
         {
-            var back = _initialLc - _lc;
-            if (back != 0)
+            if (_supervisor.Loans(Lc).Count > 0)
             {
-                // Not the controller's move: it does not count.
-                var moves = _moves;
-                Move(back, 0, 0);
-                _moves = moves;
+                var returned = _supervisor.Reclaim(Lc, null, "rfm bench elastic: end of the run").Sum(l => l.Cpus.Count);
+                _current = _current with { TakerCpus = _current.TakerCpus - returned, DonorCpus = _current.DonorCpus + returned };
+            }
+
+            if (_current.DonorQuota is not null)
+            {
+                _supervisor.SetCpuQuota(Batch, null, "rfm bench elastic: end of the run");
+                _current = _current with { DonorQuota = null };
             }
         }
     }
-
-    private static CpuRequest Request(string text) =>
-        CpuRequest.TryParse(text, allowRelative: true, out var request, out var error) ? request : throw new InvalidOperationException(error);
 }

@@ -1,4 +1,6 @@
+using RainForest.Controller.Runner;
 using RainForest.Core.Elastic;
+using RainForest.Supervisor;
 
 namespace RainForest.Bench.Harness.Elastic;
 
@@ -11,9 +13,8 @@ internal static class ElasticControllers
     /// </summary>
     /// <remarks>
     /// The probe is recorded because a policy names one, but nothing probes here: the experiment's own load
-    /// generator measures the LC service and hands its windows to the loop. The batch keeps one CPU because this
-    /// build's supervisor facade can only resize (a subOS has at least one CPU); parking a donor lent down to
-    /// zero CPUs needs the facade's lend, which this experiment does not use yet.
+    /// generator measures the LC service and hands its windows to the loop. The batch may lend every CPU (floor 0):
+    /// the supervisor parks (freezes) it until one comes back, which on a 2-CPU machine is the only move there is.
     /// </remarks>
     public static ElasticPolicySpec Spec(string system, ElasticSettings settings, int partitionable)
     {
@@ -31,10 +32,13 @@ internal static class ElasticControllers
             donorFloor: BatchFloor);
     }
 
-    /// <summary>The fewest CPUs the batch subOS keeps.</summary>
-    public const int BatchFloor = 1;
+    /// <summary>The fewest CPUs the batch subOS keeps: none (it is parked then).</summary>
+    public const int BatchFloor = 0;
 
-    /// <summary>The loop of <paramref name="spec"/> acting on <paramref name="allocation"/> through the supervisor's facade.</summary>
-    public static PolicyWindowController Create(ElasticPolicySpec spec, CellAllocation allocation) =>
-        new(spec, new SupervisorActuator(allocation, BatchFloor, ElasticSettings.InstanceMemory.Bytes));
+    /// <summary>
+    /// The loop of <paramref name="spec"/> acting through the controller library's actuator on the supervisor of
+    /// <paramref name="state"/> (the facade's lend, reclaim and quota, each journalled with its reason); <paramref name="allocation"/> follows it.
+    /// </summary>
+    public static PolicyWindowController Create(ElasticPolicySpec spec, StateDirectory state, CellAllocation allocation) =>
+        new(spec, new SupervisorActuator(() => RainForestSupervisor.Open(state), spec), allocation);
 }

@@ -63,6 +63,11 @@ internal sealed class ElasticExperiment : Experiment
             throw RfException.Invalid("--lc-cpus must be at least 1");
         }
 
+        if (!options.Simulate && options.LcCpus is { } lc && lc >= HostCpus.Online().Count)
+        {
+            throw RfException.Invalid($"--lc-cpus {lc} leaves no CPU for the batch subOS ({HostCpus.Online().Count} online)");
+        }
+
         var trace = traces.Read(options.TracePath);
         var jobs = BatchJobList.Read(options.JobsPath);
         return (systems, trace, jobs, ElasticSettings.For(options));
@@ -141,7 +146,8 @@ internal sealed class ElasticExperiment : Experiment
                     band = [.. band, .. PolicyWindowController.Band(spec)];
                     session.Note($"{system}: policy {spec.Kind.ToText()}, {spec.Slo}, window {spec.Window.TotalSeconds:0.###} s" +
                                  (spec.Kind == PolicyKind.Threshold ? $", (lt, ut) = ({spec.Lower.TotalMilliseconds:0.##} ms, {spec.Upper.TotalMilliseconds:0.##} ms)" : "") +
-                                 $", LC {spec.MinCpus} to {spec.MaxCpus} CPUs, batch keeps {spec.DonorFloor}; the controller library's loop runs in rf-bench on the load generator's windows and resizes through the supervisor's facade.");
+                                 $", LC {spec.MinCpus} to {spec.MaxCpus} CPUs, batch keeps {spec.DonorFloor} (parked when it has none); the controller library's loop runs in rf-bench on the load generator's windows " +
+                                 "and lends, reclaims and sets the batch's CPU quota through the supervisor's facade (journalled lend/borrow entries with the latency that caused each).");
                 }
 
                 var task = $"elastic: {system}";
@@ -154,11 +160,6 @@ internal sealed class ElasticExperiment : Experiment
                 session.Progress(task, 1);
             }
 
-            if (partitionable <= 2 && requested.Any(ElasticSystems.Controlled.Contains))
-            {
-                session.Note($"With {partitionable} CPUs and the batch keeping one, the controllers have no CPU to move: threshold and slack can only match the static partition here. " +
-                             "rfm bench elastic --simulate --cores 64 runs the same policies on the controller library's model of a larger machine.");
-            }
         }
         finally
         {
@@ -219,13 +220,14 @@ internal sealed class ElasticExperiment : Experiment
         MemcachedServer? server = null;
         BatchRunner? batchRunner = null;
         TraceClient? client = null;
+        CellAllocation? allocation = null;
         try
         {
             // Linux: both instances see every CPU; their sizes only set memcached's threads and the batch's jobs at a time.
             lc = platform.CreateInstance("lc", lcCpus, ElasticSettings.InstanceMemory);
             batch = platform.CreateInstance("batch", batchCpus, ElasticSettings.InstanceMemory);
-            var allocation = cells is not null && system != ElasticSystems.Linux ? new CellAllocation(cells.Supervisor, lc.Name, batch.Name, lcCpus, batchCpus) : null;
-            var controller = spec is not null && allocation is not null ? ElasticControllers.Create(spec, allocation) : null;
+            allocation = cells is not null && system != ElasticSystems.Linux ? new CellAllocation(cells.Supervisor, lc.Name, batch.Name, lcCpus, batchCpus) : null;
+            var controller = spec is not null && allocation is not null ? ElasticControllers.Create(spec, cells!.Supervisor.State, allocation) : null;
 
             // Threads for every CPU the LC could own, so that a grown LC can use what it gets.
             var maxLc = spec?.MaxCpus ?? lcCpus;
@@ -237,7 +239,7 @@ internal sealed class ElasticExperiment : Experiment
             await foreach (var window in client.Windows.ReadAllAsync(session.Cancellation).ConfigureAwait(false))
             {
                 windows.Add(new WindowRecord(window.EndSeconds, window.Offered, window.Completed, window.P50Us / 1000, window.P99Us / 1000, window.P999Us / 1000,
-                    allocation?.LcCpus ?? lcCpus, allocation?.BatchCpus ?? batchCpus));
+                    allocation?.LcCpus ?? lcCpus, allocation?.BatchEffectiveCpus ?? batchCpus));
                 controller?.Observe(window);
 
                 session.Progress(task, window.EndSeconds / expected);
@@ -272,7 +274,7 @@ internal sealed class ElasticExperiment : Experiment
                 P99Ms = load.P99Us / 1000,
                 P999Ms = load.P999Us / 1000,
                 BatchFinished = outcome.Finished,
-                Moves = allocation?.Moves ?? 0,
+                Moves = (int)(controller?.Moves ?? 0),
                 Throughput = load.Throughput,
                 Failed = load.Errors + load.Timeouts,
             };
@@ -291,6 +293,16 @@ internal sealed class ElasticExperiment : Experiment
 
             if (batchRunner is not null)
             {
+                try
+                {
+                    // A parked batch cannot end its jobs: give its CPUs back first.
+                    allocation?.Restore();
+                }
+                catch (RfException e)
+                {
+                    session.Note($"{system}: returning the lent CPUs failed: {e.Message}");
+                }
+
                 await batchRunner.StopAsync().ConfigureAwait(false);
             }
 
@@ -360,7 +372,7 @@ internal sealed class ElasticExperiment : Experiment
             Notes =
             [
                 $"This machine has {online} online CPU(s): the LC and batch subOSes start with half each" +
-                (online <= 2 ? ", so a controller can only lend the batch's one CPU (parking the batch) and give it back; the numbers say little about larger machines (rfm bench elastic --simulate --cores 64 runs the same policies on a model of one)." : "."),
+                (online <= 2 ? ", so a controller can only lend the batch's one CPU (parking the batch: frozen until the CPU returns), give it back, or limit the batch's CPU time; the numbers say little about larger machines (rfm bench elastic --simulate --cores 64 runs the same policies on a model of one)." : "."),
                 "The load generator runs on the host, in the LC subOS's network namespace (nsenter -n), and competes for CPU with both subOSes; its own lateness is inside the latencies.",
             ],
             Machine = session.Machine,

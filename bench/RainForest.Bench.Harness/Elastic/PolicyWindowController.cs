@@ -17,14 +17,16 @@ namespace RainForest.Bench.Harness.Elastic;
 internal sealed class PolicyWindowController : IWindowController, IElasticObserver
 {
     private readonly ElasticController _controller;
+    private readonly CellAllocation? _allocation;
     private readonly LongHistogram _pending = LatencyWindow.CreateHistogram();
     private double _pendingStart = double.NaN;
     private double _pendingEnd;
 
-    /// <summary>Runs <paramref name="spec"/> through <paramref name="actuator"/>.</summary>
-    public PolicyWindowController(ElasticPolicySpec spec, IElasticActuator actuator)
+    /// <summary>Runs <paramref name="spec"/> through <paramref name="actuator"/>; <paramref name="allocation"/>, when given, follows what the actuator reports.</summary>
+    public PolicyWindowController(ElasticPolicySpec spec, IElasticActuator actuator, CellAllocation? allocation = null)
     {
         Spec = spec;
+        _allocation = allocation;
         _controller = new ElasticController(ElasticController.CreatePolicy(spec), actuator, this);
     }
 
@@ -34,18 +36,19 @@ internal sealed class PolicyWindowController : IWindowController, IElasticObserv
     /// <summary>Steps that could not be applied (refused by the actuator, nothing changed).</summary>
     public long FailedSteps => _controller.Stats.Errors;
 
+    /// <summary>Steps applied.</summary>
+    public long Moves => _controller.Stats.Moves;
+
     /// <summary>Why the first step that could not be applied was refused; null when none was.</summary>
     public string? FirstFailure { get; private set; }
 
     /// <inheritdoc />
-    void IElasticObserver.OnWindow(ElasticPolicySpec spec, ElasticObservation observation, ElasticAllocation current, PolicyStats stats)
-    {
-    }
+    void IElasticObserver.OnWindow(ElasticPolicySpec spec, ElasticObservation observation, ElasticAllocation current, PolicyStats stats) =>
+        _allocation?.Update(current);
 
     /// <inheritdoc />
-    void IElasticObserver.OnDecision(ElasticPolicySpec spec, ElasticDecision decision, ElasticAllocation before, ElasticAllocation after)
-    {
-    }
+    void IElasticObserver.OnDecision(ElasticPolicySpec spec, ElasticDecision decision, ElasticAllocation before, ElasticAllocation after) =>
+        _allocation?.Update(after);
 
     /// <inheritdoc />
     void IElasticObserver.OnError(ElasticPolicySpec spec, ElasticDecision? decision, Exception error) =>
