@@ -62,6 +62,13 @@ internal sealed class DashboardPage(IWebDriver browser, TimeSpan timeout)
     public IReadOnlyList<IWebElement> Events(string target, string operation) =>
         [.. browser.FindElements(By.CssSelector($"#events li[data-kind='journal'][data-target='{target}']")).Where(e => e.FindElement(By.ClassName("kind")).Text == operation)];
 
+    /// <summary>The controller's decisions about <paramref name="taker"/>, newest first.</summary>
+    public IReadOnlyList<IWebElement> Decisions(string taker) =>
+        browser.FindElements(By.CssSelector($"#events li[data-kind='decision'][data-target='{taker}']"));
+
+    /// <summary>The latency panel's entry of a policy, or null while it has none.</summary>
+    public IWebElement? Policy(string taker) => browser.FindElements(By.CssSelector($"#policies .policy[data-policy='{taker}']")).FirstOrDefault();
+
     /// <summary>The latency panel's text.</summary>
     public string PoliciesText() => browser.FindElement(By.Id("policies")).Text;
 

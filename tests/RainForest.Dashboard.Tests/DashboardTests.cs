@@ -6,7 +6,9 @@ using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
 using OpenQA.Selenium.Support.UI;
 using RainForest.Core;
+using RainForest.Core.Elastic;
 using RainForest.Supervisor;
+using RainForest.Supervisor.Network;
 using Xunit.Abstractions;
 
 namespace RainForest.Dashboard.Tests;
@@ -48,6 +50,73 @@ public sealed class DashboardTests(ITestOutputHelper output)
                 foreach (var entry in BrowserLog(browser))
                 {
                     output.WriteLine($"browser: {entry}");
+                }
+
+                browser.Quit();
+            }
+        }
+        finally
+        {
+            scratch.Delete(recursive: true);
+        }
+    }
+
+    [ChromiumFact]
+    [Trait("Category", "Integration")]
+    public void Dashboard_WithAPolicy_DrawsItsTailAgainstItsSlo_AndTheControllersMove()
+    {
+        var scratch = Directory.CreateTempSubdirectory("rf-test-dashboard-");
+        try
+        {
+            using var supervisor = ScratchSupervisor.Init();
+            supervisor.Create("web", "256M", NetMode.Loop);
+            supervisor.Create("batch", "128M");
+            supervisor.StartMemcached("web");
+
+            // Set as rfm policy set does, before the service starts: the service runs what the ledger holds. One-second
+            // windows whose (lt, ut) = (8us, 10us) no round trip meets, so the first measured window moves batch's CPU.
+            supervisor.Supervisor.SetPolicy(ElasticPolicySpec.Create(
+                "web", "batch", LatencySlo.Parse("p99<=10us"), ProbeSpec.Parse("memcached://web.rf:11211"), PolicyKind.Threshold,
+                window: TimeSpan.FromSeconds(1), probeRate: 200));
+            using var service = RfServe.Start(supervisor.StatePath, scratch.FullName);
+            using var browser = HeadlessChromium.Start();
+            var passed = false;
+            try
+            {
+                browser.Navigate().GoToUrl(new Uri(service.Address, $"/#token={service.Token}"));
+                var page = new DashboardPage(browser, s_wait);
+                page.WaitForRefresh(1);
+
+                // The panel draws the policy from /v1/policies and its stats: the SLO line at its bound, the tail of its windows.
+                page.Wait(() => page.Policy("web")?.GetAttribute("data-tail-ms") is { Length: > 0 }, "web's policy with a measured window");
+                var policy = page.Policy("web")!;
+                Assert.Equal("0.01", policy.GetAttribute("data-slo-ms"));
+                Assert.Equal("true", policy.GetAttribute("data-running"));
+                Assert.Contains("web: p99 ", policy.FindElement(By.TagName("h3")).Text, StringComparison.Ordinal);
+                Assert.Contains("(SLO ≤ 10 µs)", policy.FindElement(By.TagName("h3")).Text, StringComparison.Ordinal);
+                Assert.Contains("threshold, donor batch", policy.FindElement(By.TagName("h3")).Text, StringComparison.Ordinal);
+                Assert.Single(policy.FindElements(By.CssSelector("svg line.slo-line")));
+                page.Wait(() => page.Policy("web")!.FindElements(By.CssSelector("svg polyline.p99")).Count == 1, "the tail's line");
+                Assert.DoesNotContain("no policies", page.PoliciesText(), StringComparison.Ordinal);
+
+                // The controller's move arrives as a decision event (who, what, why) and the grid follows it.
+                page.Wait(() => page.Decisions("web").Count >= 1, "the controller's decision as an event");
+                var decision = page.Decisions("web")[^1].Text;
+                Assert.Contains("web: +1 cpu (web 1 → 2 CPUs, batch 1 → 0); p99 ", decision, StringComparison.Ordinal);
+                Assert.Contains("> ut 10us", decision, StringComparison.Ordinal);
+                Assert.Equal("controller", page.Decisions("web")[^1].FindElement(By.ClassName("kind")).Text);
+                page.Wait(() => page.Cells().Count(c => c.GetAttribute("data-owner") == "web") == 2, "web's two CPUs in the grid");
+                page.Wait(() => page.Policy("web")?.GetAttribute("data-moves") == "1", "the policy's move count");
+                SaveScreenshot(browser, "dashboard-policy.png");
+                Assert.DoesNotContain(BrowserLog(browser), e => e.Level == LogLevel.Severe);
+                passed = true;
+            }
+            finally
+            {
+                if (!passed)
+                {
+                    SaveScreenshot(browser, "dashboard-policy-failed.png");
+                    output.WriteLine($"rf-serve: {service.Log}");
                 }
 
                 browser.Quit();

@@ -13,8 +13,6 @@
   const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#b07aa1', '#76b7b2', '#9c755f', '#ff9da7', '#edc948'];
   const colours = new Map();
   const samplesByPolicy = new Map();
-  // Whether the service has the controller's policies endpoint; asked of its OpenAPI document once.
-  let policiesAvailable = null;
   // The newest journal entry shown: the event stream resumes after it (Last-Event-ID), so nothing is missed between
   // loading the backlog and connecting, nor while reconnecting.
   let lastJournalId = null;
@@ -218,7 +216,7 @@
       `${machine.cpus.length} CPUs, ${formatBytes(machine.memoryBytes)}; ${subs.length} subOS${subs.length === 1 ? '' : 'es'}`;
   }
 
-  // ---- Policies: the live p99 against the SLO ----
+  // ---- Policies: the live tail (the SLO's percentile, p99 for most) against the SLO, from /v1/policies and each one's stats ----
 
   function renderPolicies(policies) {
     const container = document.getElementById('policies');
@@ -229,9 +227,13 @@
     const now = Date.now();
     container.replaceChildren(...policies.map((p) => {
       const samples = (samplesByPolicy.get(p.name) || []).filter((s) => now - s.t <= HISTORY_MS);
-      return el('div', { class: 'policy', 'data-policy': p.name },
-        el('h3', {}, `${p.name}: p99 ${p.p99Ms == null ? '–' : formatMs(p.p99Ms)} (SLO ≤ ${formatMs(p.sloMs)})${p.detail ? ' · ' + p.detail : ''}`),
+      const node = el('div', { class: 'policy', 'data-policy': p.name, 'data-slo-ms': p.sloMs, 'data-tail-ms': p.tailMs ?? '', 'data-running': p.running, 'data-moves': p.moves },
+        el('h3', {}, `${p.name}: ${p.percentile} ${p.tailMs == null ? '–' : formatMs(p.tailMs)} (SLO ≤ ${formatMs(p.sloMs)})${p.detail ? ' · ' + p.detail : ''}`),
         chart(samples, p.sloMs, now));
+      if (p.problem) {
+        node.append(el('p', { class: 'policy-problem' }, p.problem));
+      }
+      return node;
     }));
   }
 
@@ -239,7 +241,7 @@
     const width = 600;
     const height = 160;
     const pad = 34;
-    const top = Math.max(sloMs * 1.5, ...samples.map((s) => s.p99Ms), 0.001);
+    const top = Math.max(sloMs * 1.5, ...samples.map((s) => s.tailMs), 0.001);
     const x = (t) => pad + ((width - pad - 6) * (t - (now - HISTORY_MS))) / HISTORY_MS;
     const y = (ms) => height - 16 - ((height - 24) * ms) / top;
     const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, preserveAspectRatio: 'none', role: 'img' });
@@ -255,37 +257,34 @@
     startLabel.textContent = `-${HISTORY_MS / 60000} min`;
     root.append(nowLabel, startLabel);
     if (samples.length > 0) {
-      const points = samples.map((s) => `${x(s.t).toFixed(1)},${y(s.p99Ms).toFixed(1)}`).join(' ');
+      const points = samples.map((s) => `${x(s.t).toFixed(1)},${y(s.tailMs).toFixed(1)}`).join(' ');
       root.append(svg('polyline', { class: 'p99', points }));
     }
     return root;
   }
 
-  function recordSample(name, p99Ms, t) {
-    if (p99Ms == null || !Number.isFinite(p99Ms)) {
-      return;
-    }
-    const samples = samplesByPolicy.get(name) || [];
-    samples.push({ t, p99Ms });
-    while (samples.length > 0 && t - samples[0].t > HISTORY_MS) {
-      samples.shift();
-    }
-    samplesByPolicy.set(name, samples);
-  }
-
+  // The service keeps each policy's recent windows, so a fresh page draws the last minutes at once.
   async function refreshPolicies() {
-    if (policiesAvailable === null) {
-      const openApi = await getJson('/openapi/v1.json');
-      policiesAvailable = Object.prototype.hasOwnProperty.call(openApi.paths || {}, Api.policiesPath);
-    }
-    if (!policiesAvailable) {
-      renderPolicies([]);
-      return;
-    }
-    const policies = Api.policies(await getJson(Api.policiesPath));
-    const now = Date.now();
-    for (const p of policies) {
-      recordSample(p.name, p.p99Ms, now);
+    const views = await getJson(Api.policiesPath);
+    const stats = await Promise.all(views.map((v) => getJson(Api.statsPath(v.taker)).catch((error) => {
+      // Removed between the two calls: drawn no more.
+      if (error instanceof HttpError && error.status === 404) {
+        return null;
+      }
+      throw error;
+    })));
+    const policies = [];
+    views.forEach((view, i) => {
+      if (stats[i] !== null) {
+        const policy = Api.policy(view, stats[i]);
+        samplesByPolicy.set(policy.name, policy.samples);
+        policies.push(policy);
+      }
+    });
+    for (const name of [...samplesByPolicy.keys()]) {
+      if (!policies.some((p) => p.name === name)) {
+        samplesByPolicy.delete(name);
+      }
     }
     renderPolicies(policies);
   }
@@ -301,7 +300,7 @@
     }
     const list = document.getElementById('events');
     const time = item.time ? new Date(item.time) : new Date();
-    const row = el('li', { 'data-kind': kind, 'data-id': item.id ?? '', 'data-outcome': item.outcome || '', 'data-target': item.target || '' },
+    const row = el('li', { 'data-kind': kind, 'data-id': item.id ?? '', 'data-outcome': item.outcome || '', 'data-target': item.target || '', 'data-policy': item.policy || '' },
       el('span', { class: 'time' }, time.toLocaleTimeString([], { hour12: false })),
       el('span', { class: 'kind' }, kind === 'decision' ? 'controller' : item.operation || kind),
       el('span', { class: 'text' }, item.text));
@@ -384,9 +383,6 @@
       return;
     }
     addEvent(item.kind, item);
-    if (item.policy && item.p99Ms != null) {
-      recordSample(item.policy, item.p99Ms, item.time ? Date.parse(item.time) : Date.now());
-    }
     scheduleRefresh();
   }
 
@@ -461,8 +457,24 @@
       };
     },
 
-    policies(json) {
-      return json.map((p) => ({ name: p.taker, sloMs: p.sloMs, p99Ms: p.p99Ms, detail: `${p.kind}, donor ${p.donor}, ${p.moves} moves` }));
+    statsPath: (taker) => `/v1/policies/${encodeURIComponent(taker)}/stats`,
+
+    // GET /v1/policies: rfm policy ls --json, [{ taker, donor, policy, slo: "p99<=5ms", probe, window, ... }]; and for each,
+    // GET /v1/policies/{taker}/stats: { percentile: "p99", sloMs, running, moves, lastWindow: { tailMs, ... } | null,
+    // lastError, recent: [{ time, tailMs }] }.
+    policy(view, stats) {
+      const tailMs = stats.lastWindow && stats.lastWindow.count > 0 ? stats.lastWindow.tailMs : null;
+      return {
+        name: view.taker,
+        percentile: stats.percentile,
+        sloMs: stats.sloMs,
+        tailMs,
+        running: Boolean(stats.running),
+        moves: stats.moves,
+        detail: `${view.policy}, donor ${view.donor}, window ${view.window}, ${stats.moves} move${stats.moves === 1 ? '' : 's'}, ${(100 * stats.withinSlo).toFixed(1)}% of windows within the SLO`,
+        problem: stats.running ? (stats.lastError ? `last error: ${stats.lastError}` : '') : `not running${stats.lastError ? ': ' + stats.lastError : ''}`,
+        samples: stats.recent.map((r) => ({ t: Date.parse(r.time), tailMs: r.tailMs })),
+      };
     },
 
     // A journal entry (GET /v1/journal, and the data of a "journal" event): { id, time, operation, target, before,
@@ -475,8 +487,15 @@
           title: `${payload.before || '–'} → ${payload.after || '–'}`,
         };
       }
+      // A controller step (the data of a "decision" event): { time, taker, donor, policy, slo, step: "+1 cpu", latency: "6.2ms",
+      // reason, applied, error, before: { takerCpus, donorCpus, ... }, after: { ... } }.
       if (type === 'decision') {
-        return { kind: 'decision', time: payload.time, target: payload.taker, outcome: '', policy: payload.taker, p99Ms: payload.p99Ms, text: JSON.stringify(payload) };
+        const cpus = payload.before && payload.after ? ` (${payload.taker} ${payload.before.takerCpus} → ${payload.after.takerCpus} CPUs, ${payload.donor} ${payload.before.donorCpus} → ${payload.after.donorCpus})` : '';
+        return {
+          kind: 'decision', time: payload.time, target: payload.taker, policy: payload.taker, outcome: payload.applied ? 'ok' : 'failed',
+          text: `${payload.taker}: ${payload.step}${payload.applied ? cpus : ` refused: ${payload.error}`}; ${payload.reason}`,
+          title: `${payload.policy} policy of ${payload.taker}, SLO ${payload.slo}, donor ${payload.donor}`,
+        };
       }
       return null;
     },
