@@ -73,11 +73,6 @@ public sealed class DashboardTests(ITestOutputHelper output)
             supervisor.Create("batch", "128M");
             supervisor.StartMemcached("web");
 
-            // Set as rfm policy set does, before the service starts: the service runs what the ledger holds. One-second
-            // windows whose (lt, ut) = (8us, 10us) no round trip meets, so the first measured window moves batch's CPU.
-            supervisor.Supervisor.SetPolicy(ElasticPolicySpec.Create(
-                "web", "batch", LatencySlo.Parse("p99<=10us"), ProbeSpec.Parse("memcached://web.rf:11211"), PolicyKind.Threshold,
-                window: TimeSpan.FromSeconds(1), probeRate: 200));
             using var service = RfServe.Start(supervisor.StatePath, scratch.FullName);
             using var browser = HeadlessChromium.Start();
             var passed = false;
@@ -86,6 +81,14 @@ public sealed class DashboardTests(ITestOutputHelper output)
                 browser.Navigate().GoToUrl(new Uri(service.Address, $"/#token={service.Token}"));
                 var page = new DashboardPage(browser, s_wait);
                 page.WaitForRefresh(1);
+                Assert.Equal("no policies", page.PoliciesText());
+                page.Wait(() => page.ConnectionState() == "live", "the event stream");
+
+                // Set as rfm policy set does, while the page watches (decisions are live events, not replayed). One-second
+                // windows whose (lt, ut) = (8us, 10us) no round trip meets, so the first measured window moves batch's CPU.
+                supervisor.Supervisor.SetPolicy(ElasticPolicySpec.Create(
+                    "web", "batch", LatencySlo.Parse("p99<=10us"), ProbeSpec.Parse("memcached://web.rf:11211"), PolicyKind.Threshold,
+                    window: TimeSpan.FromSeconds(1), probeRate: 200));
 
                 // The panel draws the policy from /v1/policies and its stats: the SLO line at its bound, the tail of its windows.
                 page.Wait(() => page.Policy("web")?.GetAttribute("data-tail-ms") is { Length: > 0 }, "web's policy with a measured window");
