@@ -27,7 +27,7 @@ serve=""
 cleanup() {
   if [ -n "$serve" ]; then kill -TERM "$serve" 2>/dev/null || true; wait "$serve" 2>/dev/null || true; fi
   "$rfm" --state-dir "$state" deinit --force >/dev/null 2>&1 || true
-  rm -rf "$state"
+  rm -rf "$state" "$state.log"
 }
 trap cleanup EXIT
 rm -rf "$state"

@@ -13,7 +13,7 @@ namespace RainForest.Agent;
 internal sealed class AgentServer
 {
     // RainForest's own tools inside (rfcom) come last, so that they never shadow the subOS's programs.
-    private static readonly string[] s_path = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin", "/run/rainforest/bin"];
+    internal static readonly string[] s_path = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin", "/run/rainforest/bin"];
     private readonly CellSpec _spec;
     private readonly Stopwatch _uptime;
     private readonly Reaper _reaper = new();
@@ -264,7 +264,7 @@ internal sealed class AgentServer
         return [.. env.Select(kv => $"{kv.Key}={kv.Value}")];
     }
 
-    private static string? Resolve(string command)
+    internal static string? Resolve(string command)
     {
         if (command.Contains('/', StringComparison.Ordinal))
         {

@@ -56,7 +56,7 @@ internal static class RfmApp
         {
             InitCommand.Build(), DeinitCommand.Build(), TopoCommand.Build(), CreateCommand.Build(), ExecCommand.Build(),
             ResizeCommand.Build(), DestroyCommand.Build(), StartCommand.Build(), ListCommand.Build(), ShowCommand.Build(), AuditCommand.Build(),
-            LogCommand.Build(), ReconcileCommand.Build(), ChannelCommand.Build(), BenchCommand.Build(), ServeCommand.Build(),
+            LogCommand.Build(), ReconcileCommand.Build(), ChannelCommand.Build(), BenchCommand.Build(), ServeCommand.Build(), KernelCommand.Build(),
             PolicyCommand.Build(), LendCommand.Build(), ReclaimCommand.Build(),
         })
         {

@@ -38,6 +38,9 @@ public sealed record CreateOptions
     /// <summary>What realises the subOS.</summary>
     public SubOsBackendKind Backend { get; init; } = SubOsBackendKind.Cell;
 
+    /// <summary>For <see cref="SubOsBackendKind.Kernel"/>: the guest kernel and accelerator asked for; null for the defaults.</summary>
+    public Kernels.GuestSpec? Guest { get; init; }
+
     /// <summary>Reads <c>--net</c>: <c>none</c> or <c>loop</c>.</summary>
     /// <exception cref="RfException">Anything else (exit code 2).</exception>
     public static NetMode ParseNet(string text) =>

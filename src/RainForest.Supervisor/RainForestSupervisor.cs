@@ -234,7 +234,10 @@ public sealed class RainForestSupervisor : IDisposable
     }
 
     /// <summary>The control socket of a running subOS (<c>rfm exec</c> talks to its agent there).</summary>
-    public string AgentSocket(string name) => _lifecycle.ExecEndpoint(name);
+    public string AgentSocket(string name) => _lifecycle.ExecEndpoint(name).Path;
+
+    /// <summary>Where and how <c>rfm exec</c> reaches a running subOS's agent (a cell's takes descriptors, a guest's streams).</summary>
+    public AgentEndpoint AgentEndpoint(string name) => _lifecycle.ExecEndpoint(name);
 
     /// <summary>Checks every guard of a running subOS from the host's side (<c>rfm audit</c>).</summary>
     public AuditReport Audit(string name) => _lifecycle.Audit(name);
@@ -347,5 +350,5 @@ public sealed class RainForestSupervisor : IDisposable
 
     /// <summary>Every backend this build offers: the cell. A kernel backend joins here, and nowhere in the rooms.</summary>
     private static IEnumerable<ISubOsBackend> BuiltInBackends(StateDirectory state, CgroupDriver cgroups, PrefixGuard guard, LxcfsService? lxcfs) =>
-        [new CellBackend(state, cgroups, guard, lxcfs)];
+        [new CellBackend(state, cgroups, guard, lxcfs), new Kernels.KernelBackend(state, cgroups, guard)];
 }

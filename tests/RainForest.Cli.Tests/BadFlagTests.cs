@@ -9,6 +9,10 @@ public sealed class BadFlagTests
     [Theory]
     [InlineData("--net bogus: expected none or loop", "create", "web", "--cpus", "1", "--memory", "64M", "--net", "bogus")]
     [InlineData("--net Loop: expected none or loop", "create", "web", "--cpus", "1", "--memory", "64M", "--net", "Loop")]
+    [InlineData("--backend vm: expected cell or kernel", "create", "web", "--cpus", "1", "--memory", "256M", "--backend", "vm")]
+    [InlineData("--accel hvf: expected auto, kvm or tcg", "create", "web", "--cpus", "1", "--memory", "256M", "--backend", "kernel", "--accel", "hvf")]
+    [InlineData("--kernel and --accel need --backend kernel", "create", "web", "--cpus", "1", "--memory", "256M", "--kernel", "/boot/vmlinuz")]
+    [InlineData("--kernel and --accel need --backend kernel", "create", "web", "--cpus", "1", "--memory", "256M", "--accel", "tcg")]
     [InlineData("--mode anycast: expected unicast, multicast or broadcast", "channel", "create", "ch", "--members", "a,b", "--mode", "anycast")]
     public void ModeFlag_Unknown_ExitTwoOneLineAndNothingMade(string message, params string[] args)
     {

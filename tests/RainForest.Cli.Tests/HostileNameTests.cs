@@ -158,6 +158,23 @@ public sealed partial class HostileNameTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Destroy_Json_DestroysAndPrintsTheSummary()
+    {
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("RF_AGENT")))
+        {
+            Assert.Fail("set RF_AGENT to the rf-agent binary (./rfm builds it in .build/bin)");
+        }
+
+        RfmRun.Ok(_state, "create", "j", "--cpus", "1", "--memory", "128M");
+
+        // With --json no per-name callback is given; the destroy must still happen (it once did not).
+        var stdout = RfmRun.Ok(_state, "destroy", "j", "--json");
+
+        Assert.Contains("\"destroyed\"", stdout, StringComparison.Ordinal);
+        Assert.Equal("[]", RfmRun.Ok(_state, "ls", "--json").Trim());
+    }
+
     private void AssertUnchanged(string before, string what)
     {
         foreach (var sentinel in _sentinels)

@@ -36,6 +36,9 @@ internal sealed class DashboardPage(IWebDriver browser, TimeSpan timeout)
     /// <summary>The CPU grid's cells, in page order.</summary>
     public IReadOnlyList<IWebElement> Cells() => browser.FindElements(By.CssSelector("#cpu-grid .cpu"));
 
+    /// <summary>The legend's entry of a subOS.</summary>
+    public IWebElement LegendEntry(string subOs) => browser.FindElement(By.CssSelector($"#cpu-legend li[data-owner='{subOs}']"));
+
     /// <summary>The legend's colour swatch of a subOS.</summary>
     public IWebElement LegendSwatch(string subOs) => browser.FindElement(By.CssSelector($"#cpu-legend li[data-owner='{subOs}'] .swatch"));
 
@@ -68,6 +71,27 @@ internal sealed class DashboardPage(IWebDriver browser, TimeSpan timeout)
 
     /// <summary>The latency panel's entry of a policy, or null while it has none.</summary>
     public IWebElement? Policy(string taker) => browser.FindElements(By.CssSelector($"#policies .policy[data-policy='{taker}']")).FirstOrDefault();
+
+    /// <summary>The heading of a policy's chart.</summary>
+    public string PolicyHeading(string policy) => browser.FindElement(By.CssSelector($"#policies .policy[data-policy='{policy}'] h3")).Text;
+
+    /// <summary>The points of a policy's line, in the chart's coordinates (y grows downwards).</summary>
+    public IReadOnlyList<(double X, double Y)> PolicyPoints(string policy)
+    {
+        var lines = browser.FindElements(By.CssSelector($"#policies .policy[data-policy='{policy}'] polyline.tail"));
+        return lines.Count == 0 ? [] : [.. (lines[0].GetAttribute("points") ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(p =>
+        {
+            var xy = p.Split(',');
+            return (double.Parse(xy[0], CultureInfo.InvariantCulture), double.Parse(xy[1], CultureInfo.InvariantCulture));
+        })];
+    }
+
+    /// <summary>The y of a policy's SLO line.</summary>
+    public double PolicySloY(string policy) =>
+        double.Parse(browser.FindElement(By.CssSelector($"#policies .policy[data-policy='{policy}'] line.slo-line")).GetAttribute("y1") ?? "NaN", CultureInfo.InvariantCulture);
+
+    /// <summary>The controller's decisions in the events list, newest first.</summary>
+    public IReadOnlyList<IWebElement> Decisions() => browser.FindElements(By.CssSelector("#events li[data-kind='decision']"));
 
     /// <summary>The latency panel's text.</summary>
     public string PoliciesText() => browser.FindElement(By.Id("policies")).Text;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Reflection;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
 using OpenQA.Selenium.Support.UI;
@@ -90,17 +89,16 @@ public sealed class DashboardTests(ITestOutputHelper output)
                     "web", "batch", LatencySlo.Parse("p99<=10us"), ProbeSpec.Parse("memcached://web.rf:11211"), PolicyKind.Threshold,
                     window: TimeSpan.FromSeconds(1), probeRate: 200));
 
-                // The panel draws the policy from /v1/policies and its stats: the SLO line at its bound, the tail of its windows.
-                page.Wait(() => page.Policy("web")?.GetAttribute("data-tail-ms") is { Length: > 0 }, "web's policy with a measured window");
+                // The panel draws the policy the service runs, from its metrics: the SLO line at its bound, the tail of its windows.
+                page.Wait(() => page.Policy("web") is not null && page.PolicyPoints("web").Count >= 1, "web's policy with a measured window");
                 var policy = page.Policy("web")!;
-                Assert.Equal("0.01", policy.GetAttribute("data-slo-ms"));
-                Assert.Equal("true", policy.GetAttribute("data-running"));
-                Assert.Contains("web: p99 ", policy.FindElement(By.TagName("h3")).Text, StringComparison.Ordinal);
-                Assert.Contains("(SLO ≤ 10 µs)", policy.FindElement(By.TagName("h3")).Text, StringComparison.Ordinal);
-                Assert.Contains("threshold, donor batch", policy.FindElement(By.TagName("h3")).Text, StringComparison.Ordinal);
+                Assert.Equal(1e-5, double.Parse(policy.GetAttribute("data-slo-seconds")!, CultureInfo.InvariantCulture), 9);
+                Assert.Contains("web: p99 ", page.PolicyHeading("web"), StringComparison.Ordinal);
+                Assert.Contains("(SLO p99 ≤ 10 µs; moves: ", page.PolicyHeading("web"), StringComparison.Ordinal);
                 Assert.Single(policy.FindElements(By.CssSelector("svg line.slo-line")));
-                page.Wait(() => page.Policy("web")!.FindElements(By.CssSelector("svg polyline.p99")).Count == 1, "the tail's line");
-                Assert.DoesNotContain("no policies", page.PoliciesText(), StringComparison.Ordinal);
+
+                // Every round trip takes longer than 10 µs: the line is drawn above the SLO line (y grows downwards).
+                Assert.All(page.PolicyPoints("web"), p => Assert.True(p.Y < page.PolicySloY("web"), $"y {p.Y} against the SLO's {page.PolicySloY("web")}"));
 
                 // The controller's move arrives as a decision event (who, what, why) and the grid follows it.
                 page.Wait(() => page.Decisions("web").Count >= 1, "the controller's decision as an event");
@@ -109,8 +107,8 @@ public sealed class DashboardTests(ITestOutputHelper output)
                 Assert.Contains("> ut 10us", decision, StringComparison.Ordinal);
                 Assert.Equal("controller", page.Decisions("web")[^1].FindElement(By.ClassName("kind")).Text);
                 page.Wait(() => page.Cells().Count(c => c.GetAttribute("data-owner") == "web") == 2, "web's two CPUs in the grid");
-                page.Wait(() => page.Policy("web")?.GetAttribute("data-moves") == "1", "the policy's move count");
-                SaveScreenshot(browser, "dashboard-policy.png");
+                page.Wait(() => page.PolicyHeading("web").Contains("moves: 1 grow, 0 shrink", StringComparison.Ordinal), "the policy's move count");
+                SaveScreenshot(browser, "dashboard-controller.png");
                 Assert.DoesNotContain(BrowserLog(browser), e => e.Level == LogLevel.Severe);
                 passed = true;
             }
@@ -118,7 +116,7 @@ public sealed class DashboardTests(ITestOutputHelper output)
             {
                 if (!passed)
                 {
-                    SaveScreenshot(browser, "dashboard-policy-failed.png");
+                    SaveScreenshot(browser, "dashboard-controller-failed.png");
                     output.WriteLine($"rf-serve: {service.Log}");
                 }
 
@@ -205,10 +203,12 @@ public sealed class DashboardTests(ITestOutputHelper output)
         var subOses = supervisor.Supervisor.List().ToDictionary(s => s.Record.Name);
         var machine = RainForestSupervisor.Topology("/").Cpus;
 
-        // One cell per CPU of the machine (offline ones included), in order; each subOS's cells are exactly its CPUs, in
-        // its legend colour.
+        // One cell per CPU of the machine (offline ones included), grouped by NUMA node, in order within it; each
+        // subOS's cells are exactly its CPUs, in its legend colour.
         var cells = page.Cells();
-        Assert.Equal(machine.Select(c => c.Id.ToString(CultureInfo.InvariantCulture)), cells.Select(c => c.GetAttribute("data-cpu")));
+        Assert.Equal(
+            machine.OrderBy(c => c.NumaNode).ThenBy(c => c.Id).Select(c => $"{c.NumaNode}/{c.Id}"),
+            cells.Select(c => $"{c.FindElement(By.XPath("ancestor::div[@data-node]")).GetAttribute("data-node")}/{c.GetAttribute("data-cpu")}"));
         var colours = new Dictionary<string, string>();
         foreach (var (name, status) in subOses)
         {
@@ -259,11 +259,27 @@ public sealed class DashboardTests(ITestOutputHelper output)
         page.Wait(() => page.LimitBytes("web") == smallest.Bytes, "web's memory bar at its second limit");
         Assert.Equal(ByteSize.Parse("128M").Bytes, page.LimitBytes("batch"));
 
-        // The artifact: the page with both subOSes and the events so far.
+        // A move, as the controller makes them (here by hand, from a shell): batch lends its one CPU to web and is parked.
+        // The grid gives web both CPUs, the legend says batch is parked, and the move shows as lend and borrow.
+        var batchCpu = subOses["batch"].Record.Cpus.Single().ToString(CultureInfo.InvariantCulture);
+        supervisor.Rfm("lend", "batch", "web", "--cpus", "1");
+        page.Wait(() => page.Events("batch", "lend").Count == 1 && page.Events("web", "borrow").Count == 1, "the lend and the borrow as events");
+        Assert.Contains($"batch: cpus {batchCpu} → none, parked", page.Events("batch", "lend")[0].Text, StringComparison.Ordinal);
+        page.Wait(() => page.Cells().Single(c => c.GetAttribute("data-cpu") == batchCpu).GetAttribute("data-owner") == "web", $"CPU {batchCpu} web's in the grid");
+        page.Wait(() => page.LegendEntry("batch").GetAttribute("data-parked") == "true", "batch parked in the legend");
+        Assert.Contains("batch: 0 CPUs (parked)", page.LegendEntry("batch").Text, StringComparison.Ordinal);
+        Assert.All(page.Cells().Where(c => c.GetAttribute("data-owner") == "web"), c => Assert.Equal(colours["web"], c.GetCssValue("background-color")));
+
+        // The artifact: both subOSes, one of them parked, and the events so far.
         SaveScreenshot(browser, "dashboard.png");
 
+        // And back: reclaim thaws batch with its CPU.
+        supervisor.Supervisor.Reclaim("web", null, "test");
+        page.Wait(() => page.Events("web", "reclaim").Count == 1 && page.Events("batch", "return").Count == 1, "the reclaim and the return as events");
+        page.Wait(() => page.Cells().Single(c => c.GetAttribute("data-cpu") == batchCpu).GetAttribute("data-owner") == "batch", $"CPU {batchCpu} batch's again");
+        page.Wait(() => page.LegendEntry("batch").GetAttribute("data-parked") == "false", "batch thawed in the legend");
+
         // A destroy frees its CPU in the grid and removes its bar and its legend entry.
-        var batchCpu = subOses["batch"].Record.Cpus.Single().ToString(CultureInfo.InvariantCulture);
         supervisor.Supervisor.Destroy("batch");
         page.Wait(() => page.Events("batch", "destroy").Count == 1, "the destroy of batch as an event");
         page.Wait(() => page.Cells().Single(c => c.GetAttribute("data-cpu") == batchCpu).GetAttribute("data-kind") == "free", $"CPU {batchCpu} free in the grid");
@@ -291,10 +307,7 @@ public sealed class DashboardTests(ITestOutputHelper output)
 
     private void SaveScreenshot(ChromeDriver browser, string name)
     {
-        var root = typeof(DashboardTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
-        var directory = Environment.GetEnvironmentVariable("RF_TEST_ARTIFACTS") is { Length: > 0 } artifacts ? artifacts : Path.Combine(root, "TestResults");
-        Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, name);
+        var path = Artifacts.PathOf(name);
         browser.GetScreenshot().SaveAsFile(path);
         output.WriteLine($"screenshot: {path}");
     }

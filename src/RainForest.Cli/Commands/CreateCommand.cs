@@ -1,7 +1,11 @@
 using System.CommandLine;
 using RainForest.Supervisor.Json;
 using RainForest.Core.Model;
+using RainForest.Core;
 using RainForest.Supervisor;
+using RainForest.Supervisor.Backends;
+using RainForest.Supervisor.Kernels;
+using RainForest.Vm.Qemu;
 
 namespace RainForest.Cli.Commands;
 
@@ -24,10 +28,17 @@ internal static class CreateCommand
         {
             Description = "Opt out of the Security Guard: root inside is the host's root (all capabilities, no seccomp filter, no masked paths); journalled",
         };
+        var backend = new Option<string>("--backend")
+        {
+            Description = "cell (the host's kernel, namespaces and cgroups) or kernel (a Linux kernel of its own under QEMU)",
+            DefaultValueFactory = _ => "cell",
+        };
+        var kernel = new Option<string?>("--kernel") { Description = "With --backend kernel: the kernel image to boot (default: the newest from 'rfm kernel fetch')" };
+        var accel = new Option<string>("--accel") { Description = "With --backend kernel: auto (KVM where it boots a guest, else TCG), kvm or tcg", DefaultValueFactory = _ => "auto" };
         var json = Globals.Json();
         var command = new Command("create", "Create a subOS with exclusive CPUs and its own memory, namespaces and root")
         {
-            name, cpus, memory, rootfs, net, nic, pids, privileged, json,
+            name, cpus, memory, rootfs, net, nic, pids, privileged, backend, kernel, accel, json,
         };
         command.SetAction(parse =>
         {
@@ -41,6 +52,8 @@ internal static class CreateCommand
                 Nics = parse.GetValue(nic) ?? [],
                 Pids = parse.GetValue(pids) is { } p ? PidsLimit.Parse(p) : null,
                 Privileged = parse.GetValue(privileged),
+                Backend = ParseBackend(parse.GetValue(backend)!),
+                Guest = ParseGuest(parse.GetValue(backend)!, parse.GetValue(kernel), parse.GetValue(accel)!),
             };
             RainForestSupervisor.CheckNics(options.Nics);
             using var supervisor = Globals.Open(parse);
@@ -52,12 +65,37 @@ internal static class CreateCommand
             else
             {
                 var address = record.Address is null ? string.Empty : $", address {record.Address} ({record.Name}.rf)";
+                var guest = record.Guest is { } g ? $", {g.Label}, kernel {g.Release}" : string.Empty;
                 var guard = record.Privileged ? ", PRIVILEGED (root inside is the host's root)" : string.Empty;
-                Console.WriteLine($"created {record.Name}: cpus {record.Cpus}, memory {record.Memory}, node(s) {record.Mems}, pids limit {record.PidsMax}{address}{guard}");
+                Console.WriteLine($"created {record.Name}: cpus {record.Cpus}, memory {record.Memory}, node(s) {record.Mems}, pids limit {record.PidsMax}{address}{guard}{guest}");
             }
 
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Reads <c>--backend</c>: <c>cell</c> or <c>kernel</c>.</summary>
+    /// <exception cref="RfException">Anything else (exit code 2).</exception>
+    internal static SubOsBackendKind ParseBackend(string text) =>
+        EnumText.TryParse<SubOsBackendKind>(text, out var kind) ? kind : throw RfException.Invalid($"--backend {text}: expected cell or kernel");
+
+    /// <summary>Reads <c>--kernel</c> and <c>--accel</c>, which only a kernel subOS takes.</summary>
+    /// <exception cref="RfException">One is given with another backend, or <c>--accel</c> is not auto, kvm or tcg (exit code 2).</exception>
+    internal static GuestSpec? ParseGuest(string backend, string? kernel, string accel)
+    {
+        QemuAccelerator? accelerator = accel switch
+        {
+            "auto" => null,
+            "kvm" => QemuAccelerator.Kvm,
+            "tcg" => QemuAccelerator.Tcg,
+            _ => throw RfException.Invalid($"--accel {accel}: expected auto, kvm or tcg"),
+        };
+        if (ParseBackend(backend) != SubOsBackendKind.Kernel)
+        {
+            return kernel is not null || accelerator is not null ? throw RfException.Invalid("--kernel and --accel need --backend kernel") : null;
+        }
+
+        return new GuestSpec { KernelPath = kernel, Accelerator = accelerator };
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using RainForest.Core;
 using RainForest.Supervisor;
+using RainForest.Supervisor.Backends;
 
 namespace RainForest.Cli.Commands;
 
@@ -19,13 +20,18 @@ internal static class ExecCommand
         {
             var subOs = Globals.CheckName(parse.GetValue(name));
             var environment = Environment(parse.GetValue(env) ?? [], System.Environment.GetEnvironmentVariable);
-            string socket;
+            AgentEndpoint endpoint;
             using (var supervisor = Globals.Open(parse))
             {
-                socket = supervisor.AgentSocket(subOs);
+                endpoint = supervisor.AgentEndpoint(subOs);
             }
 
-            return ExecClient.Run(socket, parse.GetValue(argv)!, parse.GetValue(tty), environment, parse.GetValue(cwd));
+            if (endpoint.Transport == ExecTransport.Streamed)
+            {
+                return StreamExecClient.Run(endpoint.Path, parse.GetValue(argv)!, environment, parse.GetValue(cwd), tty: parse.GetValue(tty));
+            }
+
+            return ExecClient.Run(endpoint.Path, parse.GetValue(argv)!, parse.GetValue(tty), environment, parse.GetValue(cwd));
         });
         return command;
     }

@@ -28,7 +28,7 @@ internal static class ListCommand
             foreach (var s in all)
             {
                 var r = s.Record;
-                table.AddRow(r.Name, State(s), r.Backend.ToText(), r.Cpus.IsEmpty ? "none" : r.Cpus.ToString(), r.Memory.ToString(), new ByteSize(s.MemoryUsedBytes).ToString(),
+                table.AddRow(r.Name, State(s), ShowCommand.BackendLabel(r), r.Cpus.IsEmpty ? "none" : r.Cpus.ToString(), r.Memory.ToString(), new ByteSize(s.MemoryUsedBytes).ToString(),
                     $"{s.Processes}", $"{r.PidsMax}", GuardLabel(r), r.Mems.ToString(), r.Created.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
             }
 
@@ -47,6 +47,6 @@ internal static class ListCommand
     /// <summary>The state column: <c>running</c>, <c>parked</c> (lent all its CPUs, frozen), or <c>dead</c>.</summary>
     internal static string State(SubOsStatus s) => !s.AgentAlive ? "dead" : s.Parked ? "parked" : "running";
 
-    /// <summary>How a subOS is confined, in a word: <c>userns</c> (the Security Guard), or <c>PRIVILEGED</c> (opted out).</summary>
-    internal static string GuardLabel(SubOsRecord record) => record.Privileged ? "PRIVILEGED" : "userns";
+    /// <summary>How a subOS is confined, in a word: <c>userns</c> (the Security Guard), <c>vm</c> (a kernel of its own), or <c>PRIVILEGED</c> (opted out).</summary>
+    internal static string GuardLabel(SubOsRecord record) => record.Privileged ? "PRIVILEGED" : record.Guest is not null ? "vm" : "userns";
 }

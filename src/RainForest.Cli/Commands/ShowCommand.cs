@@ -30,7 +30,12 @@ internal static class ShowCommand
             var table = Output.Table("field", "value");
             table.AddRow("name", r.Name);
             table.AddRow("state", ListCommand.State(s) + (s.Parked ? " (lent all its CPUs: frozen until one returns)" : string.Empty));
-            table.AddRow("backend", r.Backend.ToText());
+            table.AddRow("backend", BackendLabel(r));
+            if (r.Guest is { } guest)
+            {
+                table.AddRow("guest kernel", $"{guest.Release} ({Output.Escape(guest.KernelPath ?? "-")})");
+            }
+
             table.AddRow("cpus", $"{r.Cpus} ({r.Cpus.Count})");
             table.AddRow("cpus in kernel", s.KernelCpus.Length == 0 ? "-" : s.KernelCpus);
             if (s.CpuQuota is { } quota)
@@ -43,6 +48,7 @@ internal static class ShowCommand
             table.AddRow("processes", $"{s.Processes} (pids limit {r.PidsMax})");
             table.AddRow("guard", r.Privileged
                 ? "PRIVILEGED: root inside is the host's root (created with --privileged)"
+                : r.Guest is not null ? "vm: a kernel of its own; QEMU itself runs as root on the host, without -sandbox (not built yet)"
                 : $"user namespace: root inside is host uid {r.IdBase} ({IdRanges.Size} ids); runc's capabilities, seccomp, masked /proc and /sys (rfm audit {r.Name})");
             table.AddRow("root", r.RootFs == "/" ? "host / (copy-on-write)" : $"{Output.Escape(r.RootFs)} (copy-on-write)");
             table.AddRow("network", r.Address is null ? "loopback only" : $"loop {r.Address} ({r.Name}.rf)");
@@ -56,6 +62,9 @@ internal static class ShowCommand
         });
         return command;
     }
+
+    /// <summary>The backend in a word or two: <c>cell</c>, <c>kernel (kvm)</c>, or <c>kernel (emulated)</c> under TCG.</summary>
+    internal static string BackendLabel(Supervisor.Ledger.SubOsRecord record) => record.Guest?.Label ?? record.Backend.ToText();
 
     /// <summary>What the kernel's cpuset partition means for the subOS's CPUs, in one line.</summary>
     internal static string Describe(PartitionState partition) => partition switch

@@ -176,6 +176,14 @@ public abstract class CgroupDriver
     public abstract string? DeviceRules(string name);
 
     /// <summary>
+    /// Allows the subOS's tasks one device beyond <see cref="DevicePolicy.Minimal"/>. Only cgroup v1's devices
+    /// controller takes a rule this way; on cgroup v2 the device program stays as created (the device stays denied).
+    /// </summary>
+    public virtual void AllowDevice(string name, DeviceRule rule)
+    {
+    }
+
+    /// <summary>
     /// Where the driver reports, one line each, what it could not do and went on without (the kernel refused a
     /// device program, say). Standard error by default.
     /// </summary>

@@ -80,6 +80,15 @@ internal sealed class CgroupV1Driver : CgroupDriver
         }
     }
 
+    public override void AllowDevice(string name, DeviceRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        if (Layout.V1Mounts.ContainsKey("devices"))
+        {
+            Write(Path.Combine(Dir("devices", name), "devices.allow"), rule.ToString());
+        }
+    }
+
     public override string? DeviceRules(string name)
     {
         if (!Layout.V1Mounts.ContainsKey("devices"))

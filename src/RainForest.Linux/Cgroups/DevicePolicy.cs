@@ -22,4 +22,10 @@ public static class DevicePolicy
         new(DeviceType.Char, 5, 2, DeviceAccess.All),     // ptmx
         new(DeviceType.Char, 136, null, DeviceAccess.All), // pts/*
     ];
+
+    /// <summary>
+    /// <c>/dev/kvm</c>, read and write: what QEMU in a kernel subOS's cgroups opens to run its guest under KVM. Only
+    /// that backend allows it, and only for a guest it runs under KVM.
+    /// </summary>
+    public static DeviceRule Kvm { get; } = new(DeviceType.Char, 10, 232, DeviceAccess.Read | DeviceAccess.Write);
 }

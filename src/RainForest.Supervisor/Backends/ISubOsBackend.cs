@@ -75,6 +75,15 @@ public interface ISubOsBackend
     /// <summary>The Unix socket where the subOS's agent serves <c>rfm exec</c> and the supervisor's requests.</summary>
     string ExecEndpoint(string name);
 
+    /// <summary>What the agent speaks at <see cref="ExecEndpoint"/>.</summary>
+    ExecTransport Transport => ExecTransport.Descriptors;
+
+    /// <summary>
+    /// Checks the backend's own part of a create request and fills in its defaults, before anything is recorded or
+    /// made: bad input throws exit code 2 with nothing changed.
+    /// </summary>
+    CreateOptions Check(CreateOptions options) => options;
+
     /// <summary>What the kernel holds for the subOS now, or null when it holds nothing of it.</summary>
     SubOsObservation? Observe(string name);
 

@@ -5,4 +5,7 @@ public enum SubOsBackendKind
 {
     /// <summary>A cell on the host's kernel: exclusive cpuset, memory cgroup, fresh namespaces, rf-agent as pid 1.</summary>
     Cell,
+
+    /// <summary>A Linux kernel of its own under QEMU: one vCPU pinned to each exclusive CPU, guest memory from a memfd, rf-agent inside.</summary>
+    Kernel,
 }

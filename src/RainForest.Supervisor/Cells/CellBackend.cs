@@ -228,9 +228,12 @@ public sealed class CellBackend : ISubOsBackend
     public static TimeSpan ShrinkBudget { get; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Rewrites the description the subOS sees; atomic, by rename within the bind-mounted directory.</summary>
-    public void WriteDescription(SubOsRecord record, MachineRecord machine)
+    public void WriteDescription(SubOsRecord record, MachineRecord machine) => WriteDescription(_state.SubOsDirectory(record.Name), record, machine);
+
+    /// <summary>Writes <c>desc/subos.json</c> in a subOS's directory by rename; the kernel backend shares it into its guest.</summary>
+    internal static void WriteDescription(string subOsDirectory, SubOsRecord record, MachineRecord machine)
     {
-        var desc = Path.Combine(_state.SubOsDirectory(record.Name), "desc");
+        var desc = Path.Combine(subOsDirectory, "desc");
         Directory.CreateDirectory(desc);
         var description = new SubOsDescription(record.Name, record.Cpus.ToString(), record.Cpus.Count, record.Mems.ToString(), record.Memory.ToString(),
             record.Memory.Bytes, record.RootFs, record.Created, record.Revision, DateTimeOffset.UtcNow, machine.Prefix, record.Net.ToText(), record.Address, record.Nics);
@@ -314,6 +317,7 @@ public sealed class CellBackend : ISubOsBackend
         File.WriteAllBytes(Path.Combine(dir, "spec.json"), JsonSerializer.SerializeToUtf8Bytes(spec, AgentJsonContext.Default.CellSpec));
     }
 
-    private static string AllNodes(MachineRecord machine) =>
+    /// <summary>Every memory node of the machine, as cpuset.mems takes them (the parent groups span them all).</summary>
+    internal static string AllNodes(MachineRecord machine) =>
         NodeSet.Of(machine.Topology.NumaNodes.Select(n => n.Id)) is { IsEmpty: false } nodes ? nodes.ToString() : "0";
 }

@@ -216,6 +216,12 @@ public sealed partial class ResourceLedger : IDisposable
             Execute("ALTER TABLE subos ADD COLUMN backend TEXT NOT NULL DEFAULT 'cell'");
         }
 
+        // Ledgers written before the kernel backend: no subOS had a guest.
+        if (!columns.Contains("guest"))
+        {
+            Execute("ALTER TABLE subos ADD COLUMN guest TEXT");
+        }
+
         // No two subOSes share a host id range: the index, not the caller, guarantees it.
         Execute("CREATE UNIQUE INDEX IF NOT EXISTS subos_id_base ON subos(id_base) WHERE id_base <> 0");
     }
@@ -334,7 +340,7 @@ public sealed partial class ResourceLedger : IDisposable
     /// <summary>All subOSes, by name.</summary>
     public IReadOnlyList<SubOsRecord> List()
     {
-        using var cmd = Command("SELECT name, state, cpus, mems, memory, rootfs, created, agent_pid, agent_start, monitor_pid, revision, net, address, privileged, id_base, pids_max, backend FROM subos ORDER BY name");
+        using var cmd = Command("SELECT name, state, cpus, mems, memory, rootfs, created, agent_pid, agent_start, monitor_pid, revision, net, address, privileged, id_base, pids_max, backend, guest FROM subos ORDER BY name");
         using var reader = cmd.ExecuteReader();
         var result = new List<SubOsRecord>();
         while (reader.Read())
@@ -358,6 +364,7 @@ public sealed partial class ResourceLedger : IDisposable
                 IdBase = reader.GetInt64(14),
                 PidsMax = reader.GetInt64(15),
                 Backend = EnumText.Parse<SubOsBackendKind>(reader.GetString(16)),
+                Guest = reader.IsDBNull(17) ? null : JsonSerializer.Deserialize(reader.GetString(17), LedgerJsonContext.Default.GuestSpec),
             });
         }
 
@@ -380,19 +387,20 @@ public sealed partial class ResourceLedger : IDisposable
     {
         RequireTransaction();
         Execute("""
-            INSERT INTO subos (name, state, cpus, mems, memory, rootfs, created, agent_pid, agent_start, monitor_pid, revision, net, address, privileged, id_base, pids_max, backend)
-            VALUES ($name, $state, $cpus, $mems, $memory, $rootfs, $created, $agent, $start, $monitor, $revision, $net, $address, $privileged, $idbase, $pids, $backend)
+            INSERT INTO subos (name, state, cpus, mems, memory, rootfs, created, agent_pid, agent_start, monitor_pid, revision, net, address, privileged, id_base, pids_max, backend, guest)
+            VALUES ($name, $state, $cpus, $mems, $memory, $rootfs, $created, $agent, $start, $monitor, $revision, $net, $address, $privileged, $idbase, $pids, $backend, $guest)
             ON CONFLICT(name) DO UPDATE SET state = excluded.state, cpus = excluded.cpus, mems = excluded.mems,
                 memory = excluded.memory, rootfs = excluded.rootfs, agent_pid = excluded.agent_pid,
                 agent_start = excluded.agent_start, monitor_pid = excluded.monitor_pid, revision = excluded.revision,
                 net = excluded.net, address = excluded.address, privileged = excluded.privileged, id_base = excluded.id_base,
-                pids_max = excluded.pids_max, backend = excluded.backend
+                pids_max = excluded.pids_max, backend = excluded.backend, guest = excluded.guest
             """,
             ("$name", record.Name), ("$state", record.State.ToString()), ("$cpus", record.Cpus.ToString()), ("$mems", record.Mems.ToString()),
             ("$memory", record.Memory.Bytes), ("$rootfs", record.RootFs), ("$created", record.Created.ToString("O", CultureInfo.InvariantCulture)),
             ("$agent", record.AgentPid), ("$start", record.AgentStart), ("$monitor", record.MonitorPid), ("$revision", record.Revision),
             ("$net", record.Net.ToText()), ("$address", record.Address), ("$privileged", record.Privileged ? 1 : 0), ("$idbase", record.IdBase),
-            ("$pids", record.PidsMax), ("$backend", record.Backend.ToText()));
+            ("$pids", record.PidsMax), ("$backend", record.Backend.ToText()),
+            ("$guest", record.Guest is null ? null : JsonSerializer.Serialize(record.Guest, LedgerJsonContext.Default.GuestSpec)));
         Execute("DELETE FROM cpu_owner WHERE owner = $name", ("$name", record.Name));
         foreach (var cpu in record.Cpus)
         {

@@ -61,13 +61,17 @@ public sealed record SubOsRecord
     /// <summary>What realises it: the cell today. Ledgers from before backends read back as cells.</summary>
     public SubOsBackendKind Backend { get; init; } = SubOsBackendKind.Cell;
 
+    /// <summary>The guest of a kernel subOS (its kernel and accelerator); null for a cell, and then left out of JSON.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public Kernels.GuestSpec? Guest { get; init; }
+
     /// <summary>Field-by-field equality (the NIC list by content).</summary>
     public bool Equals(SubOsRecord? other) =>
         other is not null && Name == other.Name && State == other.State && Cpus.Equals(other.Cpus) && Mems.Equals(other.Mems)
         && Memory == other.Memory && RootFs == other.RootFs && Created == other.Created && AgentPid == other.AgentPid
         && AgentStart == other.AgentStart && MonitorPid == other.MonitorPid && Revision == other.Revision && Net == other.Net
         && Address == other.Address && Nics.SequenceEqual(other.Nics) && Privileged == other.Privileged && IdBase == other.IdBase
-        && PidsMax == other.PidsMax && Backend == other.Backend;
+        && PidsMax == other.PidsMax && Backend == other.Backend && Equals(Guest, other.Guest);
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Name, Cpus, Memory, Revision, AgentPid, Address);

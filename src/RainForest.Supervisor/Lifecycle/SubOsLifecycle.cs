@@ -51,6 +51,7 @@ internal sealed class SubOsLifecycle
         }
 
         var backend = _backends[options.Backend];
+        options = backend.Check(options);
         return _journal.Run<SubOsRecord>("create", name, () =>
         {
             var trace = new PhaseTrace("create " + name);
@@ -82,6 +83,7 @@ internal sealed class SubOsLifecycle
                 IdBase = options.Privileged ? 0 : IdRanges.NextFree(_ledger.List().Select(s => s.IdBase).Where(b => b != 0)),
                 PidsMax = options.Pids ?? PidsLimit.Default(options.Memory),
                 Backend = backend.Kind,
+                Guest = options.Guest,
             };
 
             trace.Mark("allocation");
@@ -191,7 +193,9 @@ internal sealed class SubOsLifecycle
 
         foreach (var name in names)
         {
-            destroyed?.Invoke(name, Destroy(name));
+            // Not destroyed?.Invoke(name, Destroy(name)): without a callback that would skip the destroy itself.
+            var outcome = Destroy(name);
+            destroyed?.Invoke(name, outcome);
         }
     }
 
@@ -314,7 +318,11 @@ internal sealed class SubOsLifecycle
 
     /// <summary>Where the agent of a running subOS serves <c>rfm exec</c>.</summary>
     /// <exception cref="RfException">The name is invalid or unknown (exit code 2), or the subOS is not running (exit code 1).</exception>
-    public string ExecEndpoint(string name) => Running(name).Backend.ExecEndpoint(name);
+    public AgentEndpoint ExecEndpoint(string name)
+    {
+        var backend = Running(name).Backend;
+        return new AgentEndpoint(backend.ExecEndpoint(name), backend.Transport);
+    }
 
     /// <summary>Checks every guard of a running subOS from the host's side (<c>rfm audit</c>).</summary>
     public AuditReport Audit(string name)

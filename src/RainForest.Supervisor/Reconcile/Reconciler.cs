@@ -154,7 +154,8 @@ internal sealed class Reconciler
         if (_lxcfs is not null)
         {
             // A dead or hung lxcfs is restarted, and running subOSes get its new files (dead agents were handled above).
-            var running = records.Where(r => r.State == SubOsState.Running && _backends.For(r).IsAlive(r));
+            // Only agents that take descriptors: a guest sees no lxcfs files (its kernel renders its own /proc).
+            var running = records.Where(r => r.State == SubOsState.Running && _backends.For(r).Transport == ExecTransport.Descriptors && _backends.For(r).IsAlive(r));
             repairs.AddRange(_lxcfs.Repair([.. running.Select(r => (r.Name, r.AgentPid, _backends.For(r).ExecEndpoint(r.Name)))]));
         }
 

@@ -33,7 +33,8 @@ public static class QemuCommandLine
         var args = new List<string>
         {
             "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
-            "-accel", options.Accelerator == QemuAccelerator.Kvm ? "kvm" : "tcg",
+            "-accel", options.Accelerator == QemuAccelerator.Kvm ? "kvm"
+                : options.TcgCacheMiB is { } cache ? string.Create(CultureInfo.InvariantCulture, $"tcg,tb-size={cache}") : "tcg",
             "-machine", options.Machine,
             "-cpu", options.CpuModel,
             "-smp", options.Cpus.ToString(CultureInfo.InvariantCulture),
@@ -50,7 +51,19 @@ public static class QemuCommandLine
             args.AddRange(["-append", options.KernelArguments]);
         }
 
-        args.AddRange(["-chardev", $"stdio,id={ConsoleId},signal=off", "-serial", $"chardev:{ConsoleId}"]);
+        if (options.ConsoleLogPath is { } log)
+        {
+            if (log.Contains(',', StringComparison.Ordinal) || !Path.IsPathRooted(log))
+            {
+                throw RfException.Invalid($"console log {log}: an absolute path without commas");
+            }
+
+            args.AddRange(["-chardev", $"file,id={ConsoleId},path={log}", "-serial", $"chardev:{ConsoleId}"]);
+        }
+        else
+        {
+            args.AddRange(["-chardev", $"stdio,id={ConsoleId},signal=off", "-serial", $"chardev:{ConsoleId}"]);
+        }
         var index = 0;
         var tags = new HashSet<string>(StringComparer.Ordinal);
         foreach (var share in options.Shares)

@@ -38,6 +38,18 @@ public sealed class QemuOptions
     /// <summary>Host directories shared over virtio-9p.</summary>
     public IReadOnlyList<NinePShare> Shares { get; init; } = [];
 
+    /// <summary>
+    /// Where the serial console goes: null for QEMU's standard input and output (the launcher reads it as a pipe),
+    /// or a file QEMU writes itself, which a daemonised QEMU (<c>-daemonize</c>, no stdio) needs.
+    /// </summary>
+    public string? ConsoleLogPath { get; init; }
+
+    /// <summary>
+    /// TCG's translation cache in MiB (<c>-accel tcg,tb-size=</c>); null for QEMU's default, which is up to 1 GiB and
+    /// counts against a memory limit around QEMU.
+    /// </summary>
+    public int? TcgCacheMiB { get; init; }
+
     /// <summary>Arguments appended as they are (devices the launcher does not model yet).</summary>
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
 }

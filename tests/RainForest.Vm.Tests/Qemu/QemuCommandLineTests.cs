@@ -33,6 +33,21 @@ public sealed class QemuCommandLineTests
     }
 
     [Fact]
+    public void Build_ConsoleLogAndTcgCache_FileConsoleAndBoundedCache()
+    {
+        var args = QemuCommandLine.Build(new QemuOptions { KernelPath = "/k", ConsoleLogPath = "/run/x/console.log", TcgCacheMiB = 64 });
+        Assert.Equal("tcg,tb-size=64", args.SkipWhile(a => a != "-accel").ElementAt(1));
+        Assert.Equal("file,id=console,path=/run/x/console.log", args.SkipWhile(a => a != "-chardev").ElementAt(1));
+        Assert.DoesNotContain(args, a => a.StartsWith("stdio", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("relative.log")]
+    [InlineData("/a,b.log")]
+    public void Build_BadConsoleLog_Throws(string log) =>
+        Assert.Throws<RfException>(() => QemuCommandLine.Build(new QemuOptions { KernelPath = "/k", ConsoleLogPath = log }));
+
+    [Fact]
     public void Build_Kvm_AsksForKvm() =>
         Assert.Equal("kvm", QemuCommandLine.Build(new QemuOptions { KernelPath = "/k", Accelerator = QemuAccelerator.Kvm }).SkipWhile(a => a != "-accel").ElementAt(1));
 

@@ -9,6 +9,8 @@
   // A policy's line shows this much history; older samples are dropped.
   const HISTORY_MS = 5 * 60 * 1000;
   const POLL_MS = 5000;
+  // The latency line is read from /metrics this often: a slack policy's window is half a second.
+  const POLICY_POLL_MS = 1000;
   // Tableau 10 without its grey, which the supervisor's CPUs use. A subOS keeps its colour for the life of the page.
   const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#b07aa1', '#76b7b2', '#9c755f', '#ff9da7', '#edc948'];
   const colours = new Map();
@@ -118,21 +120,28 @@
     return ms >= 100 ? `${ms.toFixed(0)} ms` : ms >= 1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(0)} µs`;
   }
 
-  // "memory 256M → 192M" from two "key=value ..." descriptions: what changed, or the whole of the one that exists.
+  // "memory 256M → 192M, parked" from two "key=value flag ..." descriptions: what changed (a flag that came or went
+  // says so), or the whole of the one that exists.
   function describeChange(before, after) {
     if (!before || !after) {
       return after || before || '';
     }
-    const parse = (text) => new Map(text.split(' ').map((pair) => {
-      const at = pair.indexOf('=');
-      return at < 0 ? [pair, ''] : [pair.slice(0, at), pair.slice(at + 1)];
+    const parse = (text) => new Map(text.split(' ').filter((word) => word !== '').map((word) => {
+      const at = word.indexOf('=');
+      return at < 0 ? [word, null] : [word.slice(0, at), word.slice(at + 1)];
     }));
     const was = parse(before);
     const now = parse(after);
     const changes = [];
     for (const key of new Set([...was.keys(), ...now.keys()])) {
-      if (was.get(key) !== now.get(key)) {
-        changes.push(`${key} ${was.get(key) ?? '–'} → ${now.get(key) ?? '–'}`);
+      const [a, b] = [was.get(key), now.get(key)];
+      if (a === b) {
+        continue;
+      }
+      if (a === null || b === null) {
+        changes.push(b === null ? key : `not ${key}`);
+      } else {
+        changes.push(`${key} ${a ?? '–'} → ${b ?? '–'}`);
       }
     }
     return changes.length > 0 ? changes.join(', ') : 'no change';
@@ -164,16 +173,27 @@
   function renderCpus(machine, subs) {
     const grid = document.getElementById('cpu-grid');
     const legend = document.getElementById('cpu-legend');
-    grid.replaceChildren(...machine.cpus.map((cpu) => {
-      const who = cpu.kind === 'subos' ? cpu.owner : KIND_TEXT[cpu.kind] || cpu.kind;
-      const cell = el('div', { class: 'cpu', role: 'listitem', 'data-cpu': cpu.id, 'data-kind': cpu.kind, 'data-owner': cpu.kind === 'subos' ? cpu.owner : '' },
-        el('span', { class: 'id' }, String(cpu.id)),
-        el('span', { class: 'who' }, who));
-      if (cpu.kind === 'subos') {
-        cell.style.background = colourOf(cpu.owner);
+    // One block per NUMA node, in CPU order within it: what a subOS owns is seen against the machine's shape. The label
+    // is only shown where there is more than one node.
+    const nodes = [...new Set(machine.cpus.map((cpu) => cpu.node))].sort((a, b) => a - b);
+    grid.replaceChildren(...nodes.map((node) => {
+      const cells = machine.cpus.filter((cpu) => cpu.node === node).map((cpu) => {
+        const who = cpu.kind === 'subos' ? cpu.owner : KIND_TEXT[cpu.kind] || cpu.kind;
+        const cell = el('div', { class: 'cpu', role: 'listitem', 'data-cpu': cpu.id, 'data-kind': cpu.kind, 'data-owner': cpu.kind === 'subos' ? cpu.owner : '' },
+          el('span', { class: 'id' }, String(cpu.id)),
+          el('span', { class: 'who' }, who));
+        if (cpu.kind === 'subos') {
+          cell.style.background = colourOf(cpu.owner);
+        }
+        cell.title = `CPU ${cpu.id} (core ${cpu.core}, node ${cpu.node}): ${who}`;
+        return cell;
+      });
+      const block = el('div', { class: 'node', 'data-node': node });
+      if (nodes.length > 1) {
+        block.append(el('span', { class: 'node-label' }, `node ${node}`));
       }
-      cell.title = `CPU ${cpu.id} (core ${cpu.core}, node ${cpu.node}): ${who}`;
-      return cell;
+      block.append(el('div', { class: 'cpu-grid', role: 'list' }, ...cells));
+      return block;
     }));
 
     const items = subs.map((s) => el('li', { 'data-owner': s.name, 'data-kind': 'subos', 'data-alive': s.alive, 'data-parked': s.parked },
@@ -216,7 +236,7 @@
       `${machine.cpus.length} CPUs, ${formatBytes(machine.memoryBytes)}; ${subs.length} subOS${subs.length === 1 ? '' : 'es'}`;
   }
 
-  // ---- Policies: the live tail (the SLO's percentile, p99 for most) against the SLO, from /v1/policies and each one's stats ----
+  // ---- Policies: the live tail latency (p99 for a p99 SLO) against the SLO, from /metrics ----
 
   function renderPolicies(policies) {
     const container = document.getElementById('policies');
@@ -227,13 +247,10 @@
     const now = Date.now();
     container.replaceChildren(...policies.map((p) => {
       const samples = (samplesByPolicy.get(p.name) || []).filter((s) => now - s.t <= HISTORY_MS);
-      const node = el('div', { class: 'policy', 'data-policy': p.name, 'data-slo-ms': p.sloMs, 'data-tail-ms': p.tailMs ?? '', 'data-running': p.running, 'data-moves': p.moves },
-        el('h3', {}, `${p.name}: ${p.percentile} ${p.tailMs == null ? '–' : formatMs(p.tailMs)} (SLO ≤ ${formatMs(p.sloMs)})${p.detail ? ' · ' + p.detail : ''}`),
+      const moves = `${p.grows} grow, ${p.shrinks} shrink`;
+      return el('div', { class: 'policy', 'data-policy': p.name, 'data-slo-seconds': p.sloMs / 1000, 'data-samples': samples.length },
+        el('h3', {}, `${p.name}: ${p.label} ${p.tailMs == null ? '–' : formatMs(p.tailMs)} (SLO ${p.label} ≤ ${formatMs(p.sloMs)}; moves: ${moves})`),
         chart(samples, p.sloMs, now));
-      if (p.problem) {
-        node.append(el('p', { class: 'policy-problem' }, p.problem));
-      }
-      return node;
     }));
   }
 
@@ -241,8 +258,10 @@
     const width = 600;
     const height = 160;
     const pad = 34;
-    const top = Math.max(sloMs * 1.5, ...samples.map((s) => s.tailMs), 0.001);
-    const x = (t) => pad + ((width - pad - 6) * (t - (now - HISTORY_MS))) / HISTORY_MS;
+    const top = Math.max(sloMs * 1.5, ...samples.map((s) => s.ms), 0.001);
+    // The time axis spans what has been seen, from 30 s up to the whole history.
+    const span = Math.min(HISTORY_MS, Math.max(30000, now - (samples.length > 0 ? samples[0].t : now)));
+    const x = (t) => pad + ((width - pad - 6) * (t - (now - span))) / span;
     const y = (ms) => height - 16 - ((height - 24) * ms) / top;
     const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, preserveAspectRatio: 'none', role: 'img' });
     // Above the SLO is the band a window must stay out of.
@@ -254,39 +273,65 @@
     const nowLabel = svg('text', { class: 'axis', x: width - 40, y: height - 3 });
     nowLabel.textContent = 'now';
     const startLabel = svg('text', { class: 'axis', x: pad, y: height - 3 });
-    startLabel.textContent = `-${HISTORY_MS / 60000} min`;
+    startLabel.textContent = span >= 60000 ? `-${(span / 60000).toFixed(1)} min` : `-${Math.round(span / 1000)} s`;
     root.append(nowLabel, startLabel);
     if (samples.length > 0) {
-      const points = samples.map((s) => `${x(s.t).toFixed(1)},${y(s.tailMs).toFixed(1)}`).join(' ');
-      root.append(svg('polyline', { class: 'p99', points }));
+      const points = samples.map((s) => `${x(s.t).toFixed(1)},${y(s.ms).toFixed(1)}`).join(' ');
+      root.append(svg('polyline', { class: 'tail', points }));
     }
     return root;
   }
 
-  // The service keeps each policy's recent windows, so a fresh page draws the last minutes at once.
+  function recordSample(name, ms, t) {
+    const samples = samplesByPolicy.get(name) || [];
+    samples.push({ t, ms });
+    while (samples.length > 0 && t - samples[0].t > HISTORY_MS) {
+      samples.shift();
+    }
+    samplesByPolicy.set(name, samples);
+  }
+
+  // The controller publishes each policy's window latency, SLO and moves as Prometheus gauges and counters; the line
+  // is those readings over time, kept by the page (the service keeps no history).
   async function refreshPolicies() {
-    const views = await getJson(Api.policiesPath);
-    const stats = await Promise.all(views.map((v) => getJson(Api.statsPath(v.taker)).catch((error) => {
-      // Removed between the two calls: drawn no more.
-      if (error instanceof HttpError && error.status === 404) {
-        return null;
+    const response = await fetch('/metrics', { headers: headers('text/plain'), cache: 'no-store' });
+    if (!response.ok) {
+      throw new HttpError(response.status, `/metrics: ${response.status} ${await problemText(response)}`);
+    }
+    const policies = Api.policies(parsePrometheus(await response.text()));
+    const now = Date.now();
+    for (const p of policies) {
+      if (p.tailMs != null) {
+        recordSample(p.name, p.tailMs, now);
       }
-      throw error;
-    })));
-    const policies = [];
-    views.forEach((view, i) => {
-      if (stats[i] !== null) {
-        const policy = Api.policy(view, stats[i]);
-        samplesByPolicy.set(policy.name, policy.samples);
-        policies.push(policy);
-      }
-    });
+    }
     for (const name of [...samplesByPolicy.keys()]) {
       if (!policies.some((p) => p.name === name)) {
         samplesByPolicy.delete(name);
       }
     }
     renderPolicies(policies);
+  }
+
+  // Prometheus' text format: "name{label="value",...} number" per line, '#' lines are comments. Only what the page
+  // reads is kept: the samples of the rainforest_policy_ metrics.
+  function parsePrometheus(text) {
+    const samples = [];
+    for (const line of text.split('\n')) {
+      if (!line.startsWith('rainforest_policy_')) {
+        continue;
+      }
+      const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)/.exec(line);
+      if (!match) {
+        continue;
+      }
+      const labels = {};
+      for (const label of (match[2] || '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) {
+        labels[label[1]] = label[2].replace(/\\(.)/g, (_, c) => (c === 'n' ? '\n' : c));
+      }
+      samples.push({ name: match[1], labels, value: Number(match[3]) });
+    }
+    return samples;
   }
 
   // ---- Events: /v1/events as server-sent events, newest first ----
@@ -300,7 +345,7 @@
     }
     const list = document.getElementById('events');
     const time = item.time ? new Date(item.time) : new Date();
-    const row = el('li', { 'data-kind': kind, 'data-id': item.id ?? '', 'data-outcome': item.outcome || '', 'data-target': item.target || '', 'data-policy': item.policy || '' },
+    const row = el('li', { 'data-kind': kind, 'data-id': item.id ?? '', 'data-outcome': item.outcome || '', 'data-target': item.target || '' },
       el('span', { class: 'time' }, time.toLocaleTimeString([], { hour12: false })),
       el('span', { class: 'kind' }, kind === 'decision' ? 'controller' : item.operation || kind),
       el('span', { class: 'text' }, item.text));
@@ -437,8 +482,6 @@
   // ---- What the API returns, turned into what the page draws (the one place that knows the JSON) ----
 
   const Api = {
-    policiesPath: '/v1/policies',
-
     // GET /v1/subos: rfm ls --json, a list of { record: { name, cpus: "0-1", memory: bytes, ... }, agentAlive, parked,
     // cpuQuota (a donor's CPU time limit, null for none) }.
     subOses(json) {
@@ -457,24 +500,39 @@
       };
     },
 
-    statsPath: (taker) => `/v1/policies/${encodeURIComponent(taker)}/stats`,
-
-    // GET /v1/policies: rfm policy ls --json, [{ taker, donor, policy, slo: "p99<=5ms", probe, window, ... }]; and for each,
-    // GET /v1/policies/{taker}/stats: { percentile: "p99", sloMs, running, moves, lastWindow: { tailMs, ... } | null,
-    // lastError, recent: [{ time, tailMs }] }.
-    policy(view, stats) {
-      const tailMs = stats.lastWindow && stats.lastWindow.count > 0 ? stats.lastWindow.tailMs : null;
-      return {
-        name: view.taker,
-        percentile: stats.percentile,
-        sloMs: stats.sloMs,
-        tailMs,
-        running: Boolean(stats.running),
-        moves: stats.moves,
-        detail: `${view.policy}, donor ${view.donor}, window ${view.window}, ${stats.moves} move${stats.moves === 1 ? '' : 's'}, ${(100 * stats.withinSlo).toFixed(1)}% of windows within the SLO`,
-        problem: stats.running ? (stats.lastError ? `last error: ${stats.lastError}` : '') : `not running${stats.lastError ? ': ' + stats.lastError : ''}`,
-        samples: stats.recent.map((r) => ({ t: Date.parse(r.time), tailMs: r.tailMs })),
+    // /metrics: rainforest_policy_slo_seconds{policy,quantile} (one quantile per policy, its SLO's),
+    // rainforest_policy_latency_seconds{policy,quantile} (the current window, at that quantile and others),
+    // rainforest_policy_moves_total{policy,direction="grow"|"shrink"}.
+    policies(samples) {
+      const byName = new Map();
+      const policy = (name) => {
+        if (!byName.has(name)) {
+          byName.set(name, { name, quantile: null, sloMs: null, latencyMs: new Map(), grows: 0, shrinks: 0 });
+        }
+        return byName.get(name);
       };
+      for (const sample of samples) {
+        const name = sample.labels.policy;
+        if (!name || !Number.isFinite(sample.value)) {
+          continue;
+        }
+        if (sample.name === 'rainforest_policy_slo_seconds') {
+          Object.assign(policy(name), { quantile: sample.labels.quantile, sloMs: sample.value * 1000 });
+        } else if (sample.name === 'rainforest_policy_latency_seconds') {
+          policy(name).latencyMs.set(sample.labels.quantile, sample.value * 1000);
+        } else if (sample.name === 'rainforest_policy_moves_total') {
+          policy(name)[sample.labels.direction === 'grow' ? 'grows' : 'shrinks'] = sample.value;
+        }
+      }
+      // A policy is drawn once its SLO is known; the line is its latency at the SLO's quantile (p99 for p99<=5ms).
+      return [...byName.values()].filter((p) => p.sloMs !== null).sort((a, b) => a.name.localeCompare(b.name)).map((p) => ({
+        name: p.name,
+        label: `p${+(Number(p.quantile) * 100).toFixed(3)}`,
+        sloMs: p.sloMs,
+        tailMs: p.latencyMs.get(p.quantile) ?? null,
+        grows: p.grows,
+        shrinks: p.shrinks,
+      }));
     },
 
     // A journal entry (GET /v1/journal, and the data of a "journal" event): { id, time, operation, target, before,
@@ -487,14 +545,22 @@
           title: `${payload.before || '–'} → ${payload.after || '–'}`,
         };
       }
-      // A controller step (the data of a "decision" event): { time, taker, donor, policy, slo, step: "+1 cpu", latency: "6.2ms",
-      // reason, applied, error, before: { takerCpus, donorCpus, ... }, after: { ... } }.
-      if (type === 'decision') {
+      // rf-serve's controller sends { time, taker, donor, policy (the algorithm), slo, step: "+1 cpu", latency: "6.2ms",
+      // reason, applied, error, before: { takerCpus, donorCpus, ... }, after: { ... } }: who, what, why.
+      if (type === 'decision' && payload.taker && payload.step) {
         const cpus = payload.before && payload.after ? ` (${payload.taker} ${payload.before.takerCpus} → ${payload.after.takerCpus} CPUs, ${payload.donor} ${payload.before.donorCpus} → ${payload.after.donorCpus})` : '';
         return {
-          kind: 'decision', time: payload.time, target: payload.taker, policy: payload.taker, outcome: payload.applied ? 'ok' : 'failed',
+          kind: 'decision', time: payload.time, target: payload.taker, outcome: payload.applied ? 'ok' : 'failed',
           text: `${payload.taker}: ${payload.step}${payload.applied ? cpus : ` refused: ${payload.error}`}; ${payload.reason}`,
           title: `${payload.policy} policy of ${payload.taker}, SLO ${payload.slo}, donor ${payload.donor}`,
+        };
+      }
+      if (type === 'decision') {
+        // Any other document: shown as its scalar fields, whatever they are.
+        const fields = Object.entries(payload).filter(([, value]) => value !== null && typeof value !== 'object');
+        return {
+          kind: 'decision', time: payload.time, target: payload.policy ?? payload.taker ?? '', outcome: '',
+          text: fields.map(([key, value]) => `${key}=${value}`).join(' '),
         };
       }
       return null;
@@ -504,7 +570,9 @@
   document.addEventListener('DOMContentLoaded', () => {
     refreshAll();
     followEvents();
-    // The stream drives updates; the poll catches usage figures that change without an event (memory in use, p99).
+    // The stream drives updates; the poll catches figures that change without an event (memory in use), and the
+    // latency line has a faster one of its own.
     setInterval(refreshAll, POLL_MS);
+    setInterval(() => refreshPolicies().catch(report), POLICY_POLL_MS);
   });
 })();

@@ -1,0 +1,519 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using RainForest.Core;
+using RainForest.Linux;
+using RainForest.Linux.Cgroups;
+using RainForest.Linux.Guard;
+using RainForest.Supervisor.Backends;
+using RainForest.Supervisor.Cells;
+using RainForest.Supervisor.Ledger;
+using RainForest.Supervisor.Network;
+using RainForest.Supervisor.Security;
+using RainForest.Vm.Guests;
+using RainForest.Vm.Kernels;
+using RainForest.Vm.Qemu;
+
+namespace RainForest.Supervisor.Kernels;
+
+/// <summary>
+/// The kernel backend: a subOS with a Linux kernel of its own, a QEMU guest in the subOS's cgroups with one vCPU pinned
+/// to each of its exclusive CPUs and its memory from a memfd bound to their NUMA node. rf-agent runs inside (started
+/// by the guest's init) and serves <c>rfm exec</c> over a virtio-serial port that QEMU bridges to a Unix socket.
+/// </summary>
+/// <remarks>
+/// QEMU daemonises (<c>-daemonize</c>: it forks, leaves rfm's session and is re-parented), so the guest outlives the
+/// rfm that made it; its pid, start time and sockets live in the subOS's directory, where any later rfm finds them.
+/// Its memory limit is the guest's memory plus <see cref="Overhead"/> for QEMU itself. Live resize, channels, RFloop
+/// and the Security Guard's confinement of QEMU are not built yet (issue 11); the backend refuses them in one line.
+/// </remarks>
+public sealed class KernelBackend : ISubOsBackend
+{
+    /// <summary>The least guest memory: the Debian kernel, its initramfs and the tmpfs overlay do not boot in less.</summary>
+    public static readonly ByteSize MinimumMemory = ByteSize.Parse("256M");
+
+    /// <summary>
+    /// What QEMU needs beside the guest's memory, within the subOS's memory limit: TCG's translation cache (bounded to
+    /// <see cref="TcgCacheMiB"/>), QEMU's own heap and threads, and the host page cache of what the guest reads over 9p
+    /// (reclaimable).
+    /// </summary>
+    public static readonly ByteSize Overhead = ByteSize.Parse("256M");
+
+    /// <summary>TCG's translation cache, in MiB: QEMU's default of up to 1 GiB would not fit <see cref="Overhead"/>.</summary>
+    public const int TcgCacheMiB = 64;
+
+    /// <summary>The virtio-serial port's name, which the guest's agent looks for.</summary>
+    public const string AgentPort = "rainforest.agent";
+
+    private const string StateFile = "guest.json";
+    private const string ProbeFile = "kvm-probe";
+
+    private readonly StateDirectory _state;
+    private readonly CgroupDriver _cgroups;
+    private readonly PrefixGuard _guard;
+
+    /// <summary>Creates the backend over a state directory, the cgroup driver and the supervisor's guard.</summary>
+    public KernelBackend(StateDirectory state, CgroupDriver cgroups, PrefixGuard guard)
+    {
+        _state = state;
+        _cgroups = cgroups;
+        _guard = guard;
+    }
+
+    /// <inheritdoc/>
+    public SubOsBackendKind Kind => SubOsBackendKind.Kernel;
+
+    /// <inheritdoc/>
+    public ExecTransport Transport => ExecTransport.Streamed;
+
+    /// <summary>How long a guest may take from QEMU's start until its agent answers (TCG on a loaded machine is slow).</summary>
+    public static TimeSpan ReadyTimeout { get; } = TimeSpan.FromSeconds(240);
+
+    /// <summary>
+    /// Checks a kernel subOS's request and resolves its kernel and accelerator: bad input is one line, exit code 2.
+    /// </summary>
+    public CreateOptions Check(CreateOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Net != NetMode.None || options.Nics.Count > 0)
+        {
+            throw RfException.Invalid("--net loop and --nic are not built for --backend kernel yet (issue 11: RFtun and device pass-through)");
+        }
+
+        if (options.Privileged)
+        {
+            throw RfException.Invalid("--privileged has no meaning for --backend kernel: root inside is the guest kernel's root");
+        }
+
+        if (options.Memory < MinimumMemory)
+        {
+            throw RfException.Invalid($"--memory {options.Memory}: a kernel subOS needs at least {MinimumMemory} (its guest kernel, initramfs and overlay)");
+        }
+
+        if (SystemTools.Find("qemu-system-x86_64") is null)
+        {
+            throw RfException.Invalid("qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)");
+        }
+
+        StaticBusyBox.Locate();
+        var asked = options.Guest ?? new GuestSpec();
+        var (vmlinuz, release, modules) = ResolveKernel(asked.KernelPath);
+        if (asked.Accelerator == QemuAccelerator.Kvm && _cgroups.Layout.Mode == CgroupMode.V2)
+        {
+            throw RfException.Invalid("--accel kvm on cgroup v2 is not built yet (issue 11): the subOS's device program does not allow /dev/kvm");
+        }
+
+        var accelerator = asked.Accelerator switch
+        {
+            QemuAccelerator.Tcg => QemuAccelerator.Tcg,
+            QemuAccelerator.Kvm => KvmProblem(vmlinuz) is { } problem ? throw RfException.Invalid($"--accel kvm: KVM cannot run a guest on this host ({problem})") : QemuAccelerator.Kvm,
+            _ => _cgroups.Layout.Mode != CgroupMode.V2 && KvmProblem(vmlinuz) is null ? QemuAccelerator.Kvm : QemuAccelerator.Tcg,
+        };
+        return options with { Guest = new GuestSpec { Accelerator = accelerator, KernelPath = vmlinuz, Release = release, ModulesDirectory = modules } };
+    }
+
+    /// <summary>Boots the guest and returns once its agent answers; on failure everything made is removed again.</summary>
+    public AgentProcesses Start(SubOsRecord record, MachineRecord machine, CpuSet parentCpus)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(machine);
+        var guest = record.Guest is { Accelerator: { } accelerator, KernelPath: { } vmlinuz, Release: { } release, ModulesDirectory: { } modules }
+            ? (accelerator, vmlinuz, release, modules)
+            : throw RfException.Failed($"subOS '{record.Name}': the ledger records no guest kernel");
+        var agent = CellBackend.AgentPath;
+        var dir = _state.SubOsDirectory(record.Name);
+        var trace = new PhaseTrace("start " + record.Name);
+        try
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(_guard.CheckInside(dir), recursive: true);
+            }
+
+            Directory.CreateDirectory(Path.Combine(dir, "desc", "bin"));
+            CellBackend.WriteDescription(dir, record, machine);
+            var initrd = Path.Combine(dir, "initrd.gz");
+            var image = new AgentGuestImage
+            {
+                Release = guest.release,
+                ModulesDirectory = guest.modules,
+                Root = new NinePShare(SharedRootScripts.RootTag, record.RootFs),
+                Mounts =
+                [
+                    new GuestMount(new NinePShare("rfdesc", Path.Combine(dir, "desc")), "/run/rainforest"),
+                    new GuestMount(new NinePShare("rfbin", Path.GetDirectoryName(agent)!), CellBackend.ToolsInside),
+                ],
+
+                // The host's state (this ledger among it) is not the guest's to read.
+                EmptyDirectories = record.RootFs == "/" ? [_state.Path] : [],
+                Hostname = record.Name,
+                Program = [$"{CellBackend.ToolsInside}/{Path.GetFileName(agent)}", "guest", record.Name, AgentPort],
+            };
+            image.WriteInitramfs(initrd);
+            trace.Mark("initramfs");
+
+            _cgroups.EnsureParent(parentCpus, CellBackend.AllNodes(machine));
+            _cgroups.Create(record.Name, record.Cpus, record.Mems.ToString(), record.Memory + Overhead);
+            if (guest.accelerator == QemuAccelerator.Kvm)
+            {
+                _cgroups.AllowDevice(record.Name, DevicePolicy.Kvm);
+            }
+            if (record.PidsMax > 0)
+            {
+                _cgroups.SetPids(record.Name, record.PidsMax);
+            }
+
+            trace.Mark("cgroups");
+            var options = QemuOptionsFor(record, guest.accelerator, guest.vmlinuz, initrd, image.Shares, dir);
+            var pid = Launch(record.Name, dir, options);
+            var start = ProcessInfo.StartTime(pid) ?? throw RfException.Failed($"subOS '{record.Name}': QEMU exited right after start (see {dir}/qemu.log)");
+            WriteState(dir, new GuestState(pid, start, record.Memory.Bytes, record.Cpus.ToString()));
+            trace.Mark("qemu");
+            PinVcpus(dir, pid, record.Cpus);
+            trace.Mark("pinned");
+            WaitForAgent(record.Name, dir, pid, start);
+            trace.Mark("agent ready");
+            return new AgentProcesses(pid, start, 0);
+        }
+        catch
+        {
+            Stop(record.Name, 0);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Ends the guest (QMP <c>quit</c>, then SIGKILL of every task left in the subOS's cgroups, which the guard proves
+    /// lie under the prefix), removes its cgroups and its directory; idempotent.
+    /// </summary>
+    public void Stop(string name, int monitorPid)
+    {
+        PrefixGuard.CheckComponent(name);
+        var dir = _guard.CheckInside(_state.SubOsDirectory(name));
+        if (ReadState(dir) is { } state && ProcessInfo.IsAlive(state.Pid, state.Start))
+        {
+            var qmp = Path.Combine(dir, "qmp.sock");
+            try
+            {
+                using var client = QmpClient.Connect(qmp, TimeSpan.FromSeconds(2));
+                client.Quit();
+            }
+            catch (RfException)
+            {
+                // A hung QEMU does not answer: the cgroup's kill below ends it.
+            }
+
+            var clock = Stopwatch.StartNew();
+            while (ProcessInfo.IsAlive(state.Pid, state.Start) && clock.Elapsed < TimeSpan.FromSeconds(5))
+            {
+                Thread.Sleep(20);
+            }
+        }
+
+        // QEMU runs in the subOS's groups: removing them kills what is left of it, the groups proven under the prefix.
+        _cgroups.Remove(name, TimeSpan.FromSeconds(10));
+        if (monitorPid > 0)
+        {
+            ProcessInfo.TryReap(monitorPid);
+        }
+
+        if (ReadState(dir) is { } left && ProcessInfo.IsAlive(left.Pid, left.Start))
+        {
+            // Outside its groups (moved by someone else): only the very process recorded, checked by its command line.
+            _guard.CheckProcess(left.Pid, "qemu-system-x86_64", Path.Combine(dir, "qmp.sock"));
+            ProcessInfo.Kill(left.Pid);
+        }
+
+        if (Directory.Exists(dir))
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>Removes the prefix groups once they hold no subOS (shared with the cell backend).</summary>
+    public void ReleaseShared() => _cgroups.RemoveParentIfEmpty();
+
+    /// <summary>Reapplies the CPUs the guest booted with (a repair); a change is refused: CPU hot-plug is not built yet.</summary>
+    public void ApplyCpus(string name, CpuSet cpus, NodeSet mems)
+    {
+        if (ReadState(_state.SubOsDirectory(name)) is not { } state || state.Cpus != cpus.ToString())
+        {
+            throw NotBuilt("a CPU resize (QMP vCPU hot-add)");
+        }
+
+        _cgroups.SetCpus(name, cpus, mems.ToString());
+        PinVcpus(_state.SubOsDirectory(name), state.Pid, cpus);
+    }
+
+    /// <summary>Reapplies the memory limit of the size the guest booted with (a repair); a change is refused: virtio-mem is not built yet.</summary>
+    public void ApplyMemory(string name, ByteSize memory)
+    {
+        if (ReadState(_state.SubOsDirectory(name)) is not { } state || state.MemoryBytes != memory.Bytes)
+        {
+            throw NotBuilt("a memory resize (virtio-mem)");
+        }
+
+        _cgroups.SetMemory(name, memory + Overhead);
+    }
+
+    /// <inheritdoc/>
+    public bool TryShrinkMemory(string name, ByteSize memory) => throw NotBuilt("a memory resize (virtio-mem)");
+
+    /// <inheritdoc/>
+    public void ForceMemory(SubOsRecord record, ByteSize memory) => throw NotBuilt("a memory resize (virtio-mem)");
+
+    /// <inheritdoc/>
+    public void ApplyPids(string name, long max) => _cgroups.SetPids(name, max);
+
+    /// <summary>Rewrites <c>subos.json</c>, which the guest sees read-only at /run/rainforest over 9p.</summary>
+    public void WriteDescription(SubOsRecord record, MachineRecord machine) => CellBackend.WriteDescription(_state.SubOsDirectory(record.Name), record, machine);
+
+    /// <summary>Nothing to write: a kernel subOS is not on RFloop yet.</summary>
+    public void WriteHosts(string name, string contents)
+    {
+    }
+
+    /// <summary>True while the guest's QEMU runs (the same process that started, not a reuse of its pid).</summary>
+    public bool IsAlive(SubOsRecord record) => ProcessInfo.IsAlive(record.AgentPid, record.AgentStart);
+
+    /// <summary>QEMU's Unix socket for the guest agent's virtio-serial port.</summary>
+    public string ExecEndpoint(string name) => Path.Combine(_state.SubOsDirectory(name), "agent.sock");
+
+    /// <summary>
+    /// What the subOS's cgroups hold, with the memory limit told as the guest's size (the limit less
+    /// <see cref="Overhead"/>), which is what the ledger records.
+    /// </summary>
+    public SubOsObservation? Observe(string name)
+    {
+        if (!_cgroups.Exists(name))
+        {
+            return null;
+        }
+
+        var kernel = _cgroups.Read(name);
+        var limit = kernel.MemoryLimit is { } l ? new ByteSize(Math.Max(0, l.Bytes - Overhead.Bytes)) : (ByteSize?)null;
+        return new SubOsObservation(kernel.Cpus, limit, kernel.MemoryUsage, kernel.Pids, _cgroups.ReadPidsLimit(name)) { Partition = kernel.Partition };
+    }
+
+    /// <summary>True when the subOS's cgroups or its directory exist.</summary>
+    public bool HasRemains(string name) => _cgroups.Exists(name) || Directory.Exists(_state.SubOsDirectory(name));
+
+    /// <summary>
+    /// The subOS directories that record a guest: the cell backend already sweeps every group under the prefix, which
+    /// kills an orphaned QEMU; this lets reconcile end one whose groups are gone.
+    /// </summary>
+    public IReadOnlyList<string> Instances() => Directory.Exists(_state.SubOsRoot)
+        ? [.. Directory.EnumerateDirectories(_state.SubOsRoot).Where(d => File.Exists(Path.Combine(d, StateFile))).Select(d => Path.GetFileName(d)!)]
+        : [];
+
+    /// <inheritdoc/>
+    public AuditReport Audit(SubOsRecord record) => throw NotBuilt("rfm audit");
+
+    private static RfException NotBuilt(string what) =>
+        RfException.Invalid($"{what} is not built for kernel subOSes yet (issue 11)");
+
+    private static QemuOptions QemuOptionsFor(SubOsRecord record, QemuAccelerator accelerator, string vmlinuz, string initrd, IReadOnlyList<NinePShare> shares, string dir)
+    {
+        var mib = record.Memory.Bytes / ByteSize.MiB;
+        return new QemuOptions
+        {
+            Accelerator = accelerator,
+            TcgCacheMiB = accelerator == QemuAccelerator.Tcg ? TcgCacheMiB : null,
+            Machine = "pc,memory-backend=rf-ram",
+            Cpus = record.Cpus.Count,
+            Memory = record.Memory,
+            KernelPath = vmlinuz,
+            InitrdPath = initrd,
+            KernelArguments = SharedRootGuest.BaseKernelArguments,
+            Shares = shares,
+            ConsoleLogPath = Path.Combine(dir, "console.log"),
+            ExtraArguments =
+            [
+                // Guest memory is a memfd bound to the CPUs' nodes, huge pages where the host has enough free.
+                "-object", string.Create(CultureInfo.InvariantCulture, $"memory-backend-memfd,id=rf-ram,size={mib}M,share=on,policy=bind,host-nodes={record.Mems}{(HugePagesFree() >= record.Memory.Bytes ? ",hugetlb=on,hugetlbsize=2M" : string.Empty)}"),
+                "-device", "virtio-serial-pci,id=rf-serial",
+                "-chardev", $"socket,id=rf-agent,path={Path.Combine(dir, "agent.sock")},server=on,wait=off",
+                "-device", $"virtserialport,bus=rf-serial.0,chardev=rf-agent,name={AgentPort}",
+                "-qmp", $"unix:{Path.Combine(dir, "qmp.sock")},server=on,wait=off",
+                "-name", $"rf-{record.Name},debug-threads=on",
+                "-pidfile", Path.Combine(dir, "qemu.pid"),
+                "-daemonize",
+            ],
+        };
+    }
+
+    /// <summary>
+    /// Starts QEMU through a shell that first joins the subOS's cgroups, so QEMU and every thread it makes are charged
+    /// to the subOS from birth; returns the daemonised QEMU's pid once its parent has exited (QEMU is then initialised).
+    /// </summary>
+    private int Launch(string name, string dir, QemuOptions options)
+    {
+        var qemu = SystemTools.Require("qemu-system-x86_64");
+        var shell = SystemTools.Require("sh");
+        var procs = _cgroups.ProcsFiles(name);
+        using var log = File.Open(Path.Combine(dir, "qemu.log"), FileMode.Create, FileAccess.Write, FileShare.ReadWrite);
+        using var devNull = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.Read);
+        var parent = Spawner.Spawn(new SpawnOptions
+        {
+            Path = shell,
+            Argv = [shell, "-c", LaunchScript, qemu, procs.Count.ToString(CultureInfo.InvariantCulture), .. procs, .. QemuCommandLine.Build(options)],
+            Fds = new Dictionary<int, SafeHandle> { [0] = devNull, [1] = log.SafeFileHandle, [2] = log.SafeFileHandle },
+            WorkingDirectory = "/",
+            NewSession = true,
+        });
+        var clock = Stopwatch.StartNew();
+        int code;
+        while (!ProcessInfo.TryReapExited(parent, out code))
+        {
+            if (clock.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                ProcessInfo.Kill(parent);
+                ProcessInfo.WaitForExit(parent);
+                throw RfException.Failed($"subOS '{name}': QEMU did not finish starting within 60 s (see {dir}/qemu.log)");
+            }
+
+            Thread.Sleep(10);
+        }
+
+        var pidFile = Path.Combine(dir, "qemu.pid");
+        if (code != 0 || !File.Exists(pidFile))
+        {
+            throw RfException.Failed($"subOS '{name}': QEMU did not start: {LastLine(Path.Combine(dir, "qemu.log")) ?? $"exit code {code}"}");
+        }
+
+        return int.Parse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Arguments: QEMU, the number of cgroup.procs files, those files, then QEMU's arguments.</summary>
+    private const string LaunchScript = """
+        qemu=$0 n=$1; shift
+        while [ "$n" -gt 0 ]; do echo $$ > "$1" || { echo "cannot join the cgroup $1" >&2; exit 1; }; shift; n=$((n - 1)); done
+        exec "$qemu" "$@"
+        """;
+
+    /// <summary>Pins vCPU i's thread to the i-th CPU of the subOS (QMP query-cpus-fast names the threads).</summary>
+    private static void PinVcpus(string dir, int pid, CpuSet cpus)
+    {
+        using var qmp = QmpClient.Connect(Path.Combine(dir, "qmp.sock"), TimeSpan.FromSeconds(10));
+        var vcpus = qmp.QueryCpus();
+        var targets = cpus.ToList();
+        if (vcpus.Count != targets.Count)
+        {
+            throw RfException.Failed($"QEMU reports {vcpus.Count} vCPUs for {targets.Count} CPUs");
+        }
+
+        for (var i = 0; i < vcpus.Count; i++)
+        {
+            // Only a thread of the QEMU this backend started.
+            if (!Directory.Exists($"/proc/{pid}/task/{vcpus[i].ThreadId}"))
+            {
+                throw RfException.Failed($"vCPU {i}'s thread {vcpus[i].ThreadId} is not a thread of QEMU (pid {pid})");
+            }
+
+            Affinity.Set(vcpus[i].ThreadId, CpuSet.Of([targets[i]]));
+        }
+    }
+
+    private static void WaitForAgent(string name, string dir, int pid, long start)
+    {
+        var clock = Stopwatch.StartNew();
+        var socket = Path.Combine(dir, "agent.sock");
+        while (clock.Elapsed < ReadyTimeout)
+        {
+            if (!ProcessInfo.IsAlive(pid, start))
+            {
+                throw RfException.Failed($"subOS '{name}': the guest ended while booting: {LastLine(Path.Combine(dir, "console.log")) ?? "no console output"}");
+            }
+
+            // One connection, kept until the agent answers: what is written before the guest opens its port waits in QEMU.
+            if (StreamExecClient.Ping(socket, ReadyTimeout - clock.Elapsed, () => ProcessInfo.IsAlive(pid, start)))
+            {
+                return;
+            }
+
+            Thread.Sleep(100);
+        }
+
+        throw RfException.Failed($"subOS '{name}': its agent did not answer within {ReadyTimeout.TotalSeconds:0} s (console: {LastLine(Path.Combine(dir, "console.log")) ?? "empty"})");
+    }
+
+    private (string Vmlinuz, string Release, string Modules) ResolveKernel(string? kernelPath)
+    {
+        var cache = new KernelCache();
+        if (kernelPath is null)
+        {
+            var newest = cache.List().FirstOrDefault()
+                ?? throw RfException.Invalid($"no guest kernel in {cache.Root}: run 'rfm kernel fetch' first (or give --kernel)");
+            newest.Verify();
+            return (newest.VmlinuzPath, newest.Release, newest.ModulesDirectory);
+        }
+
+        var full = Path.GetFullPath(kernelPath);
+        if (!File.Exists(full))
+        {
+            throw RfException.Invalid($"--kernel {kernelPath}: no such file");
+        }
+
+        var release = KernelImage.ReleaseOf(full);
+
+        // Modules beside the image (an unpacked package), in the cache, or the host's own for that release.
+        var candidates = new[]
+        {
+            Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(full)!) ?? "/", "lib", "modules", release),
+            cache.Find(release)?.ModulesDirectory,
+            Path.Combine("/lib/modules", release),
+        };
+        var modules = candidates.FirstOrDefault(d => d is not null && File.Exists(Path.Combine(d, "modules.dep")))
+            ?? throw RfException.Invalid($"--kernel {kernelPath}: no modules for {release} (beside it, in {cache.Root} or /lib/modules); the guest needs its 9p and virtio modules");
+        return (full, release, modules!);
+    }
+
+    /// <summary>Null when KVM boots a guest kernel here, else why not; probed once per state directory and remembered in it.</summary>
+    private string? KvmProblem(string vmlinuz)
+    {
+        var file = Path.Combine(_state.Path, ProbeFile);
+        if (File.Exists(file))
+        {
+            var text = File.ReadAllText(file).Trim();
+            return text == "ok" ? null : text;
+        }
+
+        var problem = KvmProbe.Run(vmlinuz);
+        if (Directory.Exists(_state.Path))
+        {
+            File.WriteAllText(file, (problem ?? "ok") + "\n");
+        }
+
+        return problem;
+    }
+
+    private static long HugePagesFree()
+    {
+        const string file = "/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages";
+        return File.Exists(file) && long.TryParse(File.ReadAllText(file).Trim(), CultureInfo.InvariantCulture, out var pages) ? pages * 2 * ByteSize.MiB : 0;
+    }
+
+    private static GuestState? ReadState(string dir)
+    {
+        var file = Path.Combine(dir, StateFile);
+        try
+        {
+            return File.Exists(file) ? JsonSerializer.Deserialize(File.ReadAllBytes(file), GuestJsonContext.Default.GuestState) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static void WriteState(string dir, GuestState state)
+    {
+        var temp = Path.Combine(dir, "." + StateFile + ".tmp");
+        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(state, GuestJsonContext.Default.GuestState));
+        File.Move(temp, Path.Combine(dir, StateFile), overwrite: true);
+    }
+
+    private static string? LastLine(string file) =>
+        File.Exists(file) ? File.ReadLines(file).Select(l => l.Trim()).LastOrDefault(l => l.Length > 0 && !l.StartsWith('#')) : null;
+}

@@ -1,0 +1,131 @@
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using RainForest.Core;
+
+namespace RainForest.Vm.Qemu;
+
+/// <summary>
+/// A client of QEMU's machine protocol (QMP) on a Unix socket: one JSON object per line, a greeting, capability
+/// negotiation, then commands answered in order with events in between.
+/// </summary>
+public sealed class QmpClient : IDisposable
+{
+    private readonly Socket _socket;
+    private readonly NetworkStream _stream;
+    private readonly StreamReader _reader;
+
+    private QmpClient(Socket socket)
+    {
+        _socket = socket;
+        _stream = new NetworkStream(socket, ownsSocket: true);
+        _reader = new StreamReader(_stream, new UTF8Encoding(false));
+    }
+
+    /// <summary>Connects to <paramref name="socketPath"/>, reads the greeting and leaves capability negotiation.</summary>
+    /// <param name="socketPath">QEMU's <c>-qmp unix:PATH,server=on</c> socket.</param>
+    /// <param name="timeout">For the connection and for each answer.</param>
+    /// <exception cref="RfException">QEMU does not answer as QMP (exit code 1).</exception>
+    public static QmpClient Connect(string socketPath, TimeSpan timeout)
+    {
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            socket.Connect(new UnixDomainSocketEndPoint(socketPath));
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            throw RfException.Failed($"cannot reach QEMU's QMP socket {socketPath}: {e.Message}");
+        }
+
+        socket.ReceiveTimeout = socket.SendTimeout = (int)timeout.TotalMilliseconds;
+        var client = new QmpClient(socket);
+        try
+        {
+            if (client.ReadMessage() is not { Greeting: not null })
+            {
+                throw RfException.Failed($"{socketPath}: no QMP greeting");
+            }
+
+            client.Execute("qmp_capabilities");
+            return client;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Runs a command without arguments and returns its result.</summary>
+    /// <exception cref="RfException">QEMU refused it, or closed the socket first (exit code 1).</exception>
+    public JsonElement Execute(string command)
+    {
+        var line = JsonSerializer.Serialize(new QmpCommand(command), QmpJsonContext.Default.QmpCommand) + "\n";
+        try
+        {
+            _stream.Write(Encoding.UTF8.GetBytes(line));
+        }
+        catch (IOException e)
+        {
+            throw RfException.Failed($"QMP {command}: {e.Message}");
+        }
+
+        while (true)
+        {
+            var message = ReadMessage() ?? throw RfException.Failed($"QMP {command}: QEMU closed the socket");
+            if (message.Error is { } error)
+            {
+                throw RfException.Failed($"QMP {command}: {error.Class}: {error.Description}");
+            }
+
+            if (message.Return is { } result)
+            {
+                return result;
+            }
+        }
+    }
+
+    /// <summary>The vCPUs and the host threads that run them (<c>query-cpus-fast</c>), by index.</summary>
+    public IReadOnlyList<QmpCpu> QueryCpus() =>
+        [.. (Execute("query-cpus-fast").Deserialize(QmpJsonContext.Default.ListQmpCpu) ?? []).OrderBy(c => c.CpuIndex)];
+
+    /// <summary>
+    /// Asks QEMU to end at once (<c>quit</c>): the guest gets no shutdown, as pulling the plug. QEMU may close the
+    /// socket before it answers; both count as done.
+    /// </summary>
+    public void Quit()
+    {
+        try
+        {
+            Execute("quit");
+        }
+        catch (RfException)
+        {
+            // The socket closed as QEMU went: that is the answer.
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _reader.Dispose();
+        _stream.Dispose();
+    }
+
+    private QmpMessage? ReadMessage()
+    {
+        string? line;
+        try
+        {
+            line = _reader.ReadLine();
+        }
+        catch (IOException e)
+        {
+            throw RfException.Failed($"QMP: {e.Message}");
+        }
+
+        return line is null ? null : JsonSerializer.Deserialize(line, QmpJsonContext.Default.QmpMessage);
+    }
+}

@@ -1,0 +1,9 @@
+using System.Text.Json.Serialization;
+
+namespace RainForest.Vm.Qemu;
+
+/// <summary>Source-generated JSON for QMP, so the NativeAOT rfm needs no reflection.</summary>
+[JsonSerializable(typeof(QmpMessage))]
+[JsonSerializable(typeof(QmpCommand))]
+[JsonSerializable(typeof(List<QmpCpu>))]
+internal sealed partial class QmpJsonContext : JsonSerializerContext;
