@@ -39,6 +39,10 @@ public sealed class PolicyApiTests
         Assert.Equal(["batch", "web"], JsonNode.Parse(listed)!.AsArray().Select(p => (string)p!["taker"]!));
         Assert.Equal("p95<=20ms", (string)JsonNode.Parse(await host.Client.GetStringAsync("/v1/policies/batch"))!["slo"]!);
 
+        // All of it is in the OpenAPI document.
+        var paths = JsonNode.Parse(await host.Client.GetStringAsync("/openapi/v1.json"))!["paths"]!.AsObject();
+        Assert.All(["/v1/policies", "/v1/policies/{taker}", "/v1/policies/{taker}/stats", "/v1/lend", "/v1/reclaim", "/v1/loans"], p => Assert.True(paths.ContainsKey(p), p));
+
         // Stats exist for every stored policy, running or not yet.
         var stats = JsonNode.Parse(await host.Client.GetStringAsync("/v1/policies/web/stats"))!;
         Assert.Equal(("p99", 5.0, 0L), ((string)stats["percentile"]!, (double)stats["sloMs"]!, (long)stats["moves"]!));
