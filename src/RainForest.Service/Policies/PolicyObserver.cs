@@ -18,7 +18,7 @@ namespace RainForest.Service.Policies;
 /// </remarks>
 public sealed class PolicyObserver : IElasticObserver
 {
-    /// <summary>The most recent windows kept per policy (ten minutes of the shortest slack windows is more than the page shows).</summary>
+    /// <summary>The most windows kept per policy (<see cref="HistorySpan"/> of 250 ms windows; the shortest, 100 ms, keep two minutes).</summary>
     public const int History = 1200;
 
     /// <summary>How far back the kept windows reach.</summary>
