@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using RainForest.Service.Api;
+using RainForest.Service.Policies;
 using RainForest.Supervisor.Json;
 
 namespace RainForest.Service;
@@ -13,4 +14,9 @@ namespace RainForest.Service;
 [JsonSerializable(typeof(CreateChannelRequest))]
 [JsonSerializable(typeof(ReconcileResult))]
 [JsonSerializable(typeof(MachineView))]
+[JsonSerializable(typeof(SetPolicyRequest))]
+[JsonSerializable(typeof(LendRequest))]
+[JsonSerializable(typeof(ReclaimRequest))]
+[JsonSerializable(typeof(PolicyDecisionView))]
+[JsonSerializable(typeof(PolicyStatsView))]
 internal sealed partial class ServiceJsonContext : JsonSerializerContext;

@@ -158,7 +158,20 @@ public sealed class RainForestSupervisor : IDisposable
     public MachineRecord Init(InitOptions options) => _host.Init(options);
 
     /// <summary>Undoes init: restores a confined host and removes the prefix cgroups. With <paramref name="force"/>, destroys every subOS first.</summary>
-    public void Deinit(bool force) => _host.Deinit(force);
+    public void Deinit(bool force)
+    {
+        // Forced, it destroys every subOS: as a destroy of each would, loans go back first (takers before donors) and a
+        // parked donor thaws; a frozen v1 task cannot die, so its cgroup could not be removed.
+        if (force && !_ledger.IsFull)
+        {
+            foreach (var s in _ledger.List().OrderBy(s => _ledger.Loans(s.Name).Count == 0))
+            {
+                _elastic.BeforeDestroy(s.Name);
+            }
+        }
+
+        _host.Deinit(force);
+    }
 
     // The subOS lifecycle.
 

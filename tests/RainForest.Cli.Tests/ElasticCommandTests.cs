@@ -15,6 +15,7 @@ public sealed class ElasticCommandTests
         { ["policy", "set", "web", "--slo", "p99<=5ms", "--probe", "tcp://web.rf:1", "--donor", "batch", "--policy", "slack", "--window", "2s"], "--window 2s: the slack policy's window is at most 1s" },
         { ["policy", "set", "web", "--slo", "p99<=5ms", "--probe", "tcp://web.rf:1", "--donor", "batch", "--policy", "slack", "--ut", "4ms"], "--lt/--ut: only the threshold policy takes thresholds" },
         { ["policy", "set", "web", "--slo", "p99<=5ms", "--probe", "tcp://web.rf:1", "--donor", "batch", "--policy", "threshold", "--lt", "5ms", "--ut", "4ms"], "--lt 5ms --ut 4ms: expected 0 < lt < ut" },
+        { ["policy", "set", "web", "--slo", "p99<=1us", "--probe", "tcp://web.rf:1", "--donor", "batch", "--policy", "threshold"], "--lt 0.8us: expected at least 1us" },
         { ["policy", "set", "web", "--slo", "p99<=5ms", "--probe", "tcp://web.rf:1", "--donor", "batch", "--policy", "threshold", "--min-cpus", "0"], "--min-cpus 0: not a count" },
         { ["policy", "set", "web", "--slo", "p99<=5ms", "--probe", "tcp://web.rf:1", "--donor", "batch", "--policy", "threshold", "--window", "ten"], "--window ten: expected a duration" },
         { ["policy", "set", "Web", "--slo", "p99<=5ms", "--probe", "tcp://web.rf:1", "--donor", "batch", "--policy", "threshold"], "name 'Web' is invalid" },

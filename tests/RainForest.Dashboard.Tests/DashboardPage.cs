@@ -65,6 +65,13 @@ internal sealed class DashboardPage(IWebDriver browser, TimeSpan timeout)
     public IReadOnlyList<IWebElement> Events(string target, string operation) =>
         [.. browser.FindElements(By.CssSelector($"#events li[data-kind='journal'][data-target='{target}']")).Where(e => e.FindElement(By.ClassName("kind")).Text == operation)];
 
+    /// <summary>The controller's decisions about <paramref name="taker"/>, newest first.</summary>
+    public IReadOnlyList<IWebElement> Decisions(string taker) =>
+        browser.FindElements(By.CssSelector($"#events li[data-kind='decision'][data-target='{taker}']"));
+
+    /// <summary>The latency panel's entry of a policy, or null while it has none.</summary>
+    public IWebElement? Policy(string taker) => browser.FindElements(By.CssSelector($"#policies .policy[data-policy='{taker}']")).FirstOrDefault();
+
     /// <summary>The heading of a policy's chart.</summary>
     public string PolicyHeading(string policy) => browser.FindElement(By.CssSelector($"#policies .policy[data-policy='{policy}'] h3")).Text;
 

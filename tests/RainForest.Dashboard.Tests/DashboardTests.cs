@@ -5,7 +5,9 @@ using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
 using OpenQA.Selenium.Support.UI;
 using RainForest.Core;
+using RainForest.Core.Elastic;
 using RainForest.Supervisor;
+using RainForest.Supervisor.Network;
 using Xunit.Abstractions;
 
 namespace RainForest.Dashboard.Tests;
@@ -48,6 +50,75 @@ public sealed class DashboardTests(ITestOutputHelper output)
                 foreach (var entry in BrowserLog(browser))
                 {
                     output.WriteLine($"browser: {entry}");
+                }
+
+                browser.Quit();
+            }
+        }
+        finally
+        {
+            scratch.Delete(recursive: true);
+        }
+    }
+
+    [ChromiumFact]
+    [Trait("Category", "Integration")]
+    public void Dashboard_WithAPolicy_DrawsItsTailAgainstItsSlo_AndTheControllersMove()
+    {
+        var scratch = Directory.CreateTempSubdirectory("rf-test-dashboard-");
+        try
+        {
+            using var supervisor = ScratchSupervisor.Init();
+            supervisor.Create("web", "256M", NetMode.Loop);
+            supervisor.Create("batch", "128M");
+            supervisor.StartMemcached("web");
+
+            using var service = RfServe.Start(supervisor.StatePath, scratch.FullName);
+            using var browser = HeadlessChromium.Start();
+            var passed = false;
+            try
+            {
+                browser.Navigate().GoToUrl(new Uri(service.Address, $"/#token={service.Token}"));
+                var page = new DashboardPage(browser, s_wait);
+                page.WaitForRefresh(1);
+                Assert.Equal("no policies", page.PoliciesText());
+                page.Wait(() => page.ConnectionState() == "live", "the event stream");
+
+                // Set as rfm policy set does, while the page watches (decisions are live events, not replayed). One-second
+                // windows whose (lt, ut) = (8us, 10us) no round trip meets, so the first measured window moves batch's CPU.
+                supervisor.Supervisor.SetPolicy(ElasticPolicySpec.Create(
+                    "web", "batch", LatencySlo.Parse("p99<=10us"), ProbeSpec.Parse("memcached://web.rf:11211"), PolicyKind.Threshold,
+                    window: TimeSpan.FromSeconds(1), probeRate: 200));
+
+                // The panel draws the policy the service runs, from its metrics: the SLO line at its bound, the tail of its windows.
+                page.Wait(() => page.Policy("web") is not null && page.PolicyPoints("web").Count >= 1, "web's policy with a measured window");
+                var policy = page.Policy("web")!;
+                Assert.Equal(1e-5, double.Parse(policy.GetAttribute("data-slo-seconds")!, CultureInfo.InvariantCulture), 9);
+                Assert.Contains("web: p99 ", page.PolicyHeading("web"), StringComparison.Ordinal);
+                Assert.Contains("(SLO p99 ≤ 10 µs; moves: ", page.PolicyHeading("web"), StringComparison.Ordinal);
+                Assert.Single(policy.FindElements(By.CssSelector("svg line.slo-line")));
+
+                // Every round trip takes longer than 10 µs: the line is drawn above the SLO line (y grows downwards).
+                Assert.All(page.PolicyPoints("web"), p => Assert.True(p.Y < page.PolicySloY("web"), $"y {p.Y} against the SLO's {page.PolicySloY("web")}"));
+
+                // The controller's move arrives as a decision event (who, what, why) and the grid follows it.
+                page.Wait(() => page.Decisions("web").Count >= 1, "the controller's decision as an event");
+                var decision = page.Decisions("web")[^1].Text;
+                Assert.Contains("web: +1 cpu (web 1 → 2 CPUs, batch 1 → 0); p99 ", decision, StringComparison.Ordinal);
+                Assert.Contains("> ut 10us", decision, StringComparison.Ordinal);
+                Assert.Equal("controller", page.Decisions("web")[^1].FindElement(By.ClassName("kind")).Text);
+                page.Wait(() => page.Cells().Count(c => c.GetAttribute("data-owner") == "web") == 2, "web's two CPUs in the grid");
+                page.Wait(() => page.PolicyHeading("web").Contains("moves: 1 grow, 0 shrink", StringComparison.Ordinal), "the policy's move count");
+                SaveScreenshot(browser, "dashboard-controller.png");
+                Assert.DoesNotContain(BrowserLog(browser), e => e.Level == LogLevel.Severe);
+                passed = true;
+            }
+            finally
+            {
+                if (!passed)
+                {
+                    SaveScreenshot(browser, "dashboard-controller-failed.png");
+                    output.WriteLine($"rf-serve: {service.Log}");
                 }
 
                 browser.Quit();

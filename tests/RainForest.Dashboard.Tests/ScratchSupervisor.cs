@@ -3,6 +3,7 @@ using RainForest.Core;
 using RainForest.Core.Model;
 using RainForest.Supervisor;
 using RainForest.Supervisor.Cells;
+using RainForest.Supervisor.Network;
 
 namespace RainForest.Dashboard.Tests;
 
@@ -48,9 +49,19 @@ internal sealed class ScratchSupervisor : IDisposable
         }
     }
 
-    /// <summary>Creates a subOS of one CPU.</summary>
-    public void Create(string name, string memory) =>
-        Supervisor.Create(new CreateOptions { Name = name, Cpus = CpuRequest.Parse("1", false), Memory = ByteSize.Parse(memory) });
+    /// <summary>Creates a subOS of one CPU, on RFloop when <paramref name="net"/> says so.</summary>
+    public void Create(string name, string memory, NetMode net = NetMode.None) =>
+        Supervisor.Create(new CreateOptions { Name = name, Cpus = CpuRequest.Parse("1", false), Memory = ByteSize.Parse(memory), Net = net });
+
+    /// <summary>Starts memcached (a daemon, port 11211) inside <paramref name="name"/>; CI installs it on the host, which the subOS's root is.</summary>
+    public void StartMemcached(string name)
+    {
+        var result = ExecClient.RunCaptured(Supervisor.AgentSocket(name), ["memcached", "-d", "-u", "nobody", "-p", "11211", "-m", "16"], false);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"memcached did not start in {name} (exit {result.ExitCode})");
+        }
+    }
 
     /// <summary>Runs the rfm that ./rfm built (beside rf-agent) on this state directory, as a shell would; fails unless it exits 0.</summary>
     public string Rfm(params string[] args)

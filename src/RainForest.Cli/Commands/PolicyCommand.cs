@@ -45,24 +45,22 @@ internal static class PolicyCommand
         var command = new Command("set", "Store (or replace) the policy of TAKER") { taker, slo, probe, donor, kind, window, lt, ut, minCpus, maxCpus, floor, rate, memoryStep, json };
         command.SetAction(parse =>
         {
-            // Everything is parsed and checked before the ledger is opened: bad input changes nothing.
-            var policyKind = EnumText.TryParse<PolicyKind>(parse.GetValue(kind), out var k)
-                ? k
-                : throw RfException.Invalid($"--policy {Printable.Escape(parse.GetValue(kind))}: expected threshold or slack");
-            var spec = ElasticPolicySpec.Create(
-                Globals.CheckName(parse.GetValue(taker)),
-                Globals.CheckName(parse.GetValue(donor), "--donor: "),
-                LatencySlo.Parse(parse.GetValue(slo)!),
-                ProbeSpec.Parse(parse.GetValue(probe)!),
-                policyKind,
-                Duration(parse.GetValue(window), "--window"),
-                Duration(parse.GetValue(lt), "--lt"),
-                Duration(parse.GetValue(ut), "--ut"),
-                Count(parse.GetValue(minCpus), "--min-cpus"),
-                Count(parse.GetValue(maxCpus), "--max-cpus"),
-                Count(parse.GetValue(floor), "--donor-floor", allowZero: true),
-                Count(parse.GetValue(rate), "--rate"),
-                parse.GetValue(memoryStep) is { } step ? (step == "0" ? ByteSize.Zero : Globals.ParseSize(step, "--memory-step")) : null);
+            // Everything is parsed and checked before the ledger is opened: bad input changes nothing. PUT /v1/policies/{taker}
+            // parses its body with the same PolicyInput.
+            var spec = PolicyInput.Parse(
+                parse.GetValue(taker)!,
+                parse.GetValue(donor)!,
+                parse.GetValue(slo)!,
+                parse.GetValue(probe)!,
+                parse.GetValue(kind)!,
+                parse.GetValue(window),
+                parse.GetValue(lt),
+                parse.GetValue(ut),
+                PolicyInput.Count(parse.GetValue(minCpus), "--min-cpus"),
+                PolicyInput.Count(parse.GetValue(maxCpus), "--max-cpus"),
+                PolicyInput.Count(parse.GetValue(floor), "--donor-floor", allowZero: true),
+                PolicyInput.Count(parse.GetValue(rate), "--rate"),
+                parse.GetValue(memoryStep));
 
             using var supervisor = Globals.Open(parse);
             supervisor.SetPolicy(spec);
@@ -208,17 +206,5 @@ internal static class PolicyCommand
         {
             Console.Error.WriteLine($"rfm: note: no 'rfm serve' runs ({ServiceSocket(state)}): policies are stored, and nothing enforces them until one starts");
         }
-    }
-
-    private static TimeSpan? Duration(string? text, string option) => text is null ? null : DurationText.Parse(text, option);
-
-    private static int? Count(string? text, string option, bool allowZero = false)
-    {
-        if (text is null)
-        {
-            return null;
-        }
-
-        return allowZero && text == "0" ? 0 : Globals.ParseCount(text, option);
     }
 }

@@ -23,6 +23,7 @@ public sealed class PolicyRunner : IAsyncDisposable
     private readonly Lock _gate = new();
     private long _version = -1;
     private bool _retry;
+    private IReadOnlyList<ElasticPolicySpec> _policies = [];
 
     /// <summary>Runs the policies of the ledger <paramref name="open"/> reaches, reporting to <paramref name="observer"/>.</summary>
     public PolicyRunner(Func<RainForestSupervisor> open, IElasticObserver observer, PolicyRunnerOptions? options = null)
@@ -40,6 +41,18 @@ public sealed class PolicyRunner : IAsyncDisposable
             lock (_gate)
             {
                 return _loops.ToDictionary(l => l.Key, l => (l.Value.Spec, l.Value.Controller.Stats), StringComparer.Ordinal);
+            }
+        }
+    }
+
+    /// <summary>The policies as the ledger held them at the last read, running or not (a loop that could not start is retried).</summary>
+    public IReadOnlyList<ElasticPolicySpec> Policies
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _policies;
             }
         }
     }
@@ -85,6 +98,11 @@ public sealed class PolicyRunner : IAsyncDisposable
             }
 
             policies = supervisor.Policies();
+        }
+
+        lock (_gate)
+        {
+            _policies = policies;
         }
 
         List<PolicyLoop> stopping;
@@ -144,6 +162,7 @@ public sealed class PolicyRunner : IAsyncDisposable
             loops = [.. _loops.Values];
             _loops.Clear();
             _version = -1;
+            _policies = [];
         }
 
         foreach (var loop in loops)

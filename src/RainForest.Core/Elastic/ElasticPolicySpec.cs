@@ -25,6 +25,9 @@ public sealed record ElasticPolicySpec
     /// <summary>The longest window of any policy.</summary>
     public static readonly TimeSpan MaxWindow = TimeSpan.FromMinutes(10);
 
+    /// <summary>The thresholds' resolution: the ledger keeps them in whole microseconds.</summary>
+    public static readonly TimeSpan Resolution = TimeSpan.FromMicroseconds(1);
+
     /// <summary>The default probe rate, requests per second.</summary>
     public const int DefaultProbeRate = 200;
 
@@ -123,6 +126,14 @@ public sealed record ElasticPolicySpec
         {
             ut = upper ?? slo.Bound;
             lt = lower ?? (upper is null ? slo.Bound * 0.8 : ut * 0.8);
+            if (lt > TimeSpan.Zero && lt < Resolution)
+            {
+                // The ledger keeps thresholds in whole microseconds: a smaller lt would be stored as 0, and no read of it would work.
+                throw RfException.Invalid($"--lt {DurationText.Format(lt)}: expected at least 1us (thresholds are kept to the microsecond)");
+            }
+
+            lt = TimeSpan.FromMicroseconds(Math.Floor(lt.TotalMicroseconds));
+            ut = TimeSpan.FromMicroseconds(Math.Floor(ut.TotalMicroseconds));
             if (lt <= TimeSpan.Zero || lt >= ut)
             {
                 throw RfException.Invalid($"--lt {DurationText.Format(lt)} --ut {DurationText.Format(ut)}: expected 0 < lt < ut");

@@ -80,6 +80,13 @@ public sealed class SupervisorAccess
         return repairs;
     }
 
+    /// <summary>
+    /// A facade of its own for a caller that works outside requests (the policy runner, which opens one for each read and
+    /// each step and closes it after). It refuses, rather than creates, a ledger that is gone.
+    /// </summary>
+    /// <exception cref="RfException">rfm init has not run (<see cref="RfErrorKind.NotInitialised"/>).</exception>
+    public RainForestSupervisor Open() => Open(requireInit: true);
+
     private RainForestSupervisor Open(bool requireInit)
     {
         // Opening creates the ledger; only rfm init may do that (the service refuses to start before it, but a

@@ -32,12 +32,20 @@ public sealed class JournalFeed : BackgroundService
         _log = log;
     }
 
+    /// <summary>
+    /// Raised when the ledger may have changed: its write-ahead log was written (by anyone), or this service changed
+    /// something. The policy host re-reads the policies on it, so there is one watcher on the ledger, not two.
+    /// </summary>
+    /// <remarks>Raised on the watcher's thread: handlers only signal, they do no work.</remarks>
+    public event Action? LedgerChanged;
+
     /// <summary>The id of the newest entry published so far (-1 before the first read).</summary>
     public long LastId => Interlocked.Read(ref _lastId);
 
     /// <summary>Reads the journal now rather than at the next interval.</summary>
     public void Nudge()
     {
+        LedgerChanged?.Invoke();
         try
         {
             _nudge.Release();

@@ -4,6 +4,7 @@ using RainForest.Service.Api;
 using RainForest.Service.Dashboard;
 using RainForest.Service.Events;
 using RainForest.Service.Metrics;
+using RainForest.Service.Policies;
 
 namespace RainForest.Service.Hosting;
 
@@ -40,6 +41,11 @@ internal static class ServiceApp
         builder.Services.AddHostedService(services => services.GetRequiredService<JournalFeed>());
         builder.Services.AddSingleton<SupervisorAccess>();
         builder.Services.AddSingleton<ServiceMetrics>();
+
+        // The controller: the ledger's policies run for as long as the service does.
+        builder.Services.AddSingleton<PolicyObserver>();
+        builder.Services.AddSingleton<PolicyHost>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<PolicyHost>());
 
         var app = builder.Build();
         DashboardAssets.Use(app);
@@ -78,6 +84,8 @@ internal static class ServiceApp
         ChannelEndpoints.Map(app);
         JournalEndpoints.Map(app);
         MachineEndpoints.Map(app);
+        PolicyEndpoints.Map(app);
+        LoanEndpoints.Map(app);
         EventEndpoints.Map(app);
         app.Services.GetRequiredService<ServiceMetrics>().Map(app);
         return app;

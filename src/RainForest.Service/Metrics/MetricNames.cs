@@ -63,7 +63,7 @@ public static class MetricNames
     /// <summary>A policy's SLO: the latency its quantile must stay under.</summary>
     public const string PolicySlo = "rainforest_policy_slo_seconds";
 
-    /// <summary>CPU moves a policy made, by direction.</summary>
+    /// <summary>Steps a policy applied (CPUs, the donor's quota, memory), by direction.</summary>
     public const string PolicyMoves = "rainforest_policy_moves_total";
 
     /// <summary>All of them.</summary>

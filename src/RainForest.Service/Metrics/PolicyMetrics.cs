@@ -21,7 +21,7 @@ public sealed class PolicyMetrics
     {
         _latency = factory.CreateGauge(MetricNames.PolicyLatency, "Observed latency of the policy's service at a quantile, in seconds (the controller's current window).", ["policy", "quantile"]);
         _slo = factory.CreateGauge(MetricNames.PolicySlo, "The policy's SLO: the latency its quantile must stay under, in seconds.", ["policy", "quantile"]);
-        _moves = factory.CreateCounter(MetricNames.PolicyMoves, "CPU moves the policy made (grow: to its service; shrink: back to the donor).", ["policy", "direction"]);
+        _moves = factory.CreateCounter(MetricNames.PolicyMoves, "Steps the policy applied: CPUs, the donor's CPU quota or memory (grow: towards its service; shrink: back to the donor).", ["policy", "direction"]);
     }
 
     /// <summary>Records the latency observed at <paramref name="quantile"/> (0.99 for p99) in the policy's window.</summary>
@@ -31,7 +31,7 @@ public sealed class PolicyMetrics
     /// <summary>Records the policy's SLO: its quantile must stay under <paramref name="bound"/>.</summary>
     public void SetSlo(string policy, double quantile, TimeSpan bound) => _slo.WithLabels(policy, Quantile(quantile)).Set(bound.TotalSeconds);
 
-    /// <summary>Counts a move: <paramref name="grow"/> when a CPU went to the policy's service, else back to the donor.</summary>
+    /// <summary>Counts a step: <paramref name="grow"/> when it works for the policy's service (CPUs or memory to it, a tighter donor quota), else back to the donor.</summary>
     public void CountMove(string policy, bool grow) => _moves.WithLabels(policy, grow ? "grow" : "shrink").Inc();
 
     /// <summary>Ends every series of a removed policy.</summary>

@@ -545,8 +545,18 @@
           title: `${payload.before || '–'} → ${payload.after || '–'}`,
         };
       }
+      // rf-serve's controller sends { time, taker, donor, policy (the algorithm), slo, step: "+1 cpu", latency: "6.2ms",
+      // reason, applied, error, before: { takerCpus, donorCpus, ... }, after: { ... } }: who, what, why.
+      if (type === 'decision' && payload.taker && payload.step) {
+        const cpus = payload.before && payload.after ? ` (${payload.taker} ${payload.before.takerCpus} → ${payload.after.takerCpus} CPUs, ${payload.donor} ${payload.before.donorCpus} → ${payload.after.donorCpus})` : '';
+        return {
+          kind: 'decision', time: payload.time, target: payload.taker, outcome: payload.applied ? 'ok' : 'failed',
+          text: `${payload.taker}: ${payload.step}${payload.applied ? cpus : ` refused: ${payload.error}`}; ${payload.reason}`,
+          title: `${payload.policy} policy of ${payload.taker}, SLO ${payload.slo}, donor ${payload.donor}`,
+        };
+      }
       if (type === 'decision') {
-        // The controller's own document: shown as its scalar fields, whatever they are.
+        // Any other document: shown as its scalar fields, whatever they are.
         const fields = Object.entries(payload).filter(([, value]) => value !== null && typeof value !== 'object');
         return {
           kind: 'decision', time: payload.time, target: payload.policy ?? payload.taker ?? '', outcome: '',
