@@ -43,8 +43,10 @@ internal sealed class LoadRun
         {
             _onWindow = onWindow;
             _windowNs = LatencyHistograms.ToNanoseconds(window);
+            // Every connection's receive loop records into this one recorder, concurrently: a plain LongHistogram loses
+            // counts when two loops increment the same bucket at once (CI saw a window total one short of the replies).
             _windowRecorder = new Recorder(1, Math.Max(2, LatencyHistograms.ToNanoseconds(options.HighestTrackableLatency)), LatencyHistograms.SignificantDigits,
-                (id, lowest, highest, digits) => new LongHistogram(id, lowest, highest, digits));
+                (id, lowest, highest, digits) => new LongConcurrentHistogram(id, lowest, highest, digits));
         }
 
         _options = options;
