@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using RainForest.Core;
+using RainForest.Core.Agent;
 using RainForest.Linux;
 using RainForest.Linux.Cgroups;
 using RainForest.Linux.Guard;
@@ -23,10 +23,11 @@ namespace RainForest.Supervisor.Kernels;
 /// by the guest's init) and serves <c>rfm exec</c> over a virtio-serial port that QEMU bridges to a Unix socket.
 /// </summary>
 /// <remarks>
-/// QEMU daemonises (<c>-daemonize</c>: it forks, leaves rfm's session and is re-parented), so the guest outlives the
-/// rfm that made it; its pid, start time and sockets live in the subOS's directory, where any later rfm finds them.
-/// Its memory limit is the guest's memory plus <see cref="Overhead"/> for QEMU itself. Live resize, channels, RFloop
-/// and the Security Guard's confinement of QEMU are not built yet (issue 11); the backend refuses them in one line.
+/// QEMU runs detached (re-parented to init in a session of its own), so the guest outlives the rfm that made it; its
+/// pid, start time and sockets live in the subOS's directory, where any later rfm finds them. It runs confined, as the
+/// subOS's unprivileged host id under its own seccomp filter in a mount namespace of its own (<see cref="QemuLauncher"/>).
+/// Its memory limit is the guest's memory plus <see cref="Overhead"/> for QEMU itself. Live resize, channels and RFloop
+/// are not built yet (issue 11); the backend refuses them in one line.
 /// </remarks>
 public sealed class KernelBackend : ISubOsBackend
 {
@@ -99,16 +100,11 @@ public sealed class KernelBackend : ISubOsBackend
         StaticBusyBox.Locate();
         var asked = options.Guest ?? new GuestSpec();
         var (vmlinuz, release, modules) = ResolveKernel(asked.KernelPath);
-        if (asked.Accelerator == QemuAccelerator.Kvm && _cgroups.Layout.Mode == CgroupMode.V2)
-        {
-            throw RfException.Invalid("--accel kvm on cgroup v2 is not built yet (issue 11): the subOS's device program does not allow /dev/kvm");
-        }
-
         var accelerator = asked.Accelerator switch
         {
             QemuAccelerator.Tcg => QemuAccelerator.Tcg,
             QemuAccelerator.Kvm => KvmProblem(vmlinuz) is { } problem ? throw RfException.Invalid($"--accel kvm: KVM cannot run a guest on this host ({problem})") : QemuAccelerator.Kvm,
-            _ => _cgroups.Layout.Mode != CgroupMode.V2 && KvmProblem(vmlinuz) is null ? QemuAccelerator.Kvm : QemuAccelerator.Tcg,
+            _ => KvmProblem(vmlinuz) is null ? QemuAccelerator.Kvm : QemuAccelerator.Tcg,
         };
         return options with { Guest = new GuestSpec { Accelerator = accelerator, KernelPath = vmlinuz, Release = release, ModulesDirectory = modules } };
     }
@@ -165,8 +161,10 @@ public sealed class KernelBackend : ISubOsBackend
             }
 
             trace.Mark("cgroups");
-            var options = QemuOptionsFor(record, guest.accelerator, guest.vmlinuz, initrd, image.Shares, dir);
-            var pid = Launch(record.Name, dir, options);
+            var confinement = ConfinementOf(record, guest.accelerator, dir, [.. image.Shares.Select(s => s.HostPath), guest.vmlinuz]);
+            QemuLauncher.PrepareDirectory(dir, Path.Combine(dir, "console.log"), confinement);
+            var options = QemuOptionsFor(record, guest.accelerator, QemuLauncher.Readable(guest.vmlinuz, dir, confinement), initrd, image.Shares, dir);
+            var pid = QemuLauncher.Launch(record.Name, dir, _cgroups.ProcsFiles(record.Name), QemuCommandLine.Build(options), confinement);
             var start = ProcessInfo.StartTime(pid) ?? throw RfException.Failed($"subOS '{record.Name}': QEMU exited right after start (see {dir}/qemu.log)");
             WriteState(dir, new GuestState(pid, start, record.Memory.Bytes, record.Cpus.ToString()));
             trace.Mark("qemu");
@@ -221,7 +219,7 @@ public sealed class KernelBackend : ISubOsBackend
         if (ReadState(dir) is { } left && ProcessInfo.IsAlive(left.Pid, left.Start))
         {
             // Outside its groups (moved by someone else): only the very process recorded, checked by its command line.
-            _guard.CheckProcess(left.Pid, "qemu-system-x86_64", Path.Combine(dir, "qmp.sock"));
+            _guard.CheckProcess(left.Pid, "qemu-system-x86_64", Path.Combine(dir, "initrd.gz"));
             ProcessInfo.Kill(left.Pid);
         }
 
@@ -307,8 +305,18 @@ public sealed class KernelBackend : ISubOsBackend
         ? [.. Directory.EnumerateDirectories(_state.SubOsRoot).Where(d => File.Exists(Path.Combine(d, StateFile))).Select(d => Path.GetFileName(d)!)]
         : [];
 
-    /// <inheritdoc/>
-    public AuditReport Audit(SubOsRecord record) => throw NotBuilt("rfm audit");
+    /// <summary>Checks from the host what confines the guest's QEMU (<see cref="GuestAudit"/>).</summary>
+    public AuditReport Audit(SubOsRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var dir = _state.SubOsDirectory(record.Name);
+        if (ReadState(dir) is not { } state || !ProcessInfo.IsAlive(state.Pid, state.Start))
+        {
+            throw RfException.Failed($"subOS '{record.Name}': its QEMU is not running (rfm start {record.Name})");
+        }
+
+        return new GuestAudit(_cgroups, _state).Run(record, state.Pid, dir, ExecEndpoint(record.Name));
+    }
 
     private static RfException NotBuilt(string what) =>
         RfException.Invalid($"{what} is not built for kernel subOSes yet (issue 11)");
@@ -320,6 +328,8 @@ public sealed class KernelBackend : ISubOsBackend
         {
             Accelerator = accelerator,
             TcgCacheMiB = accelerator == QemuAccelerator.Tcg ? TcgCacheMiB : null,
+            Sandbox = QemuOptions.StrictSandbox,
+            NinePSecurityModel = "none",
             Machine = "pc,memory-backend=rf-ram",
             Cpus = record.Cpus.Count,
             Memory = record.Memory,
@@ -333,64 +343,17 @@ public sealed class KernelBackend : ISubOsBackend
                 // Guest memory is a memfd bound to the CPUs' nodes, huge pages where the host has enough free.
                 "-object", string.Create(CultureInfo.InvariantCulture, $"memory-backend-memfd,id=rf-ram,size={mib}M,share=on,policy=bind,host-nodes={record.Mems}{(HugePagesFree() >= record.Memory.Bytes ? ",hugetlb=on,hugetlbsize=2M" : string.Empty)}"),
                 "-device", "virtio-serial-pci,id=rf-serial",
-                "-chardev", $"socket,id=rf-agent,path={Path.Combine(dir, "agent.sock")},server=on,wait=off",
+
+                // Both sockets are bound by rfm in the subOS's directory (agent.sock, qmp.sock) and handed over listening:
+                // QEMU, unprivileged, may not create files there.
+                "-chardev", string.Create(CultureInfo.InvariantCulture, $"socket,id=rf-agent,fd={QemuLauncher.AgentFd},server=on,wait=off"),
                 "-device", $"virtserialport,bus=rf-serial.0,chardev=rf-agent,name={AgentPort}",
-                "-qmp", $"unix:{Path.Combine(dir, "qmp.sock")},server=on,wait=off",
+                "-chardev", string.Create(CultureInfo.InvariantCulture, $"socket,id=rf-qmp,fd={QemuLauncher.QmpFd},server=on,wait=off"),
+                "-mon", "chardev=rf-qmp,mode=control",
                 "-name", $"rf-{record.Name},debug-threads=on",
-                "-pidfile", Path.Combine(dir, "qemu.pid"),
-                "-daemonize",
             ],
         };
     }
-
-    /// <summary>
-    /// Starts QEMU through a shell that first joins the subOS's cgroups, so QEMU and every thread it makes are charged
-    /// to the subOS from birth; returns the daemonised QEMU's pid once its parent has exited (QEMU is then initialised).
-    /// </summary>
-    private int Launch(string name, string dir, QemuOptions options)
-    {
-        var qemu = SystemTools.Require("qemu-system-x86_64");
-        var shell = SystemTools.Require("sh");
-        var procs = _cgroups.ProcsFiles(name);
-        using var log = File.Open(Path.Combine(dir, "qemu.log"), FileMode.Create, FileAccess.Write, FileShare.ReadWrite);
-        using var devNull = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.Read);
-        var parent = Spawner.Spawn(new SpawnOptions
-        {
-            Path = shell,
-            Argv = [shell, "-c", LaunchScript, qemu, procs.Count.ToString(CultureInfo.InvariantCulture), .. procs, .. QemuCommandLine.Build(options)],
-            Fds = new Dictionary<int, SafeHandle> { [0] = devNull, [1] = log.SafeFileHandle, [2] = log.SafeFileHandle },
-            WorkingDirectory = "/",
-            NewSession = true,
-        });
-        var clock = Stopwatch.StartNew();
-        int code;
-        while (!ProcessInfo.TryReapExited(parent, out code))
-        {
-            if (clock.Elapsed > TimeSpan.FromSeconds(60))
-            {
-                ProcessInfo.Kill(parent);
-                ProcessInfo.WaitForExit(parent);
-                throw RfException.Failed($"subOS '{name}': QEMU did not finish starting within 60 s (see {dir}/qemu.log)");
-            }
-
-            Thread.Sleep(10);
-        }
-
-        var pidFile = Path.Combine(dir, "qemu.pid");
-        if (code != 0 || !File.Exists(pidFile))
-        {
-            throw RfException.Failed($"subOS '{name}': QEMU did not start: {LastLine(Path.Combine(dir, "qemu.log")) ?? $"exit code {code}"}");
-        }
-
-        return int.Parse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>Arguments: QEMU, the number of cgroup.procs files, those files, then QEMU's arguments.</summary>
-    private const string LaunchScript = """
-        qemu=$0 n=$1; shift
-        while [ "$n" -gt 0 ]; do echo $$ > "$1" || { echo "cannot join the cgroup $1" >&2; exit 1; }; shift; n=$((n - 1)); done
-        exec "$qemu" "$@"
-        """;
 
     /// <summary>Pins vCPU i's thread to the i-th CPU of the subOS (QMP query-cpus-fast names the threads).</summary>
     private static void PinVcpus(string dir, int pid, CpuSet cpus)
@@ -488,6 +451,27 @@ public sealed class KernelBackend : ISubOsBackend
         return problem;
     }
 
+    /// <summary>
+    /// QEMU's host identity and view for <paramref name="record"/>: its id base, the group of /dev/kvm under KVM, the
+    /// state directory hidden but for the subOS's own, and the host's homes empty unless something QEMU must open lies
+    /// in one (a checkout under /root, say).
+    /// </summary>
+    private QemuConfinement ConfinementOf(SubOsRecord record, QemuAccelerator accelerator, string dir, IReadOnlyList<string> needed)
+    {
+        if (record.IdBase <= 0)
+        {
+            throw RfException.Failed($"subOS '{record.Name}': the ledger records no host id range for its QEMU");
+        }
+
+        var groups = accelerator == QemuAccelerator.Kvm && FileTypes.GroupOf("/dev/kvm") is { } kvm and not 0 ? new[] { kvm } : [];
+        var homes = GuardedPaths.HostHomes.Select(h => "/" + h)
+            .Where(h => Directory.Exists(h) && !needed.Any(n => IsUnder(n, h))).ToList();
+        return new QemuConfinement(checked((uint)record.IdBase), groups, _state.Path, dir, homes);
+    }
+
+    private static bool IsUnder(string path, string dir) =>
+        Path.GetFullPath(path) == dir || Path.GetFullPath(path).StartsWith(dir + "/", StringComparison.Ordinal);
+
     private static long HugePagesFree()
     {
         const string file = "/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages";
@@ -514,6 +498,7 @@ public sealed class KernelBackend : ISubOsBackend
         File.Move(temp, Path.Combine(dir, StateFile), overwrite: true);
     }
 
-    private static string? LastLine(string file) =>
+    /// <summary>The last line of a log that is not empty and not a comment; null when there is none.</summary>
+    internal static string? LastLine(string file) =>
         File.Exists(file) ? File.ReadLines(file).Select(l => l.Trim()).LastOrDefault(l => l.Length > 0 && !l.StartsWith('#')) : null;
 }
