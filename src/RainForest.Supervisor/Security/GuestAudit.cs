@@ -134,8 +134,9 @@ internal sealed class GuestAudit
         }
 
         // Besides its own directory and the shares (9p keeps a descriptor for every file the guest has open), only
-        // descriptors that name no host file and the few devices QEMU opens; nothing of the state directory but its own.
-        var foreign = targets.Where(t => !IsExpected(t, dir, shares) || (IsUnder(t, _state.Path) && !IsUnder(t, dir))).Distinct().ToList();
+        // descriptors that name no host file and the few devices QEMU opens; nothing of the state directory but its own
+        // directory, and nothing in the host's homes, even where the host's / is a share.
+        var foreign = targets.Where(t => !IsExpected(t, dir, shares)).Distinct().ToList();
         var files = targets.Count(t => t.StartsWith('/') && !t.StartsWith("/memfd:", StringComparison.Ordinal) && !t.StartsWith("/dev/", StringComparison.Ordinal));
         return new AuditCheck(Guard, foreign.Count == 0,
             foreign.Count == 0
@@ -143,11 +144,28 @@ internal sealed class GuestAudit
                 : $"outside what it was given: {string.Join(' ', foreign.Take(5))}");
     }
 
-    private static bool IsExpected(string target, string dir, IReadOnlyList<string> shares) =>
-        target.StartsWith("socket:[", StringComparison.Ordinal) || target.StartsWith("pipe:[", StringComparison.Ordinal)
-        || target.StartsWith("anon_inode:", StringComparison.Ordinal) || target.StartsWith("/memfd:", StringComparison.Ordinal)
-        || target is "/dev/null" or "/dev/zero" or "/dev/urandom" or "/dev/random" or "/dev/kvm" or "/dev/net/tun"
-        || IsUnder(target, dir) || shares.Any(s => IsUnder(target, s));
+    private bool IsExpected(string target, string dir, IReadOnlyList<string> shares)
+    {
+        if (target.StartsWith("socket:[", StringComparison.Ordinal) || target.StartsWith("pipe:[", StringComparison.Ordinal)
+            || target.StartsWith("anon_inode:", StringComparison.Ordinal) || target.StartsWith("/memfd:", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        if (IsUnder(target, dir))
+        {
+            return true;
+        }
+
+        if (IsUnder(target, "/dev"))
+        {
+            return target is "/dev/null" or "/dev/zero" or "/dev/urandom" or "/dev/random" or "/dev/kvm" or "/dev/net/tun";
+        }
+
+        // Shares other than the host's / are given as they are; under / the hidden places stay hidden.
+        var hidden = IsUnder(target, _state.Path) || GuardedPaths.HostHomes.Any(h => IsUnder(target, "/" + h));
+        return shares.Any(s => s != "/" && IsUnder(target, s)) || (!hidden && shares.Contains("/"));
+    }
 
     private static bool IsUnder(string path, string dir) =>
         dir == "/" || path == dir || path.StartsWith(dir.TrimEnd('/') + "/", StringComparison.Ordinal);
