@@ -31,11 +31,11 @@ namespace RainForest.Supervisor.Kernels;
 /// </remarks>
 internal static class QemuLauncher
 {
-    /// <summary>The descriptor QEMU gets the QMP socket on.</summary>
-    public const int QmpFd = 3;
+    /// <summary>The descriptor QEMU gets the QMP socket on: above the low numbers other devices' descriptors take.</summary>
+    public const int QmpFd = 60;
 
     /// <summary>The descriptor QEMU gets the agent's socket on.</summary>
-    public const int AgentFd = 4;
+    public const int AgentFd = 61;
 
     /// <summary>How long QEMU may take from exec until QMP answers.</summary>
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(60);

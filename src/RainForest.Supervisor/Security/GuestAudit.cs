@@ -177,11 +177,14 @@ internal sealed class GuestAudit
     private static AuditCheck Exports(List<string[]> exports, List<string> paths)
     {
         const string Guard = "9p exports";
-        var writable = exports.Where(o => !o.Contains("readonly=on") || !o.Contains("security_model=none")).ToList();
+        // Read-only, except a directory the subOS was given read-write as a descriptor (a share from another subOS).
+        var writable = exports.Where(o => !o.Contains("security_model=none")
+            || (!o.Contains("readonly=on") && !o.Any(x => x.StartsWith("path=/proc/self/fd/", StringComparison.Ordinal)))).ToList();
+        var writableShares = exports.Count(o => !o.Contains("readonly=on"));
         return new AuditCheck(Guard, exports.Count > 0 && writable.Count == 0,
             writable.Count == 0
-                ? $"{exports.Count} read-only, security_model=none (read with QEMU's uid): {string.Join(' ', paths)}"
-                : $"not read-only with QEMU's own uid: {string.Join(' ', writable.Select(o => string.Join(',', o)))}");
+                ? $"{exports.Count} read-only{(writableShares > 0 ? $" but {writableShares} given read-write" : string.Empty)}, security_model=none (read with QEMU's uid): {string.Join(' ', paths)}"
+                : $"writable or not with QEMU's own uid: {string.Join(' ', writable.Select(o => string.Join(',', o)))}");
     }
 
     private AuditCheck Cgroup(SubOsRecord record, int pid)
