@@ -39,8 +39,16 @@ public sealed partial class ResourceLedger
             CREATE TABLE IF NOT EXISTS subos_elastic (
                 name TEXT PRIMARY KEY REFERENCES subos(name) ON DELETE CASCADE,
                 parked_cpus TEXT,
-                cpu_quota REAL);
+                cpu_quota REAL,
+                idle_on TEXT REFERENCES subos(name) ON DELETE SET NULL);
             """);
+
+        // Ledgers from before idle sharing gain the column in place (a lender's destroy clears it).
+        using var cmd = Command("SELECT COUNT(*) FROM pragma_table_info('subos_elastic') WHERE name = 'idle_on'");
+        if (Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
+        {
+            Execute("ALTER TABLE subos_elastic ADD COLUMN idle_on TEXT REFERENCES subos(name) ON DELETE SET NULL");
+        }
     }
 
     /// <summary>A counter that changes whenever a policy is set or removed, so a running service re-reads them only then.</summary>
@@ -147,11 +155,35 @@ public sealed partial class ResourceLedger
     /// <summary>The elastic state of one subOS (<see cref="ElasticState.None"/> when nothing was changed).</summary>
     public ElasticState ElasticStateOf(string name)
     {
-        using var cmd = Command("SELECT parked_cpus, cpu_quota FROM subos_elastic WHERE name = $n", ("$n", name));
+        using var cmd = Command("SELECT parked_cpus, cpu_quota, idle_on FROM subos_elastic WHERE name = $n", ("$n", name));
         using var reader = cmd.ExecuteReader();
         return reader.Read()
-            ? new ElasticState(reader.IsDBNull(0) ? null : CpuSet.Parse(reader.GetString(0)), reader.IsDBNull(1) ? null : reader.GetDouble(1))
+            ? new ElasticState(reader.IsDBNull(0) ? null : CpuSet.Parse(reader.GetString(0)), reader.IsDBNull(1) ? null : reader.GetDouble(1), reader.IsDBNull(2) ? null : reader.GetString(2))
             : ElasticState.None;
+    }
+
+    /// <summary>The subOSes that run in <paramref name="lender"/>'s idle time, by name.</summary>
+    public IReadOnlyList<string> IdleBorrowersOf(string lender)
+    {
+        using var cmd = Command("SELECT name FROM subos_elastic WHERE idle_on = $n ORDER BY name", ("$n", lender));
+        using var reader = cmd.ExecuteReader();
+        var result = new List<string>();
+        while (reader.Read())
+        {
+            result.Add(reader.GetString(0));
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The CPUs <paramref name="record"/>'s kernel cpuset names: its own, and the CPUs of the subOS whose idle time it
+    /// runs in. Empty for a parked subOS, whose frozen cpuset names what <see cref="ElasticState.ParkedCpus"/> says.
+    /// </summary>
+    public CpuSet KernelCpusOf(SubOsRecord record)
+    {
+        var state = ElasticStateOf(record.Name);
+        return state.IdleOn is { } lender && !state.Parked && Find(lender) is { } l ? record.Cpus.Union(l.Cpus) : record.Cpus;
     }
 
     /// <summary>Records a subOS's elastic state (inside a write transaction).</summary>
@@ -165,9 +197,9 @@ public sealed partial class ResourceLedger
         }
 
         Execute("""
-            INSERT INTO subos_elastic (name, parked_cpus, cpu_quota) VALUES ($n, $p, $q)
-            ON CONFLICT(name) DO UPDATE SET parked_cpus = excluded.parked_cpus, cpu_quota = excluded.cpu_quota
-            """, ("$n", name), ("$p", state.ParkedCpus?.ToString()), ("$q", state.CpuQuota));
+            INSERT INTO subos_elastic (name, parked_cpus, cpu_quota, idle_on) VALUES ($n, $p, $q, $i)
+            ON CONFLICT(name) DO UPDATE SET parked_cpus = excluded.parked_cpus, cpu_quota = excluded.cpu_quota, idle_on = excluded.idle_on
+            """, ("$n", name), ("$p", state.ParkedCpus?.ToString()), ("$q", state.CpuQuota), ("$i", state.IdleOn));
     }
 
     private void BumpPolicyVersion() =>
