@@ -408,10 +408,24 @@ internal sealed class ElasticLending
         }
     }
 
-    /// <summary>Stores a policy; its taker and donor must exist.</summary>
+    /// <summary>
+    /// Stores a policy; its taker and donor must exist. With <see cref="ElasticPolicySpec.IdleShare"/> the donor starts
+    /// running in the taker's idle time first (refused, with nothing stored, where it cannot); a policy replaced by one
+    /// without it ends that.
+    /// </summary>
     public void SetPolicy(ElasticPolicySpec spec)
     {
         CheckPair(spec.Donor, spec.Taker);
+        var sharing = _ledger.Find(spec.Donor) is not null && _ledger.ElasticStateOf(spec.Donor).IdleOn == spec.Taker;
+        if (spec.IdleShare && !sharing)
+        {
+            ShareIdle(spec.Taker, spec.Donor, $"the policy of {spec.Taker} (--idle-share)");
+        }
+        else if (!spec.IdleShare && sharing && _ledger.Policies().Any(p => p.Taker == spec.Taker && p.Donor == spec.Donor && p.IdleShare))
+        {
+            EndIdle(spec.Donor, $"the policy of {spec.Taker} no longer shares idle time");
+        }
+
         _journal.Run("policy-set", spec.Taker, () =>
         {
             _ledger.RequireMachine();
@@ -423,24 +437,30 @@ internal sealed class ElasticLending
         });
     }
 
-    /// <summary>Removes the policy of <paramref name="taker"/>.</summary>
+    /// <summary>Removes the policy of <paramref name="taker"/>; the idle share it made (<c>--idle-share</c>) ends with it.</summary>
     public void RemovePolicy(string taker)
     {
         SubOsName.Check(taker);
-        _journal.Run("policy-rm", taker, () =>
+        var removed = _journal.Run("policy-rm", taker, () =>
         {
             var before = _ledger.Policies().FirstOrDefault(p => p.Taker == taker)
                 ?? throw RfException.Invalid($"'{taker}' has no policy (rfm policy ls lists them)");
             _ledger.RemovePolicy(taker);
-            return (0, Describe(before), (string?)null);
+            return (before, Describe(before), (string?)null);
         });
+
+        if (removed.IdleShare && _ledger.Find(removed.Donor) is not null && _ledger.ElasticStateOf(removed.Donor).IdleOn == taker)
+        {
+            EndIdle(removed.Donor, $"the policy of {taker} was removed");
+        }
     }
 
     /// <summary>One line for the journal: <c>slack p99&lt;=5ms donor=batch probe=... window=500ms</c>.</summary>
     public static string Describe(ElasticPolicySpec p) =>
         $"{p.Kind.ToText()} {p.Slo} donor={p.Donor} probe={p.Probe} window={DurationText.Format(p.Window)}"
         + (p.Kind == PolicyKind.Threshold ? $" lt={DurationText.Format(p.Lower)} ut={DurationText.Format(p.Upper)}" : string.Empty)
-        + $" min={p.MinCpus} max={p.MaxCpus?.ToString(CultureInfo.InvariantCulture) ?? "-"} floor={p.DonorFloor}";
+        + $" min={p.MinCpus} max={p.MaxCpus?.ToString(CultureInfo.InvariantCulture) ?? "-"} floor={p.DonorFloor}"
+        + (p.IdleShare ? " idle-share" : string.Empty);
 
     private LoanRecord Return(LoanRecord loan, CpuSet back, string reason)
     {

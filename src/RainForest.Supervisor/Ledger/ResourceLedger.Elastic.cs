@@ -27,7 +27,8 @@ public sealed partial class ResourceLedger
                 rate INTEGER NOT NULL,
                 memory_step INTEGER NOT NULL,
                 donor_memory_floor INTEGER NOT NULL,
-                updated TEXT NOT NULL);
+                updated TEXT NOT NULL,
+                idle_share INTEGER NOT NULL DEFAULT 0);
             CREATE TABLE IF NOT EXISTS loan (
                 id INTEGER PRIMARY KEY AUTOINCREMENT,
                 donor TEXT NOT NULL REFERENCES subos(name) ON DELETE CASCADE,
@@ -43,12 +44,22 @@ public sealed partial class ResourceLedger
                 idle_on TEXT REFERENCES subos(name) ON DELETE SET NULL);
             """);
 
-        // Ledgers from before idle sharing gain the column in place (a lender's destroy clears it).
-        using var cmd = Command("SELECT COUNT(*) FROM pragma_table_info('subos_elastic') WHERE name = 'idle_on'");
-        if (Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
+        // Ledgers from before idle sharing gain the columns in place (a lender's destroy clears idle_on).
+        if (!HasColumn("subos_elastic", "idle_on"))
         {
             Execute("ALTER TABLE subos_elastic ADD COLUMN idle_on TEXT REFERENCES subos(name) ON DELETE SET NULL");
         }
+
+        if (!HasColumn("policy", "idle_share"))
+        {
+            Execute("ALTER TABLE policy ADD COLUMN idle_share INTEGER NOT NULL DEFAULT 0");
+        }
+    }
+
+    private bool HasColumn(string table, string column)
+    {
+        using var cmd = Command($"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = $c", ("$c", column));
+        return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
     }
 
     /// <summary>A counter that changes whenever a policy is set or removed, so a running service re-reads them only then.</summary>
@@ -62,7 +73,7 @@ public sealed partial class ResourceLedger
     public IReadOnlyList<ElasticPolicySpec> Policies()
     {
         using var cmd = Command("""
-            SELECT taker, donor, kind, slo, probe, window_us, lt_us, ut_us, min_cpus, max_cpus, donor_floor, rate, memory_step, donor_memory_floor
+            SELECT taker, donor, kind, slo, probe, window_us, lt_us, ut_us, min_cpus, max_cpus, donor_floor, rate, memory_step, donor_memory_floor, idle_share
             FROM policy ORDER BY taker
             """);
         using var reader = cmd.ExecuteReader();
@@ -76,7 +87,7 @@ public sealed partial class ResourceLedger
                 kind == PolicyKind.Threshold ? TimeSpan.FromMicroseconds(reader.GetInt64(6)) : null,
                 kind == PolicyKind.Threshold ? TimeSpan.FromMicroseconds(reader.GetInt64(7)) : null,
                 reader.GetInt32(8), reader.IsDBNull(9) ? null : reader.GetInt32(9), reader.GetInt32(10), reader.GetInt32(11),
-                new ByteSize(reader.GetInt64(12)), new ByteSize(reader.GetInt64(13))));
+                new ByteSize(reader.GetInt64(12)), new ByteSize(reader.GetInt64(13))) with { IdleShare = reader.GetInt64(14) != 0 });
         }
 
         return result;
@@ -87,17 +98,17 @@ public sealed partial class ResourceLedger
     {
         RequireTransaction();
         Execute("""
-            INSERT INTO policy (taker, donor, kind, slo, probe, window_us, lt_us, ut_us, min_cpus, max_cpus, donor_floor, rate, memory_step, donor_memory_floor, updated)
-            VALUES ($taker, $donor, $kind, $slo, $probe, $window, $lt, $ut, $min, $max, $floor, $rate, $step, $memfloor, $updated)
+            INSERT INTO policy (taker, donor, kind, slo, probe, window_us, lt_us, ut_us, min_cpus, max_cpus, donor_floor, rate, memory_step, donor_memory_floor, updated, idle_share)
+            VALUES ($taker, $donor, $kind, $slo, $probe, $window, $lt, $ut, $min, $max, $floor, $rate, $step, $memfloor, $updated, $idle)
             ON CONFLICT(taker) DO UPDATE SET donor = excluded.donor, kind = excluded.kind, slo = excluded.slo, probe = excluded.probe,
                 window_us = excluded.window_us, lt_us = excluded.lt_us, ut_us = excluded.ut_us, min_cpus = excluded.min_cpus,
                 max_cpus = excluded.max_cpus, donor_floor = excluded.donor_floor, rate = excluded.rate, memory_step = excluded.memory_step,
-                donor_memory_floor = excluded.donor_memory_floor, updated = excluded.updated
+                donor_memory_floor = excluded.donor_memory_floor, updated = excluded.updated, idle_share = excluded.idle_share
             """,
             ("$taker", spec.Taker), ("$donor", spec.Donor), ("$kind", spec.Kind.ToText()), ("$slo", spec.Slo.ToString()), ("$probe", spec.Probe.ToString()),
             ("$window", (long)spec.Window.TotalMicroseconds), ("$lt", (long)spec.Lower.TotalMicroseconds), ("$ut", (long)spec.Upper.TotalMicroseconds),
             ("$min", spec.MinCpus), ("$max", spec.MaxCpus), ("$floor", spec.DonorFloor), ("$rate", spec.ProbeRate), ("$step", spec.MemoryStep.Bytes),
-            ("$memfloor", spec.DonorMemoryFloor.Bytes), ("$updated", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)));
+            ("$memfloor", spec.DonorMemoryFloor.Bytes), ("$updated", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)), ("$idle", spec.IdleShare ? 1 : 0));
         BumpPolicyVersion();
     }
 
