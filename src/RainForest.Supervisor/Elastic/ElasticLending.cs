@@ -242,6 +242,7 @@ internal sealed class ElasticLending
     public void EndIdle(string borrower, string reason)
     {
         SubOsName.Check(borrower);
+        _ = _ledger.Require(borrower);
         var state0 = _ledger.ElasticStateOf(borrower);
         var lender = state0.IdleOn ?? throw RfException.Invalid($"'{borrower}' runs in no other subOS's idle time (rfm lend LENDER {borrower} --idle starts that)");
         var message = $"idle time {lender} -> {borrower} ends: {reason}";
