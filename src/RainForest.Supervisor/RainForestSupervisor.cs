@@ -280,7 +280,12 @@ public sealed class RainForestSupervisor : IDisposable
     /// whose time is up.
     /// </remarks>
     /// <exception cref="LedgerFullException">The file system is full: nothing can be recorded (the kernel's repairs may be made).</exception>
-    public IReadOnlyList<string> Reconcile() => [.. _lifecycle.RecordPendingDestroys(), .. _reconciler.Run(), .. _elastic.ReturnExpired()];
+    public IReadOnlyList<string> Reconcile()
+    {
+        var settled = new List<string>();
+        var recorded = _lifecycle.RecordPendingDestroys(name => settled.AddRange(_elastic.SettleDestroyed(name)));
+        return [.. settled, .. recorded, .. _reconciler.Run(), .. _elastic.ReturnExpired()];
+    }
 
     /// <summary>True when the ledger was opened on a full file system: queries, exec and destroy work; every other change fails.</summary>
     public bool LedgerIsFull => _ledger.IsFull;

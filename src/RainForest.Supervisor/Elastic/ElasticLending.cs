@@ -410,6 +410,64 @@ internal sealed class ElasticLending
     }
 
     /// <summary>
+    /// Before the destroy of <paramref name="name"/> made while the disk was full is recorded (its kernel objects are
+    /// gone): what it borrowed goes back to each donor in the ledger, a parked donor thaws on its CPUs, and whoever ran
+    /// in its idle time runs on its own CPUs again. One line for each.
+    /// </summary>
+    public IReadOnlyList<string> SettleDestroyed(string name)
+    {
+        var lines = new List<string>();
+        foreach (var loan in _ledger.Loans(name))
+        {
+            var message = $"{loan.Cpus.Count} cpu {name} -> {loan.Donor} (loan {loan.Id}): '{name}' was destroyed while the file system was full";
+            _journal.Run("reclaim", name, () =>
+            {
+                var takerBefore = _ledger.Require(name);
+                var donorBefore = _ledger.Require(loan.Donor);
+                var giving = loan.Cpus.Intersect(takerBefore.Cpus);
+                var state = _ledger.ElasticStateOf(loan.Donor);
+                var unpark = state.Parked && !giving.IsEmpty;
+                var donorCpus = donorBefore.Cpus.Union(giving);
+                var donorAfter = donorBefore with { Cpus = donorCpus, Mems = donorCpus.IsEmpty ? donorBefore.Mems : _ledger.Pool().NodesOf(donorCpus), Revision = donorBefore.Revision + 1 };
+
+                // The taker's row goes with the destroy; until then it no longer names what went back.
+                _ledger.Put(takerBefore with { Cpus = takerBefore.Cpus.Except(giving), Revision = takerBefore.Revision + 1 });
+                _ledger.Put(donorAfter);
+                if (unpark)
+                {
+                    _ledger.PutElasticState(loan.Donor, state with { ParkedCpus = null });
+                }
+
+                if (donorBefore.State == SubOsState.Running)
+                {
+                    var backend = _backends.For(donorBefore);
+                    var kernel = _ledger.KernelCpusOf(donorAfter);
+                    backend.ApplyCpus(loan.Donor, kernel, _ledger.Pool().NodesOf(kernel));
+                    if (unpark)
+                    {
+                        backend.Freeze(loan.Donor, false);
+                    }
+
+                    backend.WriteDescription(donorAfter, _ledger.RequireMachine());
+                }
+
+                _ledger.SetLoanCpus(loan.Id, CpuSet.Empty);
+                _ledger.Append("return", loan.Donor, Describe(donorBefore, state), Describe(donorAfter, _ledger.ElasticStateOf(loan.Donor)), TimeSpan.Zero, JournalOutcome.Ok, message);
+                return (0, Describe(takerBefore, ElasticState.None), (string?)null);
+            }, message: message);
+            lines.Add($"loan {loan.Id}: CPUs {loan.Cpus} went back from '{name}' to '{loan.Donor}' ('{name}' was destroyed while the file system was full)");
+        }
+
+        foreach (var borrower in _ledger.IdleBorrowersOf(name))
+        {
+            EndIdle(borrower, $"'{name}' was destroyed while the file system was full");
+            lines.Add($"'{borrower}' no longer runs in the idle time of '{name}' (destroyed while the file system was full)");
+        }
+
+        return lines;
+    }
+
+    /// <summary>
     /// Stores a policy; its taker and donor must exist. With <see cref="ElasticPolicySpec.IdleShare"/> the donor starts
     /// running in the taker's idle time first (refused, with nothing stored, where it cannot); a policy replaced by one
     /// without it ends that.
