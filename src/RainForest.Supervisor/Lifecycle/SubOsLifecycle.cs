@@ -438,5 +438,5 @@ internal sealed class SubOsLifecycle
 
     /// <summary>A subOS's resources as the journal's before and after show them.</summary>
     private static string Describe(SubOsRecord r) =>
-        $"cpus={r.Cpus} mems={r.Mems} memory={r.Memory} pids={r.PidsMax}{(r.Privileged ? " PRIVILEGED" : $" uid={r.IdBase}")}{(r.Address is null ? string.Empty : " net=" + r.Address)}{(r.Nics.Count == 0 ? string.Empty : " nics=" + string.Join(',', r.Nics))}";
+        $"cpus={r.Cpus} mems={r.Mems} memory={r.Memory} pids={r.PidsMax}{(r.Privileged ? " PRIVILEGED" : $" uid={r.IdBase}")}{(r.Address is null ? string.Empty : " net=" + r.Address)}{(r.Nics.Count == 0 ? string.Empty : " nics=" + string.Join(',', r.Nics))}{(r.Guest is { Shares.Count: > 0 } g ? " shares=" + string.Join(',', g.Shares.Select(x => $"{x.Source}:{x.Directory}:{x.MountPoint}{(x.ReadOnly ? ":ro" : string.Empty)}")) : string.Empty)}";
 }

@@ -63,6 +63,8 @@ public sealed class KernelShareTests : IDisposable
             Assert.Equal(
                 [$"csrc:/srv/rf-share on /mnt/shared|/proc/{source.AgentPid}/root", $"csrc:/srv/rf-share on /mnt/ro (ro)|/proc/{source.AgentPid}/root"],
                 _host.Find(Guest)!.Guest!.Shares.Select(s => $"{s}|{s.SourceRoot}"));
+            Assert.Contains(" shares=csrc:/srv/rf-share:/mnt/shared,csrc:/srv/rf-share:/mnt/ro:ro",
+                _host.Supervisor.Journal(target: Guest).Single(e => e.Operation == "create" && e.Outcome == JournalOutcome.Ok).After, StringComparison.Ordinal);
 
             // The cell wrote, the guest reads; the guest writes, the cell reads; a later change by the cell shows at once.
             Assert.Equal("from-cell\n", Exec("cat", "/mnt/shared/file").Stdout);
