@@ -34,6 +34,10 @@ internal static class ShowCommand
             if (r.Guest is { } guest)
             {
                 table.AddRow("guest kernel", $"{guest.Release} ({Output.Escape(guest.KernelPath ?? "-")})");
+                foreach (var share in guest.Shares)
+                {
+                    table.AddRow("shared directory", Output.Escape(share.ToString()) + " (9p)");
+                }
             }
 
             table.AddRow("cpus", $"{r.Cpus} ({r.Cpus.Count})");

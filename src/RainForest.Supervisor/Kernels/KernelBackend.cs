@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using RainForest.Core;
 using RainForest.Core.Agent;
@@ -26,8 +27,9 @@ namespace RainForest.Supervisor.Kernels;
 /// QEMU runs detached (re-parented to init in a session of its own), so the guest outlives the rfm that made it; its
 /// pid, start time and sockets live in the subOS's directory, where any later rfm finds them. It runs confined, as the
 /// subOS's unprivileged host id under its own seccomp filter in a mount namespace of its own (<see cref="QemuLauncher"/>).
-/// Its memory limit is the guest's memory plus <see cref="Overhead"/> for QEMU itself. Live resize, channels and RFloop
-/// are not built yet (issue 11); the backend refuses them in one line.
+/// Its memory limit is the guest's memory plus <see cref="Overhead"/> for QEMU itself. With <c>--net loop</c> the guest
+/// has a virtio-net NIC on a tap on the RFloop bridge (RFtun, <see cref="LoopNetwork.AttachTap"/>). Live resize and
+/// channels are not built yet (issue 11); the backend refuses them in one line.
 /// </remarks>
 public sealed class KernelBackend : ISubOsBackend
 {
@@ -48,6 +50,9 @@ public sealed class KernelBackend : ISubOsBackend
     public const string AgentPort = "rainforest.agent";
 
     private const string StateFile = "guest.json";
+    private const string HostsFileName = "hosts";
+    private const int TapFd = 3;
+    private const int FirstShareFd = 4;
     private const string ProbeFile = "kvm-probe";
 
     private readonly StateDirectory _state;
@@ -77,9 +82,9 @@ public sealed class KernelBackend : ISubOsBackend
     public CreateOptions Check(CreateOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Net != NetMode.None || options.Nics.Count > 0)
+        if (options.Nics.Count > 0)
         {
-            throw RfException.Invalid("--net loop and --nic are not built for --backend kernel yet (issue 11: RFtun and device pass-through)");
+            throw RfException.Invalid("--nic is not built for --backend kernel: a host interface moves into a network namespace, which a guest kernel does not share (that needs PCI pass-through, VFIO); use --net loop");
         }
 
         if (options.Privileged)
@@ -106,7 +111,7 @@ public sealed class KernelBackend : ISubOsBackend
             QemuAccelerator.Kvm => KvmProblem(vmlinuz) is { } problem ? throw RfException.Invalid($"--accel kvm: KVM cannot run a guest on this host ({problem})") : QemuAccelerator.Kvm,
             _ => KvmProblem(vmlinuz) is null ? QemuAccelerator.Kvm : QemuAccelerator.Tcg,
         };
-        return options with { Guest = new GuestSpec { Accelerator = accelerator, KernelPath = vmlinuz, Release = release, ModulesDirectory = modules } };
+        return options with { Guest = asked with { Accelerator = accelerator, KernelPath = vmlinuz, Release = release, ModulesDirectory = modules } };
     }
 
     /// <summary>Boots the guest and returns once its agent answers; on failure everything made is removed again.</summary>
@@ -120,6 +125,7 @@ public sealed class KernelBackend : ISubOsBackend
         var agent = CellBackend.AgentPath;
         var dir = _state.SubOsDirectory(record.Name);
         var trace = new PhaseTrace("start " + record.Name);
+        var shared = new List<SafeHandle>();
         try
         {
             if (Directory.Exists(dir))
@@ -128,7 +134,20 @@ public sealed class KernelBackend : ISubOsBackend
             }
 
             Directory.CreateDirectory(Path.Combine(dir, "desc", "bin"));
+
+            // RFfuse: each shared directory opened beneath its source's root now, handed to QEMU as a descriptor.
+            foreach (var share in record.Guest?.Shares ?? [])
+            {
+                shared.Add(OpenShare(share));
+            }
+
             CellBackend.WriteDescription(dir, record, machine);
+            if (record.Address is not null)
+            {
+                // Names follow once the supervisor has the member list (WriteHosts); until then the guest knows itself.
+                File.WriteAllText(Path.Combine(dir, "desc", HostsFileName), LoopNetwork.HostsFile(record.Name, record.Address, [(record.Name, record.Address)]));
+            }
+
             var initrd = Path.Combine(dir, "initrd.gz");
             var image = new AgentGuestImage
             {
@@ -137,13 +156,19 @@ public sealed class KernelBackend : ISubOsBackend
                 Root = new NinePShare(SharedRootScripts.RootTag, record.RootFs),
                 Mounts =
                 [
-                    new GuestMount(new NinePShare("rfdesc", Path.Combine(dir, "desc")), "/run/rainforest"),
+                    // Coherent: the supervisor rewrites subos.json and the hosts file while the guest runs.
+                    new GuestMount(new NinePShare("rfdesc", Path.Combine(dir, "desc"), Coherent: true), "/run/rainforest"),
                     new GuestMount(new NinePShare("rfbin", Path.GetDirectoryName(agent)!), CellBackend.ToolsInside),
+                    .. (record.Guest?.Shares ?? []).Select((share, i) => new GuestMount(
+                        new NinePShare(string.Create(CultureInfo.InvariantCulture, $"rfshare{i}"), string.Create(CultureInfo.InvariantCulture, $"/proc/self/fd/{FirstShareFd + i}"), share.ReadOnly, Coherent: true),
+                        share.MountPoint)),
                 ],
 
                 // The host's state (this ledger among it) is not the guest's to read.
                 EmptyDirectories = record.RootFs == "/" ? [_state.Path] : [],
                 Hostname = record.Name,
+                Address = record.Address is null ? null : record.Address + "/24",
+                HostsFile = record.Address is null ? null : "/run/rainforest/" + HostsFileName,
                 Program = [$"{CellBackend.ToolsInside}/{Path.GetFileName(agent)}", "guest", record.Name, AgentPort],
             };
             image.WriteInitramfs(initrd);
@@ -164,7 +189,26 @@ public sealed class KernelBackend : ISubOsBackend
             var confinement = ConfinementOf(record, guest.accelerator, dir, [.. image.Shares.Select(s => s.HostPath), guest.vmlinuz]);
             QemuLauncher.PrepareDirectory(dir, Path.Combine(dir, "console.log"), confinement);
             var options = QemuOptionsFor(record, guest.accelerator, QemuLauncher.Readable(guest.vmlinuz, dir, confinement), initrd, image.Shares, dir);
-            var pid = QemuLauncher.Launch(record.Name, dir, _cgroups.ProcsFiles(record.Name), QemuCommandLine.Build(options), confinement);
+
+            // RFtun: the tap joins the bridge (filtered) before QEMU starts, and QEMU gets its descriptor as fd 3.
+            using var tap = record.Address is { } address ? new LoopNetwork(_guard).AttachTap(record.Name, address) : null;
+            if (tap is not null)
+            {
+                trace.Mark("tap");
+            }
+
+            var fds = new Dictionary<int, SafeHandle>();
+            if (tap is not null)
+            {
+                fds[TapFd] = tap;
+            }
+
+            for (var i = 0; i < shared.Count; i++)
+            {
+                fds[FirstShareFd + i] = shared[i];
+            }
+
+            var pid = QemuLauncher.Launch(record.Name, dir, _cgroups.ProcsFiles(record.Name), QemuCommandLine.Build(options), confinement, fds);
             var start = ProcessInfo.StartTime(pid) ?? throw RfException.Failed($"subOS '{record.Name}': QEMU exited right after start (see {dir}/qemu.log)");
             WriteState(dir, new GuestState(pid, start, record.Memory.Bytes, record.Cpus.ToString()));
             trace.Mark("qemu");
@@ -178,6 +222,11 @@ public sealed class KernelBackend : ISubOsBackend
         {
             Stop(record.Name, 0);
             throw;
+        }
+        finally
+        {
+            // QEMU holds its own copies now.
+            shared.ForEach(h => h.Dispose());
         }
     }
 
@@ -221,6 +270,13 @@ public sealed class KernelBackend : ISubOsBackend
             // Outside its groups (moved by someone else): only the very process recorded, checked by its command line.
             _guard.CheckProcess(left.Pid, "qemu-system-x86_64", Path.Combine(dir, "initrd.gz"));
             ProcessInfo.Kill(left.Pid);
+        }
+
+        // The tap ends with QEMU's descriptor; one left by a QEMU that could not be ended, or killed mid-way, goes here.
+        var loop = new LoopNetwork(_guard);
+        if (loop.Exists)
+        {
+            loop.RemoveLink(LoopNetwork.TapLink(name));
         }
 
         if (Directory.Exists(dir))
@@ -267,9 +323,14 @@ public sealed class KernelBackend : ISubOsBackend
     /// <summary>Rewrites <c>subos.json</c>, which the guest sees read-only at /run/rainforest over 9p.</summary>
     public void WriteDescription(SubOsRecord record, MachineRecord machine) => CellBackend.WriteDescription(_state.SubOsDirectory(record.Name), record, machine);
 
-    /// <summary>Nothing to write: a kernel subOS is not on RFloop yet.</summary>
+    /// <summary>Rewrites the hosts file the guest binds on <c>/etc/hosts</c> (in its description share), in place.</summary>
     public void WriteHosts(string name, string contents)
     {
+        var file = Path.Combine(_state.SubOsDirectory(name), "desc", HostsFileName);
+        if (File.Exists(file))
+        {
+            File.WriteAllText(file, contents);
+        }
     }
 
     /// <summary>True while the guest's QEMU runs (the same process that started, not a reuse of its pid).</summary>
@@ -350,6 +411,9 @@ public sealed class KernelBackend : ISubOsBackend
                 "-device", $"virtserialport,bus=rf-serial.0,chardev=rf-agent,name={AgentPort}",
                 "-chardev", string.Create(CultureInfo.InvariantCulture, $"socket,id=rf-qmp,fd={QemuLauncher.QmpFd},server=on,wait=off"),
                 "-mon", "chardev=rf-qmp,mode=control",
+                .. (record.Address is { } address
+                    ? (string[])["-netdev", string.Create(CultureInfo.InvariantCulture, $"tap,id=rf-net,fd={TapFd}"), "-device", $"virtio-net-pci,netdev=rf-net,mac={LoopFilter.MacOf(address)}"]
+                    : []),
                 "-name", $"rf-{record.Name},debug-threads=on",
             ],
         };
@@ -471,6 +535,20 @@ public sealed class KernelBackend : ISubOsBackend
 
     private static bool IsUnder(string path, string dir) =>
         Path.GetFullPath(path) == dir || Path.GetFullPath(path).StartsWith(dir + "/", StringComparison.Ordinal);
+
+    /// <summary>Opens a share's directory beneath its source's root, following no symbolic link (a swap since the check fails here).</summary>
+    private static SafeHandle OpenShare(GuestShare share)
+    {
+        var root = share.SourceRoot ?? throw RfException.Failed($"share {share}: its source's root was not resolved");
+        try
+        {
+            return DirectoryBeneath.Open(root, share.Directory);
+        }
+        catch (Interop.LinuxException e)
+        {
+            throw RfException.Failed($"share {share}: {share.Directory} is no longer a directory in '{share.Source}': {e.Message}");
+        }
+    }
 
     private static long HugePagesFree()
     {

@@ -81,8 +81,20 @@ internal static class QemuLauncher
     /// <see cref="AgentFd"/>) and returns its pid once QMP answers.
     /// </summary>
     /// <exception cref="RfException">QEMU did not start, or did not answer within a minute (exit code 1).</exception>
-    public static int Launch(string name, string dir, IReadOnlyList<string> procs, IReadOnlyList<string> arguments, QemuConfinement confinement)
+    /// <param name="name">The subOS.</param>
+    /// <param name="dir">Its directory.</param>
+    /// <param name="procs">The cgroup.procs files QEMU joins before it starts.</param>
+    /// <param name="arguments">QEMU's arguments.</param>
+    /// <param name="confinement">Who QEMU runs as and what it sees.</param>
+    /// <param name="devices">Further descriptors QEMU gets by number (a tap, shared directories), below <see cref="QmpFd"/>.</param>
+    public static int Launch(string name, string dir, IReadOnlyList<string> procs, IReadOnlyList<string> arguments, QemuConfinement confinement, IReadOnlyDictionary<int, SafeHandle> devices)
     {
+        ArgumentNullException.ThrowIfNull(devices);
+        if (devices.Keys.Any(fd => fd < 3 || fd >= QmpFd))
+        {
+            throw new ArgumentOutOfRangeException(nameof(devices), $"device descriptors lie between 3 and {QmpFd - 1}");
+        }
+
         ArgumentNullException.ThrowIfNull(procs);
         ArgumentNullException.ThrowIfNull(arguments);
         ArgumentNullException.ThrowIfNull(confinement);
@@ -116,7 +128,7 @@ internal static class QemuLauncher
                     confinement.EmptyDirectories.Count.ToString(CultureInfo.InvariantCulture), .. confinement.EmptyDirectories,
                     .. arguments,
                 ],
-                Fds = new Dictionary<int, SafeHandle>
+                Fds = new Dictionary<int, SafeHandle>(devices)
                 {
                     [0] = devNull, [1] = log.SafeFileHandle, [2] = log.SafeFileHandle, [QmpFd] = qmp.SafeHandle, [AgentFd] = agent.SafeHandle,
                 },
