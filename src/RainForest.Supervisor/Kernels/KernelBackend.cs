@@ -7,6 +7,7 @@ using RainForest.Core.Agent;
 using RainForest.Linux;
 using RainForest.Linux.Cgroups;
 using RainForest.Linux.Guard;
+using RainForest.Linux.Security;
 using RainForest.Supervisor.Backends;
 using RainForest.Supervisor.Cells;
 using RainForest.Supervisor.Ledger;
@@ -54,6 +55,7 @@ public sealed class KernelBackend : ISubOsBackend
     private const int TapFd = 3;
     private const int FirstShareFd = 4;
     private const string ProbeFile = "kvm-probe";
+    private const string GrantsFile = "share-grants";
 
     private readonly StateDirectory _state;
     private readonly CgroupDriver _cgroups;
@@ -130,6 +132,7 @@ public sealed class KernelBackend : ISubOsBackend
         {
             if (Directory.Exists(dir))
             {
+                RevokeShares(dir);
                 Directory.Delete(_guard.CheckInside(dir), recursive: true);
             }
 
@@ -139,6 +142,10 @@ public sealed class KernelBackend : ISubOsBackend
             foreach (var share in record.Guest?.Shares ?? [])
             {
                 shared.Add(OpenShare(share));
+                if (!share.ReadOnly)
+                {
+                    GrantShare(dir, share, shared[^1], checked((uint)record.IdBase));
+                }
             }
 
             CellBackend.WriteDescription(dir, record, machine);
@@ -271,6 +278,8 @@ public sealed class KernelBackend : ISubOsBackend
             _guard.CheckProcess(left.Pid, "qemu-system-x86_64", Path.Combine(dir, "initrd.gz"));
             ProcessInfo.Kill(left.Pid);
         }
+
+        RevokeShares(dir);
 
         // The tap ends with QEMU's descriptor; one left by a QEMU that could not be ended, or killed mid-way, goes here.
         var loop = new LoopNetwork(_guard);
@@ -535,6 +544,55 @@ public sealed class KernelBackend : ISubOsBackend
 
     private static bool IsUnder(string path, string dir) =>
         Path.GetFullPath(path) == dir || Path.GetFullPath(path).StartsWith(dir + "/", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Lets QEMU, which runs as the subOS's own unprivileged id, write in a directory shared read-write: a named-user
+    /// entry in the directory's access and default ACLs (what the source creates there later inherits it). Recorded in
+    /// the subOS's directory first, so that a failed start and every stop take it back: the id may go to another subOS.
+    /// </summary>
+    private static void GrantShare(string dir, GuestShare share, SafeHandle handle, uint id)
+    {
+        File.AppendAllText(Path.Combine(dir, GrantsFile), string.Create(CultureInfo.InvariantCulture, $"{id}\t{share.SourceRoot}\t{share.Directory}\n"));
+        var path = string.Create(CultureInfo.InvariantCulture, $"/proc/self/fd/{handle.DangerousGetHandle()}");
+        try
+        {
+            PosixAcl.GrantUser(path, id);
+        }
+        catch (Interop.LinuxException e)
+        {
+            throw RfException.Failed($"share {share}: cannot let the guest's QEMU (host id {id}) write there: {e.Message}");
+        }
+    }
+
+    /// <summary>Takes back what <see cref="GrantShare"/> gave, where the source's directory still exists.</summary>
+    private static void RevokeShares(string dir)
+    {
+        var file = Path.Combine(dir, GrantsFile);
+        if (!File.Exists(file))
+        {
+            return;
+        }
+
+        foreach (var line in File.ReadAllLines(file))
+        {
+            if (line.Split('\t') is not [var id, var root, var directory] || !uint.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var uid))
+            {
+                continue;
+            }
+
+            try
+            {
+                using var handle = DirectoryBeneath.Open(root, directory);
+                PosixAcl.RevokeUser(string.Create(CultureInfo.InvariantCulture, $"/proc/self/fd/{handle.DangerousGetHandle()}"), uid);
+            }
+            catch (Interop.LinuxException)
+            {
+                // The source (or its directory) is gone, and the entry with it.
+            }
+        }
+
+        File.Delete(file);
+    }
 
     /// <summary>Opens a share's directory beneath its source's root, following no symbolic link (a swap since the check fails here).</summary>
     private static SafeHandle OpenShare(GuestShare share)
