@@ -152,13 +152,20 @@ public sealed unsafe class FicmChannel : IDisposable
         ChannelGeometry geometry;
         try
         {
+            var device = deviceBacked ?? SharedFile.IsDeviceMemory(fullPath);
             var size = SharedFile.SizeOf(fd, fullPath);
+            if (size == 0 && device)
+            {
+                // sysfs gives a BAR's file no size.
+                size = SharedFile.DeviceMemorySize(fullPath);
+            }
+
             if (size < ChannelLayout.RingsOffset)
             {
                 throw new ChannelFormatException(fullPath, $"the file is {size} bytes, smaller than a channel's header and participant table ({ChannelLayout.RingsOffset})");
             }
 
-            memory = new ChannelMemory(fullPath, fd, SharedFile.Map(fd, size, writable: true, fullPath), size) { DeviceBacked = deviceBacked ?? SharedFile.IsDeviceMemory(fullPath) };
+            memory = new ChannelMemory(fullPath, fd, SharedFile.Map(fd, size, writable: true, fullPath), size) { DeviceBacked = device };
         }
         catch
         {
@@ -189,7 +196,7 @@ public sealed unsafe class FicmChannel : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(path);
         var fullPath = System.IO.Path.GetFullPath(path);
         using var fd = SharedFile.Open(fullPath, Interop.Libc.O_RDONLY, 0, "open");
-        if (SharedFile.SizeOf(fd, fullPath) < ChannelLayout.HeaderSize)
+        if (Math.Max(SharedFile.SizeOf(fd, fullPath), SharedFile.DeviceMemorySize(fullPath)) < ChannelLayout.HeaderSize)
         {
             return null;
         }

@@ -60,6 +60,22 @@ public interface ISubOsBackend
     /// <summary>Limits the subOS's CPU time to <paramref name="cpus"/> CPUs' worth, or lifts the limit (null); false where it cannot.</summary>
     bool ApplyCpuQuota(string name, double? cpus) => false;
 
+    /// <summary>
+    /// True when a member of this backend maps a channel as a device of its own kernel (a guest's ivshmem BAR) rather
+    /// than the file itself: the channel is then padded to a power of two and its sleepers poll.
+    /// </summary>
+    bool MapsChannelsAsDevices => false;
+
+    /// <summary>Gives a running member the channel whose member link is <paramref name="file"/> (a cell sees the link already).</summary>
+    void AttachChannel(string name, string channel, string file)
+    {
+    }
+
+    /// <summary>Takes the channel away from a member again, before its file goes (nothing to do for a cell).</summary>
+    void DetachChannel(string name, string channel)
+    {
+    }
+
     /// <summary>Gives the subOS a new pids limit.</summary>
     void ApplyPids(string name, long max);
 
