@@ -42,6 +42,12 @@ internal static class ShowCommand
             {
                 table.AddRow("cpu quota", $"{quota.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} CPU");
             }
+
+            if (s.IdleOn is { } lender)
+            {
+                table.AddRow("idle time of", $"{lender} (runs on its CPUs at idle priority; rfm reclaim {r.Name} --idle ends it)");
+            }
+
             table.AddRow("partition", Output.Escape(Describe(s.Partition)));
             table.AddRow("memory nodes", r.Mems.ToString());
             table.AddRow("memory", $"{r.Memory} ({new ByteSize(s.MemoryUsedBytes)} used)");

@@ -61,6 +61,18 @@ public interface ISubOsBackend
     bool ApplyCpuQuota(string name, double? cpus) => false;
 
     /// <summary>
+    /// Puts the subOS's processes in the scheduler's idle class (they run only where no normal task wants the CPU) or
+    /// back; false where this backend or this machine cannot (nothing changed).
+    /// </summary>
+    bool ApplyCpuIdle(string name, bool idle) => false;
+
+    /// <summary>
+    /// Lets the subOS's cpuset overlap another subOS's (idle sharing) or makes its CPUs, <paramref name="cpus"/>, its
+    /// own again (where the kernel keeps cpusets apart: cgroup v2 partitions). False where this backend cannot share.
+    /// </summary>
+    bool ApplyShared(string name, bool shared, CpuSet cpus) => false;
+
+    /// <summary>
     /// True when a member of this backend maps a channel as a device of its own kernel (a guest's ivshmem BAR) rather
     /// than the file itself: the channel is then padded to a power of two and its sleepers poll.
     /// </summary>

@@ -228,8 +228,9 @@ internal sealed class SubOsLifecycle
     /// Records the destroys made while the disk was full (reconcile runs it first): each is done again, which finds
     /// nothing left in the kernel, and journalled with its time. Returns one line per destroy recorded.
     /// </summary>
+    /// <param name="beforeEach">Called with each name before its destroy is recorded (the facade settles its loans there).</param>
     /// <exception cref="LedgerFullException">There are destroys to record and the disk is still full.</exception>
-    public IReadOnlyList<string> RecordPendingDestroys()
+    public IReadOnlyList<string> RecordPendingDestroys(Action<string>? beforeEach = null)
     {
         var pending = _pending.All();
         if (pending.Count == 0)
@@ -255,6 +256,7 @@ internal sealed class SubOsLifecycle
 
             try
             {
+                beforeEach?.Invoke(name);
                 _journal.Run("destroy", name, () => (0, DestroyCore(name), (string?)null),
                     message: $"destroyed at {when} while the state directory's file system was full; recorded when space returned");
             }
