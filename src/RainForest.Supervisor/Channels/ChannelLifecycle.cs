@@ -270,6 +270,9 @@ internal sealed class ChannelLifecycle
                 }
                 else if (!names.Contains(name))
                 {
+                    // A create killed after its hot-plug: the guests that map channels as devices let it go first.
+                    DetachDevices(name, [.. subOses.Select(_ledger.Find).OfType<SubOsRecord>()
+                        .Where(r => r.State == SubOsState.Running && _backends.For(r).MapsChannelsAsDevices).Select(r => (r.Name, _backends.For(r)))]);
                     DeleteEntry(file);
                     repairs.Add((name, $"channel object {file} had no ledger entry (an interrupted channel create?); removed"));
                 }

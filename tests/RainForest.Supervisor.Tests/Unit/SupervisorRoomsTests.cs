@@ -281,6 +281,27 @@ public sealed class SupervisorRoomsTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_supervisor.State.ChannelLinkDirectory("web"), "talk")));
     }
 
+    [Fact]
+    public void Reconcile_ChannelObjectOfAnInterruptedCreate_DevicesOfRunningGuestsDetachedFirst()
+    {
+        _backend.MapsChannelsAsDevices = true;
+        Create("web");
+        _supervisor.CreateChannel(new ChannelOptions { Name = "kept", Members = ["web"] });
+        _backend.Calls.Clear();
+
+        // What a create killed after its hot-plug leaves: the object, no ledger row.
+        using (FicmChannel.Create(_supervisor.State.ChannelObject("ghost"), new FicmChannelOptions { PadToPowerOfTwo = true }))
+        {
+        }
+
+        var repairs = _supervisor.Reconcile();
+
+        Assert.Contains(repairs, r => r.Contains("ghost", StringComparison.Ordinal));
+        Assert.Contains("DetachChannel web ghost", _backend.Calls);
+        Assert.DoesNotContain("DetachChannel web kept", _backend.Calls);
+        Assert.False(File.Exists(_supervisor.State.ChannelObject("ghost")));
+    }
+
     public void Dispose()
     {
         // The channel tests' files on /dev/shm, under this supervisor's own prefix.
