@@ -50,6 +50,9 @@ public sealed class QemuOptions
     /// </summary>
     public int? TcgCacheMiB { get; init; }
 
+    /// <summary>Host files shared as ivshmem-plain devices (FICM channels of a kernel subOS).</summary>
+    public IReadOnlyList<IvshmemDevice> SharedMemory { get; init; } = [];
+
     /// <summary>Arguments appended as they are (devices the launcher does not model yet).</summary>
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
 }
