@@ -30,6 +30,7 @@ internal static class GuestAgent
             return 1;
         }
 
+        GuestChannels.Start();
         using var handle = File.OpenHandle(device, FileMode.Open, FileAccess.ReadWrite);
         using var input = new FileStream(handle, FileAccess.Read, 0);
         using var output = new FileStream(handle, FileAccess.Write, 0);

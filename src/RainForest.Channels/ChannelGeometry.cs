@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics;
 using RainForest.Channels.Layout;
 
 namespace RainForest.Channels;
@@ -20,7 +21,7 @@ internal sealed record ChannelGeometry(FicmChannelMode Mode, int ReceiverCount, 
     public long RingOffset(int index) => ChannelLayout.RingsOffset + (index * RingStride);
 
     /// <summary>Fills in the header of a freshly sized, zeroed file (zeroed slots are already free for lap 0).</summary>
-    public unsafe void Initialize(byte* fileBase, bool receiversAttached)
+    public unsafe void Initialize(byte* fileBase, bool receiversAttached, uint flags = 0, string? label = null)
     {
         var header = (ChannelHeader*)fileBase;
         header->Magic = ChannelLayout.Magic;
@@ -41,6 +42,12 @@ internal sealed record ChannelGeometry(FicmChannelMode Mode, int ReceiverCount, 
         header->Nonce = (ulong)Random.Shared.NextInt64() ^ ((ulong)Stopwatch.GetTimestamp() << 17);
         header->CreatedUnixTimeNanoseconds = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
         header->CreatorPid = Environment.ProcessId;
+        header->Flags = flags;
+        if (label is not null)
+        {
+            header->LabelLength = (uint)System.Text.Encoding.UTF8.GetBytes(label, new Span<byte>(fileBase + ChannelLayout.LabelOffset, ChannelLayout.LabelCapacity));
+        }
+
         header->Checksum = ChecksumOf(fileBase);
         for (var i = 0; i < ReceiverCount; i++)
         {
@@ -83,9 +90,24 @@ internal sealed record ChannelGeometry(FicmChannelMode Mode, int ReceiverCount, 
         var geometry = new ChannelGeometry((FicmChannelMode)header->Mode, (int)header->ReceiverCount, (int)header->SlotsPerRing, (int)header->MaxMessageSize);
         Require(header->RingStride == (ulong)geometry.RingStride, path, $"ring stride {header->RingStride}, expected {geometry.RingStride}");
         Require(header->TotalSize == (ulong)geometry.TotalSize, path, $"recorded size {header->TotalSize}, expected {geometry.TotalSize}");
-        Require(fileSize == geometry.TotalSize, path, $"the file is {fileSize} bytes but its header describes {geometry.TotalSize}");
+        // The one larger size allowed is the padding to a power of two an ivshmem BAR needs; the rings sit where the header says.
+        Require(fileSize == geometry.TotalSize || fileSize == (long)BitOperations.RoundUpToPowerOf2((ulong)geometry.TotalSize),
+            path, $"the file is {fileSize} bytes but its header describes {geometry.TotalSize}");
         Require(geometry.Mode != FicmChannelMode.Unicast || geometry.ReceiverCount == 1, path, "a unicast channel with more than one receiver");
         return geometry;
+    }
+
+    /// <summary>The label a creator wrote into the header, or null (none, or not valid UTF-8 within its room).</summary>
+    public static unsafe string? LabelOf(byte* fileBase)
+    {
+        var length = ((ChannelHeader*)fileBase)->LabelLength;
+        if (length is 0 or > ChannelLayout.LabelCapacity)
+        {
+            return null;
+        }
+
+        var bytes = new ReadOnlySpan<byte>(fileBase + ChannelLayout.LabelOffset, (int)length);
+        return System.Text.Unicode.Utf8.IsValid(bytes) ? System.Text.Encoding.UTF8.GetString(bytes) : null;
     }
 
     private static unsafe ulong ChecksumOf(byte* fileBase) => Fnv1a.Hash(new ReadOnlySpan<byte>(fileBase, ChannelHeader.ChecksumOffset));

@@ -1,4 +1,5 @@
 using Microsoft.Win32.SafeHandles;
+using RainForest.Channels.Layout;
 using RainForest.Interop;
 
 namespace RainForest.Channels;
@@ -34,6 +35,15 @@ internal sealed unsafe class ChannelMemory
 
     public long Length { get; }
 
+    /// <summary>True when the mapping is a device's memory (a guest's ivshmem BAR): no futex works on it.</summary>
+    public bool DeviceBacked { get; init; }
+
+    /// <summary>This handle's participant row, set once claimed; its domain is cleared when the last reference goes.</summary>
+    public ParticipantEntry* Row { get; set; }
+
+    /// <summary>The domain this handle wrote into <see cref="Row"/>.</summary>
+    public ulong Domain { get; set; }
+
     /// <summary>Takes a reference for a new reader or writer.</summary>
     public void AddReference()
     {
@@ -51,6 +61,12 @@ internal sealed unsafe class ChannelMemory
     {
         if (Interlocked.Decrement(ref _references) == 0)
         {
+            // Free the row for every kernel before the lock goes (a peer in another kernel cannot see the lock).
+            if (Row is not null)
+            {
+                Interlocked.CompareExchange(ref Row->Domain, 0, Domain);
+            }
+
             _mapping.Dispose();
             Fd.Dispose();
         }

@@ -39,12 +39,17 @@ public sealed unsafe class FicmChannel : IDisposable
         _header = (ChannelHeader*)memory.Base;
         _geometry = geometry;
         _rings = new FicmRing[geometry.ReceiverCount];
+        var spansKernels = (_header->Flags & ChannelLayout.FlagSpansKernels) != 0 || memory.DeviceBacked;
         for (var i = 0; i < _rings.Length; i++)
         {
-            _rings[i] = new FicmRing(memory.Base + geometry.RingOffset(i), geometry.SlotsPerRing);
+            _rings[i] = new FicmRing(memory.Base + geometry.RingOffset(i), geometry.SlotsPerRing)
+            {
+                UseFutex = !memory.DeviceBacked,
+                PollMilliseconds = spansKernels ? ChannelLayout.CrossKernelPollMilliseconds : -1,
+            };
         }
 
-        _participants = new ParticipantTable(memory.Fd, memory.Base, memory.Path);
+        _participants = new ParticipantTable(memory);
         _writer = new FicmWriter(this, FicmWaitOptions.Default);
     }
 
@@ -62,6 +67,12 @@ public sealed unsafe class FicmChannel : IDisposable
 
     /// <summary>The largest payload, in bytes.</summary>
     public int MaxMessageSize => _geometry.MaxMessageSize;
+
+    /// <summary>The label its creator wrote into the header (a supervisor writes the channel's name), or null.</summary>
+    public string? Label => ChannelGeometry.LabelOf(_memory.Base);
+
+    /// <summary>Whether some member maps the channel from another kernel, so that sleepers here poll (see <see cref="FicmChannelOptions.SpansKernels"/>).</summary>
+    public bool SpansKernels => (_header->Flags & ChannelLayout.FlagSpansKernels) != 0;
 
     /// <summary>Whether a writer has completed the channel (readers may still be draining it).</summary>
     public bool IsCompleted => CompletionState != CompletionOpen;
@@ -96,9 +107,10 @@ public sealed unsafe class FicmChannel : IDisposable
         try
         {
             SharedFile.SetMode(fd, options.FileMode, temporary);
-            SharedFile.Allocate(fd, geometry.TotalSize, temporary);
-            memory = new ChannelMemory(fullPath, fd, SharedFile.Map(fd, geometry.TotalSize, writable: true, temporary), geometry.TotalSize);
-            geometry.Initialize(memory.Base, options.ReceiversStartAttached);
+            var fileSize = options.PadToPowerOfTwo ? (long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)geometry.TotalSize) : geometry.TotalSize;
+            SharedFile.Allocate(fd, fileSize, temporary);
+            memory = new ChannelMemory(fullPath, fd, SharedFile.Map(fd, fileSize, writable: true, temporary), fileSize);
+            geometry.Initialize(memory.Base, options.ReceiversStartAttached, options.SpansKernels ? ChannelLayout.FlagSpansKernels : 0, options.Label);
             SharedFile.Publish(temporary, fullPath);
         }
         catch
@@ -126,7 +138,12 @@ public sealed unsafe class FicmChannel : IDisposable
     /// <exception cref="SharedMemoryNotFoundException">No file at the path.</exception>
     /// <exception cref="SharedMemoryAccessDeniedException">The file may not be opened for reading and writing.</exception>
     /// <exception cref="ChannelFormatException">The file is not a FICM channel, is corrupt, or has another layout version.</exception>
-    public static FicmChannel Open(string path)
+    public static FicmChannel Open(string path) => OpenCore(path, deviceBacked: null);
+
+    /// <summary>Test hook: opens the file as a guest opens an ivshmem BAR (no futex calls, a guest's participant domain).</summary>
+    internal static FicmChannel OpenAsDeviceForTesting(string path) => OpenCore(path, deviceBacked: true);
+
+    private static FicmChannel OpenCore(string path, bool? deviceBacked)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var fullPath = System.IO.Path.GetFullPath(path);
@@ -135,13 +152,20 @@ public sealed unsafe class FicmChannel : IDisposable
         ChannelGeometry geometry;
         try
         {
+            var device = deviceBacked ?? SharedFile.IsDeviceMemory(fullPath);
             var size = SharedFile.SizeOf(fd, fullPath);
+            if (size == 0 && device)
+            {
+                // sysfs gives a BAR's file no size.
+                size = SharedFile.DeviceMemorySize(fullPath);
+            }
+
             if (size < ChannelLayout.RingsOffset)
             {
                 throw new ChannelFormatException(fullPath, $"the file is {size} bytes, smaller than a channel's header and participant table ({ChannelLayout.RingsOffset})");
             }
 
-            memory = new ChannelMemory(fullPath, fd, SharedFile.Map(fd, size, writable: true, fullPath), size);
+            memory = new ChannelMemory(fullPath, fd, SharedFile.Map(fd, size, writable: true, fullPath), size) { DeviceBacked = device };
         }
         catch
         {
@@ -160,6 +184,26 @@ public sealed unsafe class FicmChannel : IDisposable
         }
 
         return Attach(memory, geometry);
+    }
+
+    /// <summary>
+    /// The label in the header of the channel file (or device memory) at <paramref name="path"/>, read through a
+    /// read-only mapping of its first page without joining the channel; null when it is no channel or has no label.
+    /// </summary>
+    /// <exception cref="SharedMemoryException">The path cannot be opened or mapped.</exception>
+    public static string? ReadLabel(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var fullPath = System.IO.Path.GetFullPath(path);
+        using var fd = SharedFile.Open(fullPath, Interop.Libc.O_RDONLY, 0, "open");
+        if (Math.Max(SharedFile.SizeOf(fd, fullPath), SharedFile.DeviceMemorySize(fullPath)) < ChannelLayout.HeaderSize)
+        {
+            return null;
+        }
+
+        using var mapping = SharedFile.Map(fd, ChannelLayout.HeaderSize, writable: false, fullPath);
+        var header = (byte*)mapping.DangerousGetHandle();
+        return ((ChannelHeader*)header)->Magic == ChannelLayout.Magic ? ChannelGeometry.LabelOf(header) : null;
     }
 
     /// <summary>Removes the channel file's name; processes that have it open keep using it. False when there was none.</summary>

@@ -29,6 +29,24 @@ public sealed class FicmChannelOptions
     /// <summary>Whether receivers start attached, so broadcasts queue for them before their reader opens. Default true.</summary>
     public bool ReceiversStartAttached { get; init; } = true;
 
+    /// <summary>
+    /// True when some member will map the channel from another kernel (a guest's ivshmem device): futex wakes do not
+    /// cross kernels, so every sleeper then wakes at least once a millisecond to look. Default false.
+    /// </summary>
+    public bool SpansKernels { get; init; }
+
+    /// <summary>
+    /// Makes the file a power of two in size, the rest after the rings left unused (an ivshmem BAR must be a power of
+    /// two); the layout does not change. Default false: the file is exactly the channel's size.
+    /// </summary>
+    public bool PadToPowerOfTwo { get; init; }
+
+    /// <summary>
+    /// A name written into the header (at most 64 UTF-8 bytes), by which a process that finds the channel without its
+    /// path (a guest scanning its PCI devices) tells channels apart; null for none.
+    /// </summary>
+    public string? Label { get; init; }
+
     /// <summary>Checks the options; <see cref="FicmChannel.Create"/> calls this.</summary>
     /// <exception cref="ArgumentException">An option is out of range; the message says which and why.</exception>
     public void Validate()
@@ -56,6 +74,11 @@ public sealed class FicmChannelOptions
         if (MaxMessageSize is < 0 or > ChannelLayout.MaxMessageSizeLimit)
         {
             throw new ArgumentException($"maximum message size {MaxMessageSize} is outside 0..{ChannelLayout.MaxMessageSizeLimit}", nameof(MaxMessageSize));
+        }
+
+        if (Label is { } label && (label.Length == 0 || System.Text.Encoding.UTF8.GetByteCount(label) > ChannelLayout.LabelCapacity))
+        {
+            throw new ArgumentException($"label '{label}' must have 1 to {ChannelLayout.LabelCapacity} UTF-8 bytes", nameof(Label));
         }
 
         var slots = ChannelLayout.SlotsFor(MaxMessageSize);

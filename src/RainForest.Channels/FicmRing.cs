@@ -44,6 +44,15 @@ internal sealed unsafe class FicmRing
     /// <summary>Slots in the ring.</summary>
     public int Capacity => _capacity;
 
+    /// <summary>False on a device's memory (a guest's ivshmem BAR), where futex calls fail: sleepers there only poll.</summary>
+    public bool UseFutex { get; init; } = true;
+
+    /// <summary>
+    /// The longest sleep, or -1 for none: on a channel that spans kernels a wake from the other side never comes, so
+    /// a sleeper looks again this often.
+    /// </summary>
+    public int PollMilliseconds { get; init; } = -1;
+
     /// <summary>The shared header.</summary>
     public RingHeader* Header => _header;
 
@@ -433,14 +442,37 @@ internal sealed unsafe class FicmRing
     public void WakeReaders()
     {
         Interlocked.Increment(ref _header->DataFutex);
-        Futex.WakeAll(&_header->DataFutex);
+        if (UseFutex)
+        {
+            Futex.WakeAll(&_header->DataFutex);
+        }
     }
 
     /// <summary>Wakes every writer waiting for room in this ring (any process).</summary>
     public void WakeWriters()
     {
         Interlocked.Increment(ref _header->SpaceFutex);
-        Futex.WakeAll(&_header->SpaceFutex);
+        if (UseFutex)
+        {
+            Futex.WakeAll(&_header->SpaceFutex);
+        }
+    }
+
+    private void Sleep(uint* word, uint expected, int timeoutMs)
+    {
+        if (PollMilliseconds >= 0 && (timeoutMs < 0 || timeoutMs > PollMilliseconds))
+        {
+            timeoutMs = PollMilliseconds;
+        }
+
+        if (UseFutex)
+        {
+            Futex.Wait(word, expected, timeoutMs);
+        }
+        else if (Volatile.Read(ref *word) == expected)
+        {
+            Thread.Sleep(timeoutMs < 0 ? ChannelLayout.CrossKernelPollMilliseconds : timeoutMs);
+        }
     }
 
     /// <summary>Announces a reader about to sleep; returns the futex value to sleep on. Re-check the ring after this, then sleep.</summary>
@@ -451,7 +483,7 @@ internal sealed unsafe class FicmRing
     }
 
     /// <summary>Sleeps until a writer (or completion, cancellation, disposal) wakes this ring's readers, or the timeout passes.</summary>
-    public void SleepForData(uint futexValue, int timeoutMs) => Futex.Wait(&_header->DataFutex, futexValue, timeoutMs);
+    public void SleepForData(uint futexValue, int timeoutMs) => Sleep(&_header->DataFutex, futexValue, timeoutMs);
 
     /// <summary>Withdraws a <see cref="BeginReaderSleep"/>.</summary>
     public void EndReaderSleep() => Interlocked.Decrement(ref _header->ReaderSleepers);
@@ -464,7 +496,7 @@ internal sealed unsafe class FicmRing
     }
 
     /// <summary>Sleeps until room may have appeared or the timeout passes.</summary>
-    public void SleepForSpace(uint futexValue, int timeoutMs) => Futex.Wait(&_header->SpaceFutex, futexValue, timeoutMs);
+    public void SleepForSpace(uint futexValue, int timeoutMs) => Sleep(&_header->SpaceFutex, futexValue, timeoutMs);
 
     /// <summary>Withdraws a <see cref="BeginWriterSleep"/>.</summary>
     public void EndWriterSleep() => Interlocked.Decrement(ref _header->WriterSleepers);

@@ -19,24 +19,37 @@ namespace RainForest.Channels;
 /// pid means nothing (or another process) to the reader, and pids are reused. A lock on the shared
 /// file is visible in every namespace that can see the file.
 /// </para>
+/// <para>
+/// It is not visible in another kernel: a guest that maps the channel as an ivshmem device takes its locks in its own
+/// kernel. So each row records the kernel (domain) of its holder: a row is claimed only when it is free (domain 0) or
+/// already this kernel's, and a holder in another kernel counts as alive until it frees its row. A guest process
+/// killed while it held a row leaves that row to its kernel (its records are recovered there, not here).
+/// </para>
 /// </remarks>
 internal sealed unsafe class ParticipantTable : IOwnerLiveness
 {
     private const int GenerationBits = 6;
     private const int GenerationMask = (1 << GenerationBits) - 1;
 
+    /// <summary>The domain of processes that map the channel's file (rather than a device in a guest).</summary>
+    public const ulong HostDomain = 1;
+
+    private static ulong s_guestDomain;
+
     private readonly SafeFileHandle _fd;
     private readonly byte* _fileBase;
     private readonly string _path;
+    private readonly ulong _domain;
 
     /// <summary>Claims a free row for this handle.</summary>
     /// <exception cref="InvalidOperationException">Every row is held by a live handle.</exception>
-    public ParticipantTable(SafeFileHandle fd, byte* fileBase, string path)
+    public ParticipantTable(ChannelMemory memory)
     {
-        _fd = fd;
-        _fileBase = fileBase;
-        _path = path;
-        var header = (ChannelHeader*)fileBase;
+        _fd = memory.Fd;
+        _fileBase = memory.Base;
+        _path = memory.Path;
+        _domain = memory.DeviceBacked ? GuestDomain() : HostDomain;
+        var header = (ChannelHeader*)_fileBase;
 
         // Start where the last opener left off, so that a crash-looping process does not cycle one
         // row's six-bit generation while its old records may still be waiting to be recovered.
@@ -47,6 +60,16 @@ internal sealed unsafe class ParticipantTable : IOwnerLiveness
             if (TryLock(index))
             {
                 var entry = Entry(index);
+                var domain = Volatile.Read(ref entry->Domain);
+                if (domain != _domain && (domain != 0 || Interlocked.CompareExchange(ref entry->Domain, _domain, 0) != 0))
+                {
+                    // Another kernel's row: our lock says nothing about its holder.
+                    SharedFile.Unlock(_fd, LockOffset(index), _path);
+                    continue;
+                }
+
+                memory.Row = entry;
+                memory.Domain = _domain;
                 var generation = Interlocked.Increment(ref entry->Generation);
                 entry->Pid = Environment.ProcessId;
                 entry->ClaimedUnixTimeNanoseconds = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
@@ -56,7 +79,7 @@ internal sealed unsafe class ParticipantTable : IOwnerLiveness
             }
         }
 
-        throw new InvalidOperationException($"'{path}' already has {ChannelLayout.MaxParticipants} live participants; close some channel handles first");
+        throw new InvalidOperationException($"'{_path}' already has {ChannelLayout.MaxParticipants} live participants; close some channel handles first");
     }
 
     /// <summary>This handle's owner tag, written into the records it claims.</summary>
@@ -83,11 +106,41 @@ internal sealed unsafe class ParticipantTable : IOwnerLiveness
             return false; // the row has a newer holder, which needed the old one's lock to be gone
         }
 
+        var domain = Volatile.Read(ref Entry(index)->Domain);
+        if (domain != _domain)
+        {
+            // Freed (0: its holder closed) or another kernel's, whose lock we cannot see: never call a live owner dead.
+            return domain != 0;
+        }
+
         return SharedFile.IsLockedByOther(_fd, LockOffset(index), _path);
     }
 
     /// <summary>The pid a row's holder recorded (diagnostic: it is the pid in the holder's namespace).</summary>
     public int PidOf(int owner) => Volatile.Read(ref Entry(owner & 0xFF)->Pid);
+
+    /// <summary>This kernel's domain as a guest: from its boot id, which differs between guests and between boots.</summary>
+    private static ulong GuestDomain()
+    {
+        if (s_guestDomain == 0)
+        {
+            string text;
+            try
+            {
+                text = File.ReadAllText("/proc/sys/kernel/random/boot_id").Trim();
+            }
+            catch (IOException)
+            {
+                // No boot id: a domain of this process alone, which sees every other holder as alive (never unsafe).
+                text = Guid.NewGuid().ToString();
+            }
+
+            // The top bit keeps it clear of 0 (free) and HostDomain.
+            s_guestDomain = Fnv1a.Hash(System.Text.Encoding.ASCII.GetBytes(text)) | (1UL << 63);
+        }
+
+        return s_guestDomain;
+    }
 
     private static long LockOffset(int index) => ChannelLayout.ParticipantTableOffset + ((long)index * ChannelLayout.ParticipantEntrySize);
 

@@ -126,6 +126,47 @@ internal static unsafe class SharedFile
         return errno is Errno.EAGAIN or Errno.EACCES ? false : throw SharedMemoryException.From(Interop.Errors.For(errno, "fcntl(F_OFD_SETLK)", path));
     }
 
+    /// <summary>Drops this open file's lock on the byte at <paramref name="offset"/>.</summary>
+    public static void Unlock(SafeFileHandle fd, long offset, string path)
+    {
+        var call = LockOn(fd, Interop.Libc.F_OFD_SETLK, offset);
+        call.Lock.Type = Interop.Libc.F_UNLCK;
+        if (Interop.Eintr.Retry(ref call, static (ref LockCall c) => Interop.Libc.fcntl(c.Fd, c.Command, ref c.Lock)) != 0)
+        {
+            throw Failed("fcntl(F_OFD_SETLK, F_UNLCK)", path);
+        }
+    }
+
+    /// <summary>
+    /// True when <paramref name="path"/> is a device's memory rather than a file's pages: a PCI BAR that sysfs exposes
+    /// (<c>/sys/bus/pci/devices/*/resourceN</c>), as a guest sees an ivshmem device. Such a mapping has no page the
+    /// kernel's futexes can key on (a futex call on it fails with EFAULT), so waiters there poll.
+    /// </summary>
+    public static bool IsDeviceMemory(string path) =>
+        Interop.Paths.RealPath(path, out _) is { } real && real.StartsWith("/sys/", StringComparison.Ordinal);
+
+    /// <summary>
+    /// The size of a PCI BAR that sysfs exposes as <c>resourceN</c>, whose file size reads as 0: from line N of the
+    /// device's <c>resource</c> file (start, end and flags in hex). 0 when it cannot be told.
+    /// </summary>
+    public static long DeviceMemorySize(string path)
+    {
+        if (Interop.Paths.RealPath(path, out _) is not { } real
+            || !System.IO.Path.GetFileName(real).StartsWith("resource", StringComparison.Ordinal)
+            || !int.TryParse(System.IO.Path.GetFileName(real).AsSpan("resource".Length), out var bar))
+        {
+            return 0;
+        }
+
+        var table = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(real)!, "resource");
+        var lines = File.Exists(table) ? File.ReadAllLines(table) : [];
+        var fields = bar < lines.Length ? lines[bar].Split(' ', StringSplitOptions.RemoveEmptyEntries) : [];
+        return fields.Length >= 2
+            && ulong.TryParse(fields[0].AsSpan(2), System.Globalization.NumberStyles.HexNumber, null, out var start)
+            && ulong.TryParse(fields[1].AsSpan(2), System.Globalization.NumberStyles.HexNumber, null, out var end)
+            && end > start ? (long)(end - start + 1) : 0;
+    }
+
     /// <summary>True when an open file other than <paramref name="fd"/>'s holds the write lock on the byte at <paramref name="offset"/>.</summary>
     public static bool IsLockedByOther(SafeFileHandle fd, long offset, string path)
     {

@@ -65,7 +65,7 @@ public sealed class RainForestSupervisor : IDisposable
         var backends = new SubOsBackends([.. makeBackends(state, cgroups, guard, lxcfs)]);
         var network = new SubOsNetworking(ledger, backends, guard, kernel);
         var pending = new PendingDestroys(state, guard);
-        _channels = new ChannelLifecycle(ledger, journal, state, guard);
+        _channels = new ChannelLifecycle(ledger, journal, state, guard, backends);
         _lifecycle = new SubOsLifecycle(ledger, journal, backends, network, _channels, kernel, pending);
         _host = new HostSetup(ledger, journal, cgroups, state, kernel, backends, _lifecycle, _channels, network, lxcfs);
         _reconciler = new Reconciler(ledger, journal, backends, state, guard, network, _channels, lxcfs);

@@ -79,7 +79,8 @@ public sealed class JsonOutputTests
                 "reason": "Parent is not a partition root"
               },
               "parked": false,
-              "cpuQuota": null
+              "cpuQuota": null,
+              "idleOn": null
             }
             """, json);
     }

@@ -35,7 +35,11 @@ internal struct ChannelHeader
     [FieldOffset(80)] public ulong Nonce;
     [FieldOffset(88)] public long CreatedUnixTimeNanoseconds;
     [FieldOffset(96)] public int CreatorPid;
-    [FieldOffset(100)] public uint Reserved0;
+    /// <summary>
+    /// <see cref="ChannelLayout.FlagSpansKernels"/> and nothing else yet; 0 in files made before the flags (the word was
+    /// reserved and zero), so those read as they always did.
+    /// </summary>
+    [FieldOffset(100)] public uint Flags;
 
     /// <summary>FNV-1a over bytes 0 to <see cref="ChecksumOffset"/>.</summary>
     [FieldOffset(ChecksumOffset)] public ulong Checksum;
@@ -48,4 +52,10 @@ internal struct ChannelHeader
 
     /// <summary>Where the next opener starts looking for a free participant entry (round robin spreads generation reuse).</summary>
     [FieldOffset(192)] public uint NextParticipant;
+
+    /// <summary>
+    /// UTF-8 bytes of the channel's label at <see cref="ChannelLayout.LabelOffset"/> (0: none). Written before the file
+    /// is published, like the geometry, but outside the checksum: the word was unused, so older files read as unlabelled.
+    /// </summary>
+    [FieldOffset(256)] public uint LabelLength;
 }

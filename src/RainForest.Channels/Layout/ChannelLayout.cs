@@ -57,6 +57,21 @@ internal static class ChannelLayout
     /// <summary>Room for that text, in UTF-8 bytes.</summary>
     public const int CompletionTextCapacity = 1024;
 
+    /// <summary>
+    /// Header flag: some member maps the channel from another kernel (a guest's ivshmem BAR), where a futex wake from
+    /// this kernel never arrives, so every sleeper here wakes at least every <see cref="CrossKernelPollMilliseconds"/>.
+    /// </summary>
+    public const uint FlagSpansKernels = 1;
+
+    /// <summary>The longest sleep of a waiter on a channel that spans kernels.</summary>
+    public const int CrossKernelPollMilliseconds = 1;
+
+    /// <summary>Offset in the header of the channel's label (its name where a supervisor made it).</summary>
+    public const int LabelOffset = 512;
+
+    /// <summary>Room for the label, in UTF-8 bytes.</summary>
+    public const int LabelCapacity = 64;
+
     /// <summary>How many slots a message of <paramref name="length"/> payload bytes takes.</summary>
     public static int SlotsFor(int length) => (MessageHeaderSize + length + SlotSize - 1) >> SlotShift;
 

@@ -18,4 +18,11 @@ internal struct ParticipantEntry
 
     /// <summary>When the holder claimed the row.</summary>
     [FieldOffset(8)] public long ClaimedUnixTimeNanoseconds;
+
+    /// <summary>
+    /// Which kernel the row's holder runs on (0: the row is free; <see cref="ParticipantTable.HostDomain"/>: the kernel
+    /// that owns the file; else a guest's, from its boot id). A lock is visible only in the kernel that took it, so a
+    /// row belongs to one kernel from its claim to its release, and a holder in another kernel is taken to be alive.
+    /// </summary>
+    [FieldOffset(16)] public ulong Domain;
 }

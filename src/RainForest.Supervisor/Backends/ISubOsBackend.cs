@@ -72,6 +72,22 @@ public interface ISubOsBackend
     /// </summary>
     bool ApplyShared(string name, bool shared, CpuSet cpus) => false;
 
+    /// <summary>
+    /// True when a member of this backend maps a channel as a device of its own kernel (a guest's ivshmem BAR) rather
+    /// than the file itself: the channel is then padded to a power of two and its sleepers poll.
+    /// </summary>
+    bool MapsChannelsAsDevices => false;
+
+    /// <summary>Gives a running member the channel whose member link is <paramref name="file"/> (a cell sees the link already).</summary>
+    void AttachChannel(string name, string channel, string file)
+    {
+    }
+
+    /// <summary>Takes the channel away from a member again, before its file goes (nothing to do for a cell).</summary>
+    void DetachChannel(string name, string channel)
+    {
+    }
+
     /// <summary>Gives the subOS a new pids limit.</summary>
     void ApplyPids(string name, long max);
 

@@ -1,6 +1,7 @@
 using RainForest.Channels;
 using RainForest.Core;
 using RainForest.Linux.Guard;
+using RainForest.Supervisor.Backends;
 using RainForest.Supervisor.Ledger;
 
 namespace RainForest.Supervisor.Channels;
@@ -18,13 +19,15 @@ internal sealed class ChannelLifecycle
     private readonly Journal _journal;
     private readonly StateDirectory _state;
     private readonly PrefixGuard _guard;
+    private readonly SubOsBackends _backends;
 
-    public ChannelLifecycle(ResourceLedger ledger, Journal journal, StateDirectory state, PrefixGuard guard)
+    public ChannelLifecycle(ResourceLedger ledger, Journal journal, StateDirectory state, PrefixGuard guard, SubOsBackends backends)
     {
         _ledger = ledger;
         _journal = journal;
         _state = state;
         _guard = guard;
+        _backends = backends;
     }
 
     /// <summary>Every channel.</summary>
@@ -57,12 +60,18 @@ internal sealed class ChannelLifecycle
                 throw RfException.Invalid("--members: name each member subOS once (A,B,...)");
             }
 
+            var devices = new List<(string Member, ISubOsBackend Backend)>();
             foreach (var member in options.Members)
             {
                 var record = _ledger.Find(member) ?? throw RfException.Invalid($"--members: no subOS named '{member}'");
                 if (record.State != SubOsState.Running)
                 {
                     throw RfException.Invalid($"--members: subOS '{member}' is not running");
+                }
+
+                if (_backends.For(record) is { MapsChannelsAsDevices: true } backend)
+                {
+                    devices.Add((member, backend));
                 }
             }
 
@@ -79,6 +88,12 @@ internal sealed class ChannelLifecycle
                 // host's root may enter, is what keeps everyone else out (see StateDirectory.EnsureChannelRoot).
                 FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite
                     | UnixFileMode.OtherRead | UnixFileMode.OtherWrite,
+
+                // A guest member maps the file as an ivshmem device: a power of two in size, found by its label, and
+                // reached by no futex wake from here, so sleepers on both sides poll.
+                Label = options.Name,
+                SpansKernels = devices.Count > 0,
+                PadToPowerOfTwo = devices.Count > 0,
             };
             try
             {
@@ -98,6 +113,7 @@ internal sealed class ChannelLifecycle
             _state.EnsureChannelRoot();
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             FicmChannel.Delete(path);
+            var attached = new List<(string Member, ISubOsBackend Backend)>();
             try
             {
                 using (FicmChannel.Create(path, channelOptions))
@@ -114,9 +130,16 @@ internal sealed class ChannelLifecycle
                     // A hard link, not a copy: every member maps the same pages of the tmpfs.
                     Linux.Mounts.HardLink(path, link);
                 }
+
+                foreach (var (member, backend) in devices)
+                {
+                    backend.AttachChannel(member, options.Name, _state.ChannelLinkDirectory(member) + "/" + options.Name);
+                    attached.Add((member, backend));
+                }
             }
             catch
             {
+                DetachDevices(options.Name, attached);
                 RemoveFiles(channel);
                 throw;
             }
@@ -152,6 +175,8 @@ internal sealed class ChannelLifecycle
             var channel = _ledger.Channels().FirstOrDefault(c => c.Name == name)
                 ?? throw (SubOsName.Validate(name) is { } error ? RfException.Invalid(error) : RfException.NotFound($"no channel named '{name}' (rfm channel ls lists them)"));
             _ledger.RemoveChannel(name);
+            DetachDevices(name, [.. channel.Members.Where(m => m.Attached).Select(m => _ledger.Find(m.SubOs)).OfType<SubOsRecord>()
+                .Select(r => (r.Name, _backends.For(r))).Where(d => d.Item2.MapsChannelsAsDevices)]);
             RemoveFiles(channel);
             return (0, $"members={string.Join(',', channel.Members.Select(m => m.SubOs))}", (string?)null);
         });
@@ -245,6 +270,9 @@ internal sealed class ChannelLifecycle
                 }
                 else if (!names.Contains(name))
                 {
+                    // A create killed after its hot-plug: the guests that map channels as devices let it go first.
+                    DetachDevices(name, [.. subOses.Select(_ledger.Find).OfType<SubOsRecord>()
+                        .Where(r => r.State == SubOsState.Running && _backends.For(r).MapsChannelsAsDevices).Select(r => (r.Name, _backends.For(r)))]);
                     DeleteEntry(file);
                     repairs.Add((name, $"channel object {file} had no ledger entry (an interrupted channel create?); removed"));
                 }
@@ -298,6 +326,22 @@ internal sealed class ChannelLifecycle
         }
 
         return repairs;
+    }
+
+    /// <summary>Unplugs a channel from its guest members before its file goes; a guest that cannot be reached is passed over (it ends with its own QEMU).</summary>
+    private static void DetachDevices(string channel, IReadOnlyList<(string Member, ISubOsBackend Backend)> devices)
+    {
+        foreach (var (member, backend) in devices)
+        {
+            try
+            {
+                backend.DetachChannel(member, channel);
+            }
+            catch (RfException e)
+            {
+                Console.Error.WriteLine($"rfm: warning: channel '{channel}': {e.Message}");
+            }
+        }
     }
 
     private void DeleteEntry(string path)

@@ -29,8 +29,9 @@ namespace RainForest.Supervisor.Kernels;
 /// pid, start time and sockets live in the subOS's directory, where any later rfm finds them. It runs confined, as the
 /// subOS's unprivileged host id under its own seccomp filter in a mount namespace of its own (<see cref="QemuLauncher"/>).
 /// Its memory limit is the guest's memory plus <see cref="Overhead"/> for QEMU itself. With <c>--net loop</c> the guest
-/// has a virtio-net NIC on a tap on the RFloop bridge (RFtun, <see cref="LoopNetwork.AttachTap"/>). Live resize and
-/// channels are not built yet (issue 11); the backend refuses them in one line.
+/// has a virtio-net NIC on a tap on the RFloop bridge (RFtun, <see cref="LoopNetwork.AttachTap"/>), and a FICM channel
+/// reaches the guest as an ivshmem-plain device (<see cref="AttachChannel"/>). Live resize is not built yet (issue 11);
+/// the backend refuses it in one line.
 /// </remarks>
 public sealed class KernelBackend : ISubOsBackend
 {
@@ -148,6 +149,9 @@ public sealed class KernelBackend : ISubOsBackend
                 }
             }
 
+            // Where the guest's agent links its channel devices (a tmpfs it mounts over this empty directory).
+            Directory.CreateDirectory(Path.Combine(dir, "desc", "channels"));
+
             CellBackend.WriteDescription(dir, record, machine);
             if (record.Address is not null)
             {
@@ -195,7 +199,7 @@ public sealed class KernelBackend : ISubOsBackend
             trace.Mark("cgroups");
             var confinement = ConfinementOf(record, guest.accelerator, dir, [.. image.Shares.Select(s => s.HostPath), guest.vmlinuz]);
             QemuLauncher.PrepareDirectory(dir, Path.Combine(dir, "console.log"), confinement);
-            var options = QemuOptionsFor(record, guest.accelerator, QemuLauncher.Readable(guest.vmlinuz, dir, confinement), initrd, image.Shares, dir);
+            var options = QemuOptionsFor(record, guest.accelerator, QemuLauncher.Readable(guest.vmlinuz, dir, confinement), initrd, image.Shares, dir, ChannelDevices(record.Name));
 
             // RFtun: the tap joins the bridge (filtered) before QEMU starts, and QEMU gets its descriptor as fd 3.
             using var tap = record.Address is { } address ? new LoopNetwork(_guard).AttachTap(record.Name, address) : null;
@@ -294,6 +298,49 @@ public sealed class KernelBackend : ISubOsBackend
         }
     }
 
+    /// <inheritdoc/>
+    public bool MapsChannelsAsDevices => true;
+
+    /// <summary>
+    /// Hot-plugs the channel into the running guest as an ivshmem-plain device (QMP <c>object-add</c>, <c>device_add</c>);
+    /// the guest's agent finds it by the label in its header and links it at /run/rainforest/channels/NAME. A guest
+    /// that is not running gets it when it boots (<see cref="Start"/> reads the member links).
+    /// </summary>
+    public void AttachChannel(string name, string channel, string file)
+    {
+        var dir = _state.SubOsDirectory(PrefixGuard.CheckComponent(name));
+        if (ReadState(dir) is not { } state || !ProcessInfo.IsAlive(state.Pid, state.Start))
+        {
+            return;
+        }
+
+        using var qmp = QmpClient.Connect(Path.Combine(dir, "qmp.sock"), TimeSpan.FromSeconds(10));
+        Device(channel, file).HotPlug(qmp);
+    }
+
+    /// <summary>
+    /// Unplugs the channel's device (QMP <c>device_del</c>, then <c>object-del</c> once the guest has ejected it); a
+    /// guest that keeps it for <see cref="UnplugTimeout"/> keeps the mapping until it ends. Nothing to do when the
+    /// guest is not running.
+    /// </summary>
+    public void DetachChannel(string name, string channel)
+    {
+        var dir = _state.SubOsDirectory(PrefixGuard.CheckComponent(name));
+        if (ReadState(dir) is not { } state || !ProcessInfo.IsAlive(state.Pid, state.Start))
+        {
+            return;
+        }
+
+        using var qmp = QmpClient.Connect(Path.Combine(dir, "qmp.sock"), TimeSpan.FromSeconds(10));
+        if (!IvshmemDevice.Unplug(qmp, DeviceId(channel), UnplugTimeout))
+        {
+            Console.Error.WriteLine($"rfm: warning: subOS '{name}' did not eject channel '{channel}' within {UnplugTimeout.TotalSeconds:0} s; its QEMU keeps the memory until the guest ends");
+        }
+    }
+
+    /// <summary>How long a channel's unplug waits for the guest to eject the device (ACPI, slow under TCG).</summary>
+    public static TimeSpan UnplugTimeout { get; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Removes the prefix groups once they hold no subOS (shared with the cell backend).</summary>
     public void ReleaseShared() => _cgroups.RemoveParentIfEmpty();
 
@@ -388,10 +435,25 @@ public sealed class KernelBackend : ISubOsBackend
         return new GuestAudit(_cgroups, _state).Run(record, state.Pid, dir, ExecEndpoint(record.Name));
     }
 
+    /// <summary>The QEMU id of a channel's device.</summary>
+    public static string DeviceId(string channel) => "rfch-" + channel;
+
+    private static IvshmemDevice Device(string channel, string file) => new(DeviceId(channel), file, new FileInfo(file).Length);
+
+    /// <summary>The channels the subOS is a member of (its member links), as devices of its next boot.</summary>
+    private IReadOnlyList<IvshmemDevice> ChannelDevices(string name)
+    {
+        var links = _state.ChannelLinkDirectory(PrefixGuard.CheckComponent(name));
+        return Directory.Exists(links)
+            ? [.. Directory.EnumerateFiles(links).Order(StringComparer.Ordinal).Select(f => Device(Path.GetFileName(f), f))]
+            : [];
+    }
+
     private static RfException NotBuilt(string what) =>
         RfException.Invalid($"{what} is not built for kernel subOSes yet (issue 11)");
 
-    private static QemuOptions QemuOptionsFor(SubOsRecord record, QemuAccelerator accelerator, string vmlinuz, string initrd, IReadOnlyList<NinePShare> shares, string dir)
+    private static QemuOptions QemuOptionsFor(SubOsRecord record, QemuAccelerator accelerator, string vmlinuz, string initrd, IReadOnlyList<NinePShare> shares, string dir,
+        IReadOnlyList<IvshmemDevice> channels)
     {
         var mib = record.Memory.Bytes / ByteSize.MiB;
         return new QemuOptions
@@ -407,6 +469,7 @@ public sealed class KernelBackend : ISubOsBackend
             InitrdPath = initrd,
             KernelArguments = SharedRootGuest.BaseKernelArguments,
             Shares = shares,
+            SharedMemory = channels,
             ConsoleLogPath = Path.Combine(dir, "console.log"),
             ExtraArguments =
             [

@@ -97,6 +97,11 @@ public static class QemuCommandLine
             ]);
         }
 
+        foreach (var device in options.SharedMemory)
+        {
+            args.AddRange(device.CommandLine());
+        }
+
         args.AddRange(options.ExtraArguments);
         return args;
     }

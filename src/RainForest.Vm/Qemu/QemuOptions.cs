@@ -50,6 +50,9 @@ public sealed class QemuOptions
     /// </summary>
     public int? TcgCacheMiB { get; init; }
 
+    /// <summary>Host files shared as ivshmem-plain devices (FICM channels of a kernel subOS).</summary>
+    public IReadOnlyList<IvshmemDevice> SharedMemory { get; init; } = [];
+
     /// <summary>
     /// QEMU's own seccomp filter (<c>-sandbox</c>), such as <see cref="StrictSandbox"/>; null for none. Its
     /// <c>elevateprivileges=deny</c> and <c>spawn=deny</c> forbid <c>setsid</c>, <c>fork</c> and <c>setuid</c> once QEMU has

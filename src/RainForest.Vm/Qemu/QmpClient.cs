@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using RainForest.Core;
 
 namespace RainForest.Vm.Qemu;
@@ -83,6 +84,44 @@ public sealed class QmpClient : IDisposable
             if (message.Return is { } result)
             {
                 return result;
+            }
+        }
+    }
+
+    /// <summary>Runs a command with arguments and returns its result.</summary>
+    /// <exception cref="RfException">QEMU refused it, or closed the socket first (exit code 1).</exception>
+    public JsonElement Execute(string command, JsonObject arguments) =>
+        TryExecute(command, arguments, out var result, out var error) ? result
+            : throw RfException.Failed($"QMP {command}: {error!.Class}: {error.Description}");
+
+    /// <summary>Runs a command with arguments; false with QEMU's error when it refused it (the caller decides what a refusal means).</summary>
+    /// <exception cref="RfException">The socket failed or closed (exit code 1).</exception>
+    public bool TryExecute(string command, JsonObject arguments, out JsonElement result, out QmpError? error)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        var line = new JsonObject { ["execute"] = command, ["arguments"] = arguments.DeepClone() }.ToJsonString() + "\n";
+        try
+        {
+            _stream.Write(Encoding.UTF8.GetBytes(line));
+        }
+        catch (IOException e)
+        {
+            throw RfException.Failed($"QMP {command}: {e.Message}");
+        }
+
+        while (true)
+        {
+            var message = ReadMessage() ?? throw RfException.Failed($"QMP {command}: QEMU closed the socket");
+            if (message.Error is { } refused)
+            {
+                (result, error) = (default, refused);
+                return false;
+            }
+
+            if (message.Return is { } answer)
+            {
+                (result, error) = (answer, null);
+                return true;
             }
         }
     }

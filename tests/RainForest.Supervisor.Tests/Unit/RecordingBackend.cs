@@ -36,6 +36,23 @@ internal sealed class RecordingBackend : ISubOsBackend
 
     public SubOsBackendKind Kind => SubOsBackendKind.Cell;
 
+    /// <summary>Pretends to be a backend whose members map channels as devices (a kernel subOS).</summary>
+    public bool MapsChannelsAsDevices { get; set; }
+
+    /// <summary>Makes <see cref="AttachChannel"/> fail for this member.</summary>
+    public string? FailAttachFor { get; set; }
+
+    public void AttachChannel(string name, string channel, string file)
+    {
+        Calls.Add($"AttachChannel {name} {channel} {file}");
+        if (name == FailAttachFor)
+        {
+            throw RfException.Failed("pretend device_add failure");
+        }
+    }
+
+    public void DetachChannel(string name, string channel) => Calls.Add($"DetachChannel {name} {channel}");
+
     public bool Freeze(string name, bool frozen)
     {
         Calls.Add($"Freeze {name} {frozen}");

@@ -1,8 +1,10 @@
+using RainForest.Channels;
 using RainForest.Core;
 using RainForest.Core.Model;
 using RainForest.Linux.Cgroups;
 using RainForest.Linux.Kernel;
 using RainForest.Supervisor.Backends;
+using RainForest.Supervisor.Channels;
 using RainForest.Supervisor.Ledger;
 
 namespace RainForest.Supervisor.Tests.Unit;
@@ -219,8 +221,96 @@ public sealed class SupervisorRoomsTests : IDisposable
         Assert.True(_supervisor.IsInitialised);
     }
 
+    [Fact]
+    public void Channel_MembersMapChannelsAsDevices_PaddedLabelledSpanningAttachedThenDetached()
+    {
+        _backend.MapsChannelsAsDevices = true;
+        Create("web");
+        Create("db");
+        _backend.Calls.Clear();
+
+        _supervisor.CreateChannel(new ChannelOptions { Name = "talk", Members = ["web", "db"] });
+
+        var web = Path.Combine(_supervisor.State.ChannelLinkDirectory("web"), "talk");
+        var db = Path.Combine(_supervisor.State.ChannelLinkDirectory("db"), "talk");
+        Assert.Equal([$"AttachChannel web talk {web}", $"AttachChannel db talk {db}"], _backend.Calls);
+        Assert.True(long.IsPow2(new FileInfo(web).Length), $"{new FileInfo(web).Length} bytes");
+        using (var channel = FicmChannel.Open(web))
+        {
+            Assert.True(channel.SpansKernels);
+            Assert.Equal("talk", channel.Label);
+        }
+
+        _backend.Calls.Clear();
+        _supervisor.DestroyChannel("talk");
+        Assert.Equal(["DetachChannel db talk", "DetachChannel web talk"], _backend.Calls.Order(StringComparer.Ordinal));
+        Assert.False(File.Exists(web));
+    }
+
+    [Fact]
+    public void Channel_CellMembers_NoDevicesNoPaddingNoPolling()
+    {
+        Create("web");
+        _backend.Calls.Clear();
+
+        _supervisor.CreateChannel(new ChannelOptions { Name = "talk", Members = ["web"] });
+
+        Assert.Empty(_backend.Calls);
+        using var channel = FicmChannel.Open(Path.Combine(_supervisor.State.ChannelLinkDirectory("web"), "talk"));
+        Assert.False(channel.SpansKernels);
+        Assert.Equal("talk", channel.Label);
+        _supervisor.DestroyChannel("talk");
+        Assert.Empty(_backend.Calls);
+    }
+
+    [Fact]
+    public void Channel_DeviceRefused_AttachedMembersDetached_NothingLeft()
+    {
+        _backend.MapsChannelsAsDevices = true;
+        _backend.FailAttachFor = "db";
+        Create("web");
+        Create("db");
+        _backend.Calls.Clear();
+
+        var e = Assert.Throws<RfException>(() => _supervisor.CreateChannel(new ChannelOptions { Name = "talk", Members = ["web", "db"] }));
+
+        Assert.Equal("pretend device_add failure", e.Message);
+        Assert.Equal("DetachChannel web talk", _backend.Calls[^1]);
+        Assert.Empty(_supervisor.Channels());
+        Assert.False(File.Exists(_supervisor.State.ChannelObject("talk")));
+        Assert.False(File.Exists(Path.Combine(_supervisor.State.ChannelLinkDirectory("web"), "talk")));
+    }
+
+    [Fact]
+    public void Reconcile_ChannelObjectOfAnInterruptedCreate_DevicesOfRunningGuestsDetachedFirst()
+    {
+        _backend.MapsChannelsAsDevices = true;
+        Create("web");
+        _supervisor.CreateChannel(new ChannelOptions { Name = "kept", Members = ["web"] });
+        _backend.Calls.Clear();
+
+        // What a create killed after its hot-plug leaves: the object, no ledger row.
+        using (FicmChannel.Create(_supervisor.State.ChannelObject("ghost"), new FicmChannelOptions { PadToPowerOfTwo = true }))
+        {
+        }
+
+        var repairs = _supervisor.Reconcile();
+
+        Assert.Contains(repairs, r => r.Contains("ghost", StringComparison.Ordinal));
+        Assert.Contains("DetachChannel web ghost", _backend.Calls);
+        Assert.DoesNotContain("DetachChannel web kept", _backend.Calls);
+        Assert.False(File.Exists(_supervisor.State.ChannelObject("ghost")));
+    }
+
     public void Dispose()
     {
+        // The channel tests' files on /dev/shm, under this supervisor's own prefix.
+        var channels = _supervisor.State.ChannelRoot;
+        if (Directory.Exists(channels))
+        {
+            Directory.Delete(channels, recursive: true);
+        }
+
         _supervisor.Dispose();
         _root.Dispose();
     }
