@@ -602,7 +602,11 @@ public sealed class KernelBackend : ISubOsBackend
         var groups = accelerator == QemuAccelerator.Kvm && FileTypes.GroupOf("/dev/kvm") is { } kvm and not 0 ? new[] { kvm } : [];
         var homes = GuardedPaths.HostHomes.Select(h => "/" + h)
             .Where(h => Directory.Exists(h) && !needed.Any(n => IsUnder(n, h))).ToList();
-        return new QemuConfinement(checked((uint)record.IdBase), groups, _state.Path, dir, homes);
+        // The subOS's channel links exist before QEMU starts, so that its view can hold them (a cell makes them at start too).
+        var channels = _state.ChannelLinkDirectory(record.Name);
+        _state.EnsureChannelRoot();
+        Directory.CreateDirectory(_guard.CheckInside(channels));
+        return new QemuConfinement(checked((uint)record.IdBase), groups, _state.Path, dir, homes, _state.ChannelRoot, channels);
     }
 
     private static bool IsUnder(string path, string dir) =>

@@ -15,4 +15,6 @@ namespace RainForest.Supervisor.Kernels;
 /// <param name="StateDirectory">The supervisor's state directory, an empty read-only tmpfs in QEMU's view except for <paramref name="OwnDirectory"/>.</param>
 /// <param name="OwnDirectory">The subOS's directory inside the state directory, bound back into QEMU's view.</param>
 /// <param name="EmptyDirectories">Host directories that QEMU sees as empty (the host's homes), as a cell does.</param>
-internal sealed record QemuConfinement(uint Id, IReadOnlyList<uint> Groups, string StateDirectory, string OwnDirectory, IReadOnlyList<string> EmptyDirectories);
+/// <param name="ChannelRoot">The channel root on /dev/shm, hidden the same way but for <paramref name="ChannelDirectory"/>.</param>
+/// <param name="ChannelDirectory">The subOS's channel links (the files its ivshmem devices map), bound back.</param>
+internal sealed record QemuConfinement(uint Id, IReadOnlyList<uint> Groups, string StateDirectory, string OwnDirectory, IReadOnlyList<string> EmptyDirectories, string ChannelRoot, string ChannelDirectory);

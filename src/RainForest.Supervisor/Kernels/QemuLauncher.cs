@@ -102,12 +102,8 @@ internal static class QemuLauncher
         var pidFile = Path.Combine(dir, "qemu.pid");
         var logFile = Path.Combine(dir, "qemu.log");
         File.Delete(pidFile);
-        var own = Path.GetRelativePath(confinement.StateDirectory, confinement.OwnDirectory);
-        if (own.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(own))
-        {
-            throw RfException.Failed($"subOS '{name}': its directory {confinement.OwnDirectory} is not inside the state directory {confinement.StateDirectory}");
-        }
-
+        var own = Inside(name, confinement.StateDirectory, confinement.OwnDirectory);
+        var channels = Inside(name, confinement.ChannelRoot, confinement.ChannelDirectory);
         var shell = SystemTools.Require("sh");
         var unshare = SystemTools.Require("unshare");
         var groups = confinement.Groups.Count == 0 ? "--clear-groups" : "--groups=" + string.Join(',', confinement.Groups.Select(g => g.ToString(CultureInfo.InvariantCulture)));
@@ -124,7 +120,8 @@ internal static class QemuLauncher
                 [
                     unshare, "--mount", "--propagation", "private", "--", shell, "-c", LaunchScript,
                     SystemTools.Require("qemu-system-x86_64"), procs.Count.ToString(CultureInfo.InvariantCulture), .. procs,
-                    SystemTools.Require("setpriv"), confinement.Id.ToString(CultureInfo.InvariantCulture), groups, pidFile, confinement.StateDirectory, own,
+                    SystemTools.Require("setpriv"), confinement.Id.ToString(CultureInfo.InvariantCulture), groups, pidFile,
+                    "2", confinement.StateDirectory, own, confinement.ChannelRoot, channels,
                     confinement.EmptyDirectories.Count.ToString(CultureInfo.InvariantCulture), .. confinement.EmptyDirectories,
                     .. arguments,
                 ],
@@ -149,19 +146,23 @@ internal static class QemuLauncher
 
     /// <summary>
     /// Arguments: QEMU, the number of cgroup.procs files and those files, setpriv, QEMU's id, its groups option, the pid
-    /// file, the state directory, the subOS's directory relative to it, the number of directories to empty and those,
-    /// then QEMU's arguments. The shell's working directory keeps the subOS's directory reachable after the state
-    /// directory is covered, so it can be bound back (<c>mount -c</c>: the path "." is not turned into a name, which
-    /// would now lead into the tmpfs).
+    /// file, the number of directories to hide and for each the directory and the one inside it to keep (relative), the
+    /// number of directories to empty and those, then QEMU's arguments. The shell's working directory keeps the kept
+    /// directory reachable after its parent is covered, so it can be bound back (<c>mount -c</c>: the path "." is not
+    /// turned into a name, which would now lead into the tmpfs).
     /// </summary>
     private const string LaunchScript = """
         qemu=$0 n=$1; shift
         while [ "$n" -gt 0 ]; do echo $$ > "$1" || { echo "cannot join the cgroup $1" >&2; exit 1; }; shift; n=$((n - 1)); done
-        setpriv=$1 id=$2 groups=$3 pidfile=$4 state=$5 own=$6 n=$7; shift 7
+        setpriv=$1 id=$2 groups=$3 pidfile=$4 n=$5; shift 5
         fail() { echo "cannot confine QEMU: $1" >&2; exit 1; }
-        cd "$state/$own" || fail "no directory $state/$own"
-        mount -t tmpfs -o mode=0755,size=64k,nosuid,nodev,noexec rf-qemu-state "$state" || fail "hide $state"
-        mkdir -p "$state/$own" && mount -c --bind . "$state/$own" && mount -o remount,ro "$state" || fail "bind $own back"
+        while [ "$n" -gt 0 ]; do
+          hidden=$1 kept=$2; shift 2; n=$((n - 1))
+          cd "$hidden/$kept" || fail "no directory $hidden/$kept"
+          mount -t tmpfs -o mode=0755,size=64k,nosuid,nodev,noexec rf-qemu-hidden "$hidden" || fail "hide $hidden"
+          mkdir -p "$hidden/$kept" && mount -c --bind . "$hidden/$kept" && mount -o remount,ro "$hidden" || fail "bind $kept back"
+        done
+        n=$1; shift
         mount -t proc -o hidepid=invisible,nosuid,nodev,noexec rf-qemu-proc /proc 2>/dev/null \
           || mount -t proc -o hidepid=2,nosuid,nodev,noexec rf-qemu-proc /proc || fail "mount /proc"
         while [ "$n" -gt 0 ]; do
@@ -171,6 +172,14 @@ internal static class QemuLauncher
         ( exec "$setpriv" --reuid="$id" --regid="$id" "$groups" --inh-caps=-all --bounding-set=-all --no-new-privs -- "$qemu" "$@" ) &
         echo $! > "$pidfile"
         """;
+
+    private static string Inside(string name, string parent, string dir)
+    {
+        var relative = Path.GetRelativePath(parent, dir);
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) || relative == "."
+            ? throw RfException.Failed($"subOS '{name}': {dir} is not inside {parent}")
+            : relative;
+    }
 
     /// <summary>A listening socket at <paramref name="path"/>, to be handed to QEMU.</summary>
     /// <remarks>

@@ -47,7 +47,7 @@ internal sealed class GuestAudit
             SeccompOf(security, arguments),
             MountView(pid, mounts),
             StateHidden(pid),
-            OpenFiles(pid, dir, shares),
+            OpenFiles(pid, dir, [.. shares, _state.ChannelLinkDirectory(record.Name)]),
             Exports(exports, shares),
             Cgroup(record, pid),
             Agent(agentSocket),
@@ -153,6 +153,12 @@ internal sealed class GuestAudit
         }
 
         if (IsUnder(target, dir))
+        {
+            return true;
+        }
+
+        // The subOS's channel links (its ivshmem devices' files) are given to it, on /dev/shm.
+        if (shares.Any(s => s.StartsWith("/dev/shm/", StringComparison.Ordinal) && IsUnder(target, s)))
         {
             return true;
         }
