@@ -165,8 +165,13 @@ internal sealed class SubOsLifecycle
             {
                 Cpus = newCpus, Mems = pool.NodesOf(newCpus), Memory = newMemory, PidsMax = pids ?? record.PidsMax, Revision = record.Revision + 1,
             };
-            _ledger.Put(updated);
             var backend = _backends.For(record);
+            if (record.State == SubOsState.Running)
+            {
+                backend.CheckResize(record, updated);
+            }
+
+            _ledger.Put(updated);
             if (record.State == SubOsState.Running)
             {
                 ApplyResize(backend, record, updated, force);

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using RainForest.Core;
 
 namespace RainForest.Vm.Qemu;
@@ -60,36 +61,32 @@ public sealed class QmpClient : IDisposable
 
     /// <summary>Runs a command without arguments and returns its result.</summary>
     /// <exception cref="RfException">QEMU refused it, or closed the socket first (exit code 1).</exception>
-    public JsonElement Execute(string command)
+    public JsonElement Execute(string command) =>
+        Send(command, JsonSerializer.Serialize(new QmpCommand(command), QmpJsonContext.Default.QmpCommand));
+
+    /// <summary>Runs a command with arguments and returns its result.</summary>
+    /// <exception cref="RfException">QEMU refused it, or closed the socket first (exit code 1).</exception>
+    public JsonElement Execute(string command, JsonObject arguments)
     {
-        var line = JsonSerializer.Serialize(new QmpCommand(command), QmpJsonContext.Default.QmpCommand) + "\n";
-        try
-        {
-            _stream.Write(Encoding.UTF8.GetBytes(line));
-        }
-        catch (IOException e)
-        {
-            throw RfException.Failed($"QMP {command}: {e.Message}");
-        }
-
-        while (true)
-        {
-            var message = ReadMessage() ?? throw RfException.Failed($"QMP {command}: QEMU closed the socket");
-            if (message.Error is { } error)
-            {
-                throw RfException.Failed($"QMP {command}: {error.Class}: {error.Description}");
-            }
-
-            if (message.Return is { } result)
-            {
-                return result;
-            }
-        }
+        ArgumentNullException.ThrowIfNull(arguments);
+        return Send(command, new JsonObject { ["execute"] = command, ["arguments"] = arguments }.ToJsonString());
     }
 
     /// <summary>The vCPUs and the host threads that run them (<c>query-cpus-fast</c>), by index.</summary>
     public IReadOnlyList<QmpCpu> QueryCpus() =>
         [.. (Execute("query-cpus-fast").Deserialize(QmpJsonContext.Default.ListQmpCpu) ?? []).OrderBy(c => c.CpuIndex)];
+
+    /// <summary>Every vCPU slot of the machine (<c>query-hotpluggable-cpus</c>), plugged or free.</summary>
+    public IReadOnlyList<QmpCpuSlot> QueryCpuSlots() =>
+        Execute("query-hotpluggable-cpus").Deserialize(QmpJsonContext.Default.ListQmpCpuSlot) ?? [];
+
+    /// <summary>Reads a QOM property (<c>qom-get</c>) of the object at <paramref name="path"/>.</summary>
+    public JsonElement QomGet(string path, string property) =>
+        Execute("qom-get", new JsonObject { ["path"] = path, ["property"] = property });
+
+    /// <summary>Sets a QOM property (<c>qom-set</c>) of the object at <paramref name="path"/>.</summary>
+    public void QomSet(string path, string property, JsonNode value) =>
+        Execute("qom-set", new JsonObject { ["path"] = path, ["property"] = property, ["value"] = value });
 
     /// <summary>
     /// Asks QEMU to end at once (<c>quit</c>): the guest gets no shutdown, as pulling the plug. QEMU may close the
@@ -112,6 +109,32 @@ public sealed class QmpClient : IDisposable
     {
         _reader.Dispose();
         _stream.Dispose();
+    }
+
+    private JsonElement Send(string command, string json)
+    {
+        try
+        {
+            _stream.Write(Encoding.UTF8.GetBytes(json + "\n"));
+        }
+        catch (IOException e)
+        {
+            throw RfException.Failed($"QMP {command}: {e.Message}");
+        }
+
+        while (true)
+        {
+            var message = ReadMessage() ?? throw RfException.Failed($"QMP {command}: QEMU closed the socket");
+            if (message.Error is { } error)
+            {
+                throw RfException.Failed($"QMP {command}: {error.Class}: {error.Description}");
+            }
+
+            if (message.Return is { } result)
+            {
+                return result;
+            }
+        }
     }
 
     private QmpMessage? ReadMessage()

@@ -6,4 +6,5 @@ namespace RainForest.Vm.Qemu;
 [JsonSerializable(typeof(QmpMessage))]
 [JsonSerializable(typeof(QmpCommand))]
 [JsonSerializable(typeof(List<QmpCpu>))]
+[JsonSerializable(typeof(List<QmpCpuSlot>))]
 internal sealed partial class QmpJsonContext : JsonSerializerContext;
