@@ -132,16 +132,19 @@ public sealed class KernelResizeTests : IDisposable
         return Encoding.UTF8.GetString(output.ToArray());
     }
 
-    /// <summary>Every vCPU thread of QEMU (named "CPU n/TCG" with debug-threads) runs on one CPU of its own, together all of <paramref name="cpus"/>.</summary>
+    /// <summary>
+    /// QEMU's vCPU threads (named "CPU n/TCG" with debug-threads) run only on <paramref name="cpus"/>, and one online
+    /// vCPU is pinned to each of them alone (under TCG, parked vCPUs sleep and may run on any of them).
+    /// </summary>
     private static void AssertPinned(int qemu, CpuSet cpus)
     {
-        var pins = Directory.GetDirectories($"/proc/{qemu}/task")
+        var affinities = Directory.GetDirectories($"/proc/{qemu}/task")
             .Where(t => File.ReadAllText(Path.Combine(t, "comm")).StartsWith("CPU ", StringComparison.Ordinal))
             .Select(t => Affinity.Get(int.Parse(Path.GetFileName(t), CultureInfo.InvariantCulture)))
             .ToList();
-        Assert.Equal(cpus.Count, pins.Count);
-        Assert.All(pins, p => Assert.Single(p));
-        Assert.Equal(cpus, CpuSet.Of(pins.Select(p => p.First())));
+        Assert.True(affinities.Count >= cpus.Count, $"{affinities.Count} vCPU threads for {cpus.Count} CPUs");
+        Assert.All(affinities, a => Assert.True(a.IsSubsetOf(cpus), $"a vCPU thread may run on {a}, beyond {cpus}"));
+        Assert.Equal(cpus, CpuSet.Of(affinities.Where(a => a.Count == 1).Select(a => a.First())));
     }
 
     private static void WaitUntil(Func<bool> condition, string what)

@@ -56,7 +56,7 @@ public sealed class KernelResizeRulesTests
 
     [Theory]
     [InlineData("0-2", "384M", "--cpus 0-2: k1 was booted with room for 2 vCPUs (maxcpus), not 3")]
-    [InlineData("0", "4098M", "--memory 4098M: k1 was booted with room for 4G (maxmem)")]
+    [InlineData("0", "4.5G", "--memory 4.5G: k1 was booted with room for 4G (maxmem)")]
     [InlineData("0", "128M", "--memory 128M: a kernel subOS needs at least 256M (its guest kernel, initramfs and overlay)")]
     [InlineData("0", "385M", "--memory 385M: a kernel subOS's memory comes in blocks of 2M")]
     public void CheckResize_BeyondTheGuest_InvalidInOneLine(string cpus, string memory, string message)
