@@ -287,6 +287,11 @@ internal static class BenchCommand
 
             if (kernels)
             {
+                foreach (var r in results.Where(r => r.System != SystemNames.Cell && r.Samples > 0))
+                {
+                    Console.WriteLine($"{r.System} {r.Operation}: {r.Note}");
+                }
+
                 Console.WriteLine($"kernel rows: {kernelCount} repetition(s) each; TCG emulates the guest's CPU (KVM targets: create under 300 ms, a CPU change under 70 ms).");
             }
 

@@ -113,10 +113,13 @@ public sealed class KernelLifecycleBenchmark
                     _progress("kernel cpu add, cpu remove", (i + 1.0) / _repetitions);
                 }
 
-                results.Add(Summarise("cpu add", add, 66, 2, _system.EndsWith("(KVM)", StringComparison.Ordinal) ? 70 : null,
-                    $"resize +1 until the vCPU is plugged (QMP device_add) and its thread pinned; nproc inside 2 after {Median(addSeen)} ms (median, with the exec)"));
-                results.Add(Summarise("cpu remove", remove, 54, 2, _system.EndsWith("(KVM)", StringComparison.Ordinal) ? 70 : null,
-                    $"resize -1 until the guest has offlined and ejected the vCPU (QMP device_del); nproc inside 1 after {Median(removeSeen)} ms"));
+                var kvm = _system.EndsWith("(KVM)", StringComparison.Ordinal);
+                results.Add(Summarise("cpu add", add, 66, 2, kvm ? 70 : null,
+                    (kvm ? "resize +1 until the vCPU is plugged (QMP device_add) and its thread pinned" : "resize +1 until the guest has onlined a parked vCPU (its control port) and its thread is pinned")
+                    + $"; nproc inside 2 after {Median(addSeen)} ms (median, with the exec)"));
+                results.Add(Summarise("cpu remove", remove, 54, 2, kvm ? 70 : null,
+                    (kvm ? "resize -1 until the guest has offlined and ejected the vCPU (QMP device_del)" : "resize -1 until the guest has offlined the vCPU, parked, its thread asleep")
+                    + $"; nproc inside 1 after {Median(removeSeen)} ms"));
             }
             else
             {
