@@ -69,6 +69,9 @@ public sealed partial class KernelBackend : ISubOsBackend
     /// <inheritdoc/>
     public ExecTransport Transport => ExecTransport.Streamed;
 
+    /// <inheritdoc/>
+    public ByteSize MemoryOverhead => Overhead;
+
     /// <summary>How long a guest may take from QEMU's start until its agent answers (TCG on a loaded machine is slow).</summary>
     public static TimeSpan ReadyTimeout { get; } = TimeSpan.FromSeconds(240);
 

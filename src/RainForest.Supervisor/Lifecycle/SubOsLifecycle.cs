@@ -65,7 +65,7 @@ internal sealed class SubOsLifecycle
 
             var pool = _ledger.Pool();
             var cpus = pool.AllocateNew(options.Cpus);
-            pool.CheckMemory(options.Memory, ByteSize.Zero);
+            pool.CheckMemory(options.Memory, ByteSize.Zero, backend.MemoryOverhead);
             _network.Check(options);
             var record = new SubOsRecord
             {
@@ -160,7 +160,8 @@ internal sealed class SubOsLifecycle
             var pool = _ledger.Pool();
             var newCpus = cpus is null ? record.Cpus : pool.Resize(name, cpus);
             var newMemory = memory ?? record.Memory;
-            pool.CheckMemory(newMemory, record.Memory);
+            var current = record.Allocation().Memory;
+            pool.CheckMemory(newMemory, current, current - record.Memory);
             var updated = record with
             {
                 Cpus = newCpus, Mems = pool.NodesOf(newCpus), Memory = newMemory, PidsMax = pids ?? record.PidsMax, Revision = record.Revision + 1,
