@@ -110,7 +110,7 @@ public static class QemuHotplug
     public static ByteSize BalloonActual(QmpClient qmp)
     {
         ArgumentNullException.ThrowIfNull(qmp);
-        return new ByteSize(qmp.Execute("query-balloon").GetProperty("actual").GetInt64());
+        return new ByteSize(qmp.Execute("query-balloon").Deserialize(QmpJsonContext.Default.QmpBalloon)?.Actual ?? 0);
     }
 
     /// <summary>

@@ -7,4 +7,5 @@ namespace RainForest.Vm.Qemu;
 [JsonSerializable(typeof(QmpCommand))]
 [JsonSerializable(typeof(List<QmpCpu>))]
 [JsonSerializable(typeof(List<QmpCpuSlot>))]
+[JsonSerializable(typeof(QmpBalloon))]
 internal sealed partial class QmpJsonContext : JsonSerializerContext;

@@ -44,6 +44,30 @@ public sealed class AgentGuestImageTests : IDisposable
     }
 
     [BusyBoxFact]
+    public void WriteInitramfs_ControlPort_LoopOnThePortBeforeTheProgram()
+    {
+        var entries = Write(new AgentGuestImage
+        {
+            Release = Release,
+            ModulesDirectory = Modules(),
+            Root = new NinePShare(SharedRootScripts.RootTag, "/"),
+            Hostname = "k1",
+            Program = ["/bin/true"],
+            ControlPort = "rainforest.ctl",
+        });
+
+        Assert.Equal(
+            ["::sysinit:/run/rf-vm/stage2", $"::respawn:{AgentGuestImage.ControlScript}", "::respawn:/bin/true"],
+            entries.Single(e => e.Name == "inittab").Text.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var control = entries.Single(e => e.Name == "control").Text;
+        Assert.Contains("= rainforest.ctl ] && dev=/dev/${p##*/}", control, StringComparison.Ordinal);
+        Assert.Contains("online) [ -f \"$f\" ] && echo 1 > \"$f\"", control, StringComparison.Ordinal);
+        Assert.Contains("offline) [ -f \"$f\" ] && echo 0 > \"$f\"", control, StringComparison.Ordinal);
+        Assert.Contains("cp /bin/busybox /stage2 '/control' /newroot/run/rf-vm/", entries.Single(e => e.Name == "init").Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(entries, e => e.Name == "hotplug");
+    }
+
+    [BusyBoxFact]
     public void WriteInitramfs_Plain_NoHook()
     {
         var entries = Write(new AgentGuestImage
