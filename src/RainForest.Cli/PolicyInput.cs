@@ -24,7 +24,8 @@ internal static class PolicyInput
         int? maxCpus = null,
         int? donorFloor = null,
         int? rate = null,
-        string? memoryStep = null)
+        string? memoryStep = null,
+        bool idleShare = false)
     {
         var kind = EnumText.TryParse<PolicyKind>(policy, out var k)
             ? k
@@ -42,7 +43,7 @@ internal static class PolicyInput
             maxCpus,
             donorFloor,
             rate,
-            memoryStep is { } step ? (step == "0" ? ByteSize.Zero : Globals.ParseSize(step, "--memory-step")) : null);
+            memoryStep is { } step ? (step == "0" ? ByteSize.Zero : Globals.ParseSize(step, "--memory-step")) : null) with { IdleShare = idleShare };
     }
 
     /// <summary>A count option as typed: null when absent, 0 only where <paramref name="allowZero"/>.</summary>

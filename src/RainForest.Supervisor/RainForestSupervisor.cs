@@ -198,7 +198,14 @@ public sealed class RainForestSupervisor : IDisposable
             _elastic.RequireNotParked(SubOsName.Check(name), "be resized");
         }
 
-        return _lifecycle.Resize(name, cpus, memory, pids, force);
+        var record = _lifecycle.Resize(name, cpus, memory, pids, force);
+        if (cpus is not null)
+        {
+            // What runs in its idle time (or whose idle time it runs in) follows its new CPUs.
+            _elastic.Follow(name);
+        }
+
+        return record;
     }
 
     /// <summary>
@@ -273,7 +280,12 @@ public sealed class RainForestSupervisor : IDisposable
     /// whose time is up.
     /// </remarks>
     /// <exception cref="LedgerFullException">The file system is full: nothing can be recorded (the kernel's repairs may be made).</exception>
-    public IReadOnlyList<string> Reconcile() => [.. _lifecycle.RecordPendingDestroys(), .. _reconciler.Run(), .. _elastic.ReturnExpired()];
+    public IReadOnlyList<string> Reconcile()
+    {
+        var settled = new List<string>();
+        var recorded = _lifecycle.RecordPendingDestroys(name => settled.AddRange(_elastic.SettleDestroyed(name)));
+        return [.. settled, .. recorded, .. _reconciler.Run(), .. _elastic.ReturnExpired()];
+    }
 
     /// <summary>True when the ledger was opened on a full file system: queries, exec and destroy work; every other change fails.</summary>
     public bool LedgerIsFull => _ledger.IsFull;
@@ -299,6 +311,16 @@ public sealed class RainForestSupervisor : IDisposable
 
     /// <summary>Limits a subOS's CPU time to <paramref name="cpus"/> CPUs' worth (the slack policy's donor quota), or lifts it (null).</summary>
     public void SetCpuQuota(string name, double? cpus, string reason) => _elastic.SetCpuQuota(name, cpus, reason);
+
+    /// <summary>
+    /// Lets <paramref name="borrower"/> run in <paramref name="lender"/>'s idle time (<c>rfm lend LENDER BORROWER --idle</c>):
+    /// the lender's CPUs join the borrower's cpuset and stay the lender's, and the borrower's processes run in the
+    /// scheduler's idle class, so the lender's tasks preempt them at once. Journalled as lend and borrow.
+    /// </summary>
+    public void ShareIdle(string lender, string borrower, string reason) => _elastic.ShareIdle(lender, borrower, reason);
+
+    /// <summary>Ends <paramref name="borrower"/>'s run in another subOS's idle time; owning no CPU, it is parked.</summary>
+    public void EndIdle(string borrower, string reason) => _elastic.EndIdle(borrower, reason);
 
     /// <summary>Outstanding loans, oldest first.</summary>
     public IReadOnlyList<LoanRecord> Loans(string? taker = null) => _elastic.Loans(taker);

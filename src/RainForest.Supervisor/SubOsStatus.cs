@@ -19,4 +19,7 @@ public sealed record SubOsStatus(SubOsRecord Record, bool AgentAlive, long Memor
 
     /// <summary>Its CPU time limit in CPUs (a donor's quota under the slack policy); null for none.</summary>
     public double? CpuQuota { get; init; }
+
+    /// <summary>The subOS in whose idle time it also runs, at idle priority (<c>rfm lend LENDER NAME --idle</c>); null for none.</summary>
+    public string? IdleOn { get; init; }
 }

@@ -21,6 +21,11 @@ public sealed class ElasticCommandTests
         { ["policy", "set", "Web", "--slo", "p99<=5ms", "--probe", "tcp://web.rf:1", "--donor", "batch", "--policy", "threshold"], "name 'Web' is invalid" },
         { ["lend", "batch", "web", "--cpus", "0"], "--cpus 0: not a count" },
         { ["lend", "batch", "web", "--cpus", "1", "--for", "-5s"], "--for -5s: expected a duration" },
+        { ["lend", "batch", "web"], "rfm lend needs --cpus N (or --idle)" },
+        { ["lend", "batch", "web", "--idle", "--cpus", "1"], "--idle lends idle time on all of the donor's CPUs" },
+        { ["lend", "batch", "web", "--idle"], "no subOS named 'batch'" },
+        { ["reclaim", "--all", "--idle"], "rfm reclaim --idle needs a TAKER, without --all or --cpus" },
+        { ["reclaim", "web", "--idle"], "no subOS named 'web'" },
         { ["reclaim"], "rfm reclaim needs a TAKER or --all (not both)" },
         { ["reclaim", "web", "--all"], "rfm reclaim needs a TAKER or --all (not both)" },
         { ["policy", "rm", "web"], "'web' has no policy" },
@@ -106,6 +111,27 @@ public sealed class ElasticCommandTests
             }
 
             Assert.Equal("removed the policy of web\n", RfmRun.Ok(state, "policy", "rm", "web"));
+
+            // Idle time by hand, then through a policy that shares it: ls and show say so, and removing the policy ends it.
+            Assert.Equal("batch now also runs on web's CPUs, at idle priority (rfm reclaim batch --idle ends it)\n", RfmRun.Ok(state, "lend", "web", "batch", "--idle"));
+            Assert.Matches(@"(?m)^\S*\s*batch\s+\S*\s*running\s+\S*\s*cell\s+\S*\s*\d+ \+idle of web", RfmRun.Ok(state, "ls"));
+            Assert.Equal("batch runs on its own CPUs again\n", RfmRun.Ok(state, "reclaim", "batch", "--idle"));
+            RfmRun.Ok(state, "policy", "set", "web", "--slo", "p99<=5ms", "--probe", "memcached://web.rf:11211", "--donor", "batch", "--policy", "slack", "--idle-share");
+            using (var json = JsonDocument.Parse(RfmRun.Ok(state, "show", "batch", "--json")))
+            {
+                Assert.Equal("web", json.RootElement.GetProperty("idleOn").GetString());
+            }
+
+            using (var json = JsonDocument.Parse(RfmRun.Ok(state, "policy", "show", "web", "--json")))
+            {
+                Assert.True(json.RootElement.GetProperty("idleShare").GetBoolean());
+            }
+
+            RfmRun.Ok(state, "policy", "rm", "web");
+            using (var json = JsonDocument.Parse(RfmRun.Ok(state, "show", "batch", "--json")))
+            {
+                Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("idleOn").ValueKind);
+            }
         }
         finally
         {

@@ -25,6 +25,36 @@ public class ModelTests
     }
 
     [Fact]
+    public void SlackWithIdleShare_On2Cpus_MeetsTheGoal_WhereWithoutItTheBatchLoses()
+    {
+        // This machine's shape: one CPU each. Without sharing, every move parks the batch's only CPU.
+        var options = ModelOptions.ForMachine(2);
+        var spec = ElasticModel.DefaultSpec(PolicyKind.Slack, options);
+        var shared = Run(ModelSystem.Slack, options, spec with { IdleShare = true });
+        var alone = Run(ModelSystem.Slack, options, spec);
+        var fixedSplit = Run(ModelSystem.Static, options);
+
+        Assert.True(shared.WithinSloFraction >= 0.95, $"slack with idle sharing met the SLO in {shared.WithinSloFraction:P1} of windows");
+        Assert.True(shared.BatchJobs >= fixedSplit.BatchJobs, $"slack with idle sharing finished {shared.BatchJobs} jobs, the static split {fixedSplit.BatchJobs}");
+        Assert.True(alone.BatchJobs < fixedSplit.BatchJobs, $"without sharing slack finished {alone.BatchJobs} jobs, the static split {fixedSplit.BatchJobs}");
+    }
+
+    [Fact]
+    public void IdleShare_CostsEachRequestThePreemption_AndGivesTheBatchTheIdleTimeAtItsEfficiency()
+    {
+        // A fixed allocation (a policy that never acts: its window is longer than the trace's calm) isolates the model's terms.
+        var options = ModelOptions.ForMachine(2) with { ServiceSigma = 0, Interference = 0 };
+        var spec = ElasticModel.DefaultSpec(PolicyKind.Threshold, options);
+        var quiet = Run(ModelSystem.Threshold, options with { RateScale = 0.0001 }, spec with { IdleShare = true });
+        var unshared = Run(ModelSystem.Threshold, options with { RateScale = 0.0001 }, spec);
+
+        // Nearly no load: the batch gets its own CPU plus the service's idle one at 0.8.
+        Assert.InRange(quiet.BatchCpuSeconds / unshared.BatchCpuSeconds, 1.75, 1.8);
+        Assert.True(quiet.P50 >= options.ServiceTime + options.IdlePreemption, $"p50 {quiet.P50} without the preemption");
+        Assert.True(unshared.P50 < options.ServiceTime + options.IdlePreemption, $"p50 {unshared.P50}");
+    }
+
+    [Fact]
     public void Threshold_InModel_MovesOneCpuPerTenSecondWindowAtMost()
     {
         var options = ModelOptions.ForMachine(8);

@@ -280,6 +280,12 @@ public sealed class DashboardTests(ITestOutputHelper output)
         page.Wait(() => page.Cells().Single(c => c.GetAttribute("data-cpu") == batchCpu).GetAttribute("data-owner") == "batch", $"CPU {batchCpu} batch's again");
         page.Wait(() => page.LegendEntry("batch").GetAttribute("data-parked") == "false", "batch thawed in the legend");
 
+        // Idle sharing shows in the legend while it lasts.
+        supervisor.Rfm("lend", "web", "batch", "--idle");
+        page.Wait(() => page.LegendEntry("batch").Text.Contains("+ idle time of web", StringComparison.Ordinal), "batch's idle time of web in the legend");
+        supervisor.Rfm("reclaim", "batch", "--idle");
+        page.Wait(() => !page.LegendEntry("batch").Text.Contains("idle time", StringComparison.Ordinal), "batch's idle time gone from the legend");
+
         // A destroy frees its CPU in the grid and removes its bar and its legend entry.
         supervisor.Supervisor.Destroy("batch");
         page.Wait(() => page.Events("batch", "destroy").Count == 1, "the destroy of batch as an event");

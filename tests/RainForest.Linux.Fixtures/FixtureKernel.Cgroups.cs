@@ -104,10 +104,12 @@ public sealed partial class FixtureKernel
                 Plant(dir, "cpu.shares", "1024");
                 Plant(dir, "cpu.cfs_period_us", "100000");
                 Plant(dir, "cpu.cfs_quota_us", "-1");
+                Plant(dir, "cpu.idle", "0");
                 break;
             case ("cpu", true):
                 Plant(dir, "cpu.weight", "100");
                 Plant(dir, "cpu.max", "max 100000");
+                Plant(dir, "cpu.idle", "0");
                 break;
             case ("devices", false):
                 // A new group copies its parent's rules; the write-only files read empty.
@@ -217,6 +219,14 @@ public sealed partial class FixtureKernel
                 if (value.Split(' ') is not [var max, var maxPeriod]
                     || !(max == "max" || (long.TryParse(max, NumberStyles.None, CultureInfo.InvariantCulture, out var q) && q >= 1000))
                     || !long.TryParse(maxPeriod, NumberStyles.None, CultureInfo.InvariantCulture, out var p) || p < 1000 || p > 1_000_000)
+                {
+                    throw KernelError.Of(KernelError.EINVAL, "write", path);
+                }
+
+                break;
+            case "cpu.idle":
+                // The kernel takes 0 or 1 only (sched_group_set_idle).
+                if (value is not ("0" or "1"))
                 {
                     throw KernelError.Of(KernelError.EINVAL, "write", path);
                 }

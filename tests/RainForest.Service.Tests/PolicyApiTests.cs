@@ -41,7 +41,7 @@ public sealed class PolicyApiTests
 
         // All of it is in the OpenAPI document.
         var paths = JsonNode.Parse(await host.Client.GetStringAsync("/openapi/v1.json"))!["paths"]!.AsObject();
-        Assert.All(["/v1/policies", "/v1/policies/{taker}", "/v1/policies/{taker}/stats", "/v1/lend", "/v1/reclaim", "/v1/loans"], p => Assert.True(paths.ContainsKey(p), p));
+        Assert.All(["/v1/policies", "/v1/policies/{taker}", "/v1/policies/{taker}/stats", "/v1/lend", "/v1/reclaim", "/v1/loans", "/v1/idle/{taker}"], p => Assert.True(paths.ContainsKey(p), p));
 
         // Stats exist for every stored policy, running or not yet.
         var stats = JsonNode.Parse(await host.Client.GetStringAsync("/v1/policies/web/stats"))!;
@@ -166,6 +166,22 @@ public sealed class PolicyApiTests
         }
 
         Assert.Equal("[]", await host.Client.GetStringAsync("/v1/loans"));
+
+        // Idle time: PUT lends it, the CLI sees it, a second PUT and a body with cpus are 400, DELETE ends it.
+        Assert.Equal(HttpStatusCode.NoContent, (await host.Client.PutAsJsonAsync("/v1/idle/batch", new { donor = "web" })).StatusCode);
+        using (var cli = host.OpenCli())
+        {
+            Assert.Equal("web", cli.Show("batch").IdleOn);
+        }
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await host.Client.PutAsJsonAsync("/v1/idle/batch", new { donor = "web" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await host.Client.PutAsJsonAsync("/v1/idle/web", new { donor = "batch", cpus = 1 })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await host.Client.DeleteAsync("/v1/idle/batch")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await host.Client.DeleteAsync("/v1/idle/batch")).StatusCode);
+        using (var cli = host.OpenCli())
+        {
+            Assert.Null(cli.Show("batch").IdleOn);
+        }
     }
 
     /// <summary>Two running subOSes of one CPU each: <c>web</c> and <c>batch</c>.</summary>

@@ -41,6 +41,29 @@ internal sealed class CellAllocation
     /// <summary>The CPU time the batch can use: its CPUs, or its quota when lower.</summary>
     public double BatchEffectiveCpus => Current.DonorEffectiveCpus;
 
+    /// <summary>Whether the batch also runs in the LC's idle time (idle sharing).</summary>
+    public bool IdleShare { get; private set; }
+
+    /// <summary>How many batch jobs may run at once: one per CPU its cpuset names (its own, and the LC's under idle sharing).</summary>
+    public int BatchSlots
+    {
+        get
+        {
+            var current = Current;
+            return current.DonorCpus + (IdleShare ? current.TakerCpus : 0);
+        }
+    }
+
+    /// <summary>Lets the batch run in the LC's idle time, at idle priority, as a policy with <c>--idle-share</c> does.</summary>
+    public void ShareIdle(string reason)
+    {
+        lock (_gate)
+        {
+            _supervisor.ShareIdle(Lc, Batch, reason);
+            IdleShare = true;
+        }
+    }
+
     private ElasticAllocation Current
     {
         get
@@ -62,7 +85,8 @@ internal sealed class CellAllocation
     }
 
     /// <summary>
-    /// Returns every loan and lifts the batch's quota (before its jobs are stopped: a parked batch could not end them).
+    /// Returns every loan, lifts the batch's quota and ends its idle sharing (before its jobs are stopped: a parked batch
+    /// could not end them).
     /// </summary>
     public void Restore()
     {
@@ -78,6 +102,12 @@ internal sealed class CellAllocation
             {
                 _supervisor.SetCpuQuota(Batch, null, "rfm bench elastic: end of the run");
                 _current = _current with { DonorQuota = null };
+            }
+
+            if (IdleShare)
+            {
+                _supervisor.EndIdle(Batch, "rfm bench elastic: end of the run");
+                IdleShare = false;
             }
         }
     }

@@ -14,7 +14,8 @@ internal static class ElasticControllers
     /// <remarks>
     /// The probe is recorded because a policy names one, but nothing probes here: the experiment's own load
     /// generator measures the LC service and hands its windows to the loop. The batch may lend every CPU (floor 0):
-    /// the supervisor parks (freezes) it until one comes back, which on a 2-CPU machine is the only move there is.
+    /// under slack it keeps running in the LC's idle time (idle sharing); under threshold and slack-noshare the
+    /// supervisor parks (freezes) it until one comes back, which on a 2-CPU machine is the only move there is.
     /// </remarks>
     public static ElasticPolicySpec Spec(string system, ElasticSettings settings, int partitionable)
     {
@@ -29,7 +30,7 @@ internal static class ElasticControllers
             window: kind == PolicyKind.Threshold ? settings.ThresholdWindow : settings.Window,
             minCpus: 1,
             maxCpus: Math.Max(1, partitionable - BatchFloor),
-            donorFloor: BatchFloor);
+            donorFloor: BatchFloor) with { IdleShare = system == ElasticSystems.Slack };
     }
 
     /// <summary>The fewest CPUs the batch subOS keeps: none (it is parked then).</summary>

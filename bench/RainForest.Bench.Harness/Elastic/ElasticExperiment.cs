@@ -33,13 +33,13 @@ internal sealed class ElasticExperiment : Experiment
 
         foreach (var name in options.Systems)
         {
-            if (!ElasticSystems.All.Contains(name))
+            if (!ElasticSystems.Known.Contains(name))
             {
-                throw RfException.Invalid($"unknown system '{name}' for elastic (expected {string.Join(", ", ElasticSystems.All)})");
+                throw RfException.Invalid($"unknown system '{name}' for elastic (expected {string.Join(", ", ElasticSystems.Known)})");
             }
         }
 
-        return [.. ElasticSystems.All.Where(options.Systems.Contains)];
+        return [.. ElasticSystems.Known.Where(options.Systems.Contains)];
     }
 
     /// <summary>Checks every option before anything is made: systems, trace, jobs, SLO and sizes.</summary>
@@ -146,7 +146,7 @@ internal sealed class ElasticExperiment : Experiment
                     band = [.. band, .. PolicyWindowController.Band(spec)];
                     session.Note($"{system}: policy {spec.Kind.ToText()}, {spec.Slo}, window {spec.Window.TotalSeconds:0.###} s" +
                                  (spec.Kind == PolicyKind.Threshold ? $", (lt, ut) = ({spec.Lower.TotalMilliseconds:0.##} ms, {spec.Upper.TotalMilliseconds:0.##} ms)" : "") +
-                                 $", LC {spec.MinCpus} to {spec.MaxCpus} CPUs, batch keeps {spec.DonorFloor} (parked when it has none); the controller library's loop runs in rf-bench on the load generator's windows " +
+                                 $", LC {spec.MinCpus} to {spec.MaxCpus} CPUs, batch keeps {spec.DonorFloor} ({(spec.IdleShare ? "and runs in the LC's idle time, at idle priority" : "parked when it has none")}); the controller library's loop runs in rf-bench on the load generator's windows " +
                                  "and lends, reclaims and sets the batch's CPU quota through the supervisor's facade (journalled lend/borrow entries with the latency that caused each).");
                 }
 
@@ -227,12 +227,17 @@ internal sealed class ElasticExperiment : Experiment
             lc = platform.CreateInstance("lc", lcCpus, ElasticSettings.InstanceMemory);
             batch = platform.CreateInstance("batch", batchCpus, ElasticSettings.InstanceMemory);
             allocation = cells is not null && system != ElasticSystems.Linux ? new CellAllocation(cells.Supervisor, lc.Name, batch.Name, lcCpus, batchCpus) : null;
+            if (spec is { IdleShare: true } && allocation is not null)
+            {
+                allocation.ShareIdle($"rfm bench elastic: the {system} policy shares the LC's idle time (--idle-share)");
+            }
+
             var controller = spec is not null && allocation is not null ? ElasticControllers.Create(spec, cells!.Supervisor.State, allocation) : null;
 
             // Threads for every CPU the LC could own, so that a grown LC can use what it gets.
             var maxLc = spec?.MaxCpus ?? lcCpus;
             server = await MemcachedServer.StartAsync(lc, limit, session.Cancellation, threads: maxLc).ConfigureAwait(false);
-            batchRunner = BatchRunner.Start(batch, jobs, () => allocation?.BatchCpus ?? batchCpus, limit);
+            batchRunner = BatchRunner.Start(batch, jobs, () => allocation?.BatchSlots ?? batchCpus, limit);
             client = TraceClient.Start(lc, server.Port, replay, settings.Window, settings, directory, seed: 1);
             List<WindowRecord> windows = [];
             var expected = Math.Max(1, length.TotalSeconds);
@@ -356,7 +361,7 @@ internal sealed class ElasticExperiment : Experiment
                 $"scaled to a peak of {settings.PeakRate:0} req/s over {S(replay.Duration.TotalSeconds)} s, and reports the p50/p99/p99.9 of each {S(settings.Window.TotalMilliseconds)} ms window " +
                 $"(HdrHistogram, replies by arrival time). A window meets the SLO when its p99 is at most {S(settings.SloMs)} ms. " +
                 "linux: both unpinned on the host, no controller; static: a fixed partition; threshold: the paper's policy (10 s windows, one CPU per step at (lt, ut)); " +
-                "slack: RainForest's (short windows, smoothed tail, fast grow, slow shrink, quota below a whole CPU). Every system replays the same requests (one seed).",
+                "slack: RainForest's (short windows, smoothed tail, fast grow, slow shrink, quota below a whole CPU), the batch also running in the LC's idle time at idle priority (--idle-share); slack-noshare, where asked for, is the same policy without it. Every system replays the same requests (one seed).",
             Parameters = new Dictionary<string, string>
             {
                 ["trace"] = traceName,

@@ -35,10 +35,14 @@ internal static class CreateCommand
         };
         var kernel = new Option<string?>("--kernel") { Description = "With --backend kernel: the kernel image to boot (default: the newest from 'rfm kernel fetch')" };
         var accel = new Option<string>("--accel") { Description = "With --backend kernel: auto (KVM where it boots a guest, else TCG), kvm or tcg", DefaultValueFactory = _ => "auto" };
+        var share = new Option<string[]>("--share")
+        {
+            Description = "With --backend kernel: SRC:DIR[:MOUNTPOINT][:ro], the directory DIR of the running cell SRC, mounted at MOUNTPOINT (default DIR) in the guest over 9p (repeatable)",
+        };
         var json = Globals.Json();
         var command = new Command("create", "Create a subOS with exclusive CPUs and its own memory, namespaces and root")
         {
-            name, cpus, memory, rootfs, net, nic, pids, privileged, backend, kernel, accel, json,
+            name, cpus, memory, rootfs, net, nic, pids, privileged, backend, kernel, accel, share, json,
         };
         command.SetAction(parse =>
         {
@@ -53,7 +57,7 @@ internal static class CreateCommand
                 Pids = parse.GetValue(pids) is { } p ? PidsLimit.Parse(p) : null,
                 Privileged = parse.GetValue(privileged),
                 Backend = ParseBackend(parse.GetValue(backend)!),
-                Guest = ParseGuest(parse.GetValue(backend)!, parse.GetValue(kernel), parse.GetValue(accel)!),
+                Guest = ParseGuest(parse.GetValue(backend)!, parse.GetValue(kernel), parse.GetValue(accel)!, parse.GetValue(share) ?? []),
             };
             RainForestSupervisor.CheckNics(options.Nics);
             using var supervisor = Globals.Open(parse);
@@ -80,10 +84,11 @@ internal static class CreateCommand
     internal static SubOsBackendKind ParseBackend(string text) =>
         EnumText.TryParse<SubOsBackendKind>(text, out var kind) ? kind : throw RfException.Invalid($"--backend {text}: expected cell or kernel");
 
-    /// <summary>Reads <c>--kernel</c> and <c>--accel</c>, which only a kernel subOS takes.</summary>
-    /// <exception cref="RfException">One is given with another backend, or <c>--accel</c> is not auto, kvm or tcg (exit code 2).</exception>
-    internal static GuestSpec? ParseGuest(string backend, string? kernel, string accel)
+    /// <summary>Reads <c>--kernel</c>, <c>--accel</c> and <c>--share</c>, which only a kernel subOS takes.</summary>
+    /// <exception cref="RfException">One is given with another backend, <c>--accel</c> is not auto, kvm or tcg, or a share is malformed (exit code 2).</exception>
+    internal static GuestSpec? ParseGuest(string backend, string? kernel, string accel, IReadOnlyList<string> shares)
     {
+        var parsed = shares.Select(GuestShare.Parse).ToList();
         QemuAccelerator? accelerator = accel switch
         {
             "auto" => null,
@@ -93,9 +98,14 @@ internal static class CreateCommand
         };
         if (ParseBackend(backend) != SubOsBackendKind.Kernel)
         {
+            if (parsed.Count > 0)
+            {
+                throw RfException.Invalid("--share is built for --backend kernel (a 9p device in the guest); a cell cannot be given another cell's directory yet: their roots live in separate mount namespaces");
+            }
+
             return kernel is not null || accelerator is not null ? throw RfException.Invalid("--kernel and --accel need --backend kernel") : null;
         }
 
-        return new GuestSpec { KernelPath = kernel, Accelerator = accelerator };
+        return new GuestSpec { KernelPath = kernel, Accelerator = accelerator, Shares = parsed };
     }
 }

@@ -28,7 +28,7 @@ internal static class ListCommand
             foreach (var s in all)
             {
                 var r = s.Record;
-                table.AddRow(r.Name, State(s), ShowCommand.BackendLabel(r), r.Cpus.IsEmpty ? "none" : r.Cpus.ToString(), r.Memory.ToString(), new ByteSize(s.MemoryUsedBytes).ToString(),
+                table.AddRow(r.Name, State(s), ShowCommand.BackendLabel(r), (r.Cpus.IsEmpty ? "none" : r.Cpus.ToString()) + (s.IdleOn is { } lender ? $" +idle of {lender}" : string.Empty), r.Memory.ToString(), new ByteSize(s.MemoryUsedBytes).ToString(),
                     $"{s.Processes}", $"{r.PidsMax}", GuardLabel(r), r.Mems.ToString(), r.Created.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
             }
 

@@ -41,8 +41,12 @@ internal static class PolicyCommand
         var floor = new Option<string?>("--donor-floor") { Description = "Fewest CPUs the donor keeps (default 0: it may be parked)" };
         var rate = new Option<string?>("--rate") { Description = $"Probe requests per second (default {ElasticPolicySpec.DefaultProbeRate})" };
         var memoryStep = new Option<string?>("--memory-step") { Description = "slack: memory moved per step under memory pressure (default 64M; 0 never)" };
+        var idleShare = new Option<bool>("--idle-share")
+        {
+            Description = "The donor also runs in the taker's idle time, at idle priority (rfm lend TAKER DONOR --idle), while the policy exists: it uses what the taker leaves and is never parked",
+        };
         var json = Globals.Json();
-        var command = new Command("set", "Store (or replace) the policy of TAKER") { taker, slo, probe, donor, kind, window, lt, ut, minCpus, maxCpus, floor, rate, memoryStep, json };
+        var command = new Command("set", "Store (or replace) the policy of TAKER") { taker, slo, probe, donor, kind, window, lt, ut, minCpus, maxCpus, floor, rate, memoryStep, idleShare, json };
         command.SetAction(parse =>
         {
             // Everything is parsed and checked before the ledger is opened: bad input changes nothing. PUT /v1/policies/{taker}
@@ -60,7 +64,8 @@ internal static class PolicyCommand
                 PolicyInput.Count(parse.GetValue(maxCpus), "--max-cpus"),
                 PolicyInput.Count(parse.GetValue(floor), "--donor-floor", allowZero: true),
                 PolicyInput.Count(parse.GetValue(rate), "--rate"),
-                parse.GetValue(memoryStep));
+                parse.GetValue(memoryStep),
+                parse.GetValue(idleShare));
 
             using var supervisor = Globals.Open(parse);
             supervisor.SetPolicy(spec);
@@ -140,7 +145,8 @@ internal static class PolicyCommand
             }
 
             table.AddRow("taker cpus", $"{p.MinCpus} to {p.MaxCpus?.ToString(CultureInfo.InvariantCulture) ?? "any"}");
-            table.AddRow("donor floor", $"{p.DonorFloor} CPU(s){(p.DonorFloor == 0 ? " (parked when lent its last)" : string.Empty)}");
+            table.AddRow("donor floor", $"{p.DonorFloor} CPU(s){(p.DonorFloor == 0 && !p.IdleShare ? " (parked when lent its last)" : string.Empty)}");
+            table.AddRow("idle share", p.IdleShare ? $"{p.Donor} also runs in {p.Taker}'s idle time, at idle priority" : "no");
             if (spec.Kind == PolicyKind.Slack)
             {
                 table.AddRow("memory step", $"{p.MemoryStep} (the donor keeps {p.DonorMemoryFloor})");

@@ -12,8 +12,9 @@ internal static class ReclaimCommand
         var taker = new Argument<string?>("taker") { Description = "The subOS whose borrowed CPUs go back", Arity = ArgumentArity.ZeroOrOne };
         var all = new Option<bool>("--all") { Description = "Every loan of every subOS" };
         var cpus = new Option<string?>("--cpus") { Description = "How many CPUs (default: all it borrowed)" };
+        var idle = new Option<bool>("--idle") { Description = "End TAKER's run in another's idle time (rfm lend --idle); owning no CPU, it is parked" };
         var json = Globals.Json();
-        var command = new Command("reclaim", "Return lent CPUs to their donors (a parked donor thaws)") { taker, all, cpus, json };
+        var command = new Command("reclaim", "Return lent CPUs to their donors (a parked donor thaws), or end a loan of idle time") { taker, all, cpus, idle, json };
         command.SetAction(parse =>
         {
             var name = parse.GetValue(taker);
@@ -21,6 +22,19 @@ internal static class ReclaimCommand
             if ((name is null) == !everyone)
             {
                 throw RfException.Invalid("rfm reclaim needs a TAKER or --all (not both)");
+            }
+
+            if (parse.GetValue(idle))
+            {
+                if (name is null || parse.GetValue(cpus) is not null)
+                {
+                    throw RfException.Invalid("rfm reclaim --idle needs a TAKER, without --all or --cpus");
+                }
+
+                using var sharing = Globals.Open(parse);
+                sharing.EndIdle(Globals.CheckName(name), "by hand (rfm reclaim --idle)");
+                Console.WriteLine($"{name} runs on its own CPUs again" + (sharing.ElasticStateOf(name).Parked ? " (it owns none: parked until one returns)" : string.Empty));
+                return 0;
             }
 
             if (name is not null)

@@ -34,6 +34,10 @@ internal static class ShowCommand
             if (r.Guest is { } guest)
             {
                 table.AddRow("guest kernel", $"{guest.Release} ({Output.Escape(guest.KernelPath ?? "-")})");
+                foreach (var share in guest.Shares)
+                {
+                    table.AddRow("shared directory", Output.Escape(share.ToString()) + " (9p)");
+                }
             }
 
             table.AddRow("cpus", $"{r.Cpus} ({r.Cpus.Count})");
@@ -42,6 +46,12 @@ internal static class ShowCommand
             {
                 table.AddRow("cpu quota", $"{quota.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} CPU");
             }
+
+            if (s.IdleOn is { } lender)
+            {
+                table.AddRow("idle time of", $"{lender} (runs on its CPUs at idle priority; rfm reclaim {r.Name} --idle ends it)");
+            }
+
             table.AddRow("partition", Output.Escape(Describe(s.Partition)));
             table.AddRow("memory nodes", r.Mems.ToString());
             table.AddRow("memory", $"{r.Memory} ({new ByteSize(s.MemoryUsedBytes)} used)");

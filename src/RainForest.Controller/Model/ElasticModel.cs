@@ -14,7 +14,10 @@ namespace RainForest.Controller.Model;
 /// <see cref="ModelOptions.ServiceTime"/>, stretched by interference from the batch CPUs in use. A CPU taken away
 /// lets the request on it finish (a thread migrates) but serves no further ones; a CPU added starts the queue's
 /// head at once. The batch side is CPU-bound: its work is the CPU time it holds (its CPUs, or its quota when
-/// lower), so jobs finished are proportional to CPU-seconds.</para>
+/// lower), so jobs finished are proportional to CPU-seconds. Under a policy that shares the service's idle time
+/// (<see cref="ElasticPolicySpec.IdleShare"/>) the batch side also works on the service's idle CPUs, at
+/// <see cref="ModelOptions.IdleEfficiency"/>, and every request pays <see cref="ModelOptions.IdlePreemption"/> to
+/// take its CPU back.</para>
 /// <para>The controller sees exactly what the real one sees: each window's completed response times (in an
 /// HdrHistogram, as the prober records them) and the current allocation; its steps take effect at once (a real
 /// resize takes about half a millisecond). All randomness comes from one seeded generator, so a run is a
@@ -69,6 +72,7 @@ public static class ElasticModel
         private readonly List<ModelWindow> _windows = [];
         private readonly double _maxRate;
         private readonly double _muService;
+        private readonly bool _idleShare;
         private double _batchCpuSeconds;
 
         public Simulation(RateTrace trace, ModelOptions options, ModelSystem system, IElasticPolicy? policy)
@@ -83,6 +87,7 @@ public static class ElasticModel
             var initial = new ElasticAllocation(options.TakerCpus, options.InitialDonorCpus, null, ModelMemory, ModelMemory);
             _actuator = new ModelActuator(initial);
             _controller = policy is null ? null : new ElasticController(policy, _actuator);
+            _idleShare = policy?.Spec.IdleShare ?? false;
         }
 
         private int Servers => _actuator.Current.TakerCpus;
@@ -172,10 +177,23 @@ public static class ElasticModel
         {
             var s = _options.ServiceSigma;
             var baseTime = s == 0 ? _options.ServiceTime.TotalSeconds : Math.Exp(_muService + (s * Normal()));
-            return baseTime * (1 + (_options.Interference * _actuator.Current.DonorEffectiveCpus / _options.Cpus));
+            var stretched = baseTime * (1 + (_options.Interference * BatchRate() / _options.Cpus));
+            return _idleShare ? stretched + _options.IdlePreemption.TotalSeconds : stretched;
         }
 
-        private double BatchRate() => _actuator.Current.DonorEffectiveCpus;
+        /// <summary>The CPUs' worth of work the batch side does now: its own CPUs, and under idle sharing the service's idle ones, within its quota.</summary>
+        private double BatchRate()
+        {
+            var current = _actuator.Current;
+            if (!_idleShare)
+            {
+                return current.DonorEffectiveCpus;
+            }
+
+            var idle = Math.Max(0, Servers - _inService.Count) * _options.IdleEfficiency;
+            var total = current.DonorCpus + idle;
+            return current.DonorQuota is { } quota ? Math.Min(quota, total) : total;
+        }
 
         private double NextArrival(double now)
         {

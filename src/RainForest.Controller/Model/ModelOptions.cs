@@ -38,6 +38,19 @@ public sealed record ModelOptions
     /// <summary>The objective the report counts windows against.</summary>
     public LatencySlo Slo { get; init; } = new(99, TimeSpan.FromMilliseconds(5));
 
+    /// <summary>
+    /// Under a policy with <see cref="ElasticPolicySpec.IdleShare"/>: what a request pays to preempt the batch job
+    /// running in the service's idle time on its CPU (the switch away from an idle-class task, and caches the job
+    /// cooled), added to its service time.
+    /// </summary>
+    public TimeSpan IdlePreemption { get; init; } = TimeSpan.FromMicroseconds(20);
+
+    /// <summary>
+    /// Under idle sharing: the share of the service's idle CPU time the batch side turns into work (the gaps between
+    /// requests are short and each preemption costs it its warm caches).
+    /// </summary>
+    public double IdleEfficiency { get; init; } = 0.8;
+
     /// <summary>CPU-seconds of one batch job (jobs finished = batch CPU-seconds / this).</summary>
     public double JobCpuSeconds { get; init; } = 30;
 

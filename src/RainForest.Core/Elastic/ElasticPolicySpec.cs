@@ -83,6 +83,12 @@ public sealed record ElasticPolicySpec
     public ByteSize DonorMemoryFloor { get; init; } = DefaultDonorMemoryFloor;
 
     /// <summary>
+    /// Whether the donor also runs in the taker's idle time while the policy exists (<c>--idle-share</c>): the taker's
+    /// CPUs join the donor's cpuset at idle priority, so the donor uses what the taker leaves and is never parked.
+    /// </summary>
+    public bool IdleShare { get; init; }
+
+    /// <summary>
     /// Builds and checks a policy. Unset options take the kind's defaults: a 10 s window and (lt, ut) =
     /// (0.8 × bound, bound) for threshold, as the paper's (160, 200); a 500 ms window for slack.
     /// </summary>

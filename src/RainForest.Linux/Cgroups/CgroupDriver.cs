@@ -147,6 +147,28 @@ public abstract class CgroupDriver
     /// <summary>The subOS's CPU time limit in CPUs; null when unlimited or without a cpu controller.</summary>
     public abstract double? ReadCpuQuota(string name);
 
+    /// <summary>
+    /// Puts the subOS's processes in the scheduler's idle class as a group (<c>cpu.idle</c> 1, Linux 5.15 or later; both
+    /// cgroup versions), or back to normal (0): a normal task waking on a CPU the group runs on preempts it at once, so
+    /// the group may share CPUs it does not own without delaying their owner. False where there is no
+    /// <c>cpu.idle</c> for it.
+    /// </summary>
+    public abstract bool SetCpuIdle(string name, bool idle);
+
+    /// <summary>Whether the subOS's group is in the idle class; null where there is no <c>cpu.idle</c>.</summary>
+    public abstract bool? ReadCpuIdle(string name);
+
+    /// <summary>
+    /// Lets the subOS's cpuset overlap other subOSes' (<paramref name="shared"/>) or makes its CPUs exclusive again.
+    /// Only cgroup v2 partitions keep cpusets apart in the kernel: a shared group leaves its partition (a member, its
+    /// CPUs back in the prefix's partition, where a sibling's cpuset can reach them), and an unshared one becomes an
+    /// isolated partition of <paramref name="cpus"/> again. On v1 and without partitions nothing changes: the ledger
+    /// alone kept them apart.
+    /// </summary>
+    public virtual void SetShared(string name, bool shared, CpuSet cpus)
+    {
+    }
+
     /// <summary>A CPU count as a quota over <see cref="CpuPeriodMicroseconds"/> (at least the kernel's 1 ms).</summary>
     protected static long QuotaMicroseconds(double cpus) => Math.Max(1000, (long)Math.Round(cpus * CpuPeriodMicroseconds));
 

@@ -246,6 +246,21 @@ internal sealed class CgroupV1Driver : CgroupDriver
             : null;
     }
 
+    public override bool SetCpuIdle(string name, bool idle)
+    {
+        var file = Layout.V1Mounts.ContainsKey("cpu") ? Path.Combine(Dir("cpu", name), "cpu.idle") : null;
+        if (file is null || !Kernel.FileExists(file))
+        {
+            return false;
+        }
+
+        Write(file, idle ? "1" : "0");
+        return true;
+    }
+
+    public override bool? ReadCpuIdle(string name) =>
+        Layout.V1Mounts.ContainsKey("cpu") && ReadOrNull(Path.Combine(Dir("cpu", name), "cpu.idle")) is { } value ? value == "1" : null;
+
     public override IReadOnlyList<string> ProcsFiles(string name) =>
         [.. Controllers.Select(c => Path.Combine(Dir(c, name), "cgroup.procs")).Where(f => Kernel.DirectoryExists(Path.GetDirectoryName(f)!))];
 

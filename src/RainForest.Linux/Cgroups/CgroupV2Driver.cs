@@ -456,25 +456,79 @@ internal sealed class CgroupV2Driver : CgroupDriver
     public override bool SetCpuQuota(string name, double? cpus)
     {
         var file = Path.Combine(Dir(name), "cpu.max");
-        if (!Kernel.FileExists(file))
+        if (!Kernel.FileExists(file) && !EnableCpuController(file))
         {
-            if (!CgroupLayout.ReadControllers(Kernel, _root).Contains("cpu"))
-            {
-                return false;
-            }
-
-            // Enabled on first use, down from the root, so that a host where it cannot be enabled still creates subOSes.
-            EnableControllers(_root, CgroupLayout.V2OnDemand);
-            EnableControllers(Dir(), CgroupLayout.V2OnDemand);
-            if (!Kernel.FileExists(file))
-            {
-                return false;
-            }
+            return false;
         }
 
         var period = CpuPeriodMicroseconds.ToString(CultureInfo.InvariantCulture);
         Write(file, cpus is { } c ? $"{QuotaMicroseconds(c).ToString(CultureInfo.InvariantCulture)} {period}" : $"max {period}");
         return true;
+    }
+
+    public override bool SetCpuIdle(string name, bool idle)
+    {
+        var file = Path.Combine(Dir(name), "cpu.idle");
+        if (!Kernel.FileExists(file) && !EnableCpuController(file))
+        {
+            return false;
+        }
+
+        Write(file, idle ? "1" : "0");
+        return true;
+    }
+
+    public override bool? ReadCpuIdle(string name) => ReadOrNull(Path.Combine(Dir(name), "cpu.idle")) switch
+    {
+        null => null,
+        var v => v == "1",
+    };
+
+    public override void SetShared(string name, bool shared, CpuSet cpus)
+    {
+        var dir = Dir(name);
+        var partitionFile = Path.Combine(dir, PartitionFile);
+        if (!Kernel.FileExists(partitionFile))
+        {
+            return;
+        }
+
+        if (!shared)
+        {
+            // Its own CPUs first: the partition is made of cpuset.cpus (and cpuset.cpus.exclusive from 6.7).
+            Write(Path.Combine(dir, "cpuset.cpus"), cpus.ToString());
+            if (ReadPartition(dir).Kind == PartitionKind.Member)
+            {
+                MakePartition(name, cpus);
+            }
+
+            return;
+        }
+
+        if (ReadPartition(dir).Kind != PartitionKind.Member)
+        {
+            // A member gives its CPUs back to the prefix's partition, whose members may all name them.
+            Write(partitionFile, "member");
+            var exclusive = Path.Combine(dir, ExclusiveFile);
+            if (Kernel.FileExists(exclusive))
+            {
+                Write(exclusive, string.Empty);
+            }
+        }
+    }
+
+    /// <summary>Enables the cpu controller down to the subOS groups; true when <paramref name="file"/> exists afterwards.</summary>
+    private bool EnableCpuController(string file)
+    {
+        if (!CgroupLayout.ReadControllers(Kernel, _root).Contains("cpu"))
+        {
+            return false;
+        }
+
+        // Enabled on first use, down from the root, so that a host where it cannot be enabled still creates subOSes.
+        EnableControllers(_root, CgroupLayout.V2OnDemand);
+        EnableControllers(Dir(), CgroupLayout.V2OnDemand);
+        return Kernel.FileExists(file);
     }
 
     public override double? ReadCpuQuota(string name)

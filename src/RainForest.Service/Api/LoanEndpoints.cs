@@ -24,6 +24,36 @@ internal static class LoanEndpoints
         group.MapPost("/lend", Lend).WithSummary("Lend CPUs from one subOS to another (rfm lend --json); a donor lent its last CPU is parked");
         group.MapPost("/reclaim", Reclaim).WithSummary("Return lent CPUs to their donors, newest loan first (rfm reclaim --json)");
         group.MapGet("/loans", Loans).WithSummary("Outstanding loans, oldest first; taker=NAME keeps one borrower's");
+        group.MapPut("/idle/{taker}", ShareIdle).WithSummary("The taker also runs on the donor's CPUs at idle priority (rfm lend DONOR TAKER --idle); body {\"donor\": NAME}");
+        group.MapDelete("/idle/{taker}", EndIdle).WithSummary("The taker runs on its own CPUs again (rfm reclaim TAKER --idle); owning none, it is parked");
+    }
+
+    private static NoContent ShareIdle(string taker, LendRequest body, SupervisorAccess access)
+    {
+        var borrower = Globals.CheckName(taker, "taker: ");
+        var donor = Globals.CheckName(SubOsEndpoints.Required(body.Donor, "donor"), "donor: ");
+        if (body.Cpus is not null || body.For is not null || (body.Taker is { } t && t != borrower))
+        {
+            throw RfException.Invalid("idle time is lent on all of the donor's CPUs until DELETE /v1/idle/{taker}: only \"donor\" belongs in the body");
+        }
+
+        access.Write(s =>
+        {
+            s.ShareIdle(donor, borrower, LendReason);
+            return 0;
+        });
+        return TypedResults.NoContent();
+    }
+
+    private static NoContent EndIdle(string taker, SupervisorAccess access)
+    {
+        var borrower = Globals.CheckName(taker, "taker: ");
+        access.Write(s =>
+        {
+            s.EndIdle(borrower, ReclaimReason);
+            return 0;
+        });
+        return TypedResults.NoContent();
     }
 
     private static Ok<LoanRecord> Lend(LendRequest body, SupervisorAccess access)

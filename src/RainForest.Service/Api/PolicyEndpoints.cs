@@ -52,7 +52,8 @@ internal static class PolicyEndpoints
             body.MaxCpus,
             body.DonorFloor,
             body.Rate,
-            body.MemoryStep);
+            body.MemoryStep,
+            body.IdleShare ?? false);
         access.Write(s =>
         {
             s.SetPolicy(spec);

@@ -45,4 +45,7 @@ public sealed record SetPolicyRequest
 
     /// <summary>slack: memory moved per step under memory pressure (default 64M; <c>"0"</c> never).</summary>
     public string? MemoryStep { get; init; }
+
+    /// <summary>The donor also runs in the taker's idle time, at idle priority, while the policy exists (default false).</summary>
+    public bool? IdleShare { get; init; }
 }

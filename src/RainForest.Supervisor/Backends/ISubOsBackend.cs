@@ -71,6 +71,18 @@ public interface ISubOsBackend
     /// <summary>Limits the subOS's CPU time to <paramref name="cpus"/> CPUs' worth, or lifts the limit (null); false where it cannot.</summary>
     bool ApplyCpuQuota(string name, double? cpus) => false;
 
+    /// <summary>
+    /// Puts the subOS's processes in the scheduler's idle class (they run only where no normal task wants the CPU) or
+    /// back; false where this backend or this machine cannot (nothing changed).
+    /// </summary>
+    bool ApplyCpuIdle(string name, bool idle) => false;
+
+    /// <summary>
+    /// Lets the subOS's cpuset overlap another subOS's (idle sharing) or makes its CPUs, <paramref name="cpus"/>, its
+    /// own again (where the kernel keeps cpusets apart: cgroup v2 partitions). False where this backend cannot share.
+    /// </summary>
+    bool ApplyShared(string name, bool shared, CpuSet cpus) => false;
+
     /// <summary>Gives the subOS a new pids limit.</summary>
     void ApplyPids(string name, long max);
 

@@ -208,6 +208,16 @@ public sealed class CellBackend : ISubOsBackend
     /// <inheritdoc/>
     public bool ApplyCpuQuota(string name, double? cpus) => _cgroups.SetCpuQuota(name, cpus);
 
+    /// <inheritdoc/>
+    public bool ApplyCpuIdle(string name, bool idle) => _cgroups.SetCpuIdle(name, idle);
+
+    /// <inheritdoc/>
+    public bool ApplyShared(string name, bool shared, CpuSet cpus)
+    {
+        _cgroups.SetShared(name, shared, cpus);
+        return true;
+    }
+
     /// <summary>Applies a new pids limit.</summary>
     public void ApplyPids(string name, long max) => _cgroups.SetPids(name, max);
 

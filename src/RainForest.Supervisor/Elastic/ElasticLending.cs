@@ -65,20 +65,22 @@ internal sealed class ElasticLending
             var lent = CpuSet.Of(donorBefore.Cpus.Skip(donorBefore.Cpus.Count - cpus));
             var rest = donorBefore.Cpus.Except(lent);
             var pool = _ledger.Pool();
-            var park = rest.IsEmpty;
+            var state = _ledger.ElasticStateOf(donor);
+
+            // A donor that also runs in another's idle time still has CPUs to run on: it is not parked.
+            var park = rest.IsEmpty && state.IdleOn is null;
+            var kernelBefore = (_ledger.KernelCpusOf(donorBefore), _ledger.KernelCpusOf(takerBefore));
             var donorAfter = donorBefore with { Cpus = rest, Mems = park ? donorBefore.Mems : pool.NodesOf(rest), Revision = donorBefore.Revision + 1 };
             var takerCpus = takerBefore.Cpus.Union(lent);
             var takerAfter = takerBefore with { Cpus = takerCpus, Mems = pool.NodesOf(takerCpus), Revision = takerBefore.Revision + 1 };
             _ledger.Put(donorAfter);
             _ledger.Put(takerAfter);
-
-            var state = _ledger.ElasticStateOf(donor);
             if (park)
             {
                 _ledger.PutElasticState(donor, state with { ParkedCpus = state.ParkedCpus ?? donorBefore.Cpus });
             }
 
-            Move(donorBefore, donorAfter, takerBefore, takerAfter, park ? Parking.Park : Parking.None);
+            Move(donorBefore, donorAfter, takerBefore, takerAfter, kernelBefore, park ? Parking.Park : Parking.None);
             var now = _clock.GetUtcNow();
             var id = _ledger.AddLoan(donor, taker, lent, reason, now, duration is { } length ? now + length : null);
             loan = new LoanRecord(id, donor, taker, lent, reason, now, duration is { } l ? now + l : null);
@@ -174,6 +176,188 @@ internal sealed class ElasticLending
         }, message: $"{what}: {reason}");
     }
 
+    /// <summary>
+    /// Lets <paramref name="borrower"/> run in <paramref name="lender"/>'s idle time: the lender's CPUs join the
+    /// borrower's kernel cpuset while the ledger keeps them the lender's, and the borrower's processes run in the
+    /// scheduler's idle class (<c>cpu.idle</c>), so that a lender's task waking on one of them preempts the borrower at
+    /// once. A parked borrower thaws: it has somewhere to run again.
+    /// </summary>
+    /// <exception cref="RfException">Bad input (exit 2, nothing changed), or the kernel refused (exit 1, undone).</exception>
+    public void ShareIdle(string lender, string borrower, string reason)
+    {
+        CheckPair(lender, borrower);
+        var message = $"idle time {lender} -> {borrower}: {reason}";
+        _journal.Run("lend", lender, () =>
+        {
+            _ledger.RequireMachine();
+            var lenderRecord = _ledger.Require(lender);
+            var borrowerRecord = _ledger.Require(borrower);
+            var state = _ledger.ElasticStateOf(borrower);
+            CheckIdlePair(lenderRecord, borrowerRecord, state);
+            var lenderBackend = _backends.For(lenderRecord);
+            var borrowerBackend = _backends.For(borrowerRecord);
+            var kernel = borrowerRecord.Cpus.Union(lenderRecord.Cpus);
+            var undo = new Stack<Action>();
+            try
+            {
+                if (!borrowerBackend.ApplyCpuIdle(borrower, true))
+                {
+                    throw RfException.Failed($"cannot put '{borrower}' in the scheduler's idle class: no cpu.idle for it (Linux 5.15 or later, with the cgroup v1 cpu hierarchy or the v2 cpu controller)");
+                }
+
+                undo.Push(() => borrowerBackend.ApplyCpuIdle(borrower, false));
+                lenderBackend.ApplyShared(lender, true, lenderRecord.Cpus);
+                undo.Push(() => lenderBackend.ApplyShared(lender, false, lenderRecord.Cpus));
+                borrowerBackend.ApplyShared(borrower, true, borrowerRecord.Cpus);
+                undo.Push(() => borrowerBackend.ApplyShared(borrower, false, borrowerRecord.Cpus));
+                borrowerBackend.ApplyCpus(borrower, kernel, _ledger.Pool().NodesOf(kernel));
+                undo.Push(() => borrowerBackend.ApplyCpus(borrower, state.ParkedCpus ?? borrowerRecord.Cpus, borrowerRecord.Mems));
+                if (state.Parked)
+                {
+                    borrowerBackend.Freeze(borrower, false);
+                }
+            }
+            catch
+            {
+                while (undo.TryPop(out var step))
+                {
+                    step();
+                }
+
+                throw;
+            }
+
+            var after = state with { IdleOn = lender, ParkedCpus = null };
+            _ledger.PutElasticState(borrower, after);
+            _ledger.Append("borrow", borrower, Describe(borrowerRecord, state), Describe(borrowerRecord, after), TimeSpan.Zero, JournalOutcome.Ok, message);
+            return (0, $"cpus={lenderRecord.Cpus}", $"cpus={lenderRecord.Cpus} idle-time-to={borrower}");
+        }, message: message);
+    }
+
+    /// <summary>
+    /// Ends <paramref name="borrower"/>'s run in another subOS's idle time: its kernel cpuset is its own CPUs again
+    /// and it leaves the idle class; owning none, it is parked (frozen) until a CPU comes back.
+    /// </summary>
+    /// <exception cref="RfException">It runs in no other's idle time (exit 2, nothing changed).</exception>
+    public void EndIdle(string borrower, string reason)
+    {
+        SubOsName.Check(borrower);
+        _ = _ledger.Require(borrower);
+        var state0 = _ledger.ElasticStateOf(borrower);
+        var lender = state0.IdleOn ?? throw RfException.Invalid($"'{borrower}' runs in no other subOS's idle time (rfm lend LENDER {borrower} --idle starts that)");
+        var message = $"idle time {lender} -> {borrower} ends: {reason}";
+        _journal.Run("reclaim", borrower, () =>
+        {
+            var record = _ledger.Require(borrower);
+            var state = _ledger.ElasticStateOf(borrower);
+            var kernel = _ledger.KernelCpusOf(record);
+            var park = record.Cpus.IsEmpty;
+            var after = state with { IdleOn = null, ParkedCpus = park ? kernel : null };
+            var backend = _backends.For(record);
+            if (record.State == SubOsState.Running)
+            {
+                if (park)
+                {
+                    // Nothing of its own to run on: frozen, its cpuset still naming the lender's CPUs (it cannot be empty).
+                    if (!backend.Freeze(borrower, true))
+                    {
+                        throw RfException.Failed($"cannot park '{borrower}': no freezer for it (cgroup v1 freezer hierarchy, or v2 cgroup.freeze); give it a CPU first (rfm reclaim)");
+                    }
+                }
+                else
+                {
+                    backend.ApplyCpus(borrower, record.Cpus, record.Mems);
+                    backend.ApplyShared(borrower, false, record.Cpus);
+                }
+
+                backend.ApplyCpuIdle(borrower, false);
+            }
+
+            _ledger.PutElasticState(borrower, after);
+            if (_ledger.Find(lender) is { State: SubOsState.Running } lenderRecord && _ledger.IdleBorrowersOf(lender).Count == 0)
+            {
+                _backends.For(lenderRecord).ApplyShared(lender, false, lenderRecord.Cpus);
+            }
+
+            _ledger.Append("return", lender, null, null, TimeSpan.Zero, JournalOutcome.Ok, message);
+            return (0, Describe(record, state), Describe(record, after));
+        }, message: message);
+    }
+
+    /// <summary>
+    /// After <paramref name="name"/>'s CPUs changed outside a loan (a resize): its kernel cpuset and those of the
+    /// subOSes running in its idle time follow the ledger again.
+    /// </summary>
+    public void Follow(string name)
+    {
+        if (_ledger.Find(name) is not { State: SubOsState.Running } record)
+        {
+            return;
+        }
+
+        var state = _ledger.ElasticStateOf(name);
+        if (state.IdleOn is not null && !state.Parked)
+        {
+            var kernel = _ledger.KernelCpusOf(record);
+            _backends.For(record).ApplyCpus(name, kernel, _ledger.Pool().NodesOf(kernel));
+        }
+        else if (_ledger.IdleBorrowersOf(name).Count > 0)
+        {
+            // A shared lender's cpuset was rewritten by the resize; on v2 it stays out of its partition while shared.
+            _backends.For(record).ApplyShared(name, true, record.Cpus);
+        }
+
+        FollowBorrowers(name, except: null);
+    }
+
+    /// <summary>Rewrites the kernel cpuset of every subOS running in <paramref name="lender"/>'s idle time but <paramref name="except"/>.</summary>
+    private void FollowBorrowers(string lender, string? except)
+    {
+        foreach (var borrower in _ledger.IdleBorrowersOf(lender))
+        {
+            if (borrower != except && _ledger.Find(borrower) is { State: SubOsState.Running } record && !_ledger.ElasticStateOf(borrower).Parked)
+            {
+                var kernel = _ledger.KernelCpusOf(record);
+                _backends.For(record).ApplyCpus(borrower, kernel, _ledger.Pool().NodesOf(kernel));
+            }
+        }
+    }
+
+    /// <summary>Refuses an idle share that would chain, repeat, or involve what cannot share.</summary>
+    private void CheckIdlePair(SubOsRecord lender, SubOsRecord borrower, ElasticState borrowerState)
+    {
+        if (borrowerState.IdleOn is { } already)
+        {
+            throw RfException.Invalid(already == lender.Name
+                ? $"'{borrower.Name}' already runs in '{lender.Name}''s idle time"
+                : $"'{borrower.Name}' runs in '{already}''s idle time: 'rfm reclaim {borrower.Name} --idle' ends that first");
+        }
+
+        // No chains: a CPU is named by its owner's cpuset and at most its borrowers', never a borrower's borrower's.
+        if (_ledger.ElasticStateOf(lender.Name).IdleOn is not null)
+        {
+            throw RfException.Invalid($"'{lender.Name}' runs in another subOS's idle time itself: it cannot lend idle time");
+        }
+
+        if (_ledger.IdleBorrowersOf(borrower.Name).Count > 0)
+        {
+            throw RfException.Invalid($"'{borrower.Name}' lends its idle time to others: it cannot borrow idle time");
+        }
+
+        foreach (var r in new[] { lender, borrower })
+        {
+            if (r.Backend != SubOsBackendKind.Cell)
+            {
+                throw RfException.Invalid($"'{r.Name}' is a {r.Backend.ToText()} subOS: idle sharing needs two cells (a guest's vCPU threads are pinned to its own CPUs)");
+            }
+
+            if (r.State != SubOsState.Running)
+            {
+                throw RfException.Invalid($"'{r.Name}' is not running ('rfm start {r.Name}' restarts it)");
+            }
+        }
+    }
+
     /// <summary>The elastic state of one subOS.</summary>
     public ElasticState StateOf(string name) => _ledger.ElasticStateOf(name);
 
@@ -204,6 +388,20 @@ internal sealed class ElasticLending
             Reclaim(name, null, $"'{name}' is being destroyed");
         }
 
+        // Idle sharing ends after the loans went back: a borrower that got its CPU back has somewhere to run.
+        if (!_ledger.IsFull)
+        {
+            if (_ledger.ElasticStateOf(name).IdleOn is not null)
+            {
+                EndIdle(name, $"'{name}' is being destroyed");
+            }
+
+            foreach (var borrower in _ledger.IdleBorrowersOf(name))
+            {
+                EndIdle(borrower, $"'{name}' is being destroyed");
+            }
+        }
+
         var record = _ledger.Require(name);
         if (_ledger.ElasticStateOf(name).Parked && record.State == SubOsState.Running)
         {
@@ -211,10 +409,82 @@ internal sealed class ElasticLending
         }
     }
 
-    /// <summary>Stores a policy; its taker and donor must exist.</summary>
+    /// <summary>
+    /// Before the destroy of <paramref name="name"/> made while the disk was full is recorded (its kernel objects are
+    /// gone): what it borrowed goes back to each donor in the ledger, a parked donor thaws on its CPUs, and whoever ran
+    /// in its idle time runs on its own CPUs again. One line for each.
+    /// </summary>
+    public IReadOnlyList<string> SettleDestroyed(string name)
+    {
+        var lines = new List<string>();
+        foreach (var loan in _ledger.Loans(name))
+        {
+            var message = $"{loan.Cpus.Count} cpu {name} -> {loan.Donor} (loan {loan.Id}): '{name}' was destroyed while the file system was full";
+            _journal.Run("reclaim", name, () =>
+            {
+                var takerBefore = _ledger.Require(name);
+                var donorBefore = _ledger.Require(loan.Donor);
+                var giving = loan.Cpus.Intersect(takerBefore.Cpus);
+                var state = _ledger.ElasticStateOf(loan.Donor);
+                var unpark = state.Parked && !giving.IsEmpty;
+                var donorCpus = donorBefore.Cpus.Union(giving);
+                var donorAfter = donorBefore with { Cpus = donorCpus, Mems = donorCpus.IsEmpty ? donorBefore.Mems : _ledger.Pool().NodesOf(donorCpus), Revision = donorBefore.Revision + 1 };
+
+                // The taker's row goes with the destroy; until then it no longer names what went back.
+                _ledger.Put(takerBefore with { Cpus = takerBefore.Cpus.Except(giving), Revision = takerBefore.Revision + 1 });
+                _ledger.Put(donorAfter);
+                if (unpark)
+                {
+                    _ledger.PutElasticState(loan.Donor, state with { ParkedCpus = null });
+                }
+
+                if (donorBefore.State == SubOsState.Running)
+                {
+                    var backend = _backends.For(donorBefore);
+                    var kernel = _ledger.KernelCpusOf(donorAfter);
+                    backend.ApplyCpus(loan.Donor, kernel, _ledger.Pool().NodesOf(kernel));
+                    if (unpark)
+                    {
+                        backend.Freeze(loan.Donor, false);
+                    }
+
+                    backend.WriteDescription(donorAfter, _ledger.RequireMachine());
+                }
+
+                _ledger.SetLoanCpus(loan.Id, CpuSet.Empty);
+                _ledger.Append("return", loan.Donor, Describe(donorBefore, state), Describe(donorAfter, _ledger.ElasticStateOf(loan.Donor)), TimeSpan.Zero, JournalOutcome.Ok, message);
+                return (0, Describe(takerBefore, ElasticState.None), (string?)null);
+            }, message: message);
+            lines.Add($"loan {loan.Id}: CPUs {loan.Cpus} went back from '{name}' to '{loan.Donor}' ('{name}' was destroyed while the file system was full)");
+        }
+
+        foreach (var borrower in _ledger.IdleBorrowersOf(name))
+        {
+            EndIdle(borrower, $"'{name}' was destroyed while the file system was full");
+            lines.Add($"'{borrower}' no longer runs in the idle time of '{name}' (destroyed while the file system was full)");
+        }
+
+        return lines;
+    }
+
+    /// <summary>
+    /// Stores a policy; its taker and donor must exist. With <see cref="ElasticPolicySpec.IdleShare"/> the donor starts
+    /// running in the taker's idle time first (refused, with nothing stored, where it cannot); a policy replaced by one
+    /// without it ends that.
+    /// </summary>
     public void SetPolicy(ElasticPolicySpec spec)
     {
         CheckPair(spec.Donor, spec.Taker);
+        var sharing = _ledger.Find(spec.Donor) is not null && _ledger.ElasticStateOf(spec.Donor).IdleOn == spec.Taker;
+        if (spec.IdleShare && !sharing)
+        {
+            ShareIdle(spec.Taker, spec.Donor, $"the policy of {spec.Taker} (--idle-share)");
+        }
+        else if (!spec.IdleShare && sharing && _ledger.Policies().Any(p => p.Taker == spec.Taker && p.Donor == spec.Donor && p.IdleShare))
+        {
+            EndIdle(spec.Donor, $"the policy of {spec.Taker} no longer shares idle time");
+        }
+
         _journal.Run("policy-set", spec.Taker, () =>
         {
             _ledger.RequireMachine();
@@ -226,24 +496,30 @@ internal sealed class ElasticLending
         });
     }
 
-    /// <summary>Removes the policy of <paramref name="taker"/>.</summary>
+    /// <summary>Removes the policy of <paramref name="taker"/>; the idle share it made (<c>--idle-share</c>) ends with it.</summary>
     public void RemovePolicy(string taker)
     {
         SubOsName.Check(taker);
-        _journal.Run("policy-rm", taker, () =>
+        var removed = _journal.Run("policy-rm", taker, () =>
         {
             var before = _ledger.Policies().FirstOrDefault(p => p.Taker == taker)
                 ?? throw RfException.Invalid($"'{taker}' has no policy (rfm policy ls lists them)");
             _ledger.RemovePolicy(taker);
-            return (0, Describe(before), (string?)null);
+            return (before, Describe(before), (string?)null);
         });
+
+        if (removed.IdleShare && _ledger.Find(removed.Donor) is not null && _ledger.ElasticStateOf(removed.Donor).IdleOn == taker)
+        {
+            EndIdle(removed.Donor, $"the policy of {taker} was removed");
+        }
     }
 
     /// <summary>One line for the journal: <c>slack p99&lt;=5ms donor=batch probe=... window=500ms</c>.</summary>
     public static string Describe(ElasticPolicySpec p) =>
         $"{p.Kind.ToText()} {p.Slo} donor={p.Donor} probe={p.Probe} window={DurationText.Format(p.Window)}"
         + (p.Kind == PolicyKind.Threshold ? $" lt={DurationText.Format(p.Lower)} ut={DurationText.Format(p.Upper)}" : string.Empty)
-        + $" min={p.MinCpus} max={p.MaxCpus?.ToString(CultureInfo.InvariantCulture) ?? "-"} floor={p.DonorFloor}";
+        + $" min={p.MinCpus} max={p.MaxCpus?.ToString(CultureInfo.InvariantCulture) ?? "-"} floor={p.DonorFloor}"
+        + (p.IdleShare ? " idle-share" : string.Empty);
 
     private LoanRecord Return(LoanRecord loan, CpuSet back, string reason)
     {
@@ -264,6 +540,7 @@ internal sealed class ElasticLending
             var pool = _ledger.Pool();
             var donorCpus = donorBefore.Cpus.Union(giving);
             var state = _ledger.ElasticStateOf(loan.Donor);
+            var kernelBefore = (_ledger.KernelCpusOf(takerBefore), _ledger.KernelCpusOf(donorBefore));
             var unpark = state.Parked && !giving.IsEmpty;
             var takerAfter = takerBefore with { Cpus = takerCpus, Mems = pool.NodesOf(takerCpus), Revision = takerBefore.Revision + 1 };
             var donorAfter = donorBefore with { Cpus = donorCpus, Mems = donorCpus.IsEmpty ? donorBefore.Mems : pool.NodesOf(donorCpus), Revision = donorBefore.Revision + 1 };
@@ -274,7 +551,7 @@ internal sealed class ElasticLending
                 _ledger.PutElasticState(loan.Donor, state with { ParkedCpus = null });
             }
 
-            Move(takerBefore, takerAfter, donorBefore, donorAfter, unpark ? Parking.Unpark : Parking.None);
+            Move(takerBefore, takerAfter, donorBefore, donorAfter, kernelBefore, unpark ? Parking.Unpark : Parking.None);
             _ledger.SetLoanCpus(loan.Id, loan.Cpus.Except(back));
             _ledger.Append("return", loan.Donor, Describe(donorBefore, state), Describe(donorAfter, _ledger.ElasticStateOf(loan.Donor)), TimeSpan.Zero, JournalOutcome.Ok, message);
             return (loan with { Cpus = giving }, Describe(takerBefore, ElasticState.None), Describe(takerAfter, ElasticState.None));
@@ -290,15 +567,21 @@ internal sealed class ElasticLending
 
     /// <summary>
     /// Applies a move to the kernel: the giver shrinks before the receiver grows, so no CPU is ever in two running
-    /// cpusets. A parked giver freezes instead of shrinking (its cpuset cannot be empty); an unparked receiver gets
-    /// its CPUs before it thaws. On failure what was applied is undone before the exception goes on.
+    /// cpusets (but for idle sharing, which names a lender's CPUs in its borrower's cpuset on purpose). A parked giver
+    /// freezes instead of shrinking (its cpuset cannot be empty); an unparked receiver gets its CPUs before it thaws.
+    /// On failure what was applied is undone before the exception goes on. The records after the move are in the
+    /// ledger already: the kernel cpusets (own CPUs and idle-shared ones) are read from it, and
+    /// <c>kernelBefore</c> holds the giver's and the receiver's kernel cpusets from before it, for the undo.
     /// </summary>
-    private void Move(SubOsRecord giverBefore, SubOsRecord giverAfter, SubOsRecord receiverBefore, SubOsRecord receiverAfter, Parking parking)
+    private void Move(SubOsRecord giverBefore, SubOsRecord giverAfter, SubOsRecord receiverBefore, SubOsRecord receiverAfter, (CpuSet Giver, CpuSet Receiver) kernelBefore, Parking parking)
     {
         var giver = _backends.For(giverBefore);
         var receiver = _backends.For(receiverBefore);
         var giverRuns = giverBefore.State == SubOsState.Running;
         var receiverRuns = receiverBefore.State == SubOsState.Running;
+        var pool = _ledger.Pool();
+        var giverKernel = _ledger.KernelCpusOf(giverAfter);
+        var receiverKernel = _ledger.KernelCpusOf(receiverAfter);
         var undo = new Stack<Action>();
         try
         {
@@ -311,18 +594,18 @@ internal sealed class ElasticLending
 
                 undo.Push(() => giver.Freeze(giverBefore.Name, false));
             }
-            else if (giverRuns)
+            else if (giverRuns && !giverKernel.Equals(kernelBefore.Giver))
             {
-                giver.ApplyCpus(giverBefore.Name, giverAfter.Cpus, giverAfter.Mems);
-                undo.Push(() => giver.ApplyCpus(giverBefore.Name, giverBefore.Cpus, giverBefore.Mems));
+                giver.ApplyCpus(giverBefore.Name, giverKernel, pool.NodesOf(giverKernel));
+                undo.Push(() => giver.ApplyCpus(giverBefore.Name, kernelBefore.Giver, giverBefore.Mems));
             }
 
             if (receiverRuns)
             {
-                receiver.ApplyCpus(receiverBefore.Name, receiverAfter.Cpus, receiverAfter.Mems);
+                receiver.ApplyCpus(receiverBefore.Name, receiverKernel, pool.NodesOf(receiverKernel));
                 if (parking == Parking.Unpark)
                 {
-                    undo.Push(() => receiver.ApplyCpus(receiverBefore.Name, receiverBefore.Cpus.IsEmpty ? receiverAfter.Cpus : receiverBefore.Cpus, receiverBefore.Mems));
+                    undo.Push(() => receiver.ApplyCpus(receiverBefore.Name, kernelBefore.Receiver.IsEmpty ? receiverKernel : kernelBefore.Receiver, receiverBefore.Mems));
                     receiver.Freeze(receiverBefore.Name, false);
                 }
             }
@@ -337,6 +620,9 @@ internal sealed class ElasticLending
             throw;
         }
 
+        // Whoever else runs in the idle time of either follows its new CPUs.
+        FollowBorrowers(giverBefore.Name, receiverBefore.Name);
+        FollowBorrowers(receiverBefore.Name, giverBefore.Name);
         var machine = _ledger.RequireMachine();
         giver.WriteDescription(giverAfter, machine);
         receiver.WriteDescription(receiverAfter, machine);
@@ -354,5 +640,6 @@ internal sealed class ElasticLending
 
     private static string Describe(SubOsRecord r, ElasticState state) =>
         $"cpus={(r.Cpus.IsEmpty ? "none" : r.Cpus.ToString())}{(state.Parked ? " parked" : string.Empty)}"
-        + (state.CpuQuota is { } q ? " quota=" + q.ToString("0.##", CultureInfo.InvariantCulture) : string.Empty);
+        + (state.CpuQuota is { } q ? " quota=" + q.ToString("0.##", CultureInfo.InvariantCulture) : string.Empty)
+        + (state.IdleOn is { } lender ? " idle-on=" + lender : string.Empty);
 }

@@ -18,6 +18,7 @@ namespace RainForest.Supervisor.Json;
 /// <param name="DonorFloor">The fewest CPUs the donor keeps.</param>
 /// <param name="MemoryStep">How much memory one memory move takes.</param>
 /// <param name="DonorMemoryFloor">The least memory the donor keeps.</param>
+/// <param name="IdleShare">Whether the donor also runs in the taker's idle time while the policy exists.</param>
 public sealed record PolicyView(
     string Taker,
     string Donor,
@@ -32,7 +33,8 @@ public sealed record PolicyView(
     int? MaxCpus,
     int DonorFloor,
     ByteSize MemoryStep,
-    ByteSize DonorMemoryFloor)
+    ByteSize DonorMemoryFloor,
+    bool IdleShare)
 {
     /// <summary>The view of a stored policy.</summary>
     /// <param name="p">The policy.</param>
@@ -40,5 +42,5 @@ public sealed record PolicyView(
     public static PolicyView Of(ElasticPolicySpec p) => new(
         p.Taker, p.Donor, p.Kind.ToText(), p.Slo.ToString(), p.Probe.ToString(), p.ProbeRate, DurationText.Format(p.Window),
         p.Kind == PolicyKind.Threshold ? DurationText.Format(p.Lower) : null, p.Kind == PolicyKind.Threshold ? DurationText.Format(p.Upper) : null,
-        p.MinCpus, p.MaxCpus, p.DonorFloor, p.MemoryStep, p.DonorMemoryFloor);
+        p.MinCpus, p.MaxCpus, p.DonorFloor, p.MemoryStep, p.DonorMemoryFloor, p.IdleShare);
 }

@@ -26,9 +26,10 @@ namespace RainForest.Supervisor.Kernels;
 /// <remarks>
 /// QEMU daemonises (<c>-daemonize</c>: it forks, leaves rfm's session and is re-parented), so the guest outlives the
 /// rfm that made it; its pid, start time and sockets live in the subOS's directory, where any later rfm finds them.
-/// Its memory limit is the guest's memory plus <see cref="Overhead"/> for QEMU itself. CPUs and memory change live
-/// (<c>KernelBackend.Resize.cs</c>). Channels, RFloop and the Security Guard's confinement of QEMU are not built yet
-/// (issue 11); the backend refuses them in one line.
+/// Its memory limit is the guest's memory plus <see cref="Overhead"/> for QEMU itself. With <c>--net loop</c> the guest
+/// has a virtio-net NIC on a tap on the RFloop bridge (RFtun, <see cref="LoopNetwork.AttachTap"/>). CPUs and memory
+/// change live (<c>KernelBackend.Resize.cs</c>). Channels and the Security Guard's confinement of QEMU are not built
+/// yet (issue 11); the backend refuses them in one line.
 /// </remarks>
 public sealed partial class KernelBackend : ISubOsBackend
 {
@@ -49,6 +50,9 @@ public sealed partial class KernelBackend : ISubOsBackend
     public const string AgentPort = "rainforest.agent";
 
     private const string StateFile = "guest.json";
+    private const string HostsFileName = "hosts";
+    private const int TapFd = 3;
+    private const int FirstShareFd = 4;
     private const string ProbeFile = "kvm-probe";
 
     private readonly StateDirectory _state;
@@ -81,9 +85,9 @@ public sealed partial class KernelBackend : ISubOsBackend
     public CreateOptions Check(CreateOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Net != NetMode.None || options.Nics.Count > 0)
+        if (options.Nics.Count > 0)
         {
-            throw RfException.Invalid("--net loop and --nic are not built for --backend kernel yet (issue 11: RFtun and device pass-through)");
+            throw RfException.Invalid("--nic is not built for --backend kernel: a host interface moves into a network namespace, which a guest kernel does not share (that needs PCI pass-through, VFIO); use --net loop");
         }
 
         if (options.Privileged)
@@ -120,7 +124,7 @@ public sealed partial class KernelBackend : ISubOsBackend
             QemuAccelerator.Kvm => KvmProblem(vmlinuz) is { } problem ? throw RfException.Invalid($"--accel kvm: KVM cannot run a guest on this host ({problem})") : QemuAccelerator.Kvm,
             _ => _cgroups.Layout.Mode != CgroupMode.V2 && KvmProblem(vmlinuz) is null ? QemuAccelerator.Kvm : QemuAccelerator.Tcg,
         };
-        return options with { Guest = new GuestSpec { Accelerator = accelerator, KernelPath = vmlinuz, Release = release, ModulesDirectory = modules } };
+        return options with { Guest = asked with { Accelerator = accelerator, KernelPath = vmlinuz, Release = release, ModulesDirectory = modules } };
     }
 
     /// <summary>Boots the guest and returns once its agent answers; on failure everything made is removed again.</summary>
@@ -134,6 +138,7 @@ public sealed partial class KernelBackend : ISubOsBackend
         var agent = CellBackend.AgentPath;
         var dir = _state.SubOsDirectory(record.Name);
         var trace = new PhaseTrace("start " + record.Name);
+        var shared = new List<SafeHandle>();
         try
         {
             if (Directory.Exists(dir))
@@ -142,7 +147,20 @@ public sealed partial class KernelBackend : ISubOsBackend
             }
 
             Directory.CreateDirectory(Path.Combine(dir, "desc", "bin"));
+
+            // RFfuse: each shared directory opened beneath its source's root now, handed to QEMU as a descriptor.
+            foreach (var share in record.Guest?.Shares ?? [])
+            {
+                shared.Add(OpenShare(share));
+            }
+
             CellBackend.WriteDescription(dir, record, machine);
+            if (record.Address is not null)
+            {
+                // Names follow once the supervisor has the member list (WriteHosts); until then the guest knows itself.
+                File.WriteAllText(Path.Combine(dir, "desc", HostsFileName), LoopNetwork.HostsFile(record.Name, record.Address, [(record.Name, record.Address)]));
+            }
+
             var initrd = Path.Combine(dir, "initrd.gz");
             var layout = Layout(record, machine, parentCpus, MemoryDeviceOf(ModuleDependencies.Load(guest.modules)), guest.accelerator);
             var image = new AgentGuestImage
@@ -155,13 +173,19 @@ public sealed partial class KernelBackend : ISubOsBackend
                 Root = new NinePShare(SharedRootScripts.RootTag, record.RootFs),
                 Mounts =
                 [
-                    new GuestMount(new NinePShare("rfdesc", Path.Combine(dir, "desc")), "/run/rainforest"),
+                    // Coherent: the supervisor rewrites subos.json and the hosts file while the guest runs.
+                    new GuestMount(new NinePShare("rfdesc", Path.Combine(dir, "desc"), Coherent: true), "/run/rainforest"),
                     new GuestMount(new NinePShare("rfbin", Path.GetDirectoryName(agent)!), CellBackend.ToolsInside),
+                    .. (record.Guest?.Shares ?? []).Select((share, i) => new GuestMount(
+                        new NinePShare(string.Create(CultureInfo.InvariantCulture, $"rfshare{i}"), string.Create(CultureInfo.InvariantCulture, $"/proc/self/fd/{FirstShareFd + i}"), share.ReadOnly, Coherent: true),
+                        share.MountPoint)),
                 ],
 
                 // The host's state (this ledger among it) is not the guest's to read.
                 EmptyDirectories = record.RootFs == "/" ? [_state.Path] : [],
                 Hostname = record.Name,
+                Address = record.Address is null ? null : record.Address + "/24",
+                HostsFile = record.Address is null ? null : "/run/rainforest/" + HostsFileName,
                 Program = [$"{CellBackend.ToolsInside}/{Path.GetFileName(agent)}", "guest", record.Name, AgentPort],
             };
             image.WriteInitramfs(initrd);
@@ -180,7 +204,15 @@ public sealed partial class KernelBackend : ISubOsBackend
 
             trace.Mark("cgroups");
             var options = QemuOptionsFor(record, guest.accelerator, guest.vmlinuz, initrd, image.Shares, dir, layout);
-            var pid = Launch(record.Name, dir, options);
+
+            // RFtun: the tap joins the bridge (filtered) before QEMU starts, and QEMU gets its descriptor as fd 3.
+            using var tap = record.Address is { } address ? new LoopNetwork(_guard).AttachTap(record.Name, address) : null;
+            if (tap is not null)
+            {
+                trace.Mark("tap");
+            }
+
+            var pid = Launch(record.Name, dir, options, tap, shared);
             var start = ProcessInfo.StartTime(pid) ?? throw RfException.Failed($"subOS '{record.Name}': QEMU exited right after start (see {dir}/qemu.log)");
             WriteState(dir, layout with { Pid = pid, Start = start });
             trace.Mark("qemu");
@@ -202,6 +234,11 @@ public sealed partial class KernelBackend : ISubOsBackend
         {
             Stop(record.Name, 0);
             throw;
+        }
+        finally
+        {
+            // QEMU holds its own copies now.
+            shared.ForEach(h => h.Dispose());
         }
     }
 
@@ -247,6 +284,13 @@ public sealed partial class KernelBackend : ISubOsBackend
             ProcessInfo.Kill(left.Pid);
         }
 
+        // The tap ends with QEMU's descriptor; one left by a QEMU that could not be ended, or killed mid-way, goes here.
+        var loop = new LoopNetwork(_guard);
+        if (loop.Exists)
+        {
+            loop.RemoveLink(LoopNetwork.TapLink(name));
+        }
+
         if (Directory.Exists(dir))
         {
             Directory.Delete(dir, recursive: true);
@@ -262,9 +306,14 @@ public sealed partial class KernelBackend : ISubOsBackend
     /// <summary>Rewrites <c>subos.json</c>, which the guest sees read-only at /run/rainforest over 9p.</summary>
     public void WriteDescription(SubOsRecord record, MachineRecord machine) => CellBackend.WriteDescription(_state.SubOsDirectory(record.Name), record, machine);
 
-    /// <summary>Nothing to write: a kernel subOS is not on RFloop yet.</summary>
+    /// <summary>Rewrites the hosts file the guest binds on <c>/etc/hosts</c> (in its description share), in place.</summary>
     public void WriteHosts(string name, string contents)
     {
+        var file = Path.Combine(_state.SubOsDirectory(name), "desc", HostsFileName);
+        if (File.Exists(file))
+        {
+            File.WriteAllText(file, contents);
+        }
     }
 
     /// <summary>True while the guest's QEMU runs (the same process that started, not a reuse of its pid).</summary>
@@ -331,6 +380,9 @@ public sealed partial class KernelBackend : ISubOsBackend
                 "-chardev", $"socket,id=rf-agent,path={Path.Combine(dir, "agent.sock")},server=on,wait=off",
                 "-device", $"virtserialport,bus=rf-serial.0,chardev=rf-agent,name={AgentPort}",
                 "-qmp", $"unix:{Path.Combine(dir, "qmp.sock")},server=on,wait=off",
+                .. (record.Address is { } address
+                    ? (string[])["-netdev", string.Create(CultureInfo.InvariantCulture, $"tap,id=rf-net,fd={TapFd}"), "-device", $"virtio-net-pci,netdev=rf-net,mac={LoopFilter.MacOf(address)}"]
+                    : []),
                 "-name", $"rf-{record.Name},debug-threads=on",
                 "-pidfile", Path.Combine(dir, "qemu.pid"),
                 "-daemonize",
@@ -343,18 +395,29 @@ public sealed partial class KernelBackend : ISubOsBackend
     /// Starts QEMU through a shell that first joins the subOS's cgroups, so QEMU and every thread it makes are charged
     /// to the subOS from birth; returns the daemonised QEMU's pid once its parent has exited (QEMU is then initialised).
     /// </summary>
-    private int Launch(string name, string dir, QemuOptions options)
+    private int Launch(string name, string dir, QemuOptions options, SafeHandle? tap, IReadOnlyList<SafeHandle> shares)
     {
         var qemu = SystemTools.Require("qemu-system-x86_64");
         var shell = SystemTools.Require("sh");
         var procs = _cgroups.ProcsFiles(name);
         using var log = File.Open(Path.Combine(dir, "qemu.log"), FileMode.Create, FileAccess.Write, FileShare.ReadWrite);
         using var devNull = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.Read);
+        var fds = new Dictionary<int, SafeHandle> { [0] = devNull, [1] = log.SafeFileHandle, [2] = log.SafeFileHandle };
+        if (tap is not null)
+        {
+            fds[TapFd] = tap;
+        }
+
+        for (var i = 0; i < shares.Count; i++)
+        {
+            fds[FirstShareFd + i] = shares[i];
+        }
+
         var parent = Spawner.Spawn(new SpawnOptions
         {
             Path = shell,
             Argv = [shell, "-c", LaunchScript, qemu, procs.Count.ToString(CultureInfo.InvariantCulture), .. procs, .. QemuCommandLine.Build(options)],
-            Fds = new Dictionary<int, SafeHandle> { [0] = devNull, [1] = log.SafeFileHandle, [2] = log.SafeFileHandle },
+            Fds = fds,
             WorkingDirectory = "/",
             NewSession = true,
         });
@@ -482,6 +545,20 @@ public sealed partial class KernelBackend : ISubOsBackend
         }
 
         return problem;
+    }
+
+    /// <summary>Opens a share's directory beneath its source's root, following no symbolic link (a swap since the check fails here).</summary>
+    private static SafeHandle OpenShare(GuestShare share)
+    {
+        var root = share.SourceRoot ?? throw RfException.Failed($"share {share}: its source's root was not resolved");
+        try
+        {
+            return DirectoryBeneath.Open(root, share.Directory);
+        }
+        catch (Interop.LinuxException e)
+        {
+            throw RfException.Failed($"share {share}: {share.Directory} is no longer a directory in '{share.Source}': {e.Message}");
+        }
     }
 
     private static long HugePagesFree()

@@ -8,7 +8,12 @@ namespace RainForest.Supervisor.Ledger;
 /// processes are frozen; null when it is not parked.
 /// </param>
 /// <param name="CpuQuota">Its CPU bandwidth limit in CPUs; null for none.</param>
-public sealed record ElasticState(CpuSet? ParkedCpus, double? CpuQuota)
+/// <param name="IdleOn">
+/// The subOS in whose idle time it also runs (<c>rfm lend LENDER BORROWER --idle</c>): the lender's CPUs stay the
+/// lender's, they join this subOS's kernel cpuset, and this subOS's processes run in the scheduler's idle class; null
+/// for none.
+/// </param>
+public sealed record ElasticState(CpuSet? ParkedCpus, double? CpuQuota, string? IdleOn = null)
 {
     /// <summary>Neither parked nor limited.</summary>
     public static ElasticState None { get; } = new(null, null);

@@ -27,7 +27,8 @@ public sealed partial class ResourceLedger
                 rate INTEGER NOT NULL,
                 memory_step INTEGER NOT NULL,
                 donor_memory_floor INTEGER NOT NULL,
-                updated TEXT NOT NULL);
+                updated TEXT NOT NULL,
+                idle_share INTEGER NOT NULL DEFAULT 0);
             CREATE TABLE IF NOT EXISTS loan (
                 id INTEGER PRIMARY KEY AUTOINCREMENT,
                 donor TEXT NOT NULL REFERENCES subos(name) ON DELETE CASCADE,
@@ -39,8 +40,26 @@ public sealed partial class ResourceLedger
             CREATE TABLE IF NOT EXISTS subos_elastic (
                 name TEXT PRIMARY KEY REFERENCES subos(name) ON DELETE CASCADE,
                 parked_cpus TEXT,
-                cpu_quota REAL);
+                cpu_quota REAL,
+                idle_on TEXT REFERENCES subos(name) ON DELETE SET NULL);
             """);
+
+        // Ledgers from before idle sharing gain the columns in place (a lender's destroy clears idle_on).
+        if (!HasColumn("subos_elastic", "idle_on"))
+        {
+            Execute("ALTER TABLE subos_elastic ADD COLUMN idle_on TEXT REFERENCES subos(name) ON DELETE SET NULL");
+        }
+
+        if (!HasColumn("policy", "idle_share"))
+        {
+            Execute("ALTER TABLE policy ADD COLUMN idle_share INTEGER NOT NULL DEFAULT 0");
+        }
+    }
+
+    private bool HasColumn(string table, string column)
+    {
+        using var cmd = Command($"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = $c", ("$c", column));
+        return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
     }
 
     /// <summary>A counter that changes whenever a policy is set or removed, so a running service re-reads them only then.</summary>
@@ -54,7 +73,7 @@ public sealed partial class ResourceLedger
     public IReadOnlyList<ElasticPolicySpec> Policies()
     {
         using var cmd = Command("""
-            SELECT taker, donor, kind, slo, probe, window_us, lt_us, ut_us, min_cpus, max_cpus, donor_floor, rate, memory_step, donor_memory_floor
+            SELECT taker, donor, kind, slo, probe, window_us, lt_us, ut_us, min_cpus, max_cpus, donor_floor, rate, memory_step, donor_memory_floor, idle_share
             FROM policy ORDER BY taker
             """);
         using var reader = cmd.ExecuteReader();
@@ -68,7 +87,7 @@ public sealed partial class ResourceLedger
                 kind == PolicyKind.Threshold ? TimeSpan.FromMicroseconds(reader.GetInt64(6)) : null,
                 kind == PolicyKind.Threshold ? TimeSpan.FromMicroseconds(reader.GetInt64(7)) : null,
                 reader.GetInt32(8), reader.IsDBNull(9) ? null : reader.GetInt32(9), reader.GetInt32(10), reader.GetInt32(11),
-                new ByteSize(reader.GetInt64(12)), new ByteSize(reader.GetInt64(13))));
+                new ByteSize(reader.GetInt64(12)), new ByteSize(reader.GetInt64(13))) with { IdleShare = reader.GetInt64(14) != 0 });
         }
 
         return result;
@@ -79,17 +98,17 @@ public sealed partial class ResourceLedger
     {
         RequireTransaction();
         Execute("""
-            INSERT INTO policy (taker, donor, kind, slo, probe, window_us, lt_us, ut_us, min_cpus, max_cpus, donor_floor, rate, memory_step, donor_memory_floor, updated)
-            VALUES ($taker, $donor, $kind, $slo, $probe, $window, $lt, $ut, $min, $max, $floor, $rate, $step, $memfloor, $updated)
+            INSERT INTO policy (taker, donor, kind, slo, probe, window_us, lt_us, ut_us, min_cpus, max_cpus, donor_floor, rate, memory_step, donor_memory_floor, updated, idle_share)
+            VALUES ($taker, $donor, $kind, $slo, $probe, $window, $lt, $ut, $min, $max, $floor, $rate, $step, $memfloor, $updated, $idle)
             ON CONFLICT(taker) DO UPDATE SET donor = excluded.donor, kind = excluded.kind, slo = excluded.slo, probe = excluded.probe,
                 window_us = excluded.window_us, lt_us = excluded.lt_us, ut_us = excluded.ut_us, min_cpus = excluded.min_cpus,
                 max_cpus = excluded.max_cpus, donor_floor = excluded.donor_floor, rate = excluded.rate, memory_step = excluded.memory_step,
-                donor_memory_floor = excluded.donor_memory_floor, updated = excluded.updated
+                donor_memory_floor = excluded.donor_memory_floor, updated = excluded.updated, idle_share = excluded.idle_share
             """,
             ("$taker", spec.Taker), ("$donor", spec.Donor), ("$kind", spec.Kind.ToText()), ("$slo", spec.Slo.ToString()), ("$probe", spec.Probe.ToString()),
             ("$window", (long)spec.Window.TotalMicroseconds), ("$lt", (long)spec.Lower.TotalMicroseconds), ("$ut", (long)spec.Upper.TotalMicroseconds),
             ("$min", spec.MinCpus), ("$max", spec.MaxCpus), ("$floor", spec.DonorFloor), ("$rate", spec.ProbeRate), ("$step", spec.MemoryStep.Bytes),
-            ("$memfloor", spec.DonorMemoryFloor.Bytes), ("$updated", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)));
+            ("$memfloor", spec.DonorMemoryFloor.Bytes), ("$updated", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)), ("$idle", spec.IdleShare ? 1 : 0));
         BumpPolicyVersion();
     }
 
@@ -147,11 +166,35 @@ public sealed partial class ResourceLedger
     /// <summary>The elastic state of one subOS (<see cref="ElasticState.None"/> when nothing was changed).</summary>
     public ElasticState ElasticStateOf(string name)
     {
-        using var cmd = Command("SELECT parked_cpus, cpu_quota FROM subos_elastic WHERE name = $n", ("$n", name));
+        using var cmd = Command("SELECT parked_cpus, cpu_quota, idle_on FROM subos_elastic WHERE name = $n", ("$n", name));
         using var reader = cmd.ExecuteReader();
         return reader.Read()
-            ? new ElasticState(reader.IsDBNull(0) ? null : CpuSet.Parse(reader.GetString(0)), reader.IsDBNull(1) ? null : reader.GetDouble(1))
+            ? new ElasticState(reader.IsDBNull(0) ? null : CpuSet.Parse(reader.GetString(0)), reader.IsDBNull(1) ? null : reader.GetDouble(1), reader.IsDBNull(2) ? null : reader.GetString(2))
             : ElasticState.None;
+    }
+
+    /// <summary>The subOSes that run in <paramref name="lender"/>'s idle time, by name.</summary>
+    public IReadOnlyList<string> IdleBorrowersOf(string lender)
+    {
+        using var cmd = Command("SELECT name FROM subos_elastic WHERE idle_on = $n ORDER BY name", ("$n", lender));
+        using var reader = cmd.ExecuteReader();
+        var result = new List<string>();
+        while (reader.Read())
+        {
+            result.Add(reader.GetString(0));
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The CPUs <paramref name="record"/>'s kernel cpuset names: its own, and the CPUs of the subOS whose idle time it
+    /// runs in. Empty for a parked subOS, whose frozen cpuset names what <see cref="ElasticState.ParkedCpus"/> says.
+    /// </summary>
+    public CpuSet KernelCpusOf(SubOsRecord record)
+    {
+        var state = ElasticStateOf(record.Name);
+        return state.IdleOn is { } lender && !state.Parked && Find(lender) is { } l ? record.Cpus.Union(l.Cpus) : record.Cpus;
     }
 
     /// <summary>Records a subOS's elastic state (inside a write transaction).</summary>
@@ -165,9 +208,9 @@ public sealed partial class ResourceLedger
         }
 
         Execute("""
-            INSERT INTO subos_elastic (name, parked_cpus, cpu_quota) VALUES ($n, $p, $q)
-            ON CONFLICT(name) DO UPDATE SET parked_cpus = excluded.parked_cpus, cpu_quota = excluded.cpu_quota
-            """, ("$n", name), ("$p", state.ParkedCpus?.ToString()), ("$q", state.CpuQuota));
+            INSERT INTO subos_elastic (name, parked_cpus, cpu_quota, idle_on) VALUES ($n, $p, $q, $i)
+            ON CONFLICT(name) DO UPDATE SET parked_cpus = excluded.parked_cpus, cpu_quota = excluded.cpu_quota, idle_on = excluded.idle_on
+            """, ("$n", name), ("$p", state.ParkedCpus?.ToString()), ("$q", state.CpuQuota), ("$i", state.IdleOn));
     }
 
     private void BumpPolicyVersion() =>

@@ -3,6 +3,7 @@ using RainForest.Core.Model;
 using RainForest.Linux.Kernel;
 using RainForest.Supervisor.Backends;
 using RainForest.Supervisor.Channels;
+using RainForest.Supervisor.Kernels;
 using RainForest.Supervisor.Ledger;
 using RainForest.Supervisor.Network;
 using RainForest.Supervisor.Security;
@@ -67,6 +68,7 @@ internal sealed class SubOsLifecycle
             var cpus = pool.AllocateNew(options.Cpus);
             pool.CheckMemory(options.Memory, ByteSize.Zero, backend.MemoryOverhead);
             _network.Check(options);
+            var guest = GuestShares.Resolve(options.Guest, name, _ledger.Find, s => _backends.For(s).IsAlive(s));
             var record = new SubOsRecord
             {
                 Name = name,
@@ -83,7 +85,7 @@ internal sealed class SubOsLifecycle
                 IdBase = options.Privileged ? 0 : IdRanges.NextFree(_ledger.List().Select(s => s.IdBase).Where(b => b != 0)),
                 PidsMax = options.Pids ?? PidsLimit.Default(options.Memory),
                 Backend = backend.Kind,
-                Guest = options.Guest,
+                Guest = guest,
             };
 
             trace.Mark("allocation");
@@ -125,6 +127,7 @@ internal sealed class SubOsLifecycle
             }
 
             backend.Stop(name, record.MonitorPid);
+            record = record with { Guest = GuestShares.Resolve(record.Guest, name, _ledger.Find, s => _backends.For(s).IsAlive(s)) };
             var pool = _ledger.Pool();
             var agent = backend.Start(record, machine, pool.Online.Except(pool.ReserveCpus));
             record = record with { State = SubOsState.Running, AgentPid = agent.AgentPid, AgentStart = agent.AgentStart, MonitorPid = agent.MonitorPid };
@@ -234,8 +237,9 @@ internal sealed class SubOsLifecycle
     /// Records the destroys made while the disk was full (reconcile runs it first): each is done again, which finds
     /// nothing left in the kernel, and journalled with its time. Returns one line per destroy recorded.
     /// </summary>
+    /// <param name="beforeEach">Called with each name before its destroy is recorded (the facade settles its loans there).</param>
     /// <exception cref="LedgerFullException">There are destroys to record and the disk is still full.</exception>
-    public IReadOnlyList<string> RecordPendingDestroys()
+    public IReadOnlyList<string> RecordPendingDestroys(Action<string>? beforeEach = null)
     {
         var pending = _pending.All();
         if (pending.Count == 0)
@@ -261,6 +265,7 @@ internal sealed class SubOsLifecycle
 
             try
             {
+                beforeEach?.Invoke(name);
                 _journal.Run("destroy", name, () => (0, DestroyCore(name), (string?)null),
                     message: $"destroyed at {when} while the state directory's file system was full; recorded when space returned");
             }
@@ -441,5 +446,5 @@ internal sealed class SubOsLifecycle
 
     /// <summary>A subOS's resources as the journal's before and after show them.</summary>
     private static string Describe(SubOsRecord r) =>
-        $"cpus={r.Cpus} mems={r.Mems} memory={r.Memory} pids={r.PidsMax}{(r.Privileged ? " PRIVILEGED" : $" uid={r.IdBase}")}{(r.Address is null ? string.Empty : " net=" + r.Address)}{(r.Nics.Count == 0 ? string.Empty : " nics=" + string.Join(',', r.Nics))}";
+        $"cpus={r.Cpus} mems={r.Mems} memory={r.Memory} pids={r.PidsMax}{(r.Privileged ? " PRIVILEGED" : $" uid={r.IdBase}")}{(r.Address is null ? string.Empty : " net=" + r.Address)}{(r.Nics.Count == 0 ? string.Empty : " nics=" + string.Join(',', r.Nics))}{(r.Guest is { Shares.Count: > 0 } g ? " shares=" + string.Join(',', g.Shares.Select(x => $"{x.Source}:{x.Directory}:{x.MountPoint}{(x.ReadOnly ? ":ro" : string.Empty)}")) : string.Empty)}";
 }

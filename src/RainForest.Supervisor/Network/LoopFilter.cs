@@ -144,7 +144,7 @@ public static partial class LoopFilter
     {
         if (!Link().IsMatch(port.Link))
         {
-            throw new ArgumentException($"'{port.Link}' is not a loop port (rf and 10 hex digits)", nameof(port));
+            throw new ArgumentException($"'{port.Link}' is not a loop port (rf or rf-t, and 10 hex digits)", nameof(port));
         }
 
         if (!Mac().IsMatch(port.Mac))
@@ -169,7 +169,7 @@ public static partial class LoopFilter
     [GeneratedRegex("^[a-zA-Z][a-zA-Z0-9_-]{0,63}$")]
     private static partial Regex Identifier();
 
-    [GeneratedRegex("^rf[0-9a-f]{10}$")]
+    [GeneratedRegex("^rf(-t)?[0-9a-f]{10}$")]
     private static partial Regex Link();
 
     [GeneratedRegex("^[0-9a-f]{2}(:[0-9a-f]{2}){5}$")]

@@ -2,8 +2,12 @@ using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 using RainForest.Core;
 using RainForest.Linux.Guard;
+using RainForest.Linux.Namespaces;
+using RainForest.Supervisor.Backends;
+using RainForest.Supervisor.Ledger;
 
 namespace RainForest.Supervisor.Network;
 
@@ -123,7 +127,13 @@ public sealed class LoopNetwork
     public void RemoveLink(string link) => TryIp("-n", _namespace, "link", "del", link);
 
     /// <summary>Makes an existing port of <paramref name="name"/> a port of the bridge again (after the bridge was rebuilt).</summary>
-    public void Rejoin(string name) => IpTool.Ip("-n", _namespace, "link", "set", OuterLink(name), "master", Bridge, "up");
+    public void Rejoin(string name) => RejoinLink(OuterLink(name));
+
+    /// <summary>Makes the existing port <paramref name="link"/> (a veth's outer end or a guest's tap) a port of the bridge again.</summary>
+    public void RejoinLink(string link) => IpTool.Ip("-n", _namespace, "link", "set", link, "master", Bridge, "up");
+
+    /// <summary>The namespace's file, which a thread joins to open a tap inside (<see cref="TapDevice"/>).</summary>
+    public string NamespacePath => Path.Combine("/run/netns", _namespace);
 
     /// <summary>Joins the subOS whose agent is <paramref name="agentPid"/> to the segment with <paramref name="address"/>.</summary>
     /// <remarks>The member's <c>eth0</c> gets the MAC <see cref="LoopFilter.MacOf"/> derives from the address; the port may send from nothing else.</remarks>
@@ -145,6 +155,46 @@ public sealed class LoopNetwork
         IpTool.IpIn(agentPid, "link", "set", "eth0", "up");
     }
 
+    /// <summary>
+    /// RFtun: joins a kernel subOS's guest to the segment through a tap <see cref="TapLink"/> made in the supervisor's
+    /// namespace, with the same address plan and filter as a cell's port; returns the tap's descriptor for QEMU.
+    /// </summary>
+    /// <remarks>
+    /// The tap is not persistent: it lives while a descriptor is open on it, so it ends with QEMU (or with this rfm,
+    /// killed before QEMU took it). The guest's NIC must carry <see cref="LoopFilter.MacOf"/> of the address (QEMU's
+    /// <c>mac=</c>); the filter drops anything else it sends, as for a cell. Its rules exist before the tap joins
+    /// the bridge, so no frame of the guest passes unjudged.
+    /// </remarks>
+    /// <exception cref="RfException">nft or ip is missing, or a step failed (exit code 1).</exception>
+    public SafeFileHandle AttachTap(string name, string address)
+    {
+        NftTool.Require();
+        EnsureSegment();
+        var port = new LoopPort(TapLink(name), LoopFilter.MacOf(address), address);
+        TryIp("-n", _namespace, "link", "del", port.Link);
+        SafeFileHandle tap;
+        try
+        {
+            tap = TapDevice.Open(NamespacePath, port.Link);
+        }
+        catch (Exception e) when (e is Interop.LinuxException or ArgumentException)
+        {
+            throw RfException.Failed($"cannot make the tap {port.Link} in {_namespace}: {e.Message}");
+        }
+
+        try
+        {
+            NftTool.Apply(_namespace, LoopFilter.Join(FilterTable, port));
+            IpTool.Ip("-n", _namespace, "link", "set", port.Link, "master", Bridge, "up");
+            return tap;
+        }
+        catch
+        {
+            tap.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>The nftables table (bridge family, in <see cref="Namespace"/>) that stops members from spoofing.</summary>
     public string FilterTable => LoopFilter.TableName(_guard.Prefix);
 
@@ -154,9 +204,14 @@ public sealed class LoopNetwork
     /// </summary>
     /// <remarks>Nothing to do without a segment or without members: the table goes with the namespace.</remarks>
     /// <exception cref="RfException">nft is missing or refused the table (exit code 1).</exception>
-    public void RefreshFilter(IEnumerable<(string Name, string Address)> members)
+    public void RefreshFilter(IEnumerable<(string Name, string Address)> members) =>
+        RefreshPorts(members.Select(m => (OuterLink(m.Name), m.Address)));
+
+    /// <summary>As <see cref="RefreshFilter"/>, for members named by their port (<see cref="PortOf"/>: a veth or a tap).</summary>
+    /// <exception cref="RfException">nft is missing or refused the table (exit code 1).</exception>
+    public void RefreshPorts(IEnumerable<(string Link, string Address)> members)
     {
-        var ports = members.Select(m => new LoopPort(OuterLink(m.Name), LoopFilter.MacOf(m.Address), m.Address)).ToList();
+        var ports = members.Select(m => new LoopPort(m.Link, LoopFilter.MacOf(m.Address), m.Address)).ToList();
         if (ports.Count > 0 && Exists)
         {
             NftTool.Apply(_namespace, LoopFilter.Rebuild(FilterTable, ports));
@@ -202,6 +257,16 @@ public sealed class LoopNetwork
 
     /// <summary>The host-side end of <paramref name="name"/>'s port: a hash, since link names hold 15 bytes.</summary>
     public static string OuterLink(string name) => "rf" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name)))[..10];
+
+    /// <summary>The tap of a kernel subOS's guest: <c>rf-t</c> and 10 hex digits of the same hash as <see cref="OuterLink"/>.</summary>
+    public static string TapLink(string name) => "rf-t" + OuterLink(name)[2..];
+
+    /// <summary>A member's port on the bridge: the outer end of a cell's veth, or a kernel subOS's tap.</summary>
+    public static string PortOf(SubOsRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return record.Backend == SubOsBackendKind.Kernel ? TapLink(record.Name) : OuterLink(record.Name);
+    }
 
     private static void TryIp(params string[] args)
     {

@@ -79,7 +79,8 @@ internal sealed class SubOsNetworking
     /// <summary>Joins a freshly started subOS to the loop and hands it its NICs; then every member learns the names.</summary>
     public void Connect(SubOsRecord record)
     {
-        if (record.Address is { } address)
+        // A kernel subOS's tap joined before its QEMU started (QEMU is handed the tap's descriptor).
+        if (record.Address is { } address && record.Backend != SubOsBackendKind.Kernel)
         {
             Loop.Attach(record.Name, record.AgentPid, address);
         }
@@ -134,13 +135,16 @@ internal sealed class SubOsNetworking
                 return repairs;
             }
 
-            // Every port died with the namespace: each running member joins the new segment.
-            foreach (var member in running)
+            // Every port died with the namespace: each running cell joins the new segment. A guest's tap cannot
+            // be handed to its running QEMU again: it stays off the loop until it is created anew.
+            var cells = running.Where(m => m.Backend != SubOsBackendKind.Kernel).ToList();
+            foreach (var member in cells)
             {
                 Loop.Attach(member.Name, member.AgentPid, member.Address!);
             }
 
-            repairs.Add((ns, $"loop namespace {ns} was missing while {running.Count} member(s) ran; rebuilt and joined {string.Join(", ", running.Select(m => m.Name))}"));
+            repairs.Add((ns, $"loop namespace {ns} was missing while {running.Count} member(s) ran; rebuilt and joined {string.Join(", ", cells.Select(m => m.Name))}"));
+            repairs.AddRange(running.Except(cells).Select(m => (m.Name, TapLost(m))));
             RefreshNames();
             return repairs;
         }
@@ -170,7 +174,7 @@ internal sealed class SubOsNetworking
             repairs.Add((ns, $"loop namespace {ns} had no bridge {LoopNetwork.BridgeName} (an interrupted create?); rebuilt"));
         }
 
-        var expected = running.ToDictionary(m => LoopNetwork.OuterLink(m.Name), StringComparer.Ordinal);
+        var expected = running.ToDictionary(LoopNetwork.PortOf, StringComparer.Ordinal);
         foreach (var (link, _) in links.Where(l => l.Name != LoopNetwork.BridgeName && !expected.ContainsKey(l.Name)))
         {
             Loop.RemoveLink(link);
@@ -182,12 +186,18 @@ internal sealed class SubOsNetworking
         {
             if (!present.TryGetValue(link, out var master))
             {
+                if (member.Backend == SubOsBackendKind.Kernel)
+                {
+                    repairs.Add((member.Name, TapLost(member)));
+                    continue;
+                }
+
                 Loop.Attach(member.Name, member.AgentPid, member.Address!);
                 repairs.Add((member.Name, $"subOS '{member.Name}': its loop port {link} was missing; attached again as {member.Address}"));
             }
             else if (master != LoopNetwork.BridgeName)
             {
-                Loop.Rejoin(member.Name);
+                Loop.RejoinLink(link);
                 repairs.Add((member.Name, $"subOS '{member.Name}': its loop port {link} was off the bridge; joined again"));
             }
         }
@@ -199,6 +209,9 @@ internal sealed class SubOsNetworking
 
         return repairs;
     }
+
+    private static string TapLost(SubOsRecord member) =>
+        $"subOS '{member.Name}': its tap {LoopNetwork.TapLink(member.Name)} is gone and its running QEMU cannot take a new one; it is off the loop until destroyed and created again";
 
     /// <summary>Why an interface cannot be handed to a subOS, or null when it can.</summary>
     /// <remarks>
@@ -220,7 +233,7 @@ internal sealed class SubOsNetworking
     {
         var all = _ledger.List();
         var members = all.Where(s => s.Address is not null).Select(s => (s.Name, s.Address!)).ToList();
-        Loop.RefreshFilter(members);
+        Loop.RefreshPorts(all.Where(s => s.Address is not null).Select(s => (LoopNetwork.PortOf(s), s.Address!)));
         foreach (var s in all)
         {
             _backends.For(s).WriteHosts(s.Name, LoopNetwork.HostsFile(s.Name, s.Address, s.Address is null ? [] : members));

@@ -82,12 +82,12 @@ internal sealed class SupervisorQueries
         var elastic = _ledger.ElasticStateOf(record.Name);
         if (!alive || backend.Observe(record.Name) is not { } kernel)
         {
-            return new SubOsStatus(record, alive, 0, 0, string.Empty) { Parked = elastic.Parked, CpuQuota = elastic.CpuQuota };
+            return new SubOsStatus(record, alive, 0, 0, string.Empty) { Parked = elastic.Parked, CpuQuota = elastic.CpuQuota, IdleOn = elastic.IdleOn };
         }
 
         return new SubOsStatus(record, alive, kernel.MemoryUsage.Bytes, kernel.Pids.Count, kernel.Cpus.ToString())
         {
-            Partition = kernel.Partition, Parked = elastic.Parked, CpuQuota = elastic.CpuQuota,
+            Partition = kernel.Partition, Parked = elastic.Parked, CpuQuota = elastic.CpuQuota, IdleOn = elastic.IdleOn,
         };
     }
 }

@@ -131,10 +131,12 @@ internal sealed class Reconciler
             else if (record.State == SubOsState.Running && backend.Observe(record.Name) is { } kernel)
             {
                 // A parked donor owns no CPU: its frozen cpuset keeps naming the last one it had (it cannot be empty).
-                if (!record.Cpus.IsEmpty && !kernel.Cpus.Equals(record.Cpus))
+                // One that runs in another's idle time names that one's CPUs as well.
+                var cpus = _ledger.KernelCpusOf(record);
+                if (!cpus.IsEmpty && !kernel.Cpus.Equals(cpus))
                 {
-                    backend.ApplyCpus(record.Name, record.Cpus, record.Mems);
-                    repairs.Add((record.Name, $"subOS '{record.Name}': cpuset held {kernel.Cpus}, ledger says {record.Cpus}; reapplied"));
+                    backend.ApplyCpus(record.Name, cpus, _ledger.Pool().NodesOf(cpus));
+                    repairs.Add((record.Name, $"subOS '{record.Name}': cpuset held {kernel.Cpus}, ledger says {cpus}; reapplied"));
                 }
 
                 if (kernel.MemoryLimit != record.Memory)

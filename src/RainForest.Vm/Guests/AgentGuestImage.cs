@@ -57,6 +57,18 @@ public sealed class AgentGuestImage
     /// <summary>Directories of the root hidden under an empty tmpfs (host state the guest must not see).</summary>
     public IReadOnlyList<string> EmptyDirectories { get; init; } = [];
 
+    /// <summary>
+    /// The guest's address on RFloop with its prefix length (<c>10.77.0.3/24</c>), or null for a guest without a NIC.
+    /// With one, the initramfs carries <c>virtio_net</c> and stage 2 gives <c>eth0</c> (the only NIC) this address.
+    /// </summary>
+    public string? Address { get; init; }
+
+    /// <summary>
+    /// A hosts file the guest sees as <c>/etc/hosts</c> (read-only, a bind of the path inside: a file in a share the
+    /// supervisor rewrites in place), or null to keep the root's own.
+    /// </summary>
+    public string? HostsFile { get; init; }
+
     /// <summary>The guest's hostname.</summary>
     public required string Hostname { get; init; }
 
@@ -89,13 +101,34 @@ public sealed class AgentGuestImage
             .AddDirectory("sys")
             .AddDirectory("mnt")
             .AddHostFile("bin/busybox", StaticBusyBox.Locate(), 0x1ED);
-        var modules = builder.AddModules(ModulesDirectory, Release, [.. Modules, .. ExtraModules]);
+        if (Address is { } address && !address.All(c => char.IsAsciiDigit(c) || c is '.' or '/'))
+        {
+            throw new ArgumentException($"'{address}' is not an IPv4 address with its prefix length");
+        }
+
+        if (HostsFile is { } hosts && (!hosts.StartsWith('/') || hosts.Any(c => char.IsWhiteSpace(c) || c == '\'')))
+        {
+            throw new ArgumentException($"'{hosts}' is not an absolute path without spaces or quotes");
+        }
+
+        var modules = builder.AddModules(ModulesDirectory, Release, [.. Modules, .. ExtraModules, .. Address is null ? Array.Empty<string>() : ["virtio_net"]]);
         var bb = $"{SharedRootScripts.GuestToolsDirectory}/busybox";
         var stage2 = new StringBuilder()
             .Append(CultureInfo.InvariantCulture, $"#!{bb} sh\n")
             .Append("# RainForest kernel subOS, stage 2: name the host, bring up loopback; init then starts the program.\n")
             .Append(CultureInfo.InvariantCulture, $"{bb} hostname {Hostname}\n")
             .Append(CultureInfo.InvariantCulture, $"{bb} ip link set lo up\n");
+        if (Address is not null)
+        {
+            // RFloop: the supervisor chose the address (and the NIC's MAC from it); its filter drops any other source.
+            stage2.Append(CultureInfo.InvariantCulture, $"{bb} ip addr add {Address} dev eth0 && {bb} ip link set eth0 up || echo 'rf: cannot configure eth0 for {Address}'\n");
+        }
+
+        if (HostsFile is not null)
+        {
+            stage2.Append(CultureInfo.InvariantCulture, $"{bb} mount --bind '{HostsFile}' /etc/hosts || echo 'rf: cannot bind {HostsFile} on /etc/hosts'\n");
+        }
+
         var inittab = new StringBuilder()
             .Append(CultureInfo.InvariantCulture, $"::sysinit:{SharedRootScripts.GuestToolsDirectory}/stage2\n");
         if (OnlineHotplugged)

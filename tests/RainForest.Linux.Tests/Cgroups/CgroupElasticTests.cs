@@ -108,4 +108,42 @@ public sealed class CgroupElasticTests : IDisposable
         var (driver, _) = V2("cpuset memory pids");
         Assert.False(driver.SetCpuQuota("batch", 0.5));
     }
+
+    [Fact]
+    public void V1_CpuIdle_WritesAndReadsBack()
+    {
+        var driver = V1("freezer", "cpu");
+        Assert.Equal(false, driver.ReadCpuIdle("batch"));
+        Assert.True(driver.SetCpuIdle("batch", true));
+        Assert.Equal("1", _tree.Read("cpu/rf-test/batch/cpu.idle"));
+        Assert.Equal(true, driver.ReadCpuIdle("batch"));
+        Assert.True(driver.SetCpuIdle("batch", false));
+        Assert.Equal(false, driver.ReadCpuIdle("batch"));
+    }
+
+    [Fact]
+    public void V1_CpuIdle_WithoutCpuHierarchy_SaysSo()
+    {
+        var driver = V1();
+        Assert.False(driver.SetCpuIdle("batch", true));
+        Assert.Null(driver.ReadCpuIdle("batch"));
+    }
+
+    [Fact]
+    public void V2_CpuIdle_EnablesTheCpuControllerOnFirstUse()
+    {
+        var (driver, mount) = V2();
+        Assert.True(driver.SetCpuIdle("batch", true));
+        Assert.Equal("1", File.ReadAllText(Path.Combine(mount, "rf-test/batch/cpu.idle")));
+        Assert.Equal(true, driver.ReadCpuIdle("batch"));
+        Assert.True(driver.SetCpuIdle("batch", false));
+        Assert.Equal(false, driver.ReadCpuIdle("batch"));
+    }
+
+    [Fact]
+    public void V2_CpuIdle_NoCpuController_SaysSo()
+    {
+        var (driver, _) = V2("cpuset memory pids");
+        Assert.False(driver.SetCpuIdle("batch", true));
+    }
 }

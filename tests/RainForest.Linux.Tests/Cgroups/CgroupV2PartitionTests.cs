@@ -318,4 +318,35 @@ public sealed class CgroupV2PartitionTests : IDisposable
     }
 
     public void Dispose() => _tree.Dispose();
+
+    [Theory]
+    [MemberData(nameof(WithPartitions))]
+    public void SetShared_BothLeaveTheirPartitions_TheBorrowerReachesTheLendersCpus_AndBothComeBack(PartitionSupport partitions)
+    {
+        Start(partitions);
+        CreateWeb();
+        _driver.Create("batch", CpuSet.Parse("3"), "0", ByteSize.Parse("64M"));
+
+        // batch runs in web's idle time: both leave their partitions, then batch's cpuset names web's CPUs too.
+        _driver.SetShared("web", true, CpuSet.Parse("1-2"));
+        _driver.SetShared("batch", true, CpuSet.Parse("3"));
+        _driver.SetCpus("batch", CpuSet.Parse("1-3"), "0");
+
+        Assert.Equal(PartitionKind.Member, _driver.Read("web").Partition.Kind);
+        Assert.Equal(PartitionKind.Member, _driver.Read("batch").Partition.Kind);
+        Assert.Equal("1-3", Read("rf-test/batch/cpuset.cpus.effective"));
+        Assert.Equal("1-2", Read("rf-test/web/cpuset.cpus.effective"));
+
+        // The share ends in the other order: the borrower's own CPUs, then each an isolated partition again.
+        _driver.SetCpus("batch", CpuSet.Parse("3"), "0");
+        _driver.SetShared("batch", false, CpuSet.Parse("3"));
+        _driver.SetShared("web", false, CpuSet.Parse("1-2"));
+
+        Assert.Equal(new PartitionState(SubOsKind(partitions), true, null), _driver.Read("web").Partition);
+        Assert.Equal(new PartitionState(SubOsKind(partitions), true, null), _driver.Read("batch").Partition);
+        Assert.Equal("1-2", Read("rf-test/web/cpuset.cpus.effective"));
+        Assert.Equal("3", Read("rf-test/batch/cpuset.cpus.effective"));
+        Assert.Equal("0", Read("rf-test/cpuset.cpus.effective"));
+    }
 }
+

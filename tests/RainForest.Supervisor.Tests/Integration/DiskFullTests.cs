@@ -106,6 +106,40 @@ public sealed class DiskFullTests : IDisposable
         Assert.Equal("destroyed b\n", Succeeds("destroy", "b"));
     }
 
+    [RootFact]
+    public void TakerDestroyedWhileFull_ItsLoanGoesBackAndTheParkedDonorThaws_WhenSpaceReturns()
+    {
+        Mount();
+        var state = new StateDirectory(_state);
+        var cgroups = CgroupDriver.For(CgroupLayout.Detect("/"), state.Prefix);
+        Succeeds("init", "--reserve-cpus", "", "--reserve-memory", "512M");
+        Succeeds("create", "web", "--cpus", "1", "--memory", "64M");
+        Succeeds("create", "batch", "--cpus", "1", "--memory", "64M");
+        var batchCpus = cgroups.Read("batch").Cpus;
+        Succeeds("lend", "batch", "web", "--cpus", "1");
+        Assert.Equal(true, cgroups.ReadFrozen("batch"));
+
+        Fill();
+        Assert.Equal(0, Rfm("destroy", "web").Code);
+        Assert.Equal(true, cgroups.ReadFrozen("batch"));
+
+        // Space returns: the loan goes back before the destroy is recorded, and the donor runs on its CPU again.
+        File.Delete(FillFile);
+        var recorded = Rfm("reconcile");
+        Assert.True(recorded.Code == 0, recorded.Stderr);
+        Assert.Contains("went back from 'web' to 'batch' ('web' was destroyed while the file system was full)", recorded.Stdout, StringComparison.Ordinal);
+        Assert.Equal(false, cgroups.ReadFrozen("batch"));
+        Assert.Equal(batchCpus, cgroups.Read("batch").Cpus);
+        using (var json = JsonDocument.Parse(Succeeds("show", "batch", "--json")))
+        {
+            Assert.False(json.RootElement.GetProperty("parked").GetBoolean());
+            Assert.Equal(batchCpus.ToString(), json.RootElement.GetProperty("record").GetProperty("cpus").GetString());
+        }
+
+        Assert.Equal("ledger and kernel agree\n", Succeeds("reconcile"));
+        Assert.Equal((0, "ok\n"), (Rfm("exec", "batch", "--", "echo", "ok").Code, Rfm("exec", "batch", "--", "echo", "ok").Stdout));
+    }
+
     public void Dispose()
     {
         try

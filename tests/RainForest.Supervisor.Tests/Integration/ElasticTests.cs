@@ -55,6 +55,78 @@ public sealed class ElasticTests : IDisposable
         Assert.Null(_host.Cgroups.ReadCpuQuota("batch"));
     }
 
+    [Fact]
+    public void IdleShare_BorrowerRunsOnTheLendersCpusAtIdlePriority_AndIsNotParkedWhenItLendsItsLast()
+    {
+        _host.Create("web", cpus: "1");
+        _host.Create("batch", cpus: "1");
+        var webCpus = _host.Find("web")!.Cpus;
+        var batchCpus = _host.Find("batch")!.Cpus;
+        var both = webCpus.Union(batchCpus);
+        Assert.Equal(0, _host.Exec("batch", "sh", "-c", "(while :; do :; done) >/dev/null 2>&1 &").ExitCode);
+        WaitFor(() => CpuTicks("batch") > 0, "the busy loop did not start");
+
+        _host.Supervisor.ShareIdle("web", "batch", "integration test");
+
+        Assert.Equal(both, _host.Cgroups.Read("batch").Cpus);
+        Assert.Equal(webCpus, _host.Cgroups.Read("web").Cpus);
+        Assert.Equal(true, _host.Cgroups.ReadCpuIdle("batch"));
+        Assert.Equal(false, _host.Cgroups.ReadCpuIdle("web"));
+        Assert.Equal("web", _host.Supervisor.Show("batch").IdleOn);
+        Assert.Equal(batchCpus, _host.Find("batch")!.Cpus);
+        Assert.Contains(_host.Supervisor.Journal(2), e => e.Operation == "lend" && e.Target == "web" && e.Message!.StartsWith("idle time web -> batch", StringComparison.Ordinal));
+        Assert.Empty(_host.Supervisor.Reconcile());
+        Assert.Empty(_host.Supervisor.CheckInvariants());
+
+        // Lending its only CPU does not park a donor that runs in the taker's idle time: it keeps running there.
+        _host.Supervisor.Lend("batch", "web", 1, "integration test");
+        Assert.Equal(false, _host.Cgroups.ReadFrozen("batch"));
+        Assert.False(_host.Supervisor.Show("batch").Parked);
+        Assert.Equal(both, _host.Cgroups.Read("batch").Cpus);
+        Assert.Equal(both, _host.Cgroups.Read("web").Cpus);
+        var ticks = CpuTicks("batch");
+        WaitFor(() => CpuTicks("batch") > ticks, "the donor stopped running in the taker's idle time");
+        Assert.Empty(_host.Supervisor.Reconcile());
+
+        // Ending the share while it owns nothing parks it; the CPU's return thaws it on its own CPU again.
+        _host.Supervisor.EndIdle("batch", "integration test");
+        Assert.Equal(true, _host.Cgroups.ReadFrozen("batch"));
+        Assert.Equal(false, _host.Cgroups.ReadCpuIdle("batch"));
+        Assert.True(_host.Supervisor.Show("batch").Parked);
+        _host.Supervisor.Reclaim("web", null, "integration test");
+        Assert.Equal(false, _host.Cgroups.ReadFrozen("batch"));
+        Assert.Equal(batchCpus, _host.Cgroups.Read("batch").Cpus);
+        Assert.Equal(webCpus, _host.Cgroups.Read("web").Cpus);
+        Assert.Null(_host.Supervisor.Show("batch").IdleOn);
+        Assert.Empty(_host.Supervisor.Reconcile());
+        Assert.Empty(_host.Supervisor.CheckInvariants());
+    }
+
+    [Fact]
+    public void IdleShare_BadInput_ChangesNothing_AndTheLendersDestroyEndsIt()
+    {
+        _host.Create("web", cpus: "1");
+        _host.Create("batch", cpus: "1");
+        var batchCpus = _host.Find("batch")!.Cpus;
+
+        Assert.Equal(2, Assert.Throws<RfException>(() => _host.Supervisor.ShareIdle("web", "web", "t")).ExitCode);
+        Assert.Equal(2, Assert.Throws<RfException>(() => _host.Supervisor.ShareIdle("web", "nosuch", "t")).ExitCode);
+        Assert.Equal(2, Assert.Throws<RfException>(() => _host.Supervisor.EndIdle("batch", "t")).ExitCode);
+        Assert.Equal(batchCpus, _host.Cgroups.Read("batch").Cpus);
+        Assert.Equal(false, _host.Cgroups.ReadCpuIdle("batch"));
+
+        _host.Supervisor.ShareIdle("web", "batch", "t");
+        Assert.Equal(2, Assert.Throws<RfException>(() => _host.Supervisor.ShareIdle("web", "batch", "t")).ExitCode);
+        Assert.Equal(2, Assert.Throws<RfException>(() => _host.Supervisor.ShareIdle("batch", "web", "t")).ExitCode);
+
+        _host.Supervisor.Destroy("web");
+
+        Assert.Equal(batchCpus, _host.Cgroups.Read("batch").Cpus);
+        Assert.Equal(false, _host.Cgroups.ReadCpuIdle("batch"));
+        Assert.Null(_host.Supervisor.Show("batch").IdleOn);
+        Assert.Empty(_host.Supervisor.Reconcile());
+    }
+
     private long CpuTicks(string name) =>
         _host.Cgroups.Pids(name).Sum(pid =>
         {

@@ -15,7 +15,7 @@ public sealed class KernelBackendInputTests : IDisposable
 
     public void Dispose() => _host.Dispose();
 
-    private RfException Refused(string memory = "384M", GuestSpec? guest = null, bool loop = false)
+    private RfException Refused(string memory = "384M", GuestSpec? guest = null, IReadOnlyList<string>? nics = null)
     {
         var e = Assert.Throws<RfException>(() => _host.Supervisor.Create(new CreateOptions
         {
@@ -24,7 +24,7 @@ public sealed class KernelBackendInputTests : IDisposable
             Memory = ByteSize.Parse(memory),
             Backend = SubOsBackendKind.Kernel,
             Guest = guest,
-            Net = loop ? Network.NetMode.Loop : Network.NetMode.None,
+            Nics = nics ?? [],
         }));
         Assert.Equal(RfException.InvalidInputExitCode, e.ExitCode);
         Assert.DoesNotContain('\n', e.Message);
@@ -51,8 +51,17 @@ public sealed class KernelBackendInputTests : IDisposable
     }
 
     [GuestFact]
-    public void Create_LoopNetwork_NotBuiltYet() =>
-        Assert.Contains("not built for --backend kernel yet", Refused(loop: true).Message, StringComparison.Ordinal);
+    public void Create_HostNic_RefusedSayingWhy()
+    {
+        // Any interface the host has: the refusal comes before anything would move it.
+        var nic = Directory.GetDirectories("/sys/class/net").Select(Path.GetFileName).First(n => n != "lo")!;
+
+        var message = Refused(nics: [nic]).Message;
+
+        Assert.Contains("--nic is not built for --backend kernel", message, StringComparison.Ordinal);
+        Assert.Contains("use --net loop", message, StringComparison.Ordinal);
+        Assert.True(Directory.Exists($"/sys/class/net/{nic}"), $"{nic} left the host");
+    }
 
     [GuestFact]
     public void Create_KvmWhereItCannotBootAGuest_Refused()

@@ -117,12 +117,26 @@ public sealed class LoopFilterTests
     [InlineData("rf0123456789", "02:72:66:4d:00:02 accept;", "10.77.0.2")]
     [InlineData("rf0123456789", "02:72:66:4d:00:02", "10.77.0.0/24")]
     [InlineData("rf0123456789", "02:72:66:4d:00:02", "10.77.0.2\nflush ruleset")]
+    [InlineData("rf-x0123456789", "02:72:66:4d:00:02", "10.77.0.2")]
+    [InlineData("rf-t012345678", "02:72:66:4d:00:02", "10.77.0.2")]
     public void Rebuild_MalformedPort_IsRefusedNotQuoted(string link, string mac, string address)
     {
         var port = new LoopPort(link, mac, address);
 
         Assert.Throws<ArgumentException>(() => LoopFilter.Rebuild("rainforest-loop", [port]));
         Assert.Throws<ArgumentException>(() => LoopFilter.Join("rainforest-loop", port));
+    }
+
+    [Fact]
+    public void Rebuild_GuestTap_IsJudgedLikeACellsPort()
+    {
+        var tap = new LoopPort(LoopNetwork.TapLink("k1"), LoopFilter.MacOf("10.77.0.3"), "10.77.0.3");
+
+        var table = LoopFilter.Rebuild("rainforest-loop", [tap]);
+
+        Assert.Contains($"\"{tap.Link}\" : jump port_{tap.Link}", table, StringComparison.Ordinal);
+        Assert.Contains($"ether saddr {tap.Mac} ip saddr 10.77.0.3 accept", table, StringComparison.Ordinal);
+        Assert.Contains($"add element bridge rainforest-loop ports {{ \"{tap.Link}\" : jump port_{tap.Link} }}", LoopFilter.Join("rainforest-loop", tap), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -156,6 +156,44 @@ public sealed class ResourceLedgerTests : IDisposable
     }
 
     [Fact]
+    public void Open_ElasticTablesFromBeforeIdleSharing_GainTheColumns_AndALendersDeleteClearsIdleOn()
+    {
+        var ledger = _file.OpenInitialized();
+        Put(ledger, TestLedger.Record("web", "1"), TestLedger.Record("batch", "2"));
+        ledger.Dispose();
+
+        // The elastic tables as the first controller wrote them: no idle_on, no idle_share.
+        Sql("""
+            ALTER TABLE subos_elastic DROP COLUMN idle_on;
+            ALTER TABLE policy DROP COLUMN idle_share;
+            INSERT INTO subos_elastic (name, parked_cpus, cpu_quota) VALUES ('batch', NULL, 0.5);
+            INSERT INTO policy (taker, donor, kind, slo, probe, window_us, lt_us, ut_us, min_cpus, max_cpus, donor_floor, rate, memory_step, donor_memory_floor, updated)
+            VALUES ('web', 'batch', 'slack', 'p99<=5ms', 'tcp://web.rf:1', 500000, 0, 0, 1, NULL, 0, 200, 0, 0, '2026-12-01T00:00:00Z');
+            """);
+
+        var again = _file.Open();
+
+        Assert.Equal(new ElasticState(null, 0.5), again.ElasticStateOf("batch"));
+        Assert.False(Assert.Single(again.Policies()).IdleShare);
+        using (again.BeginWrite())
+        {
+            again.PutElasticState("batch", new ElasticState(null, 0.5, "web"));
+            again.Commit();
+        }
+
+        Assert.Equal(["batch"], again.IdleBorrowersOf("web"));
+        Assert.Equal(CpuSet.Parse("1-2"), again.KernelCpusOf(again.Find("batch")!));
+        using (again.BeginWrite())
+        {
+            again.Remove("web");
+            again.Commit();
+        }
+
+        Assert.Equal(new ElasticState(null, 0.5), again.ElasticStateOf("batch"));
+        Assert.Equal(CpuSet.Parse("2"), again.KernelCpusOf(again.Find("batch")!));
+    }
+
+    [Fact]
     public void BackendOf_KnownAndUnknown()
     {
         var ledger = _file.OpenInitialized();

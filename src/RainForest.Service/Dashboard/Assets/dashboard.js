@@ -198,7 +198,7 @@
 
     const items = subs.map((s) => el('li', { 'data-owner': s.name, 'data-kind': 'subos', 'data-alive': s.alive, 'data-parked': s.parked },
       el('span', { class: 'swatch', style: { background: colourOf(s.name) } }),
-      `${s.name}: ${s.cpuCount} CPU${s.cpuCount === 1 ? '' : 's'}${s.quota == null ? '' : `, quota ${s.quota} CPU`}${s.parked ? ' (parked)' : ''}${s.alive ? '' : ' (agent dead)'}`));
+      `${s.name}: ${s.cpuCount} CPU${s.cpuCount === 1 ? '' : 's'}${s.quota == null ? '' : `, quota ${s.quota} CPU`}${s.idleOn ? `, + idle time of ${s.idleOn}` : ''}${s.parked ? ' (parked)' : ''}${s.alive ? '' : ' (agent dead)'}`));
     items.push(el('li', { 'data-kind': 'supervisor' }, el('span', { class: 'swatch', 'data-kind': 'supervisor' }), 'supervisor (host)'));
     items.push(el('li', { 'data-kind': 'free' }, el('span', { class: 'swatch', 'data-kind': 'free' }), 'free'));
     legend.replaceChildren(...items);
@@ -487,7 +487,7 @@
     subOses(json) {
       return json.map((s) => {
         const cpuCount = parseCpuList(s.record.cpus).length;
-        return { name: s.record.name, cpuCount, alive: Boolean(s.agentAlive), parked: Boolean(s.parked), quota: s.cpuQuota ?? null };
+        return { name: s.record.name, cpuCount, alive: Boolean(s.agentAlive), parked: Boolean(s.parked), quota: s.cpuQuota ?? null, idleOn: s.idleOn ?? null };
       });
     },
 
