@@ -12,6 +12,7 @@ using RainForest.Supervisor.Ledger;
 using RainForest.Supervisor.Network;
 using RainForest.Supervisor.Security;
 using RainForest.Vm.Guests;
+using RainForest.Vm.Initramfs;
 using RainForest.Vm.Kernels;
 using RainForest.Vm.Qemu;
 
@@ -26,11 +27,11 @@ namespace RainForest.Supervisor.Kernels;
 /// QEMU daemonises (<c>-daemonize</c>: it forks, leaves rfm's session and is re-parented), so the guest outlives the
 /// rfm that made it; its pid, start time and sockets live in the subOS's directory, where any later rfm finds them.
 /// Its memory limit is the guest's memory plus <see cref="Overhead"/> for QEMU itself. With <c>--net loop</c> the guest
-/// has a virtio-net NIC on a tap on the RFloop bridge (RFtun, <see cref="LoopNetwork.AttachTap"/>), and a FICM channel
-/// reaches the guest as an ivshmem-plain device (<see cref="AttachChannel"/>). Live resize and the Security Guard's
-/// confinement of QEMU are not built yet (issue 11); the backend refuses them in one line.
+/// has a virtio-net NIC on a tap on the RFloop bridge (RFtun, <see cref="LoopNetwork.AttachTap"/>), a FICM channel
+/// reaches the guest as an ivshmem-plain device (<see cref="AttachChannel"/>), and CPUs and memory change live
+/// (<c>KernelBackend.Resize.cs</c>). The Security Guard's confinement of QEMU is not built yet (issue 11).
 /// </remarks>
-public sealed class KernelBackend : ISubOsBackend
+public sealed partial class KernelBackend : ISubOsBackend
 {
     /// <summary>The least guest memory: the Debian kernel, its initramfs and the tmpfs overlay do not boot in less.</summary>
     public static readonly ByteSize MinimumMemory = ByteSize.Parse("256M");
@@ -72,6 +73,9 @@ public sealed class KernelBackend : ISubOsBackend
     /// <inheritdoc/>
     public ExecTransport Transport => ExecTransport.Streamed;
 
+    /// <inheritdoc/>
+    public ByteSize MemoryOverhead => Overhead;
+
     /// <summary>How long a guest may take from QEMU's start until its agent answers (TCG on a loaded machine is slow).</summary>
     public static TimeSpan ReadyTimeout { get; } = TimeSpan.FromSeconds(240);
 
@@ -94,6 +98,11 @@ public sealed class KernelBackend : ISubOsBackend
         if (options.Memory < MinimumMemory)
         {
             throw RfException.Invalid($"--memory {options.Memory}: a kernel subOS needs at least {MinimumMemory} (its guest kernel, initramfs and overlay)");
+        }
+
+        if (options.Memory.Bytes % MemoryBlock.Bytes != 0)
+        {
+            throw RfException.Invalid($"--memory {options.Memory}: a kernel subOS's memory comes in blocks of {MemoryBlock}");
         }
 
         if (SystemTools.Find("qemu-system-x86_64") is null)
@@ -156,8 +165,12 @@ public sealed class KernelBackend : ISubOsBackend
             }
 
             var initrd = Path.Combine(dir, "initrd.gz");
+            var layout = Layout(record, machine, parentCpus, MemoryDeviceOf(ModuleDependencies.Load(guest.modules)), guest.accelerator);
             var image = new AgentGuestImage
             {
+                ExtraModules = layout.MemoryDevice switch { GuestMemoryDevice.VirtioMem => ["virtio_mem"], GuestMemoryDevice.Balloon => ["virtio_balloon"], _ => [] },
+                OnlineHotplugged = !layout.ParkedVcpus,
+                ControlPort = layout.ParkedVcpus ? ControlPort : null,
                 Release = guest.release,
                 ModulesDirectory = guest.modules,
                 Root = new NinePShare(SharedRootScripts.RootTag, record.RootFs),
@@ -193,7 +206,7 @@ public sealed class KernelBackend : ISubOsBackend
             }
 
             trace.Mark("cgroups");
-            var options = QemuOptionsFor(record, guest.accelerator, guest.vmlinuz, initrd, image.Shares, dir, ChannelDevices(record.Name));
+            var options = QemuOptionsFor(record, guest.accelerator, guest.vmlinuz, initrd, image.Shares, dir, layout, ChannelDevices(record.Name));
 
             // RFtun: the tap joins the bridge (filtered) before QEMU starts, and QEMU gets its descriptor as fd 3.
             using var tap = record.Address is { } address ? new LoopNetwork(_guard).AttachTap(record.Name, address) : null;
@@ -204,9 +217,17 @@ public sealed class KernelBackend : ISubOsBackend
 
             var pid = Launch(record.Name, dir, options, tap, shared);
             var start = ProcessInfo.StartTime(pid) ?? throw RfException.Failed($"subOS '{record.Name}': QEMU exited right after start (see {dir}/qemu.log)");
-            WriteState(dir, new GuestState(pid, start, record.Memory.Bytes, record.Cpus.ToString()));
+            WriteState(dir, layout with { Pid = pid, Start = start });
             trace.Mark("qemu");
-            PinVcpus(dir, pid, record.Cpus);
+            if (layout.ParkedVcpus)
+            {
+                PinBooted(dir, pid, record.Cpus);
+            }
+            else
+            {
+                PinVcpus(dir, pid, record.Cpus);
+            }
+
             trace.Mark("pinned");
             WaitForAgent(record.Name, dir, pid, start);
             trace.Mark("agent ready");
@@ -325,35 +346,6 @@ public sealed class KernelBackend : ISubOsBackend
     /// <summary>Removes the prefix groups once they hold no subOS (shared with the cell backend).</summary>
     public void ReleaseShared() => _cgroups.RemoveParentIfEmpty();
 
-    /// <summary>Reapplies the CPUs the guest booted with (a repair); a change is refused: CPU hot-plug is not built yet.</summary>
-    public void ApplyCpus(string name, CpuSet cpus, NodeSet mems)
-    {
-        if (ReadState(_state.SubOsDirectory(name)) is not { } state || state.Cpus != cpus.ToString())
-        {
-            throw NotBuilt("a CPU resize (QMP vCPU hot-add)");
-        }
-
-        _cgroups.SetCpus(name, cpus, mems.ToString());
-        PinVcpus(_state.SubOsDirectory(name), state.Pid, cpus);
-    }
-
-    /// <summary>Reapplies the memory limit of the size the guest booted with (a repair); a change is refused: virtio-mem is not built yet.</summary>
-    public void ApplyMemory(string name, ByteSize memory)
-    {
-        if (ReadState(_state.SubOsDirectory(name)) is not { } state || state.MemoryBytes != memory.Bytes)
-        {
-            throw NotBuilt("a memory resize (virtio-mem)");
-        }
-
-        _cgroups.SetMemory(name, memory + Overhead);
-    }
-
-    /// <inheritdoc/>
-    public bool TryShrinkMemory(string name, ByteSize memory) => throw NotBuilt("a memory resize (virtio-mem)");
-
-    /// <inheritdoc/>
-    public void ForceMemory(SubOsRecord record, ByteSize memory) => throw NotBuilt("a memory resize (virtio-mem)");
-
     /// <inheritdoc/>
     public void ApplyPids(string name, long max) => _cgroups.SetPids(name, max);
 
@@ -424,26 +416,28 @@ public sealed class KernelBackend : ISubOsBackend
         RfException.Invalid($"{what} is not built for kernel subOSes yet (issue 11)");
 
     private static QemuOptions QemuOptionsFor(SubOsRecord record, QemuAccelerator accelerator, string vmlinuz, string initrd, IReadOnlyList<NinePShare> shares, string dir,
-        IReadOnlyList<IvshmemDevice> channels)
+        GuestState layout, IReadOnlyList<IvshmemDevice> channels)
     {
-        var mib = record.Memory.Bytes / ByteSize.MiB;
+        var mib = layout.BaseMemoryBytes / ByteSize.MiB;
         return new QemuOptions
         {
             Accelerator = accelerator,
             TcgCacheMiB = accelerator == QemuAccelerator.Tcg ? TcgCacheMiB : null,
             Machine = "pc,memory-backend=rf-ram",
-            Cpus = record.Cpus.Count,
-            Memory = record.Memory,
+            Cpus = layout.ParkedVcpus ? layout.MaxCpus : record.Cpus.Count,
+            MaxCpus = layout.ParkedVcpus ? null : layout.MaxCpus,
+            Memory = new ByteSize(layout.BaseMemoryBytes),
+            MaxMemory = layout.MemoryDevice == GuestMemoryDevice.VirtioMem ? new ByteSize(layout.MaxMemoryBytes) : null,
             KernelPath = vmlinuz,
             InitrdPath = initrd,
-            KernelArguments = SharedRootGuest.BaseKernelArguments,
+            KernelArguments = $"{SharedRootGuest.BaseKernelArguments} {HotplugKernelArguments}{(layout.ParkedVcpus ? string.Create(CultureInfo.InvariantCulture, $" maxcpus={record.Cpus.Count}") : string.Empty)}",
             Shares = shares,
             SharedMemory = channels,
             ConsoleLogPath = Path.Combine(dir, "console.log"),
             ExtraArguments =
             [
                 // Guest memory is a memfd bound to the CPUs' nodes, huge pages where the host has enough free.
-                "-object", string.Create(CultureInfo.InvariantCulture, $"memory-backend-memfd,id=rf-ram,size={mib}M,share=on,policy=bind,host-nodes={record.Mems}{(HugePagesFree() >= record.Memory.Bytes ? ",hugetlb=on,hugetlbsize=2M" : string.Empty)}"),
+                "-object", string.Create(CultureInfo.InvariantCulture, $"memory-backend-memfd,id=rf-ram,size={mib}M,share=on,policy=bind,host-nodes={record.Mems}{(HugePagesFree() >= layout.BaseMemoryBytes ? ",hugetlb=on,hugetlbsize=2M" : string.Empty)}"),
                 "-device", "virtio-serial-pci,id=rf-serial",
                 "-chardev", $"socket,id=rf-agent,path={Path.Combine(dir, "agent.sock")},server=on,wait=off",
                 "-device", $"virtserialport,bus=rf-serial.0,chardev=rf-agent,name={AgentPort}",
@@ -454,6 +448,7 @@ public sealed class KernelBackend : ISubOsBackend
                 "-name", $"rf-{record.Name},debug-threads=on",
                 "-pidfile", Path.Combine(dir, "qemu.pid"),
                 "-daemonize",
+                .. HotplugDevices(layout, record.Mems, dir),
             ],
         };
     }
