@@ -12,6 +12,9 @@ public static class SystemNames
     /// <summary>LXC application containers pinned to CPUs.</summary>
     public const string Lxc = "lxc";
 
+    /// <summary>RainForest kernel subOSes: a guest kernel of their own under QEMU (lifecycle only; rows say TCG or KVM).</summary>
+    public const string Kernel = "kernel";
+
     /// <summary>Every system, in report order.</summary>
     public static IReadOnlyList<string> All { get; } = [Linux, Cell, Lxc];
 }

@@ -166,35 +166,62 @@ internal static class BenchCommand
         var smoke = Smoke();
         var output = Out();
         var json = Globals.Json();
-        var command = new Command("lifecycle", "Create, destroy and resize latency of the state directory's supervisor (paper Table 4)") { repetitions, quick, smoke, output, json };
+        var backend = new Option<string>("--backend")
+        {
+            Description = "cell (the default), kernel, or cell,kernel: kernel subOSes under QEMU, rows marked TCG or KVM (default repetitions 5; --quick 3, --smoke 1)",
+            DefaultValueFactory = _ => SystemNames.Cell,
+        };
+        var command = new Command("lifecycle", "Create, destroy and resize latency of the state directory's supervisor (paper Table 4)") { repetitions, quick, smoke, output, json, backend };
         command.SetAction(parse =>
         {
             var mode = Mode(parse, quick, smoke);
+            var backends = parse.GetValue(backend)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (backends.Length == 0 || backends.Any(b => b is not (SystemNames.Cell or SystemNames.Kernel)))
+            {
+                throw RfException.Invalid($"--backend {parse.GetValue(backend)}: cell, kernel or cell,kernel");
+            }
+
             var count = parse.GetValue(repetitions) ?? mode switch
             {
                 BenchMode.Smoke => 2,
                 BenchMode.Quick => 20,
                 _ => 100,
             };
+
+            // A kernel subOS under TCG takes seconds to boot: far fewer repetitions unless -r says otherwise.
+            var kernelCount = parse.GetValue(repetitions) ?? mode switch
+            {
+                BenchMode.Smoke => 1,
+                BenchMode.Quick => 3,
+                _ => 5,
+            };
             if (count < 1)
             {
                 throw RfException.Invalid("--repetitions must be at least 1");
             }
 
+            var cells = backends.Contains(SystemNames.Cell);
+            var kernels = backends.Contains(SystemNames.Kernel);
+
             var started = DateTimeOffset.UtcNow;
             using var supervisor = Globals.Open(parse);
             IReadOnlyList<LifecycleResult> results = [];
             var quiet = parse.GetValue(json) || Console.IsErrorRedirected;
+            IReadOnlyList<LifecycleResult> Measure(Action<string, double> progress) =>
+            [
+                .. cells ? new LifecycleBenchmark(supervisor, count, progress).Run() : [],
+                .. kernels ? new KernelLifecycleBenchmark(supervisor, kernelCount, progress).Run() : [],
+            ];
             if (quiet)
             {
-                results = new LifecycleBenchmark(supervisor, count, (_, _) => { }).Run();
+                results = Measure((_, _) => { });
             }
             else
             {
                 AnsiConsole.Progress().Start(ctx =>
                 {
                     var tasks = new Dictionary<string, ProgressTask>();
-                    results = new LifecycleBenchmark(supervisor, count, (phase, fraction) =>
+                    results = Measure((phase, fraction) =>
                     {
                         if (!tasks.TryGetValue(phase, out var task))
                         {
@@ -202,12 +229,12 @@ internal static class BenchCommand
                         }
 
                         task.Value = fraction;
-                    }).Run();
+                    });
                 });
             }
 
             // LXC side by side where it is installed: containers on one CPU, started and destroyed (paper Table 4).
-            IReadOnlyList<Report.TableRow> lxc = LifecycleRuns.LxcInstalled
+            IReadOnlyList<Report.TableRow> lxc = cells && LifecycleRuns.LxcInstalled
                 ? LifecycleRuns.MeasureLxc($"lc{Environment.ProcessId}", Math.Min(count, 10), _ => { }, CancellationToken.None)
                 : [];
             var machine = MachineInfo.Detect();
@@ -219,23 +246,23 @@ internal static class BenchCommand
                 StartedUtc = started,
                 FinishedUtc = DateTimeOffset.UtcNow,
                 CommandLine = CommandLine(),
-                Systems = lxc.Count > 0 ? [SystemNames.Cell, SystemNames.Lxc] : [SystemNames.Cell],
-                Parameters = new Dictionary<string, string> { ["state directory"] = supervisor.State.Path },
+                Systems = [.. results.Select(r => r.System).Distinct(), .. lxc.Count > 0 ? [SystemNames.Lxc] : Array.Empty<string>()],
+                Parameters = new Dictionary<string, string> { ["state directory"] = supervisor.State.Path, ["backend"] = string.Join(',', backends) },
                 Notes = [$"Measured on the supervisor of {supervisor.State.Path} ({machine.CgroupMode} cgroups)."],
             };
-            var run = LifecycleRuns.ToBenchRun(results, count, header);
+            var run = LifecycleRuns.ToBenchRun(results, cells ? count : kernelCount, header);
             var path = ResultStore.Save(run with { Rows = [.. run.Rows, .. lxc] }, ResultStore.Resolve(parse.GetValue(output)));
             if (parse.GetValue(json))
             {
                 Console.Out.WriteLine(JsonSerializer.Serialize(
                     new LifecycleReport
                     {
-                        Repetitions = count,
+                        Repetitions = cells ? count : kernelCount,
                         Machine = Environment.MachineName,
                         Cgroup = machine.CgroupMode,
                         Results = results,
                         Lxc = lxc,
-                        LxcNotMeasured = lxc.Count > 0 ? null : "lxc is not installed (apt-get install lxc)",
+                        LxcNotMeasured = lxc.Count > 0 ? null : cells ? "lxc is not installed (apt-get install lxc)" : "lxc is measured beside cells only",
                     },
                     BenchCliJsonContext.Default.LifecycleReport));
                 return 0;
@@ -244,7 +271,7 @@ internal static class BenchCommand
             var table = Output.Table("operation", "n", "median ms", "p99 ms", "max ms", "target ms", "paper RainForest ms", "paper LXC ms");
             foreach (var r in results)
             {
-                table.AddRow(r.Operation, $"{r.Samples}", Ms(r.MedianMs, r.Samples), Ms(r.P99Ms, r.Samples), Ms(r.MaxMs, r.Samples), Opt(r.TargetMs), Opt(r.PaperRainForestMs), Opt(r.PaperLxcMs));
+                table.AddRow(r.System == SystemNames.Cell ? r.Operation : $"{r.System} {r.Operation}", $"{r.Samples}", Ms(r.MedianMs, r.Samples), Ms(r.P99Ms, r.Samples), Ms(r.MaxMs, r.Samples), Opt(r.TargetMs), Opt(r.PaperRainForestMs), Opt(r.PaperLxcMs));
             }
 
             foreach (var r in lxc)
@@ -258,9 +285,20 @@ internal static class BenchCommand
                 Console.WriteLine($"{r.Operation}: {r.Note}");
             }
 
+            if (kernels)
+            {
+                foreach (var r in results.Where(r => r.System != SystemNames.Cell && r.Samples > 0))
+                {
+                    Console.WriteLine($"{r.System} {r.Operation}: {r.Note}");
+                }
+
+                Console.WriteLine($"kernel rows: {kernelCount} repetition(s) each; TCG emulates the guest's CPU (KVM targets: create under 300 ms, a CPU change under 70 ms).");
+            }
+
             Console.WriteLine(lxc.Count > 0
                 ? "paper: Table 4 (2.6.32 kernel patches, S-A server); lxc rows: lxc-execute containers on this machine, same run."
-                : "paper: Table 4 (2.6.32 kernel patches, S-A server); LXC not measured: lxc is not installed (apt-get install lxc).");
+                : cells ? "paper: Table 4 (2.6.32 kernel patches, S-A server); LXC not measured: lxc is not installed (apt-get install lxc)."
+                : "paper: Table 4 (2.6.32 kernel patches, S-A server); LXC is measured beside cells only.");
             Console.WriteLine($"results: {path} (rfm bench report renders report.md with plots)");
             return 0;
         });

@@ -10,4 +10,6 @@ namespace RainForest.Bench.Harness.Lifecycle;
 /// <param name="PaperLxcMs">LXC's value in the paper, if it gives one.</param>
 /// <param name="TargetMs">This project's target on its 2-core machine.</param>
 /// <param name="Note">How it was measured, or why it was skipped.</param>
-public sealed record LifecycleResult(string Operation, int Samples, double MedianMs, double P99Ms, double MaxMs, double? PaperRainForestMs, double? PaperLxcMs, double? TargetMs, string Note);
+/// <param name="System">The backend measured: <c>cell</c>, or <c>kernel (TCG)</c> / <c>kernel (KVM)</c>.</param>
+public sealed record LifecycleResult(string Operation, int Samples, double MedianMs, double P99Ms, double MaxMs, double? PaperRainForestMs, double? PaperLxcMs, double? TargetMs, string Note,
+    string System = SystemNames.Cell);

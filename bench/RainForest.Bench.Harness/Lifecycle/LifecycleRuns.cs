@@ -23,7 +23,7 @@ public static class LifecycleRuns
         ArgumentNullException.ThrowIfNull(header);
         var rows = results.Select(r => new TableRow
         {
-            System = SystemNames.Cell,
+            System = r.System,
             Operation = r.Operation,
             Median = r.MedianMs,
             P99 = r.Samples > 0 ? r.P99Ms : null,

@@ -84,8 +84,11 @@ public sealed class ResourcePool
     }
 
     /// <summary>Checks that <paramref name="wanted"/> fits, given that the subOS already holds <paramref name="current"/>.</summary>
+    /// <param name="wanted">The subOS's memory after the change.</param>
+    /// <param name="current">What the pool counts for it now: zero for a new subOS, else its memory with its <paramref name="overhead"/>.</param>
+    /// <param name="overhead">What its backend needs beside its memory on the host (QEMU's, for a kernel subOS).</param>
     /// <exception cref="RfException">Too small, or more than is free (exit code 2).</exception>
-    public void CheckMemory(ByteSize wanted, ByteSize current)
+    public void CheckMemory(ByteSize wanted, ByteSize current, ByteSize overhead = default)
     {
         if (wanted < MinimumMemory)
         {
@@ -93,9 +96,11 @@ public sealed class ResourcePool
         }
 
         var free = FreeMemory + current;
-        if (wanted > free)
+        if (wanted + overhead > free)
         {
-            throw RfException.Conflict($"--memory {wanted}: only {free} is free (machine {MemoryTotal}, supervisor reserve {ReserveMemory}, owned by subOSes {OwnedMemory - current})");
+            throw RfException.Conflict(overhead == ByteSize.Zero
+                ? $"--memory {wanted}: only {free} is free (machine {MemoryTotal}, supervisor reserve {ReserveMemory}, owned by subOSes {OwnedMemory - current})"
+                : $"--memory {wanted}: only {free - overhead} is free with {overhead} for QEMU beside it (machine {MemoryTotal}, supervisor reserve {ReserveMemory}, owned by subOSes {OwnedMemory - current})");
         }
     }
 

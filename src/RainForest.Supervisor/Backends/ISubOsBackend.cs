@@ -36,6 +36,17 @@ public interface ISubOsBackend
     /// <summary>Removes what this backend's subOSes share (a cell's prefix groups) once none of them is left; called after a destroy.</summary>
     void ReleaseShared();
 
+    /// <summary>What the subOS needs on the host beside its memory, which the pool counts with it (QEMU's, for a kernel subOS).</summary>
+    ByteSize MemoryOverhead => ByteSize.Zero;
+
+    /// <summary>
+    /// Checks a resize of a running subOS against what this backend can do for it (a guest's maxcpus, say), before
+    /// the ledger or the kernel change: bad input throws exit code 2.
+    /// </summary>
+    void CheckResize(SubOsRecord before, SubOsRecord after)
+    {
+    }
+
     /// <summary>Gives the subOS new CPUs and memory nodes; its threads have moved when this returns.</summary>
     void ApplyCpus(string name, CpuSet cpus, NodeSet mems);
 

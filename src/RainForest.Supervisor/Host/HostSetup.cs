@@ -86,7 +86,7 @@ internal sealed class HostSetup
             };
 
             // The new partition must still hold every subOS: ask the pool built on it.
-            var owners = _ledger.List().ToDictionary(s => s.Name, s => new SubOsAllocation(s.Cpus, s.Memory));
+            var owners = _ledger.List().ToDictionary(s => s.Name, s => s.Allocation());
             var pool = new ResourcePool(topology, reserveCpus, reserveMemory, owners);
             foreach (var (name, allocation) in owners)
             {

@@ -14,6 +14,7 @@ using RainForest.Supervisor.Ledger;
 using RainForest.Supervisor.Network;
 using RainForest.Supervisor.Security;
 using RainForest.Vm.Guests;
+using RainForest.Vm.Initramfs;
 using RainForest.Vm.Kernels;
 using RainForest.Vm.Qemu;
 
@@ -29,11 +30,11 @@ namespace RainForest.Supervisor.Kernels;
 /// pid, start time and sockets live in the subOS's directory, where any later rfm finds them. It runs confined, as the
 /// subOS's unprivileged host id under its own seccomp filter in a mount namespace of its own (<see cref="QemuLauncher"/>).
 /// Its memory limit is the guest's memory plus <see cref="Overhead"/> for QEMU itself. With <c>--net loop</c> the guest
-/// has a virtio-net NIC on a tap on the RFloop bridge (RFtun, <see cref="LoopNetwork.AttachTap"/>), and a FICM channel
-/// reaches the guest as an ivshmem-plain device (<see cref="AttachChannel"/>). Live resize is not built yet (issue 11);
-/// the backend refuses it in one line.
+/// has a virtio-net NIC on a tap on the RFloop bridge (RFtun, <see cref="LoopNetwork.AttachTap"/>), a FICM channel
+/// reaches the guest as an ivshmem-plain device (<see cref="AttachChannel"/>), and CPUs and memory change live
+/// (<c>KernelBackend.Resize.cs</c>).
 /// </remarks>
-public sealed class KernelBackend : ISubOsBackend
+public sealed partial class KernelBackend : ISubOsBackend
 {
     /// <summary>The least guest memory: the Debian kernel, its initramfs and the tmpfs overlay do not boot in less.</summary>
     public static readonly ByteSize MinimumMemory = ByteSize.Parse("256M");
@@ -76,6 +77,9 @@ public sealed class KernelBackend : ISubOsBackend
     /// <inheritdoc/>
     public ExecTransport Transport => ExecTransport.Streamed;
 
+    /// <inheritdoc/>
+    public ByteSize MemoryOverhead => Overhead;
+
     /// <summary>How long a guest may take from QEMU's start until its agent answers (TCG on a loaded machine is slow).</summary>
     public static TimeSpan ReadyTimeout { get; } = TimeSpan.FromSeconds(240);
 
@@ -98,6 +102,11 @@ public sealed class KernelBackend : ISubOsBackend
         if (options.Memory < MinimumMemory)
         {
             throw RfException.Invalid($"--memory {options.Memory}: a kernel subOS needs at least {MinimumMemory} (its guest kernel, initramfs and overlay)");
+        }
+
+        if (options.Memory.Bytes % MemoryBlock.Bytes != 0)
+        {
+            throw RfException.Invalid($"--memory {options.Memory}: a kernel subOS's memory comes in blocks of {MemoryBlock}");
         }
 
         if (SystemTools.Find("qemu-system-x86_64") is null)
@@ -160,8 +169,12 @@ public sealed class KernelBackend : ISubOsBackend
             }
 
             var initrd = Path.Combine(dir, "initrd.gz");
+            var layout = Layout(record, machine, parentCpus, MemoryDeviceOf(ModuleDependencies.Load(guest.modules)), guest.accelerator);
             var image = new AgentGuestImage
             {
+                ExtraModules = layout.MemoryDevice switch { GuestMemoryDevice.VirtioMem => ["virtio_mem"], GuestMemoryDevice.Balloon => ["virtio_balloon"], _ => [] },
+                OnlineHotplugged = !layout.ParkedVcpus,
+                ControlPort = layout.ParkedVcpus ? ControlPort : null,
                 Release = guest.release,
                 ModulesDirectory = guest.modules,
                 Root = new NinePShare(SharedRootScripts.RootTag, record.RootFs),
@@ -199,7 +212,7 @@ public sealed class KernelBackend : ISubOsBackend
             trace.Mark("cgroups");
             var confinement = ConfinementOf(record, guest.accelerator, dir, [.. image.Shares.Select(s => s.HostPath), guest.vmlinuz]);
             QemuLauncher.PrepareDirectory(dir, Path.Combine(dir, "console.log"), confinement);
-            var options = QemuOptionsFor(record, guest.accelerator, QemuLauncher.Readable(guest.vmlinuz, dir, confinement), initrd, image.Shares, dir, ChannelDevices(record.Name));
+            var options = QemuOptionsFor(record, guest.accelerator, QemuLauncher.Readable(guest.vmlinuz, dir, confinement), initrd, image.Shares, dir, layout, ChannelDevices(record.Name));
 
             // RFtun: the tap joins the bridge (filtered) before QEMU starts, and QEMU gets its descriptor as fd 3.
             using var tap = record.Address is { } address ? new LoopNetwork(_guard).AttachTap(record.Name, address) : null;
@@ -221,9 +234,17 @@ public sealed class KernelBackend : ISubOsBackend
 
             var pid = QemuLauncher.Launch(record.Name, dir, _cgroups.ProcsFiles(record.Name), QemuCommandLine.Build(options), confinement, fds);
             var start = ProcessInfo.StartTime(pid) ?? throw RfException.Failed($"subOS '{record.Name}': QEMU exited right after start (see {dir}/qemu.log)");
-            WriteState(dir, new GuestState(pid, start, record.Memory.Bytes, record.Cpus.ToString()));
+            WriteState(dir, layout with { Pid = pid, Start = start });
             trace.Mark("qemu");
-            PinVcpus(dir, pid, record.Cpus);
+            if (layout.ParkedVcpus)
+            {
+                PinBooted(dir, pid, record.Cpus);
+            }
+            else
+            {
+                PinVcpus(dir, pid, record.Cpus);
+            }
+
             trace.Mark("pinned");
             WaitForAgent(record.Name, dir, pid, start);
             trace.Mark("agent ready");
@@ -344,35 +365,6 @@ public sealed class KernelBackend : ISubOsBackend
     /// <summary>Removes the prefix groups once they hold no subOS (shared with the cell backend).</summary>
     public void ReleaseShared() => _cgroups.RemoveParentIfEmpty();
 
-    /// <summary>Reapplies the CPUs the guest booted with (a repair); a change is refused: CPU hot-plug is not built yet.</summary>
-    public void ApplyCpus(string name, CpuSet cpus, NodeSet mems)
-    {
-        if (ReadState(_state.SubOsDirectory(name)) is not { } state || state.Cpus != cpus.ToString())
-        {
-            throw NotBuilt("a CPU resize (QMP vCPU hot-add)");
-        }
-
-        _cgroups.SetCpus(name, cpus, mems.ToString());
-        PinVcpus(_state.SubOsDirectory(name), state.Pid, cpus);
-    }
-
-    /// <summary>Reapplies the memory limit of the size the guest booted with (a repair); a change is refused: virtio-mem is not built yet.</summary>
-    public void ApplyMemory(string name, ByteSize memory)
-    {
-        if (ReadState(_state.SubOsDirectory(name)) is not { } state || state.MemoryBytes != memory.Bytes)
-        {
-            throw NotBuilt("a memory resize (virtio-mem)");
-        }
-
-        _cgroups.SetMemory(name, memory + Overhead);
-    }
-
-    /// <inheritdoc/>
-    public bool TryShrinkMemory(string name, ByteSize memory) => throw NotBuilt("a memory resize (virtio-mem)");
-
-    /// <inheritdoc/>
-    public void ForceMemory(SubOsRecord record, ByteSize memory) => throw NotBuilt("a memory resize (virtio-mem)");
-
     /// <inheritdoc/>
     public void ApplyPids(string name, long max) => _cgroups.SetPids(name, max);
 
@@ -453,9 +445,9 @@ public sealed class KernelBackend : ISubOsBackend
         RfException.Invalid($"{what} is not built for kernel subOSes yet (issue 11)");
 
     private static QemuOptions QemuOptionsFor(SubOsRecord record, QemuAccelerator accelerator, string vmlinuz, string initrd, IReadOnlyList<NinePShare> shares, string dir,
-        IReadOnlyList<IvshmemDevice> channels)
+        GuestState layout, IReadOnlyList<IvshmemDevice> channels)
     {
-        var mib = record.Memory.Bytes / ByteSize.MiB;
+        var mib = layout.BaseMemoryBytes / ByteSize.MiB;
         return new QemuOptions
         {
             Accelerator = accelerator,
@@ -463,18 +455,20 @@ public sealed class KernelBackend : ISubOsBackend
             Sandbox = QemuOptions.StrictSandbox,
             NinePSecurityModel = "none",
             Machine = "pc,memory-backend=rf-ram",
-            Cpus = record.Cpus.Count,
-            Memory = record.Memory,
+            Cpus = layout.ParkedVcpus ? layout.MaxCpus : record.Cpus.Count,
+            MaxCpus = layout.ParkedVcpus ? null : layout.MaxCpus,
+            Memory = new ByteSize(layout.BaseMemoryBytes),
+            MaxMemory = layout.MemoryDevice == GuestMemoryDevice.VirtioMem ? new ByteSize(layout.MaxMemoryBytes) : null,
             KernelPath = vmlinuz,
             InitrdPath = initrd,
-            KernelArguments = SharedRootGuest.BaseKernelArguments,
+            KernelArguments = $"{SharedRootGuest.BaseKernelArguments} {HotplugKernelArguments}{(layout.ParkedVcpus ? string.Create(CultureInfo.InvariantCulture, $" maxcpus={record.Cpus.Count}") : string.Empty)}",
             Shares = shares,
             SharedMemory = channels,
             ConsoleLogPath = Path.Combine(dir, "console.log"),
             ExtraArguments =
             [
                 // Guest memory is a memfd bound to the CPUs' nodes, huge pages where the host has enough free.
-                "-object", string.Create(CultureInfo.InvariantCulture, $"memory-backend-memfd,id=rf-ram,size={mib}M,share=on,policy=bind,host-nodes={record.Mems}{(HugePagesFree() >= record.Memory.Bytes ? ",hugetlb=on,hugetlbsize=2M" : string.Empty)}"),
+                "-object", string.Create(CultureInfo.InvariantCulture, $"memory-backend-memfd,id=rf-ram,size={mib}M,share=on,policy=bind,host-nodes={record.Mems}{(HugePagesFree() >= layout.BaseMemoryBytes ? ",hugetlb=on,hugetlbsize=2M" : string.Empty)}"),
                 "-device", "virtio-serial-pci,id=rf-serial",
 
                 // Both sockets are bound by rfm in the subOS's directory (agent.sock, qmp.sock) and handed over listening:
@@ -487,6 +481,7 @@ public sealed class KernelBackend : ISubOsBackend
                     ? (string[])["-netdev", string.Create(CultureInfo.InvariantCulture, $"tap,id=rf-net,fd={TapFd}"), "-device", $"virtio-net-pci,netdev=rf-net,mac={LoopFilter.MacOf(address)}"]
                     : []),
                 "-name", $"rf-{record.Name},debug-threads=on",
+                .. HotplugDevices(layout, record.Mems, dir),
             ],
         };
     }

@@ -37,6 +37,9 @@ internal static class QemuLauncher
     /// <summary>The descriptor QEMU gets the agent's socket on.</summary>
     public const int AgentFd = 61;
 
+    /// <summary>The descriptor QEMU gets the control port's socket on (<c>ctl.sock</c>), when its arguments use it.</summary>
+    public const int ControlFd = 62;
+
     /// <summary>How long QEMU may take from exec until QMP answers.</summary>
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(60);
 
@@ -110,6 +113,7 @@ internal static class QemuLauncher
         int parent;
         using (var qmp = Listen(qmpPath))
         using (var agent = Listen(Path.Combine(dir, "agent.sock")))
+        using (var control = arguments.Any(a => a.Contains($"fd={ControlFd},", StringComparison.Ordinal)) ? Listen(Path.Combine(dir, "ctl.sock")) : null)
         using (var log = File.Open(logFile, FileMode.Create, FileAccess.Write, FileShare.ReadWrite))
         using (var devNull = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.Read))
         {
@@ -128,7 +132,7 @@ internal static class QemuLauncher
                 Fds = new Dictionary<int, SafeHandle>(devices)
                 {
                     [0] = devNull, [1] = log.SafeFileHandle, [2] = log.SafeFileHandle, [QmpFd] = qmp.SafeHandle, [AgentFd] = agent.SafeHandle,
-                },
+                }.Concat(control is null ? [] : [new KeyValuePair<int, SafeHandle>(ControlFd, control.SafeHandle)]).ToDictionary(),
                 WorkingDirectory = "/",
                 NewSession = true,
             });

@@ -498,7 +498,7 @@ public sealed partial class ResourceLedger : IDisposable
     public ResourcePool Pool()
     {
         var machine = Machine ?? throw RfException.NotInitialised("the supervisor is not initialised: run 'rfm init' first");
-        var owners = List().ToDictionary(s => s.Name, s => new SubOsAllocation(s.Cpus, s.Memory));
+        var owners = List().ToDictionary(s => s.Name, s => s.Allocation());
         return new ResourcePool(machine.Topology, machine.ReserveCpus, machine.ReserveMemory, owners);
     }
 

@@ -65,6 +65,13 @@ public sealed record SubOsRecord
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public Kernels.GuestSpec? Guest { get; init; }
 
+    /// <summary>
+    /// What the pool counts for this subOS: its CPUs, and its memory with what its backend needs beside it on the host
+    /// (<see cref="Kernels.KernelBackend.Overhead"/> for QEMU, for a kernel subOS), so that the pool never hands out
+    /// memory that a guest's QEMU holds.
+    /// </summary>
+    public Core.Model.SubOsAllocation Allocation() => new(Cpus, Backend == SubOsBackendKind.Kernel ? Memory + Kernels.KernelBackend.Overhead : Memory);
+
     /// <summary>Field-by-field equality (the NIC list by content).</summary>
     public bool Equals(SubOsRecord? other) =>
         other is not null && Name == other.Name && State == other.State && Cpus.Equals(other.Cpus) && Mems.Equals(other.Mems)

@@ -66,7 +66,7 @@ internal sealed class SubOsLifecycle
 
             var pool = _ledger.Pool();
             var cpus = pool.AllocateNew(options.Cpus);
-            pool.CheckMemory(options.Memory, ByteSize.Zero);
+            pool.CheckMemory(options.Memory, ByteSize.Zero, backend.MemoryOverhead);
             _network.Check(options);
             var guest = GuestShares.Resolve(options.Guest, name, _ledger.Find, s => _backends.For(s).IsAlive(s));
             var record = new SubOsRecord
@@ -163,13 +163,19 @@ internal sealed class SubOsLifecycle
             var pool = _ledger.Pool();
             var newCpus = cpus is null ? record.Cpus : pool.Resize(name, cpus);
             var newMemory = memory ?? record.Memory;
-            pool.CheckMemory(newMemory, record.Memory);
+            var current = record.Allocation().Memory;
+            pool.CheckMemory(newMemory, current, current - record.Memory);
             var updated = record with
             {
                 Cpus = newCpus, Mems = pool.NodesOf(newCpus), Memory = newMemory, PidsMax = pids ?? record.PidsMax, Revision = record.Revision + 1,
             };
-            _ledger.Put(updated);
             var backend = _backends.For(record);
+            if (record.State == SubOsState.Running)
+            {
+                backend.CheckResize(record, updated);
+            }
+
+            _ledger.Put(updated);
             if (record.State == SubOsState.Running)
             {
                 ApplyResize(backend, record, updated, force);

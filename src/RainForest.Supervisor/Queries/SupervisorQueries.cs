@@ -39,7 +39,7 @@ internal sealed class SupervisorQueries
             // What a destroy on a full disk freed is free, though the ledger records it only once space returns.
             var machine = _ledger.RequireMachine();
             var gone = pending.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
-            var owners = _ledger.List().Where(s => !gone.Contains(s.Name)).ToDictionary(s => s.Name, s => new SubOsAllocation(s.Cpus, s.Memory));
+            var owners = _ledger.List().Where(s => !gone.Contains(s.Name)).ToDictionary(s => s.Name, s => s.Allocation());
             pool = new ResourcePool(machine.Topology, machine.ReserveCpus, machine.ReserveMemory, owners);
         }
 

@@ -16,6 +16,32 @@ public sealed class AgentGuestImage
     /// <summary>The modules stage 1 loads: <see cref="SharedRootGuest.BootModules"/> and the virtio-serial console the agent serves on.</summary>
     public static readonly IReadOnlyList<string> Modules = [.. SharedRootGuest.BootModules, "virtio_console"];
 
+    /// <summary>
+    /// The script busybox <c>uevent</c> runs for each kernel event when <see cref="OnlineHotplugged"/> is set: a CPU
+    /// hot-added over ACPI arrives offline (no udev here to bring it up), so it is put online at once.
+    /// </summary>
+    public const string HotplugScript = SharedRootScripts.GuestToolsDirectory + "/hotplug";
+
+    /// <summary>Modules stage 1 loads after <see cref="Modules"/> (virtio_mem or virtio_balloon for a resizable guest's memory).</summary>
+    public IReadOnlyList<string> ExtraModules { get; init; } = [];
+
+    /// <summary>
+    /// Whether init puts hot-added CPUs online: busybox <c>uevent</c> listens on the kernel's event socket and runs
+    /// <see cref="HotplugScript"/>, which writes 1 to the new CPU's <c>online</c> file (memory needs nothing: the
+    /// kernel onlines it itself with <c>memhp_default_state=online</c>).
+    /// </summary>
+    public bool OnlineHotplugged { get; init; }
+
+    /// <summary>
+    /// The name of a virtio-serial port on which the guest takes CPU commands from the host (<see cref="ControlScript"/>:
+    /// <c>online N</c>, <c>offline N</c>, <c>list</c>), or null for none: the kernel backend parks vCPUs this way
+    /// where QMP hot-plug is unsafe.
+    /// </summary>
+    public string? ControlPort { get; init; }
+
+    /// <summary>Where the control port's script lies in the guest.</summary>
+    public const string ControlScript = SharedRootScripts.GuestToolsDirectory + "/control";
+
     /// <summary>The guest kernel's release.</summary>
     public required string Release { get; init; }
 
@@ -85,7 +111,7 @@ public sealed class AgentGuestImage
             throw new ArgumentException($"'{hosts}' is not an absolute path without spaces or quotes");
         }
 
-        var modules = builder.AddModules(ModulesDirectory, Release, Address is null ? Modules : [.. Modules, "virtio_net"]);
+        var modules = builder.AddModules(ModulesDirectory, Release, [.. Modules, .. ExtraModules, .. Address is null ? Array.Empty<string>() : ["virtio_net"]]);
         var bb = $"{SharedRootScripts.GuestToolsDirectory}/busybox";
         var stage2 = new StringBuilder()
             .Append(CultureInfo.InvariantCulture, $"#!{bb} sh\n")
@@ -103,9 +129,75 @@ public sealed class AgentGuestImage
             stage2.Append(CultureInfo.InvariantCulture, $"{bb} mount --bind '{HostsFile}' /etc/hosts || echo 'rf: cannot bind {HostsFile} on /etc/hosts'\n");
         }
 
-        builder.AddText("init", SharedRootScripts.Stage1(modules, Root, [ModulesMount, .. Mounts], [.. EmptyDirectories]), 0x1ED)
+        var inittab = new StringBuilder()
+            .Append(CultureInfo.InvariantCulture, $"::sysinit:{SharedRootScripts.GuestToolsDirectory}/stage2\n");
+        if (OnlineHotplugged)
+        {
+            // The listener first, then a sweep for any CPU that arrived before it listened.
+            inittab.Append(CultureInfo.InvariantCulture, $"::respawn:{bb} uevent {HotplugScript}\n");
+            stage2.Append(CultureInfo.InvariantCulture, $"for f in /sys/devices/system/cpu/cpu*/online; do [ -f $f ] && [ \"$({bb} cat $f)\" = 0 ] && echo 1 > $f; done\n");
+            builder.AddText("hotplug", HotplugHook(bb), 0x1ED);
+        }
+
+        List<string> tools = OnlineHotplugged ? ["/hotplug"] : [];
+        if (ControlPort is { } port)
+        {
+            if (port.Length == 0 || !port.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_'))
+            {
+                throw new ArgumentException($"'{port}' is not a virtio-serial port name");
+            }
+
+            inittab.Append(CultureInfo.InvariantCulture, $"::respawn:{ControlScript}\n");
+            builder.AddText("control", ControlHook(bb, port), 0x1ED);
+            tools.Add("/control");
+        }
+
+        inittab.Append(CultureInfo.InvariantCulture, $"::respawn:{string.Join(' ', Program)}\n");
+        builder.AddText("init", SharedRootScripts.Stage1(modules, Root, [ModulesMount, .. Mounts], [.. EmptyDirectories], tools), 0x1ED)
             .AddText("stage2", stage2.ToString(), 0x1ED)
-            .AddText("inittab", $"::sysinit:{SharedRootScripts.GuestToolsDirectory}/stage2\n::respawn:{string.Join(' ', Program)}\n");
+            .AddText("inittab", inittab.ToString());
         builder.WriteTo(path);
     }
+
+    /// <summary>
+    /// The uevent hook: the CPU the event names goes online (only that one: a CPU the kernel is taking offline to
+    /// eject it must stay so).
+    /// </summary>
+    private static string HotplugHook(string bb) => $$"""
+        #!{{bb}} sh
+        # RainForest kernel subOS: bring a hot-added CPU online (busybox uevent runs this with the event in its environment).
+        [ "$ACTION" = add ] && [ "$SUBSYSTEM" = cpu ] || exit 0
+        f=/sys$DEVPATH/online
+        [ -f "$f" ] && [ "$({{bb}} cat "$f")" = 0 ] && echo 1 > "$f"
+        exit 0
+
+        """;
+
+    /// <summary>
+    /// The control port's loop: one command a line, one answer a line (<c>ok ...</c> or <c>fail ...</c>). Reads see
+    /// the end of input while no host end is connected; the loop then waits a fifth of a second and opens the port
+    /// again, as rf-agent does on its own port.
+    /// </summary>
+    private static string ControlHook(string bb, string port) => $$"""
+        #!{{bb}} sh
+        # RainForest kernel subOS: the supervisor's CPU commands on the virtio-serial port {{port}}.
+        dev=
+        for p in /sys/class/virtio-ports/*; do [ "$({{bb}} cat $p/name 2>/dev/null)" = {{port}} ] && dev=/dev/${p##*/}; done
+        [ -n "$dev" ] || { {{bb}} sleep 1; exit 1; }
+        while :; do
+          exec 3<>"$dev"
+          while read -r cmd n <&3; do
+            f=/sys/devices/system/cpu/cpu$n/online
+            case "$cmd" in
+              online) [ -f "$f" ] && echo 1 > "$f" && echo ok >&3 || echo "fail cpu$n did not come online" >&3 ;;
+              offline) [ -f "$f" ] && echo 0 > "$f" && echo ok >&3 || echo "fail cpu$n did not go offline" >&3 ;;
+              list) echo "ok $({{bb}} cat /sys/devices/system/cpu/online)" >&3 ;;
+              *) echo "fail unknown command $cmd" >&3 ;;
+            esac
+          done
+          exec 3<&-
+          {{bb}} sleep 0.2
+        done
+
+        """;
 }

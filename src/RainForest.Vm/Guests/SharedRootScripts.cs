@@ -41,7 +41,8 @@ public static class SharedRootScripts
     /// <param name="root">The share that becomes the lower layer.</param>
     /// <param name="mounts">Further shares, mounted on the new root after its own /tmp, /run and the hidden directories.</param>
     /// <param name="emptyDirectories">Directories of the new root hidden under an empty tmpfs.</param>
-    public static string Stage1(IEnumerable<string> modules, Qemu.NinePShare root, IEnumerable<GuestMount> mounts, IEnumerable<string> emptyDirectories)
+    /// <param name="tools">Further files of the initramfs (absolute paths) copied beside stage 2 into <see cref="GuestToolsDirectory"/>.</param>
+    public static string Stage1(IEnumerable<string> modules, Qemu.NinePShare root, IEnumerable<GuestMount> mounts, IEnumerable<string> emptyDirectories, IEnumerable<string>? tools = null)
     {
         ArgumentNullException.ThrowIfNull(root);
         var s = new StringBuilder();
@@ -94,7 +95,7 @@ public static class SharedRootScripts
 
         s.Append(CultureInfo.InvariantCulture, $"""
             mkdir -p /newroot{GuestToolsDirectory} || fail "mkdir {GuestToolsDirectory}"
-            cp /bin/busybox /stage2 /newroot{GuestToolsDirectory}/ || fail "copy stage 2"
+            cp /bin/busybox /stage2{string.Concat((tools ?? []).Select(t => " " + Quote(t)))} /newroot{GuestToolsDirectory}/ || fail "copy stage 2"
             cp /inittab /newroot/etc/inittab || fail "write /etc/inittab"
             exec switch_root /newroot {GuestToolsDirectory}/busybox init
 

@@ -30,6 +30,16 @@ public static class QemuCommandLine
             throw RfException.Invalid($"a guest needs at least 64M of memory, not {options.Memory}");
         }
 
+        if (options.MaxCpus is { } maxCpus && maxCpus < options.Cpus)
+        {
+            throw RfException.Invalid($"maxcpus {maxCpus} is below the {options.Cpus} vCPUs the guest boots with");
+        }
+
+        if (options.MaxMemory is { } maxMemory && maxMemory <= options.Memory)
+        {
+            throw RfException.Invalid($"maxmem {maxMemory} must exceed the {options.Memory} the guest boots with");
+        }
+
         var args = new List<string>
         {
             "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
@@ -37,8 +47,10 @@ public static class QemuCommandLine
                 : options.TcgCacheMiB is { } cache ? string.Create(CultureInfo.InvariantCulture, $"tcg,tb-size={cache}") : "tcg",
             "-machine", options.Machine,
             "-cpu", options.CpuModel,
-            "-smp", options.Cpus.ToString(CultureInfo.InvariantCulture),
-            "-m", $"{options.Memory.Bytes / ByteSize.MiB}M",
+            "-smp", options.MaxCpus is { } max ? string.Create(CultureInfo.InvariantCulture, $"{options.Cpus},maxcpus={max}") : options.Cpus.ToString(CultureInfo.InvariantCulture),
+            "-m", options.MaxMemory is { } most
+                ? string.Create(CultureInfo.InvariantCulture, $"{options.Memory.Bytes / ByteSize.MiB}M,maxmem={most.Bytes / ByteSize.MiB}M,slots=1")
+                : $"{options.Memory.Bytes / ByteSize.MiB}M",
             "-kernel", options.KernelPath,
         };
         if (options.Sandbox is { } sandbox)

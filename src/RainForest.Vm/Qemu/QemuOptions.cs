@@ -23,8 +23,21 @@ public sealed class QemuOptions
     /// <summary>Virtual CPUs.</summary>
     public int Cpus { get; init; } = 2;
 
+    /// <summary>
+    /// The most vCPUs the guest may ever have (<c>-smp N,maxcpus=M</c>): null for <see cref="Cpus"/>, where no vCPU
+    /// can be hot-added; above it, QMP <c>device_add</c> plugs vCPUs into the free slots while the guest runs.
+    /// </summary>
+    public int? MaxCpus { get; init; }
+
     /// <summary>Guest memory.</summary>
     public ByteSize Memory { get; init; } = ByteSize.Parse("2560M");
+
+    /// <summary>
+    /// The most memory the guest may ever have, boot memory and hot-pluggable devices together
+    /// (<c>-m SIZE,maxmem=MAX,slots=1</c>): null where nothing is hot-plugged. A virtio-mem device lies in the space
+    /// between <see cref="Memory"/> and this.
+    /// </summary>
+    public ByteSize? MaxMemory { get; init; }
 
     /// <summary>The kernel image (<c>-kernel</c>).</summary>
     public required string KernelPath { get; init; }

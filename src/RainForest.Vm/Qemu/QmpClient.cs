@@ -61,32 +61,9 @@ public sealed class QmpClient : IDisposable
 
     /// <summary>Runs a command without arguments and returns its result.</summary>
     /// <exception cref="RfException">QEMU refused it, or closed the socket first (exit code 1).</exception>
-    public JsonElement Execute(string command)
-    {
-        var line = JsonSerializer.Serialize(new QmpCommand(command), QmpJsonContext.Default.QmpCommand) + "\n";
-        try
-        {
-            _stream.Write(Encoding.UTF8.GetBytes(line));
-        }
-        catch (IOException e)
-        {
-            throw RfException.Failed($"QMP {command}: {e.Message}");
-        }
-
-        while (true)
-        {
-            var message = ReadMessage() ?? throw RfException.Failed($"QMP {command}: QEMU closed the socket");
-            if (message.Error is { } error)
-            {
-                throw RfException.Failed($"QMP {command}: {error.Class}: {error.Description}");
-            }
-
-            if (message.Return is { } result)
-            {
-                return result;
-            }
-        }
-    }
+    public JsonElement Execute(string command) =>
+        TrySend(command, JsonSerializer.Serialize(new QmpCommand(command), QmpJsonContext.Default.QmpCommand), out var result, out var error) ? result
+            : throw RfException.Failed($"QMP {command}: {error!.Class}: {error.Description}");
 
     /// <summary>Runs a command with arguments and returns its result.</summary>
     /// <exception cref="RfException">QEMU refused it, or closed the socket first (exit code 1).</exception>
@@ -99,36 +76,24 @@ public sealed class QmpClient : IDisposable
     public bool TryExecute(string command, JsonObject arguments, out JsonElement result, out QmpError? error)
     {
         ArgumentNullException.ThrowIfNull(arguments);
-        var line = new JsonObject { ["execute"] = command, ["arguments"] = arguments.DeepClone() }.ToJsonString() + "\n";
-        try
-        {
-            _stream.Write(Encoding.UTF8.GetBytes(line));
-        }
-        catch (IOException e)
-        {
-            throw RfException.Failed($"QMP {command}: {e.Message}");
-        }
-
-        while (true)
-        {
-            var message = ReadMessage() ?? throw RfException.Failed($"QMP {command}: QEMU closed the socket");
-            if (message.Error is { } refused)
-            {
-                (result, error) = (default, refused);
-                return false;
-            }
-
-            if (message.Return is { } answer)
-            {
-                (result, error) = (answer, null);
-                return true;
-            }
-        }
+        return TrySend(command, new JsonObject { ["execute"] = command, ["arguments"] = arguments.DeepClone() }.ToJsonString(), out result, out error);
     }
 
     /// <summary>The vCPUs and the host threads that run them (<c>query-cpus-fast</c>), by index.</summary>
     public IReadOnlyList<QmpCpu> QueryCpus() =>
         [.. (Execute("query-cpus-fast").Deserialize(QmpJsonContext.Default.ListQmpCpu) ?? []).OrderBy(c => c.CpuIndex)];
+
+    /// <summary>Every vCPU slot of the machine (<c>query-hotpluggable-cpus</c>), plugged or free.</summary>
+    public IReadOnlyList<QmpCpuSlot> QueryCpuSlots() =>
+        Execute("query-hotpluggable-cpus").Deserialize(QmpJsonContext.Default.ListQmpCpuSlot) ?? [];
+
+    /// <summary>Reads a QOM property (<c>qom-get</c>) of the object at <paramref name="path"/>.</summary>
+    public JsonElement QomGet(string path, string property) =>
+        Execute("qom-get", new JsonObject { ["path"] = path, ["property"] = property });
+
+    /// <summary>Sets a QOM property (<c>qom-set</c>) of the object at <paramref name="path"/>.</summary>
+    public void QomSet(string path, string property, JsonNode value) =>
+        Execute("qom-set", new JsonObject { ["path"] = path, ["property"] = property, ["value"] = value });
 
     /// <summary>
     /// Asks QEMU to end at once (<c>quit</c>): the guest gets no shutdown, as pulling the plug. QEMU may close the
@@ -151,6 +116,35 @@ public sealed class QmpClient : IDisposable
     {
         _reader.Dispose();
         _stream.Dispose();
+    }
+
+    /// <summary>Writes one command line and reads until its answer (events in between are skipped).</summary>
+    private bool TrySend(string command, string json, out JsonElement result, out QmpError? error)
+    {
+        try
+        {
+            _stream.Write(Encoding.UTF8.GetBytes(json + "\n"));
+        }
+        catch (IOException e)
+        {
+            throw RfException.Failed($"QMP {command}: {e.Message}");
+        }
+
+        while (true)
+        {
+            var message = ReadMessage() ?? throw RfException.Failed($"QMP {command}: QEMU closed the socket");
+            if (message.Error is { } refused)
+            {
+                (result, error) = (default, refused);
+                return false;
+            }
+
+            if (message.Return is { } answer)
+            {
+                (result, error) = (answer, null);
+                return true;
+            }
+        }
     }
 
     private QmpMessage? ReadMessage()

@@ -12,4 +12,8 @@ public sealed record QmpCpu
     /// <summary>The host thread that runs it (a TID in QEMU's process).</summary>
     [JsonPropertyName("thread-id")]
     public int ThreadId { get; init; }
+
+    /// <summary>The vCPU's object in QEMU's tree, which names its slot in <see cref="QmpCpuSlot.QomPath"/>.</summary>
+    [JsonPropertyName("qom-path")]
+    public string? QomPath { get; init; }
 }

@@ -6,4 +6,6 @@ namespace RainForest.Vm.Qemu;
 [JsonSerializable(typeof(QmpMessage))]
 [JsonSerializable(typeof(QmpCommand))]
 [JsonSerializable(typeof(List<QmpCpu>))]
+[JsonSerializable(typeof(List<QmpCpuSlot>))]
+[JsonSerializable(typeof(QmpBalloon))]
 internal sealed partial class QmpJsonContext : JsonSerializerContext;

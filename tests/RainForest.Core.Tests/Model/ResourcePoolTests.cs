@@ -360,6 +360,30 @@ public class ResourcePoolTests
     }
 
     [Fact]
+    public void CheckMemory_WithOverhead_TheOverheadMustFitToo()
+    {
+        // 1G free; a kernel subOS takes 256M beside its memory for QEMU.
+        var pool = Pool(("a", "1", "30G"));
+        var overhead = ByteSize.Parse("256M");
+
+        pool.CheckMemory(ByteSize.Parse("768M"), ByteSize.Zero, overhead);
+        var e = Invalid(() => pool.CheckMemory(ByteSize.Parse("770M"), ByteSize.Zero, overhead));
+
+        Assert.Contains("--memory 770M: only 768M is free with 256M for QEMU beside it", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CheckMemory_ResizeWithOverhead_ItsOwnMemoryAndOverheadCountAsFree()
+    {
+        // "a" is a kernel subOS of 10G, counted as 10G + 256M; 31G - 20G - 10.25G leaves 768M free, and 10.75G fits it.
+        var pool = Pool(("a", "1", "10496M"), ("b", "2", "20G"));
+        var overhead = ByteSize.Parse("256M");
+
+        pool.CheckMemory(ByteSize.Parse("10.75G"), ByteSize.Parse("10496M"), overhead);
+        Invalid(() => pool.CheckMemory(ByteSize.Parse("11010M"), ByteSize.Parse("10496M"), overhead));
+    }
+
+    [Fact]
     public void CheckMemory_Resize_CountsTheSubOsOwnMemoryAsFree()
     {
         var pool = Pool(("a", "1", "10G"), ("b", "2", "20G"));

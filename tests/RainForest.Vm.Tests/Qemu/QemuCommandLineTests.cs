@@ -67,6 +67,21 @@ public sealed class QemuCommandLineTests
         Assert.Throws<RfException>(() => QemuCommandLine.Build(new QemuOptions { KernelPath = "/k", ConsoleLogPath = log }));
 
     [Fact]
+    public void Build_MaxCpusAndMaxMemory_RoomToHotplug()
+    {
+        var args = QemuCommandLine.Build(new QemuOptions { KernelPath = "/k", Cpus = 1, MaxCpus = 4, Memory = ByteSize.Parse("256M"), MaxMemory = ByteSize.Parse("2G") });
+        Assert.Equal("1,maxcpus=4", args.SkipWhile(a => a != "-smp").ElementAt(1));
+        Assert.Equal("256M,maxmem=2048M,slots=1", args.SkipWhile(a => a != "-m").ElementAt(1));
+    }
+
+    [Fact]
+    public void Build_MaxBelowBoot_Invalid()
+    {
+        Assert.Equal(RfException.InvalidInputExitCode, Assert.Throws<RfException>(() => QemuCommandLine.Build(new QemuOptions { KernelPath = "/k", Cpus = 2, MaxCpus = 1 })).ExitCode);
+        Assert.Equal(RfException.InvalidInputExitCode, Assert.Throws<RfException>(() => QemuCommandLine.Build(new QemuOptions { KernelPath = "/k", Memory = ByteSize.Parse("1G"), MaxMemory = ByteSize.Parse("1G") })).ExitCode);
+    }
+
+    [Fact]
     public void Build_Kvm_AsksForKvm() =>
         Assert.Equal("kvm", QemuCommandLine.Build(new QemuOptions { KernelPath = "/k", Accelerator = QemuAccelerator.Kvm }).SkipWhile(a => a != "-accel").ElementAt(1));
 

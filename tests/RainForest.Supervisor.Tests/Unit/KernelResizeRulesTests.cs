@@ -1,0 +1,116 @@
+using RainForest.Core;
+using RainForest.Core.Topology;
+using RainForest.Linux.Cgroups;
+using RainForest.Supervisor.Backends;
+using RainForest.Supervisor.Kernels;
+using RainForest.Supervisor.Ledger;
+using RainForest.Vm.Initramfs;
+
+namespace RainForest.Supervisor.Tests.Unit;
+
+/// <summary>
+/// What a kernel subOS's guest is booted with for live resize, and which resizes of it are refused before anything
+/// changes (exit code 2): without QEMU, from the rules alone.
+/// </summary>
+public sealed class KernelResizeRulesTests
+{
+    private static readonly GuestState s_virtioMem = new(1, 1, 384 * ByteSize.MiB, "0", MaxCpus: 2, BaseMemoryBytes: 256 * ByteSize.MiB,
+        MaxMemoryBytes: 4 * ByteSize.GiB, MemoryDevice: GuestMemoryDevice.VirtioMem);
+
+    private static SubOsRecord Record(string cpus = "0", string memory = "384M") => new()
+    {
+        Name = "k1",
+        State = SubOsState.Running,
+        Cpus = CpuSet.Parse(cpus),
+        Mems = NodeSet.Of(0),
+        Memory = ByteSize.Parse(memory),
+        RootFs = "/",
+        Created = DateTimeOffset.UnixEpoch,
+        Backend = SubOsBackendKind.Kernel,
+    };
+
+    private static MachineRecord Machine(int cpus, string memory, string reserve) => new()
+    {
+        Topology = new MachineTopology
+        {
+            Cpus = [.. Enumerable.Range(0, cpus).Select(i => new CpuInfo(i, i, 0, 0, i.ToString(System.Globalization.CultureInfo.InvariantCulture), string.Empty, true))],
+            NumaNodes = [],
+            MemTotalBytes = ByteSize.Parse(memory).Bytes,
+            MemAvailableBytes = ByteSize.Parse(memory).Bytes,
+        },
+        ReserveCpus = CpuSet.Empty,
+        ReserveMemory = ByteSize.Parse(reserve),
+        Prefix = "rf-test",
+        CgroupMode = CgroupMode.V2,
+        Initialized = DateTimeOffset.UnixEpoch,
+    };
+
+    [Theory]
+    [InlineData("0-1", "384M")]
+    [InlineData("1", "384M")]
+    [InlineData("0", "256M")]
+    [InlineData("0", "4G")]
+    [InlineData("0-1", "1026M")]
+    public void CheckResize_WithinWhatTheGuestBootedWith_Passes(string cpus, string memory) =>
+        KernelBackend.CheckResize(s_virtioMem, Record(), Record(cpus, memory));
+
+    [Theory]
+    [InlineData("0-2", "384M", "--cpus 0-2: k1 was booted with room for 2 vCPUs (maxcpus), not 3")]
+    [InlineData("0", "4.5G", "--memory 4.5G: k1 was booted with room for 4G (maxmem)")]
+    [InlineData("0", "128M", "--memory 128M: a kernel subOS needs at least 256M (its guest kernel, initramfs and overlay)")]
+    [InlineData("0", "385M", "--memory 385M: a kernel subOS's memory comes in blocks of 2M")]
+    public void CheckResize_BeyondTheGuest_InvalidInOneLine(string cpus, string memory, string message)
+    {
+        var e = Assert.Throws<RfException>(() => KernelBackend.CheckResize(s_virtioMem, Record(), Record(cpus, memory)));
+        Assert.Equal(RfException.InvalidInputExitCode, e.ExitCode);
+        Assert.Equal(message, e.Message);
+    }
+
+    [Fact]
+    public void CheckResize_Balloon_ShrinksAndReturnsButNeverGrowsPastBoot()
+    {
+        var balloon = s_virtioMem with { BaseMemoryBytes = 384 * ByteSize.MiB, MaxMemoryBytes = 384 * ByteSize.MiB, MemoryDevice = GuestMemoryDevice.Balloon };
+        KernelBackend.CheckResize(balloon, Record(), Record(memory: "256M"));
+        KernelBackend.CheckResize(balloon, Record(memory: "256M"), Record(memory: "384M"));
+        var e = Assert.Throws<RfException>(() => KernelBackend.CheckResize(balloon, Record(), Record(memory: "512M")));
+        Assert.Contains("only a balloon", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CheckResize_GuestFromBeforeLiveResize_RefusesCountAndMemoryButRepins()
+    {
+        var old = new GuestState(1, 1, 384 * ByteSize.MiB, "0");
+        KernelBackend.CheckResize(old, Record(), Record(cpus: "1"));
+        Assert.Contains("booted before live resize", Assert.Throws<RfException>(() => KernelBackend.CheckResize(old, Record(), Record(cpus: "0-1"))).Message, StringComparison.Ordinal);
+        Assert.Contains("cannot change its memory", Assert.Throws<RfException>(() => KernelBackend.CheckResize(old, Record(), Record(memory: "512M"))).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Layout_VirtioMem_BootsTheMinimumWithRoomForThePool()
+    {
+        var layout = KernelBackend.Layout(Record(memory: "1G"), Machine(8, "16G", "1G"), CpuSet.Parse("1-7"), GuestMemoryDevice.VirtioMem, Vm.Qemu.QemuAccelerator.Kvm);
+        Assert.Equal(7, layout.MaxCpus);
+        Assert.Equal(KernelBackend.MinimumMemory.Bytes, layout.BaseMemoryBytes);
+        Assert.Equal(15 * ByteSize.GiB, layout.MaxMemoryBytes);
+        Assert.Equal(ByteSize.GiB, layout.MemoryBytes);
+        Assert.False(layout.ParkedVcpus);
+    }
+
+    [Fact]
+    public void Layout_Balloon_BootsTheWholeSize()
+    {
+        var layout = KernelBackend.Layout(Record(cpus: "0-3", memory: "1G"), Machine(2, "16G", "1G"), CpuSet.Parse("0-1"), GuestMemoryDevice.Balloon, Vm.Qemu.QemuAccelerator.Tcg);
+        Assert.Equal(4, layout.MaxCpus);
+        Assert.Equal(ByteSize.GiB, layout.BaseMemoryBytes);
+        Assert.Equal(ByteSize.GiB, layout.MaxMemoryBytes);
+        Assert.True(layout.ParkedVcpus);
+    }
+
+    [Theory]
+    [InlineData("kernel/drivers/virtio/virtio_mem.ko:\nkernel/drivers/virtio/virtio_balloon.ko:\n", "", GuestMemoryDevice.VirtioMem)]
+    [InlineData("kernel/drivers/virtio/virtio_balloon.ko:\n", "", GuestMemoryDevice.Balloon)]
+    [InlineData("kernel/fs/9p/9p.ko:\n", "kernel/drivers/virtio/virtio_mem.ko\n", GuestMemoryDevice.VirtioMem)]
+    [InlineData("kernel/fs/9p/9p.ko:\n", "", GuestMemoryDevice.None)]
+    public void MemoryDeviceOf_TheGuestKernelsModules_VirtioMemElseBalloon(string dep, string builtin, GuestMemoryDevice expected) =>
+        Assert.Equal(expected, KernelBackend.MemoryDeviceOf(ModuleDependencies.Parse(dep, builtin)));
+}
