@@ -12,6 +12,7 @@ internal static partial class Libc
 {
     internal const int BPF_PROG_LOAD = 5;
     internal const int BPF_PROG_ATTACH = 8;
+    internal const int BPF_PROG_DETACH = 9;
     internal const int BPF_PROG_GET_FD_BY_ID = 13;
     internal const int BPF_OBJ_GET_INFO_BY_FD = 15;
     internal const int BPF_PROG_QUERY = 16;
@@ -51,7 +52,7 @@ internal static partial class Libc
         [FieldOffset(68)] public uint ExpectedAttachType;
     }
 
-    /// <summary>The <c>BPF_PROG_ATTACH</c> member: target_fd, attach_bpf_fd, attach_type, attach_flags.</summary>
+    /// <summary>The <c>BPF_PROG_ATTACH</c> and <c>BPF_PROG_DETACH</c> member: target_fd, attach_bpf_fd, attach_type, attach_flags.</summary>
     [StructLayout(LayoutKind.Sequential)]
     internal struct BpfProgAttachAttr
     {

@@ -61,6 +61,9 @@ public static class Errno
     /// <summary>Function not implemented (a kernel built without the call).</summary>
     public const int ENOSYS = 38;
 
+    /// <summary>No data available (getxattr: no such attribute).</summary>
+    public const int ENODATA = 61;
+
     /// <summary>Bad message.</summary>
     public const int EBADMSG = 74;
 

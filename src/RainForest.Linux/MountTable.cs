@@ -74,6 +74,9 @@ public sealed class MountTable
     /// <summary>The file system type mounted at <paramref name="path"/> (the top one), or null.</summary>
     public string? TypeAt(string path) => _mounts.LastOrDefault(m => m.MountPoint == path).FsType;
 
+    /// <summary>The per-mount and super options of the top mount at <paramref name="path"/> (comma-separated), or null.</summary>
+    public string? OptionsAt(string path) => _mounts.LastOrDefault(m => m.MountPoint == path).Options;
+
     private static string Unescape(string field) =>
         field.Replace("\\040", " ", StringComparison.Ordinal).Replace("\\011", "\t", StringComparison.Ordinal)
             .Replace("\\012", "\n", StringComparison.Ordinal).Replace("\\134", "\\", StringComparison.Ordinal);

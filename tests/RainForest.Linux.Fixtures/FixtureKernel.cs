@@ -235,6 +235,21 @@ public sealed partial class FixtureKernel : KernelFiles
     }
 
     /// <inheritdoc/>
+    public override void DetachDeviceProgram(string cgroupDir, uint id)
+    {
+        if (!DeviceProgramsAllowed)
+        {
+            throw new LinuxException(KernelError.EPERM, "bpf(BPF_PROG_GET_FD_BY_ID)", cgroupDir);
+        }
+
+        // The kernel answers ENOENT for a program that is not attached to this directory.
+        if (!_programs.TryGetValue(cgroupDir, out var list) || list.RemoveAll(p => p.Program.Id == id) == 0)
+        {
+            throw new LinuxException(KernelError.ENOENT, "bpf(BPF_PROG_DETACH)", cgroupDir);
+        }
+    }
+
+    /// <inheritdoc/>
     public override IReadOnlyList<AttachedDeviceProgram> DevicePrograms(string cgroupDir)
     {
         if (!DeviceProgramsAllowed)

@@ -58,7 +58,7 @@ internal static class ShowCommand
             table.AddRow("processes", $"{s.Processes} (pids limit {r.PidsMax})");
             table.AddRow("guard", r.Privileged
                 ? "PRIVILEGED: root inside is the host's root (created with --privileged)"
-                : r.Guest is not null ? "vm: a kernel of its own; QEMU itself runs as root on the host, without -sandbox (not built yet)"
+                : r.Guest is not null ? $"vm: a kernel of its own; QEMU runs as host uid {r.IdBase} with no capabilities, under its -sandbox seccomp filter, in its own mount namespace, 9p read-only (rfm audit {r.Name})"
                 : $"user namespace: root inside is host uid {r.IdBase} ({IdRanges.Size} ids); runc's capabilities, seccomp, masked /proc and /sys (rfm audit {r.Name})");
             table.AddRow("root", r.RootFs == "/" ? "host / (copy-on-write)" : $"{Output.Escape(r.RootFs)} (copy-on-write)");
             table.AddRow("network", r.Address is null ? "loopback only" : $"loop {r.Address} ({r.Name}.rf)");

@@ -47,6 +47,33 @@ internal static class CgroupDevicePrograms
         }
     }
 
+    /// <summary>Detaches the device program with id <paramref name="id"/> from <paramref name="cgroupDir"/>.</summary>
+    /// <remarks>A program attached with ALLOW_MULTI is detached by naming it: the kernel wants its descriptor, got by id.</remarks>
+    /// <exception cref="LinuxException">The program is gone or not attached there, or the kernel refused.</exception>
+    public static void Detach(string cgroupDir, uint id)
+    {
+        using var cgroup = OpenDirectory(cgroupDir);
+        var get = new Interop.Libc.BpfGetIdAttr { ProgId = id };
+        using var prog = new SafeFileHandle();
+        var fd = Bpf(Interop.Libc.BPF_PROG_GET_FD_BY_ID, ref get, Interop.Libc.BpfGetIdAttr.Size);
+        if (fd < 0)
+        {
+            throw Interop.Errors.Last("bpf(BPF_PROG_GET_FD_BY_ID)", cgroupDir);
+        }
+
+        Marshal.InitHandle(prog, fd);
+        var attr = new Interop.Libc.BpfProgAttachAttr
+        {
+            TargetFd = (int)cgroup.DangerousGetHandle(),
+            AttachBpfFd = fd,
+            AttachType = Interop.Libc.BPF_CGROUP_DEVICE,
+        };
+        if (Bpf(Interop.Libc.BPF_PROG_DETACH, ref attr, Interop.Libc.BpfProgAttachAttr.Size) < 0)
+        {
+            throw Interop.Errors.Last("bpf(BPF_PROG_DETACH)", cgroupDir);
+        }
+    }
+
     /// <summary>The device programs attached directly to <paramref name="cgroupDir"/> (not those of its ancestors).</summary>
     /// <exception cref="LinuxException">The directory cannot be opened or the kernel refused the query.</exception>
     public static IReadOnlyList<AttachedDeviceProgram> Query(string cgroupDir)

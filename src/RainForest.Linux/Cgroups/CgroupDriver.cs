@@ -198,8 +198,8 @@ public abstract class CgroupDriver
     public abstract string? DeviceRules(string name);
 
     /// <summary>
-    /// Allows the subOS's tasks one device beyond <see cref="DevicePolicy.Minimal"/>. Only cgroup v1's devices
-    /// controller takes a rule this way; on cgroup v2 the device program stays as created (the device stays denied).
+    /// Allows the subOS's tasks one device beyond <see cref="DevicePolicy.Minimal"/>: one more rule in cgroup v1's
+    /// devices group; on cgroup v2 a device program for the minimal policy with the rule, in place of the minimal one.
     /// </summary>
     public virtual void AllowDevice(string name, DeviceRule rule)
     {

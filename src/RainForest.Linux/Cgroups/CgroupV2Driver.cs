@@ -221,6 +221,40 @@ internal sealed class CgroupV2Driver : CgroupDriver
         }
     }
 
+    /// <remarks>
+    /// The wider program is attached before the minimal one is detached: while both are attached an access needs both
+    /// to allow it, so at no moment does the group allow more than the wider policy, nor lose its rules.
+    /// </remarks>
+    public override void AllowDevice(string name, DeviceRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        var dir = Guard.CheckInside(Dir(name));
+        IReadOnlyList<DeviceRule> wider = [.. DevicePolicy.Minimal, rule];
+        try
+        {
+            var minimal = DeviceProgram.Tags(DeviceProgram.Generate(DevicePolicy.Minimal));
+            var widerTags = DeviceProgram.Tags(DeviceProgram.Generate(wider));
+            var attached = Kernel.DevicePrograms(dir);
+            if (!attached.Any(p => widerTags.Contains(p.Tag)))
+            {
+                Kernel.AttachDeviceProgram(dir, wider);
+            }
+
+            foreach (var program in attached.Where(p => minimal.Contains(p.Tag)))
+            {
+                Kernel.DetachDeviceProgram(dir, program.Id);
+            }
+        }
+        catch (LinuxException e) when (CgroupDevicePrograms.IsUnavailable(e))
+        {
+            // Create already warned that the group has no device rules: the device is open anyway.
+        }
+        catch (LinuxException e)
+        {
+            throw new LinuxException($"cannot allow {rule} in {dir}: {e.Message}", e.Errno, e.Operation, dir, e);
+        }
+    }
+
     public override string? DeviceRules(string name)
     {
         var dir = Dir(name);
@@ -229,12 +263,12 @@ internal sealed class CgroupV2Driver : CgroupDriver
             return null;
         }
 
-        var minimal = DeviceProgram.Tags(DeviceProgram.Generate(DevicePolicy.Minimal));
+        var known = DevicePolicy.Known.Select(policy => (Policy: policy, Tags: DeviceProgram.Tags(DeviceProgram.Generate(policy)))).ToList();
         var programs = Kernel.DevicePrograms(dir);
         return programs.Count == 0
             ? null
-            : Describe([.. programs.Select(p => minimal.Contains(p.Tag)
-                ? $"allows {string.Join(", ", DevicePolicy.Minimal)}"
+            : Describe([.. programs.Select(p => known.FirstOrDefault(k => k.Tags.Contains(p.Tag)).Policy is { } policy
+                ? $"allows {string.Join(", ", policy)}"
                 : $"{(p.Name.Length > 0 ? p.Name : "id " + p.Id.ToString(CultureInfo.InvariantCulture))}, tag {p.Tag}: not RainForest's minimal policy")]);
     }
 

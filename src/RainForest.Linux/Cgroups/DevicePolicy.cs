@@ -28,4 +28,10 @@ public static class DevicePolicy
     /// that backend allows it, and only for a guest it runs under KVM.
     /// </summary>
     public static DeviceRule Kvm { get; } = new(DeviceType.Char, 10, 232, DeviceAccess.Read | DeviceAccess.Write);
+
+    /// <summary>
+    /// The policies RainForest attaches as cgroup v2 device programs, which <c>rfm audit</c> recognises by the kernel's
+    /// program tag: <see cref="Minimal"/>, and <see cref="Minimal"/> with <see cref="Kvm"/> for a KVM guest's QEMU.
+    /// </summary>
+    public static IReadOnlyList<IReadOnlyList<DeviceRule>> Known { get; } = [Minimal, [.. Minimal, Kvm]];
 }

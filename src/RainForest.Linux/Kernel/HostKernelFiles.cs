@@ -45,4 +45,6 @@ internal sealed class HostKernelFiles : KernelFiles
     public override void AttachDeviceProgram(string cgroupDir, IReadOnlyList<DeviceRule> rules) => CgroupDevicePrograms.Attach(cgroupDir, rules);
 
     public override IReadOnlyList<AttachedDeviceProgram> DevicePrograms(string cgroupDir) => CgroupDevicePrograms.Query(cgroupDir);
+
+    public override void DetachDeviceProgram(string cgroupDir, uint id) => CgroupDevicePrograms.Detach(cgroupDir, id);
 }

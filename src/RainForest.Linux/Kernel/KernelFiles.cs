@@ -109,6 +109,10 @@ public abstract class KernelFiles
     /// <exception cref="LinuxException">The kernel refused to load or attach it.</exception>
     public abstract void AttachDeviceProgram(string cgroupDir, IReadOnlyList<DeviceRule> rules);
 
+    /// <summary>Detaches the device program with kernel id <paramref name="id"/> from a cgroup v2 directory.</summary>
+    /// <exception cref="LinuxException">It is not attached there, or the kernel refused.</exception>
+    public abstract void DetachDeviceProgram(string cgroupDir, uint id);
+
     /// <summary>The device programs attached directly to a cgroup v2 directory (not those of its ancestors).</summary>
     /// <exception cref="LinuxException">The directory cannot be opened or the kernel refused the query.</exception>
     public abstract IReadOnlyList<AttachedDeviceProgram> DevicePrograms(string cgroupDir);

@@ -285,7 +285,7 @@ public sealed partial class KernelBackend
     private static IEnumerable<string> HotplugDevices(GuestState layout, NodeSet mems, string dir) => [.. MemoryDevices(layout, mems), .. ControlDevices(layout, dir)];
 
     private static IEnumerable<string> ControlDevices(GuestState layout, string dir) => layout.ParkedVcpus
-        ? ["-chardev", $"socket,id=rf-ctl,path={Path.Combine(dir, "ctl.sock")},server=on,wait=off", "-device", $"virtserialport,bus=rf-serial.0,chardev=rf-ctl,name={ControlPort}"]
+        ? ["-chardev", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"socket,id=rf-ctl,fd={QemuLauncher.ControlFd},server=on,wait=off"), "-device", $"virtserialport,bus=rf-serial.0,chardev=rf-ctl,name={ControlPort}"]
         : [];
 
     private static IEnumerable<string> MemoryDevices(GuestState layout, NodeSet mems) => layout.MemoryDevice switch

@@ -3,9 +3,11 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using RainForest.Core;
+using RainForest.Core.Agent;
 using RainForest.Linux;
 using RainForest.Linux.Cgroups;
 using RainForest.Linux.Guard;
+using RainForest.Linux.Security;
 using RainForest.Supervisor.Backends;
 using RainForest.Supervisor.Cells;
 using RainForest.Supervisor.Ledger;
@@ -24,12 +26,13 @@ namespace RainForest.Supervisor.Kernels;
 /// by the guest's init) and serves <c>rfm exec</c> over a virtio-serial port that QEMU bridges to a Unix socket.
 /// </summary>
 /// <remarks>
-/// QEMU daemonises (<c>-daemonize</c>: it forks, leaves rfm's session and is re-parented), so the guest outlives the
-/// rfm that made it; its pid, start time and sockets live in the subOS's directory, where any later rfm finds them.
+/// QEMU runs detached (re-parented to init in a session of its own), so the guest outlives the rfm that made it; its
+/// pid, start time and sockets live in the subOS's directory, where any later rfm finds them. It runs confined, as the
+/// subOS's unprivileged host id under its own seccomp filter in a mount namespace of its own (<see cref="QemuLauncher"/>).
 /// Its memory limit is the guest's memory plus <see cref="Overhead"/> for QEMU itself. With <c>--net loop</c> the guest
 /// has a virtio-net NIC on a tap on the RFloop bridge (RFtun, <see cref="LoopNetwork.AttachTap"/>), a FICM channel
 /// reaches the guest as an ivshmem-plain device (<see cref="AttachChannel"/>), and CPUs and memory change live
-/// (<c>KernelBackend.Resize.cs</c>). The Security Guard's confinement of QEMU is not built yet (issue 11).
+/// (<c>KernelBackend.Resize.cs</c>).
 /// </remarks>
 public sealed partial class KernelBackend : ISubOsBackend
 {
@@ -54,6 +57,7 @@ public sealed partial class KernelBackend : ISubOsBackend
     private const int TapFd = 3;
     private const int FirstShareFd = 4;
     private const string ProbeFile = "kvm-probe";
+    private const string GrantsFile = "share-grants";
 
     private readonly StateDirectory _state;
     private readonly CgroupDriver _cgroups;
@@ -113,16 +117,11 @@ public sealed partial class KernelBackend : ISubOsBackend
         StaticBusyBox.Locate();
         var asked = options.Guest ?? new GuestSpec();
         var (vmlinuz, release, modules) = ResolveKernel(asked.KernelPath);
-        if (asked.Accelerator == QemuAccelerator.Kvm && _cgroups.Layout.Mode == CgroupMode.V2)
-        {
-            throw RfException.Invalid("--accel kvm on cgroup v2 is not built yet (issue 11): the subOS's device program does not allow /dev/kvm");
-        }
-
         var accelerator = asked.Accelerator switch
         {
             QemuAccelerator.Tcg => QemuAccelerator.Tcg,
             QemuAccelerator.Kvm => KvmProblem(vmlinuz) is { } problem ? throw RfException.Invalid($"--accel kvm: KVM cannot run a guest on this host ({problem})") : QemuAccelerator.Kvm,
-            _ => _cgroups.Layout.Mode != CgroupMode.V2 && KvmProblem(vmlinuz) is null ? QemuAccelerator.Kvm : QemuAccelerator.Tcg,
+            _ => KvmProblem(vmlinuz) is null ? QemuAccelerator.Kvm : QemuAccelerator.Tcg,
         };
         return options with { Guest = asked with { Accelerator = accelerator, KernelPath = vmlinuz, Release = release, ModulesDirectory = modules } };
     }
@@ -143,6 +142,7 @@ public sealed partial class KernelBackend : ISubOsBackend
         {
             if (Directory.Exists(dir))
             {
+                RevokeShares(dir);
                 Directory.Delete(_guard.CheckInside(dir), recursive: true);
             }
 
@@ -152,6 +152,10 @@ public sealed partial class KernelBackend : ISubOsBackend
             foreach (var share in record.Guest?.Shares ?? [])
             {
                 shared.Add(OpenShare(share));
+                if (!share.ReadOnly)
+                {
+                    GrantShare(dir, share, shared[^1], checked((uint)record.IdBase));
+                }
             }
 
             // Where the guest's agent links its channel devices (a tmpfs it mounts over this empty directory).
@@ -206,7 +210,9 @@ public sealed partial class KernelBackend : ISubOsBackend
             }
 
             trace.Mark("cgroups");
-            var options = QemuOptionsFor(record, guest.accelerator, guest.vmlinuz, initrd, image.Shares, dir, layout, ChannelDevices(record.Name));
+            var confinement = ConfinementOf(record, guest.accelerator, dir, [.. image.Shares.Select(s => s.HostPath), guest.vmlinuz]);
+            QemuLauncher.PrepareDirectory(dir, Path.Combine(dir, "console.log"), confinement);
+            var options = QemuOptionsFor(record, guest.accelerator, QemuLauncher.Readable(guest.vmlinuz, dir, confinement), initrd, image.Shares, dir, layout, ChannelDevices(record.Name));
 
             // RFtun: the tap joins the bridge (filtered) before QEMU starts, and QEMU gets its descriptor as fd 3.
             using var tap = record.Address is { } address ? new LoopNetwork(_guard).AttachTap(record.Name, address) : null;
@@ -215,7 +221,18 @@ public sealed partial class KernelBackend : ISubOsBackend
                 trace.Mark("tap");
             }
 
-            var pid = Launch(record.Name, dir, options, tap, shared);
+            var fds = new Dictionary<int, SafeHandle>();
+            if (tap is not null)
+            {
+                fds[TapFd] = tap;
+            }
+
+            for (var i = 0; i < shared.Count; i++)
+            {
+                fds[FirstShareFd + i] = shared[i];
+            }
+
+            var pid = QemuLauncher.Launch(record.Name, dir, _cgroups.ProcsFiles(record.Name), QemuCommandLine.Build(options), confinement, fds);
             var start = ProcessInfo.StartTime(pid) ?? throw RfException.Failed($"subOS '{record.Name}': QEMU exited right after start (see {dir}/qemu.log)");
             WriteState(dir, layout with { Pid = pid, Start = start });
             trace.Mark("qemu");
@@ -283,9 +300,11 @@ public sealed partial class KernelBackend : ISubOsBackend
         if (ReadState(dir) is { } left && ProcessInfo.IsAlive(left.Pid, left.Start))
         {
             // Outside its groups (moved by someone else): only the very process recorded, checked by its command line.
-            _guard.CheckProcess(left.Pid, "qemu-system-x86_64", Path.Combine(dir, "qmp.sock"));
+            _guard.CheckProcess(left.Pid, "qemu-system-x86_64", Path.Combine(dir, "initrd.gz"));
             ProcessInfo.Kill(left.Pid);
         }
+
+        RevokeShares(dir);
 
         // The tap ends with QEMU's descriptor; one left by a QEMU that could not be ended, or killed mid-way, goes here.
         var loop = new LoopNetwork(_guard);
@@ -395,8 +414,18 @@ public sealed partial class KernelBackend : ISubOsBackend
         ? [.. Directory.EnumerateDirectories(_state.SubOsRoot).Where(d => File.Exists(Path.Combine(d, StateFile))).Select(d => Path.GetFileName(d)!)]
         : [];
 
-    /// <inheritdoc/>
-    public AuditReport Audit(SubOsRecord record) => throw NotBuilt("rfm audit");
+    /// <summary>Checks from the host what confines the guest's QEMU (<see cref="GuestAudit"/>).</summary>
+    public AuditReport Audit(SubOsRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var dir = _state.SubOsDirectory(record.Name);
+        if (ReadState(dir) is not { } state || !ProcessInfo.IsAlive(state.Pid, state.Start))
+        {
+            throw RfException.Failed($"subOS '{record.Name}': its QEMU is not running (rfm start {record.Name})");
+        }
+
+        return new GuestAudit(_cgroups, _state).Run(record, state.Pid, dir, ExecEndpoint(record.Name));
+    }
 
     /// <summary>The QEMU id of a channel's device.</summary>
     public static string DeviceId(string channel) => "rfch-" + channel;
@@ -423,6 +452,8 @@ public sealed partial class KernelBackend : ISubOsBackend
         {
             Accelerator = accelerator,
             TcgCacheMiB = accelerator == QemuAccelerator.Tcg ? TcgCacheMiB : null,
+            Sandbox = QemuOptions.StrictSandbox,
+            NinePSecurityModel = "none",
             Machine = "pc,memory-backend=rf-ram",
             Cpus = layout.ParkedVcpus ? layout.MaxCpus : record.Cpus.Count,
             MaxCpus = layout.ParkedVcpus ? null : layout.MaxCpus,
@@ -439,79 +470,21 @@ public sealed partial class KernelBackend : ISubOsBackend
                 // Guest memory is a memfd bound to the CPUs' nodes, huge pages where the host has enough free.
                 "-object", string.Create(CultureInfo.InvariantCulture, $"memory-backend-memfd,id=rf-ram,size={mib}M,share=on,policy=bind,host-nodes={record.Mems}{(HugePagesFree() >= layout.BaseMemoryBytes ? ",hugetlb=on,hugetlbsize=2M" : string.Empty)}"),
                 "-device", "virtio-serial-pci,id=rf-serial",
-                "-chardev", $"socket,id=rf-agent,path={Path.Combine(dir, "agent.sock")},server=on,wait=off",
+
+                // Both sockets are bound by rfm in the subOS's directory (agent.sock, qmp.sock) and handed over listening:
+                // QEMU, unprivileged, may not create files there.
+                "-chardev", string.Create(CultureInfo.InvariantCulture, $"socket,id=rf-agent,fd={QemuLauncher.AgentFd},server=on,wait=off"),
                 "-device", $"virtserialport,bus=rf-serial.0,chardev=rf-agent,name={AgentPort}",
-                "-qmp", $"unix:{Path.Combine(dir, "qmp.sock")},server=on,wait=off",
+                "-chardev", string.Create(CultureInfo.InvariantCulture, $"socket,id=rf-qmp,fd={QemuLauncher.QmpFd},server=on,wait=off"),
+                "-mon", "chardev=rf-qmp,mode=control",
                 .. (record.Address is { } address
                     ? (string[])["-netdev", string.Create(CultureInfo.InvariantCulture, $"tap,id=rf-net,fd={TapFd}"), "-device", $"virtio-net-pci,netdev=rf-net,mac={LoopFilter.MacOf(address)}"]
                     : []),
                 "-name", $"rf-{record.Name},debug-threads=on",
-                "-pidfile", Path.Combine(dir, "qemu.pid"),
-                "-daemonize",
                 .. HotplugDevices(layout, record.Mems, dir),
             ],
         };
     }
-
-    /// <summary>
-    /// Starts QEMU through a shell that first joins the subOS's cgroups, so QEMU and every thread it makes are charged
-    /// to the subOS from birth; returns the daemonised QEMU's pid once its parent has exited (QEMU is then initialised).
-    /// </summary>
-    private int Launch(string name, string dir, QemuOptions options, SafeHandle? tap, IReadOnlyList<SafeHandle> shares)
-    {
-        var qemu = SystemTools.Require("qemu-system-x86_64");
-        var shell = SystemTools.Require("sh");
-        var procs = _cgroups.ProcsFiles(name);
-        using var log = File.Open(Path.Combine(dir, "qemu.log"), FileMode.Create, FileAccess.Write, FileShare.ReadWrite);
-        using var devNull = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.Read);
-        var fds = new Dictionary<int, SafeHandle> { [0] = devNull, [1] = log.SafeFileHandle, [2] = log.SafeFileHandle };
-        if (tap is not null)
-        {
-            fds[TapFd] = tap;
-        }
-
-        for (var i = 0; i < shares.Count; i++)
-        {
-            fds[FirstShareFd + i] = shares[i];
-        }
-
-        var parent = Spawner.Spawn(new SpawnOptions
-        {
-            Path = shell,
-            Argv = [shell, "-c", LaunchScript, qemu, procs.Count.ToString(CultureInfo.InvariantCulture), .. procs, .. QemuCommandLine.Build(options)],
-            Fds = fds,
-            WorkingDirectory = "/",
-            NewSession = true,
-        });
-        var clock = Stopwatch.StartNew();
-        int code;
-        while (!ProcessInfo.TryReapExited(parent, out code))
-        {
-            if (clock.Elapsed > TimeSpan.FromSeconds(60))
-            {
-                ProcessInfo.Kill(parent);
-                ProcessInfo.WaitForExit(parent);
-                throw RfException.Failed($"subOS '{name}': QEMU did not finish starting within 60 s (see {dir}/qemu.log)");
-            }
-
-            Thread.Sleep(10);
-        }
-
-        var pidFile = Path.Combine(dir, "qemu.pid");
-        if (code != 0 || !File.Exists(pidFile))
-        {
-            throw RfException.Failed($"subOS '{name}': QEMU did not start: {LastLine(Path.Combine(dir, "qemu.log")) ?? $"exit code {code}"}");
-        }
-
-        return int.Parse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>Arguments: QEMU, the number of cgroup.procs files, those files, then QEMU's arguments.</summary>
-    private const string LaunchScript = """
-        qemu=$0 n=$1; shift
-        while [ "$n" -gt 0 ]; do echo $$ > "$1" || { echo "cannot join the cgroup $1" >&2; exit 1; }; shift; n=$((n - 1)); done
-        exec "$qemu" "$@"
-        """;
 
     /// <summary>Pins vCPU i's thread to the i-th CPU of the subOS (QMP query-cpus-fast names the threads).</summary>
     private static void PinVcpus(string dir, int pid, CpuSet cpus)
@@ -609,6 +582,80 @@ public sealed partial class KernelBackend : ISubOsBackend
         return problem;
     }
 
+    /// <summary>
+    /// QEMU's host identity and view for <paramref name="record"/>: its id base, the group of /dev/kvm under KVM, the
+    /// state directory hidden but for the subOS's own, and the host's homes empty unless something QEMU must open lies
+    /// in one (a checkout under /root, say).
+    /// </summary>
+    private QemuConfinement ConfinementOf(SubOsRecord record, QemuAccelerator accelerator, string dir, IReadOnlyList<string> needed)
+    {
+        if (record.IdBase <= 0)
+        {
+            throw RfException.Failed($"subOS '{record.Name}': the ledger records no host id range for its QEMU");
+        }
+
+        var groups = accelerator == QemuAccelerator.Kvm && FileTypes.GroupOf("/dev/kvm") is { } kvm and not 0 ? new[] { kvm } : [];
+        var homes = GuardedPaths.HostHomes.Select(h => "/" + h)
+            .Where(h => Directory.Exists(h) && !needed.Any(n => IsUnder(n, h))).ToList();
+        // The subOS's channel links exist before QEMU starts, so that its view can hold them (a cell makes them at start too).
+        var channels = _state.ChannelLinkDirectory(record.Name);
+        _state.EnsureChannelRoot();
+        Directory.CreateDirectory(_guard.CheckInside(channels));
+        return new QemuConfinement(checked((uint)record.IdBase), groups, _state.Path, dir, homes, _state.ChannelRoot, channels);
+    }
+
+    private static bool IsUnder(string path, string dir) =>
+        Path.GetFullPath(path) == dir || Path.GetFullPath(path).StartsWith(dir + "/", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Lets QEMU, which runs as the subOS's own unprivileged id, write in a directory shared read-write: a named-user
+    /// entry in the directory's access and default ACLs (what the source creates there later inherits it). Recorded in
+    /// the subOS's directory first, so that a failed start and every stop take it back: the id may go to another subOS.
+    /// </summary>
+    private static void GrantShare(string dir, GuestShare share, SafeHandle handle, uint id)
+    {
+        File.AppendAllText(Path.Combine(dir, GrantsFile), string.Create(CultureInfo.InvariantCulture, $"{id}\t{share.SourceRoot}\t{share.Directory}\n"));
+        var path = string.Create(CultureInfo.InvariantCulture, $"/proc/self/fd/{handle.DangerousGetHandle()}");
+        try
+        {
+            PosixAcl.GrantUser(path, id);
+        }
+        catch (Interop.LinuxException e)
+        {
+            throw RfException.Failed($"share {share}: cannot let the guest's QEMU (host id {id}) write there: {e.Message}");
+        }
+    }
+
+    /// <summary>Takes back what <see cref="GrantShare"/> gave, where the source's directory still exists.</summary>
+    private static void RevokeShares(string dir)
+    {
+        var file = Path.Combine(dir, GrantsFile);
+        if (!File.Exists(file))
+        {
+            return;
+        }
+
+        foreach (var line in File.ReadAllLines(file))
+        {
+            if (line.Split('\t') is not [var id, var root, var directory] || !uint.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var uid))
+            {
+                continue;
+            }
+
+            try
+            {
+                using var handle = DirectoryBeneath.Open(root, directory);
+                PosixAcl.RevokeUser(string.Create(CultureInfo.InvariantCulture, $"/proc/self/fd/{handle.DangerousGetHandle()}"), uid);
+            }
+            catch (Interop.LinuxException)
+            {
+                // The source (or its directory) is gone, and the entry with it.
+            }
+        }
+
+        File.Delete(file);
+    }
+
     /// <summary>Opens a share's directory beneath its source's root, following no symbolic link (a swap since the check fails here).</summary>
     private static SafeHandle OpenShare(GuestShare share)
     {
@@ -649,6 +696,7 @@ public sealed partial class KernelBackend : ISubOsBackend
         File.Move(temp, Path.Combine(dir, StateFile), overwrite: true);
     }
 
-    private static string? LastLine(string file) =>
+    /// <summary>The last line of a log that is not empty and not a comment; null when there is none.</summary>
+    internal static string? LastLine(string file) =>
         File.Exists(file) ? File.ReadLines(file).Select(l => l.Trim()).LastOrDefault(l => l.Length > 0 && !l.StartsWith('#')) : null;
 }

@@ -58,8 +58,8 @@ internal sealed class SubOsAudit
             checks.Add(ReadOnlyPaths(mounts));
             checks.Add(StateHidden(probe));
             checks.Add(Agent(socket));
-            checks.Add(Pids(record));
-            checks.Add(Devices(record));
+            checks.Add(Pids(_cgroups, record));
+            checks.Add(Devices(_cgroups, record));
             return new AuditReport(record.Name, record.Privileged, probe, checks);
         }
         finally
@@ -217,18 +217,20 @@ internal sealed class SubOsAudit
             + $"programs start under {pong.Sandbox ?? "no seccomp filter"}");
     }
 
-    private AuditCheck Pids(SubOsRecord record)
+    /// <summary>The subOS's pids.max against the ledger's (every backend).</summary>
+    internal static AuditCheck Pids(CgroupDriver cgroups, SubOsRecord record)
     {
         const string Guard = "pids limit";
-        var max = _cgroups.ReadPidsLimit(record.Name);
+        var max = cgroups.ReadPidsLimit(record.Name);
         return new AuditCheck(Guard, max is not null && max == record.PidsMax,
             $"pids.max {max?.ToString(CultureInfo.InvariantCulture) ?? "max or no pids controller"}; ledger {record.PidsMax}");
     }
 
-    private AuditCheck Devices(SubOsRecord record)
+    /// <summary>The device rules in force on the subOS's cgroup (every backend).</summary>
+    internal static AuditCheck Devices(CgroupDriver cgroups, SubOsRecord record)
     {
         const string Guard = "device rules";
-        var rules = _cgroups.DeviceRules(record.Name);
+        var rules = cgroups.DeviceRules(record.Name);
         return new AuditCheck(Guard, rules is not null && !rules.Contains("not RainForest's", StringComparison.Ordinal),
             rules ?? "no device rules in force: every device node the subOS can reach may be opened");
     }

@@ -53,6 +53,11 @@ public static class QemuCommandLine
                 : $"{options.Memory.Bytes / ByteSize.MiB}M",
             "-kernel", options.KernelPath,
         };
+        if (options.Sandbox is { } sandbox)
+        {
+            args.AddRange(["-sandbox", sandbox]);
+        }
+
         if (options.InitrdPath is { } initrd)
         {
             args.AddRange(["-initrd", initrd]);
@@ -99,7 +104,7 @@ public static class QemuCommandLine
             // root reads); multidevs=remap keeps inode numbers unique across the host's mounts.
             var id = $"fs{index++}";
             args.AddRange([
-                "-fsdev", $"local,id={id},path={share.HostPath},security_model=passthrough,multidevs=remap{(share.ReadOnly ? ",readonly=on" : string.Empty)}",
+                "-fsdev", $"local,id={id},path={share.HostPath},security_model={options.NinePSecurityModel},multidevs=remap{(share.ReadOnly ? ",readonly=on" : string.Empty)}",
                 "-device", $"virtio-9p-pci,fsdev={id},mount_tag={share.Tag}",
             ]);
         }

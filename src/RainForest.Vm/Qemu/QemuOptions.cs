@@ -66,6 +66,26 @@ public sealed class QemuOptions
     /// <summary>Host files shared as ivshmem-plain devices (FICM channels of a kernel subOS).</summary>
     public IReadOnlyList<IvshmemDevice> SharedMemory { get; init; } = [];
 
+    /// <summary>
+    /// QEMU's own seccomp filter (<c>-sandbox</c>), such as <see cref="StrictSandbox"/>; null for none. Its
+    /// <c>elevateprivileges=deny</c> and <c>spawn=deny</c> forbid <c>setsid</c>, <c>fork</c> and <c>setuid</c> once QEMU has
+    /// parsed its options, so it rules out <c>-daemonize</c> and <c>-runas</c>: the launcher drops privileges and
+    /// detaches before QEMU starts.
+    /// </summary>
+    public string? Sandbox { get; init; }
+
+    /// <summary>
+    /// The 9p <c>security_model</c> of every share: <c>passthrough</c> (the default) for a QEMU that runs as root and
+    /// keeps the host's owners; <c>none</c> for an unprivileged QEMU, which reads with its own uid and cannot change owners.
+    /// </summary>
+    public string NinePSecurityModel { get; init; } = "passthrough";
+
+    /// <summary>
+    /// libvirt's sandbox: QEMU's seccomp filter with obsolete calls, privilege changes (set*uid, setsid, ...), new
+    /// processes and scheduler changes all denied; a denied call kills QEMU (SIGSYS), a scheduler change fails with EPERM.
+    /// </summary>
+    public const string StrictSandbox = "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny";
+
     /// <summary>Arguments appended as they are (devices the launcher does not model yet).</summary>
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
 }

@@ -225,6 +225,51 @@ public abstract class CgroupV2DriverTests : CgroupDriverTests
     }
 
     [Fact]
+    public void AllowDevice_Kvm_ReplacesTheMinimalProgramWithOneThatAlsoAllowsKvm()
+    {
+        CreateGroup();
+
+        Driver.AllowDevice("web", DevicePolicy.Kvm);
+
+        var programs = Kernel.DeviceProgramRules(Tree.PathTo("cgroup/rf-test/web"));
+        Assert.Equal([[.. DevicePolicy.Minimal, DevicePolicy.Kvm]], programs);
+
+        // The program the kernel would run: /dev/kvm read and write, nothing else beyond the minimal /dev.
+        var program = DeviceProgram.Generate(programs[0]);
+        const uint Char = 2, Mknod = 1, Read = 2, Write = 4;
+        Assert.Equal(1, DeviceProgramInterpreter.Run(program, ((Read | Write) << 16) | Char, 10, 232));
+        Assert.Equal(0, DeviceProgramInterpreter.Run(program, (Mknod << 16) | Char, 10, 232));
+        Assert.Equal(0, DeviceProgramInterpreter.Run(program, (Read << 16) | Char, 10, 229));
+        Assert.Equal(0, DeviceProgramInterpreter.Run(program, (Read << 16) | Char, 1, 1));
+        Assert.Equal(1, DeviceProgramInterpreter.Run(program, (Read << 16) | Char, 1, 3));
+        Assert.Equal(
+            $"1 device program attached (allows {string.Join(", ", DevicePolicy.Minimal)}, c 10:232 rw)",
+            Driver.DeviceRules("web"));
+    }
+
+    [Fact]
+    public void AllowDevice_Twice_OneProgramOnly()
+    {
+        CreateGroup();
+
+        Driver.AllowDevice("web", DevicePolicy.Kvm);
+        Driver.AllowDevice("web", DevicePolicy.Kvm);
+
+        Assert.Single(Kernel.DeviceProgramRules(Tree.PathTo("cgroup/rf-test/web")));
+    }
+
+    [Fact]
+    public void AllowDevice_KernelRefusesDevicePrograms_GoesOn()
+    {
+        Kernel.DeviceProgramsAllowed = false;
+        CreateGroup();
+
+        Driver.AllowDevice("web", DevicePolicy.Kvm);
+
+        Assert.True(Driver.Exists("web"));
+    }
+
+    [Fact]
     public void DeviceRules_NoProgram_Null()
     {
         Driver.EnsureParent(CpuSet.Parse("0-1"), "0");

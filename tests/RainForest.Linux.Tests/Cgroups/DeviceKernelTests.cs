@@ -84,6 +84,27 @@ public sealed class DeviceKernelTests : IDisposable
         AssertOnlyPolicyDevices(Path.Combine(group, "cgroup.procs"));
     }
 
+    [CgroupMountFact(V2Mount, "cgroup2")]
+    public void V2AllowDevice_Kvm_TheKernelHoldsOneProgramWithKvm()
+    {
+        var parent = Path.Combine(V2Mount, _prefix);
+        var group = Path.Combine(parent, "web");
+        _created.Add(group);
+        _created.Add(parent);
+        Directory.CreateDirectory(group);
+        var driver = CgroupDriver.For(KernelFiles.Host, new CgroupLayout(CgroupMode.V2, new Dictionary<string, string>(), V2Mount), _prefix);
+        CgroupDevicePrograms.Attach(group, DevicePolicy.Minimal);
+
+        driver.AllowDevice("web", DevicePolicy.Kvm);
+
+        // The minimal program detached by the kernel, the wider one in its place.
+        var programs = CgroupDevicePrograms.Query(group);
+        Assert.Single(programs);
+        Assert.Contains(programs[0].Tag, DeviceProgram.Tags(DeviceProgram.Generate([.. DevicePolicy.Minimal, DevicePolicy.Kvm])));
+        Assert.Equal($"1 device program attached (allows {string.Join(", ", DevicePolicy.Minimal)}, c 10:232 rw)", driver.DeviceRules("web"));
+        AssertOnlyPolicyDevices(Path.Combine(group, "cgroup.procs"));
+    }
+
     private void AssertOnlyPolicyDevices(string procsFile)
     {
         var block = new[] { "/dev/vda", "/dev/sda", "/dev/nvme0n1", "/dev/loop0" }.FirstOrDefault(File.Exists);

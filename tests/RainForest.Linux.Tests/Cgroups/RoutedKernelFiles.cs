@@ -34,6 +34,8 @@ internal sealed class RoutedKernelFiles : KernelFiles
 
     public override IReadOnlyList<AttachedDeviceProgram> DevicePrograms(string cgroupDir) => For(cgroupDir).DevicePrograms(cgroupDir);
 
+    public override void DetachDeviceProgram(string cgroupDir, uint id) => For(cgroupDir).DetachDeviceProgram(cgroupDir, id);
+
     private KernelFiles For(string path) =>
         path == _realBelow || path.StartsWith(_realBelow + "/", StringComparison.Ordinal) ? _real : _fixture;
 }

@@ -53,6 +53,10 @@ public sealed class KernelChannelTests : IDisposable
             Assert.Contains("resource2", Exec("readlink", "/run/rainforest/channels/talk").Stdout, StringComparison.Ordinal);
             Assert.Contains("talk", Exec(Rfcom, "ls").Stdout, StringComparison.Ordinal);
 
+            // The unprivileged QEMU maps the channel through its own view of the channel root; every guard still holds.
+            var audit = _host.Supervisor.Audit(Guest);
+            Assert.True(audit.Passed, string.Join("\n", audit.Checks.Where(c => !c.Passed).Select(c => $"{c.Guard}: {c.Detail}")));
+
             // Cell to guest, the guest's reader asleep first (it polls: no futex wake reaches it).
             var clock = Stopwatch.StartNew();
             var receiving = Task.Run(() => Exec(Rfcom, "recv", "talk", "--timeout", "60"));

@@ -2,6 +2,7 @@ using System.Text;
 using RainForest.Core;
 using RainForest.Core.Model;
 using RainForest.Linux;
+using RainForest.Linux.Security;
 using RainForest.Supervisor.Backends;
 using RainForest.Supervisor.Kernels;
 using RainForest.Supervisor.Ledger;
@@ -78,8 +79,15 @@ public sealed class KernelShareTests : IDisposable
             Assert.NotEqual(0, Exec("sh", "-c", "echo x > /mnt/ro/new").Code);
             Assert.NotEqual(0, _host.Exec(Source, "test", "-e", "/srv/rf-share/new").ExitCode);
 
+            // QEMU runs as the guest's own unprivileged id: the read-write share names that id in its ACLs while it runs.
+            var shared = $"/proc/{source.AgentPid}/root/srv/rf-share";
+            var id = (uint)_host.Find(Guest)!.IdBase;
+            Assert.Contains(PosixAcl.Read(shared, "system.posix_acl_access") ?? [], e => e.Tag == 2 && e.Id == id);
+
             // Destroy: QEMU (which held the source's directory open) is gone, the source keeps its files.
             _host.Supervisor.Destroy(Guest);
+            Assert.DoesNotContain(PosixAcl.Read(shared, "system.posix_acl_access") ?? [], e => e.Tag == 2 && e.Id == id);
+            Assert.DoesNotContain(PosixAcl.Read(shared, "system.posix_acl_default") ?? [], e => e.Tag == 2 && e.Id == id);
             Assert.False(ProcessInfo.IsAlive(guest.AgentPid, guest.AgentStart), "QEMU still runs after destroy");
             Assert.False(Directory.Exists(dir), $"{dir} remains");
             Assert.Equal((0, "from-guest\n"), _host.Exec(Source, "cat", "/srv/rf-share/reply"));

@@ -41,6 +41,25 @@ public sealed class QemuCommandLineTests
         Assert.DoesNotContain(args, a => a.StartsWith("stdio", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Build_SandboxAndNoneSecurityModel_SandboxAfterTheKernelAndSharesReadWithQemusUid()
+    {
+        var args = QemuCommandLine.Build(new QemuOptions
+        {
+            KernelPath = "/k",
+            Sandbox = QemuOptions.StrictSandbox,
+            NinePSecurityModel = "none",
+            Shares = [new NinePShare("rfroot", "/")],
+        });
+
+        Assert.Equal(["-kernel", "/k", "-sandbox", "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny"], args.SkipWhile(a => a != "-kernel").Take(4));
+        Assert.Equal("local,id=fs0,path=/,security_model=none,multidevs=remap,readonly=on", args.SkipWhile(a => a != "-fsdev").ElementAt(1));
+    }
+
+    [Fact]
+    public void Build_NoSandbox_NoSandboxArgument() =>
+        Assert.DoesNotContain("-sandbox", QemuCommandLine.Build(new QemuOptions { KernelPath = "/k" }));
+
     [Theory]
     [InlineData("relative.log")]
     [InlineData("/a,b.log")]
