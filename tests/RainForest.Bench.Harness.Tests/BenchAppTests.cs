@@ -19,7 +19,7 @@ public sealed class BenchAppTests
     [InlineData("bogus --smoke", "rfm: unknown command 'bogus' for rfm bench (rfm bench --help lists them)")]
     [InlineData("lifecycle --bogus", "rfm: Unrecognized command or argument '--bogus'. (rfm bench --help for usage)")]
     [InlineData("elastic --quick --smoke", "rfm: --quick and --smoke exclude each other")]
-    [InlineData("elastic --smoke --systems linux,cell", "rfm: unknown system 'cell' for elastic (expected linux, static, threshold, slack, slack-noshare)")]
+    [InlineData("elastic --smoke --systems linux,cell", "rfm: unknown system 'cell' for elastic (expected linux, static, threshold, slack, slack-idle)")]
     [InlineData("elastic --smoke --slo-ms 0", "rfm: --slo-ms must be a positive number of milliseconds")]
     [InlineData("elastic --smoke --lc-cpus 0", "rfm: --lc-cpus must be at least 1")]
     [InlineData("elastic --smoke --cores 64", "rfm: --cores goes with --simulate")]

@@ -14,7 +14,7 @@ internal static class ElasticControllers
     /// <remarks>
     /// The probe is recorded because a policy names one, but nothing probes here: the experiment's own load
     /// generator measures the LC service and hands its windows to the loop. The batch may lend every CPU (floor 0):
-    /// under slack it keeps running in the LC's idle time (idle sharing); under threshold and slack-noshare the
+    /// under slack-idle it keeps running in the LC's idle time (idle sharing); under threshold and slack the
     /// supervisor parks (freezes) it until one comes back, which on a 2-CPU machine is the only move there is.
     /// </remarks>
     public static ElasticPolicySpec Spec(string system, ElasticSettings settings, int partitionable)
@@ -30,7 +30,7 @@ internal static class ElasticControllers
             window: kind == PolicyKind.Threshold ? settings.ThresholdWindow : settings.Window,
             minCpus: 1,
             maxCpus: Math.Max(1, partitionable - BatchFloor),
-            donorFloor: BatchFloor) with { IdleShare = system == ElasticSystems.Slack };
+            donorFloor: BatchFloor) with { IdleShare = system == ElasticSystems.SlackIdle };
     }
 
     /// <summary>The fewest CPUs the batch subOS keeps: none (it is parked then).</summary>

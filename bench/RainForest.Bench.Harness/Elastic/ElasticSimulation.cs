@@ -11,7 +11,7 @@ namespace RainForest.Bench.Harness.Elastic;
 internal static class ElasticSimulation
 {
     /// <summary>The systems the model has: no unpartitioned Linux.</summary>
-    public static IReadOnlyList<string> Systems { get; } = [ElasticSystems.Static, ElasticSystems.Threshold, ElasticSystems.Slack, ElasticSystems.SlackNoShare];
+    public static IReadOnlyList<string> Systems { get; } = [ElasticSystems.Static, ElasticSystems.Threshold, ElasticSystems.Slack, ElasticSystems.SlackIdle];
 
     /// <summary>Runs each of <paramref name="systems"/> the model has on <paramref name="trace"/> with <paramref name="cores"/> cores.</summary>
     public static IReadOnlyList<SystemRun> Run(RateTrace trace, int cores, double sloMs, IReadOnlyList<string> systems, out ModelOptions options)
@@ -24,10 +24,10 @@ internal static class ElasticSimulation
             var (kind, model) = system switch
             {
                 ElasticSystems.Threshold => ((PolicyKind?)PolicyKind.Threshold, ModelSystem.Threshold),
-                ElasticSystems.Slack or ElasticSystems.SlackNoShare => (PolicyKind.Slack, ModelSystem.Slack),
+                ElasticSystems.Slack or ElasticSystems.SlackIdle => (PolicyKind.Slack, ModelSystem.Slack),
                 _ => (null, ModelSystem.Static),
             };
-            var policy = kind is { } k ? ElasticController.CreatePolicy(ElasticModel.DefaultSpec(k, options) with { IdleShare = system == ElasticSystems.Slack }) : null;
+            var policy = kind is { } k ? ElasticController.CreatePolicy(ElasticModel.DefaultSpec(k, options) with { IdleShare = system == ElasticSystems.SlackIdle }) : null;
             var result = ElasticModel.Run(trace, options, model, policy);
             var window = options.ReportWindow;
             runs.Add(new SystemRun
