@@ -441,9 +441,6 @@ public sealed partial class KernelBackend : ISubOsBackend
             : [];
     }
 
-    private static RfException NotBuilt(string what) =>
-        RfException.Invalid($"{what} is not built for kernel subOSes yet (issue 11)");
-
     private static QemuOptions QemuOptionsFor(SubOsRecord record, QemuAccelerator accelerator, string vmlinuz, string initrd, IReadOnlyList<NinePShare> shares, string dir,
         GuestState layout, IReadOnlyList<IvshmemDevice> channels)
     {
