@@ -77,6 +77,9 @@ public interface ISubOsBackend
     /// </summary>
     bool ApplyCpuIdle(string name, bool idle) => false;
 
+    /// <summary>Whether the subOS's processes are in the scheduler's idle class now; null where this backend cannot tell.</summary>
+    bool? ReadCpuIdle(string name) => null;
+
     /// <summary>
     /// Lets the subOS's cpuset overlap another subOS's (idle sharing) or makes its CPUs, <paramref name="cpus"/>, its
     /// own again (where the kernel keeps cpusets apart: cgroup v2 partitions). False where this backend cannot share.

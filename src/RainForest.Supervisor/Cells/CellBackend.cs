@@ -212,6 +212,9 @@ public sealed class CellBackend : ISubOsBackend
     public bool ApplyCpuIdle(string name, bool idle) => _cgroups.SetCpuIdle(name, idle);
 
     /// <inheritdoc/>
+    public bool? ReadCpuIdle(string name) => _cgroups.ReadCpuIdle(name);
+
+    /// <inheritdoc/>
     public bool ApplyShared(string name, bool shared, CpuSet cpus)
     {
         _cgroups.SetShared(name, shared, cpus);

@@ -139,6 +139,13 @@ internal sealed class Reconciler
                     repairs.Add((record.Name, $"subOS '{record.Name}': cpuset held {kernel.Cpus}, ledger says {cpus}; reapplied"));
                 }
 
+                // The idle class goes with idle sharing: a share begun or ended by an rfm killed halfway leaves it wrong.
+                var idle = _ledger.ElasticStateOf(record.Name).IdleOn is not null;
+                if (backend.ReadCpuIdle(record.Name) is { } kernelIdle && kernelIdle != idle && backend.ApplyCpuIdle(record.Name, idle))
+                {
+                    repairs.Add((record.Name, $"subOS '{record.Name}': cpu.idle was {(kernelIdle ? 1 : 0)}, the ledger says it {(idle ? "runs in another's idle time" : "shares no idle time")}; reapplied"));
+                }
+
                 if (kernel.MemoryLimit != record.Memory)
                 {
                     backend.ApplyMemory(record.Name, record.Memory);

@@ -119,6 +119,14 @@ public sealed class ElasticTests : IDisposable
         Assert.Equal(2, Assert.Throws<RfException>(() => _host.Supervisor.ShareIdle("web", "batch", "t")).ExitCode);
         Assert.Equal(2, Assert.Throws<RfException>(() => _host.Supervisor.ShareIdle("batch", "web", "t")).ExitCode);
 
+        // An rfm killed halfway through a share leaves the idle class wrong: reconcile puts it back, both ways.
+        Assert.True(_host.Cgroups.SetCpuIdle("batch", false));
+        Assert.Contains(_host.Supervisor.Reconcile(), r => r.Contains("subOS 'batch': cpu.idle was 0", StringComparison.Ordinal));
+        Assert.Equal(true, _host.Cgroups.ReadCpuIdle("batch"));
+        Assert.True(_host.Cgroups.SetCpuIdle("web", true));
+        Assert.Contains(_host.Supervisor.Reconcile(), r => r.Contains("subOS 'web': cpu.idle was 1", StringComparison.Ordinal));
+        Assert.Equal(false, _host.Cgroups.ReadCpuIdle("web"));
+
         _host.Supervisor.Destroy("web");
 
         Assert.Equal(batchCpus, _host.Cgroups.Read("batch").Cpus);
