@@ -191,11 +191,11 @@ public sealed partial class ResourceLedger
     /// The CPUs <paramref name="record"/>'s kernel cpuset names: its own, and the CPUs of the subOS whose idle time it
     /// runs in. Empty for a parked subOS, whose frozen cpuset names what <see cref="ElasticState.ParkedCpus"/> says.
     /// </summary>
-    public CpuSet KernelCpusOf(SubOsRecord record)
-    {
-        var state = ElasticStateOf(record.Name);
-        return state.IdleOn is { } lender && !state.Parked && Find(lender) is { } l ? record.Cpus.Union(l.Cpus) : record.Cpus;
-    }
+    public CpuSet KernelCpusOf(SubOsRecord record) => KernelCpusOf(record, ElasticStateOf(record.Name));
+
+    /// <summary>The CPUs <paramref name="record"/>'s kernel cpuset names, given its elastic <paramref name="state"/> (read once by the caller).</summary>
+    public CpuSet KernelCpusOf(SubOsRecord record, ElasticState state) =>
+        state.IdleOn is { } lender && !state.Parked && Find(lender) is { } l ? record.Cpus.Union(l.Cpus) : record.Cpus;
 
     /// <summary>Records a subOS's elastic state (inside a write transaction).</summary>
     public void PutElasticState(string name, ElasticState state)

@@ -132,7 +132,8 @@ internal sealed class Reconciler
             {
                 // A parked donor owns no CPU: its frozen cpuset keeps naming the last one it had (it cannot be empty).
                 // One that runs in another's idle time names that one's CPUs as well.
-                var cpus = _ledger.KernelCpusOf(record);
+                var elastic = _ledger.ElasticStateOf(record.Name);
+                var cpus = _ledger.KernelCpusOf(record, elastic);
                 if (!cpus.IsEmpty && !kernel.Cpus.Equals(cpus))
                 {
                     backend.ApplyCpus(record.Name, cpus, _ledger.Pool().NodesOf(cpus));
@@ -140,7 +141,7 @@ internal sealed class Reconciler
                 }
 
                 // The idle class goes with idle sharing: a share begun or ended by an rfm killed halfway leaves it wrong.
-                var idle = _ledger.ElasticStateOf(record.Name).IdleOn is not null;
+                var idle = elastic.IdleOn is not null;
                 if (backend.ReadCpuIdle(record.Name) is { } kernelIdle && kernelIdle != idle && backend.ApplyCpuIdle(record.Name, idle))
                 {
                     repairs.Add((record.Name, $"subOS '{record.Name}': cpu.idle was {(kernelIdle ? 1 : 0)}, the ledger says it {(idle ? "runs in another's idle time" : "shares no idle time")}; reapplied"));
