@@ -94,13 +94,7 @@ public sealed class AgentGuestImage
             throw new ArgumentException($"'{Hostname}' is not a hostname");
         }
 
-        var builder = new InitramfsBuilder()
-            .AddCharacterDevice("dev/console", 5, 1)
-            .AddCharacterDevice("dev/null", 1, 3, 0x1B6)
-            .AddDirectory("proc")
-            .AddDirectory("sys")
-            .AddDirectory("mnt")
-            .AddHostFile("bin/busybox", StaticBusyBox.Locate(), 0x1ED);
+        var builder = SharedRootGuest.BaseInitramfs();
         if (Address is { } address && !address.All(c => char.IsAsciiDigit(c) || c is '.' or '/'))
         {
             throw new ArgumentException($"'{address}' is not an IPv4 address with its prefix length");

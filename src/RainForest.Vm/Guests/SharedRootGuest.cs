@@ -53,17 +53,25 @@ public sealed class SharedRootGuest
     /// <summary>TCG unless asked otherwise.</summary>
     public QemuAccelerator Accelerator { get; init; } = QemuAccelerator.Tcg;
 
-    /// <summary>Writes the initramfs for this guest to <paramref name="path"/>.</summary>
-    /// <exception cref="RfException">busybox-static is missing, or a boot module is not in the kernel's modules.dep.</exception>
-    public void WriteInitramfs(string path)
-    {
-        var builder = new InitramfsBuilder()
+    /// <summary>
+    /// What every shared-root guest's initramfs starts from: the console and null devices, the mount points stage 1
+    /// uses, and a static busybox as its shell and tools.
+    /// </summary>
+    /// <exception cref="RfException">busybox-static is missing.</exception>
+    internal static InitramfsBuilder BaseInitramfs() =>
+        new InitramfsBuilder()
             .AddCharacterDevice("dev/console", 5, 1)
             .AddCharacterDevice("dev/null", 1, 3, 0x1B6)
             .AddDirectory("proc")
             .AddDirectory("sys")
             .AddDirectory("mnt")
             .AddHostFile("bin/busybox", StaticBusyBox.Locate(), 0x1ED);
+
+    /// <summary>Writes the initramfs for this guest to <paramref name="path"/>.</summary>
+    /// <exception cref="RfException">busybox-static is missing, or a boot module is not in the kernel's modules.dep.</exception>
+    public void WriteInitramfs(string path)
+    {
+        var builder = BaseInitramfs();
         var modules = builder.AddModules(Kernel.ModulesDirectory, Kernel.Release, BootModules);
         builder.AddText("init", SharedRootScripts.Stage1(modules, RootShare, [ModulesMount, .. Mounts], [.. EmptyDirectories]), 0x1ED)
             .AddText("stage2", SharedRootScripts.Stage2(Command, WorkingDirectory, Environment), 0x1ED)
