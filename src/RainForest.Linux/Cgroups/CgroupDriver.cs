@@ -153,6 +153,15 @@ public abstract class CgroupDriver
     /// the group may share CPUs it does not own without delaying their owner. False where there is no
     /// <c>cpu.idle</c> for it.
     /// </summary>
+    /// <remarks>
+    /// The idle class only ranks a group among its siblings. Below the prefix group that makes the subOS idle against
+    /// the other subOSes, while the prefix group itself, always runnable while the borrower is, still competes at the
+    /// root as an ordinary entity with the host's tasks on the lender's CPUs (the LC's clients, its softirq threads).
+    /// cgroup v1 keeps the cpu controller in a hierarchy of its own, so there the driver also moves the subOS's tasks
+    /// (cpu hierarchy only) into a group below a root-level idle group, <c>PREFIX.idle/NAME</c>, idle against
+    /// everything on the machine, and back when sharing ends. cgroup v2 has one hierarchy for every controller, and a
+    /// subOS's tasks cannot leave its group for one controller: there it is idle among the subOSes only.
+    /// </remarks>
     public abstract bool SetCpuIdle(string name, bool idle);
 
     /// <summary>Whether the subOS's group is in the idle class; null where there is no <c>cpu.idle</c>.</summary>
@@ -234,8 +243,14 @@ public abstract class CgroupDriver
     /// <summary>The directories of the subOS's group, one per hierarchy.</summary>
     protected abstract IReadOnlyList<string> GroupDirectories(string name);
 
+    /// <summary>
+    /// Every group of this supervisor's that holds others: the <see cref="ParentDirectories"/>, and on cgroup v1 the
+    /// root-level group of idle borrowers (<see cref="SetCpuIdle"/>).
+    /// </summary>
+    protected virtual IReadOnlyList<string> GuardRoots() => ParentDirectories();
+
     /// <summary>The guard over this driver's prefix groups (built on first use: the parent directories come from the subclass).</summary>
-    protected PrefixGuard Guard => _guard ??= new PrefixGuard(ParentDirectories(), Prefix);
+    protected PrefixGuard Guard => _guard ??= new PrefixGuard(GuardRoots(), Prefix);
 
     /// <summary>Proves that <paramref name="name"/> is one path component and that its group lies below the prefix in every hierarchy.</summary>
     /// <exception cref="GuardViolationException">It does not; nothing was touched.</exception>
@@ -300,7 +315,7 @@ public abstract class CgroupDriver
     /// <exception cref="GuardViolationException">A parent directory is not the guard's own root (a symlink swapped in).</exception>
     public void RemoveParentIfEmpty()
     {
-        foreach (var parent in ParentDirectories())
+        foreach (var parent in GuardRoots())
         {
             var dir = Guard.CheckRoot(parent);
             if (!Kernel.DirectoryExists(dir) || Kernel.DirectoryNames(dir).Count > 0)
@@ -318,6 +333,11 @@ public abstract class CgroupDriver
             }
         }
     }
+
+    /// <summary>Removes an empty group directory below the prefix, waiting a moment for exiting tasks to leave it; a missing one is fine.</summary>
+    /// <exception cref="GuardViolationException">The directory does not lie below the prefix; nothing was removed.</exception>
+    /// <exception cref="LinuxException">It still holds tasks or children.</exception>
+    protected void RemoveGroupDirectory(string dir) => RemoveDirectory(Guard.CheckInside(dir), DateTime.UtcNow + TimeSpan.FromSeconds(1), static () => { });
 
     private void RemoveDirectory(string dir, DateTime deadline, Action retry)
     {

@@ -226,9 +226,14 @@ internal sealed class CgroupV1Driver : CgroupDriver
             return false;
         }
 
-        // The period first: a quota is checked against the period in force when it is written.
-        Write(Path.Combine(dir, "cpu.cfs_period_us"), CpuPeriodMicroseconds.ToString(CultureInfo.InvariantCulture));
-        Write(Path.Combine(dir, "cpu.cfs_quota_us"), cpus is { } c ? QuotaMicroseconds(c).ToString(CultureInfo.InvariantCulture) : "-1");
+        // An idle borrower's tasks run in its idle group (SetCpuIdle): the quota binds them there.
+        foreach (var group in IdleDir(name) is { } idle && Kernel.DirectoryExists(idle) ? [dir, idle] : new[] { dir })
+        {
+            // The period first: a quota is checked against the period in force when it is written.
+            Write(Path.Combine(group, "cpu.cfs_period_us"), CpuPeriodMicroseconds.ToString(CultureInfo.InvariantCulture));
+            Write(Path.Combine(group, "cpu.cfs_quota_us"), cpus is { } c ? QuotaMicroseconds(c).ToString(CultureInfo.InvariantCulture) : "-1");
+        }
+
         return true;
     }
 
@@ -249,20 +254,110 @@ internal sealed class CgroupV1Driver : CgroupDriver
     public override bool SetCpuIdle(string name, bool idle)
     {
         var file = Layout.V1Mounts.ContainsKey("cpu") ? Path.Combine(Dir("cpu", name), "cpu.idle") : null;
-        if (file is null || !Kernel.FileExists(file))
+        if (file is null || !Kernel.FileExists(file) || IdleDir(name) is not { } idleDir)
         {
             return false;
         }
 
-        Write(file, idle ? "1" : "0");
+        if (idle)
+        {
+            // Idle below the prefix first: a task not moved yet (one forked meanwhile) still yields to the other subOSes.
+            Write(file, "1");
+            var parent = IdleParent!;
+            if (!Kernel.DirectoryExists(parent))
+            {
+                MakeDirectory(parent, prefixGroup: true);
+            }
+
+            Write(Path.Combine(parent, "cpu.idle"), "1");
+            if (!Kernel.DirectoryExists(idleDir))
+            {
+                MakeDirectory(idleDir);
+            }
+
+            // A quota lent to the donor binds it wherever its tasks are.
+            CopyQuota(Dir("cpu", name), idleDir);
+            MoveAll(Dir("cpu", name), idleDir);
+        }
+        else
+        {
+            if (Kernel.DirectoryExists(idleDir))
+            {
+                MoveAll(idleDir, Dir("cpu", name));
+                RemoveGroupDirectory(idleDir);
+            }
+
+            Write(file, "0");
+        }
+
         return true;
     }
 
-    public override bool? ReadCpuIdle(string name) =>
-        Layout.V1Mounts.ContainsKey("cpu") && ReadOrNull(Path.Combine(Dir("cpu", name), "cpu.idle")) is { } value ? value == "1" : null;
+    /// <remarks>
+    /// Idle only when the group below the prefix says so and no task was left in it: a borrower whose tasks an rfm
+    /// killed halfway through the move did not finish reads as not idle, and reconcile moves the rest.
+    /// </remarks>
+    public override bool? ReadCpuIdle(string name)
+    {
+        if (!Layout.V1Mounts.ContainsKey("cpu") || ReadOrNull(Path.Combine(Dir("cpu", name), "cpu.idle")) is not { } value)
+        {
+            return null;
+        }
+
+        return value == "1" && IdleDir(name) is { } idleDir && Kernel.DirectoryExists(idleDir)
+            && ReadPids(Path.Combine(Dir("cpu", name), "cgroup.procs")).Count == 0;
+    }
+
+    /// <summary>The root-level group of this supervisor's idle borrowers in the cpu hierarchy; null without one.</summary>
+    /// <remarks>
+    /// A sibling of the prefix group, not a child: only at the root does the idle class rank it below the host's
+    /// tasks. The dot cannot occur in a prefix (<c>rainforest</c>, <c>rf-</c> and eight hex digits), so no other
+    /// supervisor's prefix group can be named so.
+    /// </remarks>
+    private string? IdleParent => Layout.V1Mounts.TryGetValue("cpu", out var mount) ? Path.Combine(mount, Prefix + ".idle") : null;
+
+    private string? IdleDir(string name) => IdleParent is { } parent ? Path.Combine(parent, PrefixGuard.CheckComponent(name)) : null;
+
+    private void CopyQuota(string from, string to)
+    {
+        foreach (var knob in new[] { "cpu.cfs_period_us", "cpu.cfs_quota_us" })
+        {
+            if (ReadOrNull(Path.Combine(from, knob)) is { } value && Kernel.FileExists(Path.Combine(to, knob)))
+            {
+                Write(Path.Combine(to, knob), value);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Moves every task of one of the subOS's cpu groups into another, again until none is left: a task forked while
+    /// the list was read joins its parent's old group. Bounded: a subOS forking faster than it can be moved keeps some
+    /// tasks where they were (reconcile retries).
+    /// </summary>
+    private void MoveAll(string from, string to)
+    {
+        var procs = Guard.CheckInside(Path.Combine(to, "cgroup.procs"));
+        for (var round = 0; round < 100; round++)
+        {
+            var pids = ReadPids(Path.Combine(Guard.CheckInside(from), "cgroup.procs"));
+            if (pids.Count == 0)
+            {
+                return;
+            }
+
+            foreach (var pid in pids)
+            {
+                TryMove(procs, pid);
+            }
+        }
+    }
 
     public override IReadOnlyList<string> ProcsFiles(string name) =>
-        [.. Controllers.Select(c => Path.Combine(Dir(c, name), "cgroup.procs")).Where(f => Kernel.DirectoryExists(Path.GetDirectoryName(f)!))];
+        [.. Controllers.Select(c => Path.Combine(CpuAware(c, name), "cgroup.procs")).Where(f => Kernel.DirectoryExists(Path.GetDirectoryName(f)!))];
+
+    /// <summary>The subOS's group in a hierarchy: in the cpu hierarchy its idle group while it idle-shares.</summary>
+    private string CpuAware(string controller, string name) =>
+        controller == "cpu" && IdleDir(name) is { } idleDir && Kernel.DirectoryExists(idleDir) ? idleDir : Dir(controller, name);
 
     public override bool Exists(string name) => CgroupLayout.Required.All(c => Kernel.DirectoryExists(Dir(c, name)));
 
@@ -320,7 +415,7 @@ internal sealed class CgroupV1Driver : CgroupDriver
     }
 
     public override IReadOnlyList<int> Pids(string name) =>
-        [.. Controllers.SelectMany(c => ReadPids(Path.Combine(Dir(c, name), "cgroup.procs"))).Distinct()];
+        [.. GroupDirectories(name).SelectMany(d => ReadPids(Path.Combine(d, "cgroup.procs"))).Distinct()];
 
     protected override void KillGroup(string name) => KillPids(Pids(name));
 
@@ -335,12 +430,16 @@ internal sealed class CgroupV1Driver : CgroupDriver
         }
     }
 
+    // An idle group whose subOS lost every other group (an rfm killed mid-destroy) is still a child to clean up.
     public override IReadOnlyList<string> Children() =>
-        [.. Controllers.SelectMany(c => Kernel.DirectoryNames(Dir(c))).Distinct().Order(StringComparer.Ordinal)];
+        [.. GuardRoots().SelectMany(Kernel.DirectoryNames).Distinct().Order(StringComparer.Ordinal)];
 
     public override IReadOnlyList<string> ParentDirectories() => [.. Controllers.Select(c => Dir(c))];
 
-    protected override IReadOnlyList<string> GroupDirectories(string name) => [.. Controllers.Select(c => Dir(c, name))];
+    protected override IReadOnlyList<string> GuardRoots() => IdleParent is { } idle ? [.. ParentDirectories(), idle] : ParentDirectories();
+
+    protected override IReadOnlyList<string> GroupDirectories(string name) =>
+        IdleDir(name) is { } idle ? [.. Controllers.Select(c => Dir(c, name)), idle] : [.. Controllers.Select(c => Dir(c, name))];
 
     private static string UnionLists(string a, string b) => CpuSet.Parse(a).Union(CpuSet.Parse(b)).ToString();
 }

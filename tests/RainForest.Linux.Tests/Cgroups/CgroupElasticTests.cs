@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using RainForest.Core;
 using RainForest.Linux.Cgroups;
 using RainForest.Linux.Fixtures;
@@ -119,6 +121,71 @@ public sealed class CgroupElasticTests : IDisposable
         Assert.Equal(true, driver.ReadCpuIdle("batch"));
         Assert.True(driver.SetCpuIdle("batch", false));
         Assert.Equal(false, driver.ReadCpuIdle("batch"));
+    }
+
+    [Fact]
+    public void V1_CpuIdle_MovesTheTasksBelowARootLevelIdleGroup_AndBack()
+    {
+        var kernel = new FixtureKernel(_tree.Root) { Cpus = CpuSet.Parse("0-7") };
+        var mounts = new[] { "cpuset", "memory", "pids", "cpu" }.ToDictionary(c => c, c => kernel.MountCgroup("/" + c, c), StringComparer.Ordinal);
+        var driver = CgroupDriver.For(kernel, new CgroupLayout(CgroupMode.V1, mounts, null), "rf-test");
+        driver.EnsureParent(CpuSet.Parse("0-3"), "0");
+        driver.Create("batch", CpuSet.Parse("1-2"), "0", ByteSize.Parse("256M"));
+        using var sleeper = Process.Start(new ProcessStartInfo("sleep", "30") { UseShellExecute = false })!;
+        var pid = sleeper.Id.ToString(CultureInfo.InvariantCulture);
+        try
+        {
+            foreach (var procs in driver.ProcsFiles("batch"))
+            {
+                kernel.Write(procs, pid);
+            }
+
+            Assert.True(driver.SetCpuQuota("batch", 0.5));
+            Assert.True(driver.SetCpuIdle("batch", true));
+
+            // Idle at the root, beside the prefix group: only there does the class rank it below the host's tasks.
+            Assert.Equal("1", _tree.Read("cpu/rf-test.idle/cpu.idle"));
+            Assert.Equal(pid, _tree.Read("cpu/rf-test.idle/batch/cgroup.procs")?.Trim());
+            Assert.Equal(string.Empty, _tree.Read("cpu/rf-test/batch/cgroup.procs")?.Trim());
+            Assert.Equal("1", _tree.Read("cpu/rf-test/batch/cpu.idle"));
+            Assert.Equal(pid, _tree.Read("memory/rf-test/batch/cgroup.procs")?.Trim());
+            Assert.Equal("50000", _tree.Read("cpu/rf-test.idle/batch/cpu.cfs_quota_us"));
+            Assert.Equal(true, driver.ReadCpuIdle("batch"));
+            Assert.Contains(driver.ProcsFiles("batch"), f => f.EndsWith("cpu/rf-test.idle/batch/cgroup.procs", StringComparison.Ordinal));
+            Assert.Contains(sleeper.Id, driver.Pids("batch"));
+
+            // A quota changed while sharing binds the tasks where they are.
+            Assert.True(driver.SetCpuQuota("batch", 0.25));
+            Assert.Equal("25000", _tree.Read("cpu/rf-test.idle/batch/cpu.cfs_quota_us"));
+
+            // A task left behind (an rfm killed halfway) reads as not idle, and setting it again moves it.
+            kernel.Write(_tree.PathTo("cpu/rf-test/batch/cgroup.procs"), pid);
+            Assert.Equal(false, driver.ReadCpuIdle("batch"));
+            Assert.True(driver.SetCpuIdle("batch", true));
+            Assert.Equal(true, driver.ReadCpuIdle("batch"));
+
+            Assert.True(driver.SetCpuIdle("batch", false));
+            Assert.Equal(pid, _tree.Read("cpu/rf-test/batch/cgroup.procs")?.Trim());
+            Assert.False(Directory.Exists(_tree.PathTo("cpu/rf-test.idle/batch")));
+            Assert.Equal("0", _tree.Read("cpu/rf-test/batch/cpu.idle"));
+            Assert.Equal(false, driver.ReadCpuIdle("batch"));
+
+            // Destroying an idle borrower removes its idle group; the last one out removes the root-level group.
+            Assert.True(driver.SetCpuIdle("batch", true));
+            Assert.Equal(["batch"], driver.Children());
+            driver.Remove("batch", TimeSpan.FromSeconds(10));
+            Assert.True(sleeper.WaitForExit(TimeSpan.FromSeconds(10)), "the idle group's task was not killed");
+            Assert.False(Directory.Exists(_tree.PathTo("cpu/rf-test.idle/batch")));
+            driver.RemoveParentIfEmpty();
+            Assert.False(Directory.Exists(_tree.PathTo("cpu/rf-test.idle")));
+        }
+        finally
+        {
+            if (!sleeper.HasExited)
+            {
+                sleeper.Kill();
+            }
+        }
     }
 
     [Fact]

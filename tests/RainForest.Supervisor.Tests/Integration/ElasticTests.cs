@@ -78,6 +78,16 @@ public sealed class ElasticTests : IDisposable
         Assert.Empty(_host.Supervisor.Reconcile());
         Assert.Empty(_host.Supervisor.CheckInvariants());
 
+        // cgroup v1: the borrower's tasks, and one started while it shares, are idle at the root of the cpu hierarchy.
+        var idleGroup = $"/{_host.Cgroups.Prefix}.idle/batch";
+        var hasCpuHierarchy = _host.Cgroups.Layout.Mode != Linux.Cgroups.CgroupMode.V2 && _host.Cgroups.Layout.V1Mounts.ContainsKey("cpu");
+        Assert.Equal(0, _host.Exec("batch", "sh", "-c", "(while :; do :; done) >/dev/null 2>&1 &").ExitCode);
+        if (hasCpuHierarchy)
+        {
+            Assert.All(_host.Cgroups.Pids("batch"), pid => Assert.Equal(idleGroup, CpuGroupOf(pid)));
+            Assert.All(_host.Cgroups.Pids("web"), pid => Assert.Equal($"/{_host.Cgroups.Prefix}/web", CpuGroupOf(pid)));
+        }
+
         // Lending its only CPU does not park a donor that runs in the taker's idle time: it keeps running there.
         _host.Supervisor.Lend("batch", "web", 1, "integration test");
         Assert.Equal(false, _host.Cgroups.ReadFrozen("batch"));
@@ -93,6 +103,11 @@ public sealed class ElasticTests : IDisposable
         Assert.Equal(true, _host.Cgroups.ReadFrozen("batch"));
         Assert.Equal(false, _host.Cgroups.ReadCpuIdle("batch"));
         Assert.True(_host.Supervisor.Show("batch").Parked);
+        if (hasCpuHierarchy)
+        {
+            Assert.All(_host.Cgroups.Pids("batch"), pid => Assert.Equal($"/{_host.Cgroups.Prefix}/batch", CpuGroupOf(pid)));
+        }
+
         _host.Supervisor.Reclaim("web", null, "integration test");
         Assert.Equal(false, _host.Cgroups.ReadFrozen("batch"));
         Assert.Equal(batchCpus, _host.Cgroups.Read("batch").Cpus);
@@ -134,6 +149,14 @@ public sealed class ElasticTests : IDisposable
         Assert.Null(_host.Supervisor.Show("batch").IdleOn);
         Assert.Empty(_host.Supervisor.Reconcile());
     }
+
+    /// <summary>The task's group in the cgroup v1 cpu hierarchy, from <c>/proc/PID/cgroup</c>.</summary>
+    private static string? CpuGroupOf(int pid) =>
+        File.ReadAllLines($"/proc/{pid}/cgroup")
+            .Select(l => l.Split(':', 3))
+            .Where(f => f.Length == 3 && f[1].Split(',').Contains("cpu"))
+            .Select(f => f[2])
+            .FirstOrDefault();
 
     private long CpuTicks(string name) =>
         _host.Cgroups.Pids(name).Sum(pid =>
