@@ -17,7 +17,8 @@ namespace RainForest.Supervisor.Kernels;
 /// <param name="ParkedVcpus">
 /// Whether its vCPUs change by parking rather than QMP hot-plug: QEMU starts all <paramref name="MaxCpus"/> of them,
 /// the guest keeps those beyond its share offline (its control port takes <c>online N</c> and <c>offline N</c>), and
-/// a parked vCPU's thread sleeps. Under TCG, where QEMU 7.2 corrupts its heap plugging a vCPU into a running guest.
+/// a parked vCPU's thread sleeps. Under TCG, where QEMU cannot plug a vCPU again after an unplug (it never frees a
+/// vCPU thread's TCG context: 7.2 corrupts its heap, 10.0 fails an assertion; <c>scripts/tcg-vcpu-replug</c>).
 /// </param>
 public sealed record GuestState(
     int Pid,
