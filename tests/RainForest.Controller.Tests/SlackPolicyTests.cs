@@ -39,10 +39,16 @@ public class SlackPolicyTests
         Assert.Equal(1, d.Cpus);
         Assert.Null(d.Quota);
 
-        // With nothing left to lend, the quota is still the one lever.
+        // With nothing left to lend, the quota is still the one lever: over every CPU the donor runs on, the taker's too.
         var full = new SlackPolicy(Windows.Spec(PolicyKind.Slack, max: 2) with { IdleShare = true }).Decide(At(1, 3.8), Windows.Alloc(2, 6));
         Assert.Equal(0, full!.Cpus);
-        Assert.Equal(5.75, full.Quota!.Cpus);
+        Assert.Equal(7.75, full.Quota!.Cpus);
+
+        // A donor that lent its last CPU still runs in the taker's idle time, so its quota can still be cut.
+        var lentAll = new SlackPolicy(Windows.Spec(PolicyKind.Slack, max: 2) with { IdleShare = true }).Decide(At(1, 3.8), Windows.Alloc(2, 0));
+        Assert.Equal(0, lentAll!.Cpus);
+        Assert.Equal(1.75, lentAll.Quota!.Cpus);
+        Assert.Null(Policy(max: 2).Decide(At(1, 3.8), Windows.Alloc(2, 0)));
     }
 
     [Fact]

@@ -95,8 +95,9 @@ public sealed class SlackPolicy : IElasticPolicy
 
         // A shrink raises each remaining CPU's load by c / (c - step): the calm bar is lowered by the same ratio,
         // so a taker running warm on many CPUs is not cut into a queue that explodes.
+        // Lifting a quota first takes no CPU from the taker: its bar is not lowered.
         var step = Math.Min(GuardRails.Shrinkable(Spec, current), Math.Max(1, (int)(current.TakerCpus * _options.ShrinkFraction)));
-        var calmBar = bound * _options.ShrinkBelow * (step > 0 ? (current.TakerCpus - step) / (double)current.TakerCpus : 1);
+        var calmBar = bound * _options.ShrinkBelow * (step > 0 && current.DonorQuota is null ? (current.TakerCpus - step) / (double)current.TakerCpus : 1);
         if (_smoothed < calmBar && tail < calmBar)
         {
             _calmWindows++;
@@ -137,17 +138,22 @@ public sealed class SlackPolicy : IElasticPolicy
     private ElasticDecision? Grow(ElasticAllocation current, double need, TimeSpan now, TimeSpan trigger, string why, long memory)
     {
         var growable = GuardRails.Growable(Spec, current);
-        var throttled = current.DonorQuota is { } quota ? current.DonorCpus - quota : 0;
+
+        // Under idle sharing the donor also runs on the taker's CPUs, and its bandwidth is over all of them.
+        var runsOn = current.DonorCpus + (Spec.IdleShare ? current.TakerCpus : 0);
+        var throttled = current.DonorQuota is { } quota ? Math.Max(0, runsOn - quota) : 0;
 
         // Below one whole CPU, and room to cut the donor's bandwidth: cut it by a step. Not while the donor runs in the
         // taker's idle time: a lent CPU then costs it only the time the taker uses there, so a whole CPU is cheaper
-        // than a quota, which would also take from the donor the idle time it runs in.
+        // than a quota, which would also take from the donor the idle time it runs in. With nothing left to lend the
+        // quota is the one lever, then on a donor that idle-shares too: even in the idle class its jobs cost the taker a
+        // preemption and the caches on every wake-up.
         if ((need + throttled < 1 && !Spec.IdleShare) || growable == 0)
         {
             var floor = Math.Max(_options.MinQuota, Spec.DonorFloor);
             var cut = Math.Max(_options.QuotaStep, Math.Ceiling(need / _options.QuotaStep) * _options.QuotaStep);
-            var next = Math.Max(floor, (current.DonorQuota ?? current.DonorCpus) - cut);
-            if (current.DonorCpus > 0 && next < (current.DonorQuota ?? current.DonorCpus) && (growable == 0 || current.DonorCpus - next < 1))
+            var next = Math.Max(floor, (current.DonorQuota ?? runsOn) - cut);
+            if (runsOn > 0 && next < (current.DonorQuota ?? runsOn) && (growable == 0 || runsOn - next < 1))
             {
                 return new ElasticDecision(now, 0, new QuotaChange(next), memory, trigger, why);
             }
