@@ -166,7 +166,7 @@ public sealed class ElasticTests
     }
 
     [Theory]
-    [InlineData(null, new[] { "linux", "static", "threshold", "slack" })]
+    [InlineData(null, new[] { "linux", "static", "threshold", "slack", "slack-idle" })]
     [InlineData("slack,linux", new[] { "linux", "slack" })]
     public void Requested_Systems_InReportOrder(string? systems, string[] expected)
     {
@@ -183,7 +183,7 @@ public sealed class ElasticTests
 
         var run = await BenchHarness.RunAsync(BenchHarness.Elastic, options);
 
-        Assert.Equal([ElasticSystems.Static, ElasticSystems.Threshold, ElasticSystems.Slack], run.Systems);
+        Assert.Equal([ElasticSystems.Static, ElasticSystems.Threshold, ElasticSystems.Slack, ElasticSystems.SlackIdle], run.Systems);
         Assert.Contains(run.Notes, n => n.StartsWith("linux: not in the simulation", StringComparison.Ordinal));
         Assert.Equal("8", run.Parameters["simulated CPUs"]);
         var table = Assert.Single(run.Tables);

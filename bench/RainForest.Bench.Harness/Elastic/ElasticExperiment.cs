@@ -361,7 +361,7 @@ internal sealed class ElasticExperiment : Experiment
                 $"scaled to a peak of {settings.PeakRate:0} req/s over {S(replay.Duration.TotalSeconds)} s, and reports the p50/p99/p99.9 of each {S(settings.Window.TotalMilliseconds)} ms window " +
                 $"(HdrHistogram, replies by arrival time). A window meets the SLO when its p99 is at most {S(settings.SloMs)} ms. " +
                 "linux: both unpinned on the host, no controller; static: a fixed partition; threshold: the paper's policy (10 s windows, one CPU per step at (lt, ut)); " +
-                "slack: RainForest's (short windows, smoothed tail, fast grow, slow shrink, quota below a whole CPU); slack-idle, where asked for, is the same policy with the batch also running in the LC's idle time at idle priority (--idle-share). Every system replays the same requests (one seed).",
+                "slack: RainForest's (short windows, smoothed tail, fast grow, slow shrink, quota below a whole CPU); slack-idle is the same policy with the batch also running in the LC's idle time at idle priority (--idle-share). Every system replays the same requests (one seed).",
             Parameters = new Dictionary<string, string>
             {
                 ["trace"] = traceName,
