@@ -30,6 +30,22 @@ public class SlackPolicyTests
     }
 
     [Fact]
+    public void Decide_NeedBelowOneCpu_UnderIdleSharing_MovesAWholeCpu()
+    {
+        // The same 0.17 CPU of need: the donor runs in the taker's idle time, so the CPU moves and no quota is set.
+        var policy = new SlackPolicy(Windows.Spec(PolicyKind.Slack) with { IdleShare = true });
+        var d = policy.Decide(At(1, 3.8), Windows.Alloc(2, 6));
+        Assert.NotNull(d);
+        Assert.Equal(1, d.Cpus);
+        Assert.Null(d.Quota);
+
+        // With nothing left to lend, the quota is still the one lever.
+        var full = new SlackPolicy(Windows.Spec(PolicyKind.Slack, max: 2) with { IdleShare = true }).Decide(At(1, 3.8), Windows.Alloc(2, 6));
+        Assert.Equal(0, full!.Cpus);
+        Assert.Equal(5.75, full.Quota!.Cpus);
+    }
+
+    [Fact]
     public void Decide_QuotaCutReachingAWholeCpu_MovesTheCpuAndLiftsTheQuota()
     {
         var d = Policy().Decide(At(1, 3.8), Windows.Alloc(2, 6, quota: 5.25));

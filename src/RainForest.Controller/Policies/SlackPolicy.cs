@@ -13,7 +13,9 @@ namespace RainForest.Controller.Policies;
 /// as a queue that is over its target by half needs about half as much capacity again.</para>
 /// <para>Below one whole CPU the donor keeps its CPUs and loses bandwidth instead (a CFS quota, in
 /// <see cref="SlackOptions.QuotaStep"/> steps): that halves the interference a batch job causes through shared
-/// caches and memory without parking it. Once the cut reaches a whole CPU, a CPU moves and the quota is lifted.</para>
+/// caches and memory without parking it. Once the cut reaches a whole CPU, a CPU moves and the quota is lifted.
+/// Under idle sharing (<see cref="ElasticPolicySpec.IdleShare"/>) a whole CPU moves at once instead: the donor keeps
+/// running on it in the taker's idle time, so the move costs it only what the taker uses.</para>
 /// <para>Shrinking waits for the window's tail and a smoothed tail (EWMA) below <see cref="SlackOptions.ShrinkBelow"/> of
 /// the bound, lowered by the ratio the shrink would raise each remaining CPU's load by, for
 /// <see cref="SlackOptions.ShrinkAfterWindows"/> windows in a row, and for a cooldown after the last growth; it then lifts
@@ -137,8 +139,10 @@ public sealed class SlackPolicy : IElasticPolicy
         var growable = GuardRails.Growable(Spec, current);
         var throttled = current.DonorQuota is { } quota ? current.DonorCpus - quota : 0;
 
-        // Below one whole CPU, and room to cut the donor's bandwidth: cut it by a step.
-        if (need + throttled < 1 || growable == 0)
+        // Below one whole CPU, and room to cut the donor's bandwidth: cut it by a step. Not while the donor runs in the
+        // taker's idle time: a lent CPU then costs it only the time the taker uses there, so a whole CPU is cheaper
+        // than a quota, which would also take from the donor the idle time it runs in.
+        if ((need + throttled < 1 && !Spec.IdleShare) || growable == 0)
         {
             var floor = Math.Max(_options.MinQuota, Spec.DonorFloor);
             var cut = Math.Max(_options.QuotaStep, Math.Ceiling(need / _options.QuotaStep) * _options.QuotaStep);
