@@ -11,7 +11,8 @@ namespace RainForest.Supervisor.Kernels;
 
 /// <summary>Live resize of a kernel subOS: vCPU hot-plug and virtio-mem (or the balloon) over QMP.</summary>
 /// <remarks>
-/// A guest boots with <c>-smp N,maxcpus=M</c>, M being every CPU the pool could ever give it, and with its memory
+/// A guest boots with <c>-smp N,maxcpus=M</c>, M being every CPU the pool could ever give it (under TCG maxcpus is
+/// a budget of vCPU thread starts, at least M: <see cref="VcpuBudget"/>), and with its memory
 /// split into a fixed boot part (<see cref="MinimumMemory"/>) and a virtio-mem device reaching up to the pool's
 /// memory, of which the subOS's size is plugged. Each change waits for the guest to complete it and leaves each vCPU
 /// thread pinned to one of the subOS's exclusive CPUs; the memory cgroup limit follows the guest's size.
@@ -43,7 +44,7 @@ public sealed partial class KernelBackend
 
     private const string HotMemoryId = "rf-hot";
 
-    /// <summary>The virtio-serial port of a guest with parked vCPUs, on which it takes CPU commands.</summary>
+    /// <summary>The virtio-serial port of a TCG guest, on which it takes CPU commands (it parks vCPUs: past its budget, or always on shrink where QEMU cannot unplug).</summary>
     private const string ControlPort = "rainforest.ctl";
 
     /// <summary>Checks a resize of a running kernel subOS against what its guest booted with (before anything changes).</summary>
@@ -265,7 +266,8 @@ public sealed partial class KernelBackend
                 throw RfException.Failed($"the guest did not bring the plugged vCPU {index} online within {ResizeTimeout.TotalSeconds:0} s");
             }
 
-            Thread.Sleep(20);
+            // Each look runs a command in the guest (emulated): a few a second are enough.
+            Thread.Sleep(50);
         }
     }
 
