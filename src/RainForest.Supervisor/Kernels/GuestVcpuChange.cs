@@ -30,9 +30,9 @@ public sealed record GuestVcpuChange(
     public string Describe() => Mode switch
     {
         GuestVcpuMode.Budget when Unplugs => string.Create(CultureInfo.InvariantCulture,
-            $"QMP hot-plug (TCG): {PlugsLeft} plugs left of {ThreadBudget} vCPU threads; a shrink unplugs while later grows stay possible, else parks"),
+            $"QMP hot-plug (TCG): {PlugsLeft} of {ThreadBudget} vCPU thread starts left; a shrink unplugs while later grows stay possible, else parks"),
         GuestVcpuMode.Budget => string.Create(CultureInfo.InvariantCulture,
-            $"QMP hot-add (TCG): {PlugsLeft} plugs left of {ThreadBudget}; a shrink parks (this QEMU corrupts its heap unplugging a TCG vCPU)"),
+            $"QMP hot-add (TCG): {PlugsLeft} of {ThreadBudget} vCPU thread starts left; a shrink parks (this QEMU corrupts its heap unplugging a TCG vCPU)"),
         GuestVcpuMode.Parked => "parking (TCG): every vCPU booted, the guest onlines and offlines them",
         _ => "QMP hot-plug both ways",
     };

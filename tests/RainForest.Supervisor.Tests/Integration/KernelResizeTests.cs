@@ -61,7 +61,7 @@ public sealed class KernelResizeTests : IDisposable
                 Assert.Equal(state.VcpuSlots, qmp.QueryCpuSlots().Count);
             }
 
-            Assert.Contains("plugs left", _host.Supervisor.Show(Name).Vcpus!.Describe(), StringComparison.Ordinal);
+            Assert.Contains("vCPU thread starts left", _host.Supervisor.Show(Name).Vcpus!.Describe(), StringComparison.Ordinal);
             AssertPinned(qemu, dir, record.Cpus);
 
             // CPUs, round after round: 1 -> 2 and back, alternately keeping the boot vCPU's CPU (it keeps its pin) and

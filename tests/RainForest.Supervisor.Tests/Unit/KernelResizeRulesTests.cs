@@ -161,6 +161,17 @@ public sealed class KernelResizeRulesTests
         Assert.Equal(new GuestVcpuChange(GuestVcpuMode.Budget, 6, 3, 3, true), GuestVcpuChange.Of(back));
     }
 
+    [Fact]
+    public void GuestVcpuChange_WhatShowSays_ForEachMode()
+    {
+        Assert.Equal("QMP hot-plug both ways", GuestVcpuChange.Of(s_virtioMem).Describe());
+        Assert.StartsWith("parking (TCG)", GuestVcpuChange.Of(s_virtioMem with { ParkedVcpus = true }).Describe(), StringComparison.Ordinal);
+        Assert.Equal(
+            "QMP hot-plug (TCG): 2 of 6 vCPU thread starts left; a shrink unplugs while later grows stay possible, else parks",
+            GuestVcpuChange.Of(s_virtioMem with { VcpuSlots = 6, VcpuThreads = 4, VcpuUnplugs = true }).Describe());
+        Assert.StartsWith("QMP hot-add (TCG): 0 of 2 vCPU thread starts left; a shrink parks", GuestVcpuChange.Of(s_virtioMem with { VcpuSlots = 2, VcpuThreads = 2 }).Describe(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("kernel/drivers/virtio/virtio_mem.ko:\nkernel/drivers/virtio/virtio_balloon.ko:\n", "", GuestMemoryDevice.VirtioMem)]
     [InlineData("kernel/drivers/virtio/virtio_balloon.ko:\n", "", GuestMemoryDevice.Balloon)]
