@@ -22,4 +22,7 @@ public sealed record SubOsStatus(SubOsRecord Record, bool AgentAlive, long Memor
 
     /// <summary>The subOS in whose idle time it also runs, at idle priority (<c>rfm lend LENDER NAME --idle</c>); null for none.</summary>
     public string? IdleOn { get; init; }
+
+    /// <summary>How a running kernel subOS's vCPUs change (hot-plug, its TCG budget, or parking); null for a cell.</summary>
+    public Kernels.GuestVcpuChange? Vcpus { get; init; }
 }

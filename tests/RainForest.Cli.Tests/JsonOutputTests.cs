@@ -6,6 +6,7 @@ using RainForest.Core;
 using RainForest.Linux.Cgroups;
 using RainForest.Supervisor;
 using RainForest.Supervisor.Channels;
+using RainForest.Supervisor.Kernels;
 using RainForest.Supervisor.Ledger;
 using RainForest.Supervisor.Network;
 
@@ -80,9 +81,30 @@ public sealed class JsonOutputTests
               },
               "parked": false,
               "cpuQuota": null,
-              "idleOn": null
+              "idleOn": null,
+              "vcpus": null
             }
             """, json);
+    }
+
+    [Fact]
+    public void SubOsStatus_KernelVcpus_ModeAndBudget()
+    {
+        var record = new SubOsRecord
+        {
+            Name = "k1",
+            State = SubOsState.Running,
+            Cpus = CpuSet.Parse("1"),
+            Mems = NodeSet.Of(0),
+            Memory = ByteSize.Parse("384M"),
+            RootFs = "/",
+            Created = s_created,
+        };
+        var status = new SubOsStatus(record, true, 0, 1, "1") { Vcpus = new GuestVcpuChange(GuestVcpuMode.Budget, 6, 3, 3, true) };
+
+        Assert.Contains(
+            "\"vcpus\":{\"mode\":\"budget\",\"threadBudget\":6,\"threadsStarted\":3,\"plugsLeft\":3,\"unplugs\":true}",
+            Compact(JsonSerializer.Serialize(status, RfmJsonContext.Default.SubOsStatus)), StringComparison.Ordinal);
     }
 
     [Fact]

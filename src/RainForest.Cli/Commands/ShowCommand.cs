@@ -42,6 +42,11 @@ internal static class ShowCommand
 
             table.AddRow("cpus", $"{r.Cpus} ({r.Cpus.Count})");
             table.AddRow("cpus in kernel", s.KernelCpus.Length == 0 ? "-" : s.KernelCpus);
+            if (s.Vcpus is { } vcpus)
+            {
+                table.AddRow("vcpu resize", Output.Escape(vcpus.Describe()));
+            }
+
             if (s.CpuQuota is { } quota)
             {
                 table.AddRow("cpu quota", $"{quota.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} CPU");

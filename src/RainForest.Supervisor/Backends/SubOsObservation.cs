@@ -13,4 +13,7 @@ public sealed record SubOsObservation(CpuSet Cpus, ByteSize? MemoryLimit, ByteSi
 {
     /// <summary>Its cpuset partition (a cell on cgroup v2); <see cref="PartitionState.None"/> where there is none.</summary>
     public PartitionState Partition { get; init; } = PartitionState.None;
+
+    /// <summary>How a kernel subOS's vCPUs change while it runs; null for a cell.</summary>
+    public Kernels.GuestVcpuChange? Vcpus { get; init; }
 }

@@ -17,9 +17,16 @@ namespace RainForest.Supervisor.Kernels;
 /// <param name="ParkedVcpus">
 /// Whether its vCPUs change by parking rather than QMP hot-plug: QEMU starts all <paramref name="MaxCpus"/> of them,
 /// the guest keeps those beyond its share offline (its control port takes <c>online N</c> and <c>offline N</c>), and
-/// a parked vCPU's thread sleeps. Under TCG, where QEMU cannot plug a vCPU again after an unplug (it never frees a
-/// vCPU thread's TCG context: 7.2 corrupts its heap, 10.0 fails an assertion; <c>scripts/tcg-vcpu-replug</c>).
+/// a parked vCPU's thread sleeps. TCG guests booted before budgeted hot-plug (<see cref="VcpuSlots"/>) are so.
 /// </param>
+/// <param name="VcpuSlots">
+/// Under TCG, the vCPU threads this QEMU may start in its life (its <c>maxcpus</c>, <see cref="VcpuBudget.Slots"/>); 0
+/// where there is no budget (KVM) or the guest was booted before budgeted hot-plug.
+/// </param>
+/// <param name="VcpuThreads">
+/// The vCPU threads this QEMU has started: its boot vCPUs, then one more written before each <c>device_add</c> is tried.
+/// </param>
+/// <param name="VcpuUnplugs">Whether its vCPUs may be unplugged under TCG (<see cref="VcpuBudget.Unplugs"/>: QEMU 10 and later).</param>
 public sealed record GuestState(
     int Pid,
     long Start,
@@ -29,4 +36,16 @@ public sealed record GuestState(
     long BaseMemoryBytes = 0,
     long MaxMemoryBytes = 0,
     [property: JsonConverter(typeof(JsonStringEnumConverter<GuestMemoryDevice>))] GuestMemoryDevice MemoryDevice = GuestMemoryDevice.None,
-    bool ParkedVcpus = false);
+    bool ParkedVcpus = false,
+    int VcpuSlots = 0,
+    int VcpuThreads = 0,
+    bool VcpuUnplugs = false)
+{
+    /// <summary>How its vCPUs change (written to <c>guest.json</c> for a reader; derived from the fields above).</summary>
+    [JsonConverter(typeof(JsonStringEnumConverter<GuestVcpuMode>))]
+    public GuestVcpuMode VcpuMode => ParkedVcpus ? GuestVcpuMode.Parked : VcpuSlots > 0 ? GuestVcpuMode.Budget : GuestVcpuMode.Hotplug;
+
+    /// <summary>Its vCPU thread budget under TCG; null without one.</summary>
+    [JsonIgnore]
+    public VcpuBudget? Budget => VcpuSlots > 0 && !ParkedVcpus ? new VcpuBudget(VcpuSlots, VcpuThreads, MaxCpus, VcpuUnplugs) : null;
+}

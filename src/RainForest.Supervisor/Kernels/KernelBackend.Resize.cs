@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using RainForest.Core;
 using RainForest.Linux;
@@ -10,7 +11,8 @@ namespace RainForest.Supervisor.Kernels;
 
 /// <summary>Live resize of a kernel subOS: vCPU hot-plug and virtio-mem (or the balloon) over QMP.</summary>
 /// <remarks>
-/// A guest boots with <c>-smp N,maxcpus=M</c>, M being every CPU the pool could ever give it, and with its memory
+/// A guest boots with <c>-smp N,maxcpus=M</c>, M being every CPU the pool could ever give it (under TCG maxcpus is
+/// a budget of vCPU thread starts, at least M: <see cref="VcpuBudget"/>), and with its memory
 /// split into a fixed boot part (<see cref="MinimumMemory"/>) and a virtio-mem device reaching up to the pool's
 /// memory, of which the subOS's size is plugged. Each change waits for the guest to complete it and leaves each vCPU
 /// thread pinned to one of the subOS's exclusive CPUs; the memory cgroup limit follows the guest's size.
@@ -42,7 +44,7 @@ public sealed partial class KernelBackend
 
     private const string HotMemoryId = "rf-hot";
 
-    /// <summary>The virtio-serial port of a guest with parked vCPUs, on which it takes CPU commands.</summary>
+    /// <summary>The virtio-serial port of a TCG guest, on which it takes CPU commands (it parks vCPUs: past its budget, or always on shrink where QEMU cannot unplug).</summary>
     private const string ControlPort = "rainforest.ctl";
 
     /// <summary>Checks a resize of a running kernel subOS against what its guest booted with (before anything changes).</summary>
@@ -111,6 +113,12 @@ public sealed partial class KernelBackend
         if (state.ParkedVcpus)
         {
             ApplyParkedCpus(name, cpus, mems, dir, state, qmp);
+            return;
+        }
+
+        if (state.Budget is { } budget)
+        {
+            ApplyBudgetedCpus(name, cpus, mems, dir, state, budget, qmp);
             return;
         }
 
@@ -186,6 +194,81 @@ public sealed partial class KernelBackend
 
         PinParked(state.Pid, vcpus, pins, cpus);
         WriteState(dir, state with { Cpus = cpus.ToString() });
+    }
+
+    /// <summary>
+    /// <see cref="ApplyCpus"/> under TCG with a vCPU thread budget (<see cref="VcpuBudget"/>): the vCPUs it gives up
+    /// (those on lost CPUs first, never vCPU 0) are unplugged while the budget allows it and parked otherwise; for the
+    /// CPUs it gains, parked vCPUs come online first, then new ones are plugged, each start recorded before its
+    /// <c>device_add</c>, and each waited for until the guest has it online. Online vCPUs are pinned one to a CPU,
+    /// those that stay keeping theirs; parked ones may run on any of the subOS's CPUs.
+    /// </summary>
+    private void ApplyBudgetedCpus(string name, CpuSet cpus, NodeSet mems, string dir, GuestState state, VcpuBudget budget, QmpClient qmp)
+    {
+        var control = Path.Combine(dir, "ctl.sock");
+        var vcpus = qmp.QueryCpus();
+        var online = CpuSet.Parse(GuestControl.Send(control, "list", ResizeTimeout));
+        var pins = vcpus.Where(v => online.Contains(v.CpuIndex)).ToDictionary(v => v.CpuIndex, v => PinOf(state.Pid, v));
+        var present = vcpus.Count;
+        var surplus = pins.Count - cpus.Count;
+        foreach (var vcpu in vcpus.Where(v => v.CpuIndex != 0 && pins.ContainsKey(v.CpuIndex)).OrderBy(v => pins[v.CpuIndex] is { } pin && cpus.Contains(pin)).ThenByDescending(v => v.CpuIndex).Take(Math.Max(0, surplus)).ToList())
+        {
+            if (budget.Remove(present) == VcpuRemoval.Unplug)
+            {
+                QemuHotplug.UnplugVcpu(qmp, vcpu, ResizeTimeout);
+                present--;
+            }
+            else
+            {
+                GuestControl.Send(control, string.Create(CultureInfo.InvariantCulture, $"offline {vcpu.CpuIndex}"), ResizeTimeout);
+            }
+
+            pins.Remove(vcpu.CpuIndex);
+        }
+
+        _cgroups.SetCpus(name, cpus, mems.ToString());
+        var wanted = Math.Max(0, -surplus);
+        foreach (var vcpu in qmp.QueryCpus().Where(v => !pins.ContainsKey(v.CpuIndex)).OrderBy(v => v.CpuIndex).Take(wanted).ToList())
+        {
+            GuestControl.Send(control, string.Create(CultureInfo.InvariantCulture, $"online {vcpu.CpuIndex}"), ResizeTimeout);
+            pins[vcpu.CpuIndex] = null;
+            wanted--;
+        }
+
+        for (; wanted > 0; wanted--)
+        {
+            if (!budget.CanPlug)
+            {
+                // The shrink rule keeps enough vCPUs present for any grow up to maxcpus: this is a guest.json that lies.
+                throw RfException.Failed($"subOS '{name}': its QEMU has started all {budget.Slots} vCPU threads it may (TCG) and no parked vCPU is left to bring online");
+            }
+
+            budget = budget.Plugging();
+            state = state with { VcpuThreads = budget.Started };
+            WriteState(dir, state);
+            var added = QemuHotplug.PlugVcpu(qmp);
+            WaitOnline(control, added.CpuIndex);
+            pins[added.CpuIndex] = null;
+        }
+
+        PinParked(state.Pid, qmp.QueryCpus(), pins, cpus);
+        WriteState(dir, state with { Cpus = cpus.ToString() });
+    }
+
+    /// <summary>Waits until the guest has brought a plugged vCPU online (its uevent hook does), as its control port lists them.</summary>
+    private static void WaitOnline(string control, int index)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!CpuSet.Parse(GuestControl.Send(control, "list", ResizeTimeout)).Contains(index))
+        {
+            if (clock.Elapsed > ResizeTimeout)
+            {
+                throw RfException.Failed($"the guest did not bring the plugged vCPU {index} online within {ResizeTimeout.TotalSeconds:0} s");
+            }
+
+            // Each look runs a command in the guest (emulated): a few a second are enough.
+            Thread.Sleep(50);
+        }
     }
 
     /// <summary>
@@ -265,9 +348,12 @@ public sealed partial class KernelBackend
 
     /// <summary>
     /// How a guest is booted for live resize: room for a vCPU on every CPU the pool could give the subOS, and with
-    /// virtio-mem a fixed boot part of <see cref="MinimumMemory"/> plus a device as large as the pool's memory.
+    /// virtio-mem a fixed boot part of <see cref="MinimumMemory"/> plus a device as large as the pool's memory. Under
+    /// TCG it gets a vCPU thread budget (<see cref="VcpuBudget.AtBoot"/>; <paramref name="tcgUnplugs"/>: whether this
+    /// QEMU survives a vCPU unplug, <see cref="QemuVersion.TcgUnplugKeepsHeap"/>), or, with <paramref name="park"/>
+    /// (<see cref="ParkTcgVcpus"/>), parks its vCPUs as guests booted before budgeted hot-plug do.
     /// </summary>
-    internal static GuestState Layout(SubOsRecord record, MachineRecord machine, CpuSet parentCpus, GuestMemoryDevice device, QemuAccelerator accelerator)
+    internal static GuestState Layout(SubOsRecord record, MachineRecord machine, CpuSet parentCpus, GuestMemoryDevice device, QemuAccelerator accelerator, bool tcgUnplugs = false, bool park = false)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(machine);
@@ -278,13 +364,34 @@ public sealed partial class KernelBackend
             GuestMemoryDevice.VirtioMem => (MinimumMemory.Bytes, Math.Max(pool, record.Memory.Bytes + MemoryBlock.Bytes)),
             _ => (record.Memory.Bytes, record.Memory.Bytes),
         };
-        return new GuestState(0, 0, record.Memory.Bytes, record.Cpus.ToString(), maxCpus, baseBytes, maxBytes, device, ParkedVcpus: accelerator == QemuAccelerator.Tcg);
+        var layout = new GuestState(0, 0, record.Memory.Bytes, record.Cpus.ToString(), maxCpus, baseBytes, maxBytes, device);
+        if (accelerator != QemuAccelerator.Tcg)
+        {
+            return layout;
+        }
+
+        if (park)
+        {
+            return layout with { ParkedVcpus = true };
+        }
+
+        var budget = VcpuBudget.AtBoot(record.Cpus.Count, maxCpus, tcgUnplugs, Math.Max(MaxVcpus, maxCpus));
+        return layout with { VcpuSlots = budget.Slots, VcpuThreads = budget.Started, VcpuUnplugs = budget.Unplugs };
     }
+
+    /// <summary>
+    /// Boots TCG guests as rfm did before budgeted hot-plug: every vCPU started, those beyond the share parked. Only for
+    /// tests of guests from then, which keep that mode (their <c>guest.json</c> says so) for as long as they run.
+    /// </summary>
+    internal static bool ParkTcgVcpus { get; set; }
 
     /// <summary>QEMU's devices for a resizable guest's memory: the hot-pluggable memfd and virtio-mem on it, or the balloon.</summary>
     private static IEnumerable<string> HotplugDevices(GuestState layout, NodeSet mems, string dir) => [.. MemoryDevices(layout, mems), .. ControlDevices(layout, dir)];
 
-    private static IEnumerable<string> ControlDevices(GuestState layout, string dir) => layout.ParkedVcpus
+    /// <summary>Whether the guest has a control port: it parks vCPUs (all TCG guests do, budgeted ones once past the budget or when QEMU cannot unplug).</summary>
+    private static bool HasControlPort(GuestState layout) => layout.VcpuMode != GuestVcpuMode.Hotplug;
+
+    private static IEnumerable<string> ControlDevices(GuestState layout, string dir) => HasControlPort(layout)
         ? ["-chardev", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"socket,id=rf-ctl,fd={QemuLauncher.ControlFd},server=on,wait=off"), "-device", $"virtserialport,bus=rf-serial.0,chardev=rf-ctl,name={ControlPort}"]
         : [];
 

@@ -169,12 +169,13 @@ public sealed partial class KernelBackend : ISubOsBackend
             }
 
             var initrd = Path.Combine(dir, "initrd.gz");
-            var layout = Layout(record, machine, parentCpus, MemoryDeviceOf(ModuleDependencies.Load(guest.modules)), guest.accelerator);
+            var layout = Layout(record, machine, parentCpus, MemoryDeviceOf(ModuleDependencies.Load(guest.modules)), guest.accelerator,
+                tcgUnplugs: guest.accelerator == QemuAccelerator.Tcg && QemuVersion.Probe() is { TcgUnplugKeepsHeap: true }, park: ParkTcgVcpus);
             var image = new AgentGuestImage
             {
                 ExtraModules = layout.MemoryDevice switch { GuestMemoryDevice.VirtioMem => ["virtio_mem"], GuestMemoryDevice.Balloon => ["virtio_balloon"], _ => [] },
                 OnlineHotplugged = !layout.ParkedVcpus,
-                ControlPort = layout.ParkedVcpus ? ControlPort : null,
+                ControlPort = HasControlPort(layout) ? ControlPort : null,
                 Release = guest.release,
                 ModulesDirectory = guest.modules,
                 Root = new NinePShare(SharedRootScripts.RootTag, record.RootFs),
@@ -400,7 +401,11 @@ public sealed partial class KernelBackend : ISubOsBackend
 
         var kernel = _cgroups.Read(name);
         var limit = kernel.MemoryLimit is { } l ? new ByteSize(Math.Max(0, l.Bytes - Overhead.Bytes)) : (ByteSize?)null;
-        return new SubOsObservation(kernel.Cpus, limit, kernel.MemoryUsage, kernel.Pids, _cgroups.ReadPidsLimit(name)) { Partition = kernel.Partition };
+        return new SubOsObservation(kernel.Cpus, limit, kernel.MemoryUsage, kernel.Pids, _cgroups.ReadPidsLimit(name))
+        {
+            Partition = kernel.Partition,
+            Vcpus = ReadState(_state.SubOsDirectory(name)) is { } state ? GuestVcpuChange.Of(state) : null,
+        };
     }
 
     /// <summary>True when the subOS's cgroups or its directory exist.</summary>
@@ -453,7 +458,7 @@ public sealed partial class KernelBackend : ISubOsBackend
             NinePSecurityModel = "none",
             Machine = "pc,memory-backend=rf-ram",
             Cpus = layout.ParkedVcpus ? layout.MaxCpus : record.Cpus.Count,
-            MaxCpus = layout.ParkedVcpus ? null : layout.MaxCpus,
+            MaxCpus = layout.ParkedVcpus ? null : layout.VcpuSlots > 0 ? layout.VcpuSlots : layout.MaxCpus,
             Memory = new ByteSize(layout.BaseMemoryBytes),
             MaxMemory = layout.MemoryDevice == GuestMemoryDevice.VirtioMem ? new ByteSize(layout.MaxMemoryBytes) : null,
             KernelPath = vmlinuz,

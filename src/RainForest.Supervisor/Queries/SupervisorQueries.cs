@@ -87,7 +87,7 @@ internal sealed class SupervisorQueries
 
         return new SubOsStatus(record, alive, kernel.MemoryUsage.Bytes, kernel.Pids.Count, kernel.Cpus.ToString())
         {
-            Partition = kernel.Partition, Parked = elastic.Parked, CpuQuota = elastic.CpuQuota, IdleOn = elastic.IdleOn,
+            Partition = kernel.Partition, Parked = elastic.Parked, CpuQuota = elastic.CpuQuota, IdleOn = elastic.IdleOn, Vcpus = kernel.Vcpus,
         };
     }
 }

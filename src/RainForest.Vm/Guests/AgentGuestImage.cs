@@ -169,8 +169,10 @@ public sealed class AgentGuestImage
 
     /// <summary>
     /// The control port's loop: one command a line, one answer a line (<c>ok ...</c> or <c>fail ...</c>). Reads see
-    /// the end of input while no host end is connected; the loop then waits a fifth of a second and opens the port
-    /// again, as rf-agent does on its own port.
+    /// the end of input while no host end is connected; the loop then waits a fifth of a second and reads again. It
+    /// keeps the port open: closing it makes the guest kernel drop what the port has buffered, which may already be
+    /// the next connection's command (the host closes one connection and opens the next within milliseconds while it
+    /// waits for a plugged vCPU), and that command would then never be answered.
     /// </summary>
     private static string ControlHook(string bb, string port) => $$"""
         #!{{bb}} sh
@@ -178,8 +180,8 @@ public sealed class AgentGuestImage
         dev=
         for p in /sys/class/virtio-ports/*; do [ "$({{bb}} cat $p/name 2>/dev/null)" = {{port}} ] && dev=/dev/${p##*/}; done
         [ -n "$dev" ] || { {{bb}} sleep 1; exit 1; }
+        exec 3<>"$dev"
         while :; do
-          exec 3<>"$dev"
           while read -r cmd n <&3; do
             f=/sys/devices/system/cpu/cpu$n/online
             case "$cmd" in
@@ -189,7 +191,6 @@ public sealed class AgentGuestImage
               *) echo "fail unknown command $cmd" >&3 ;;
             esac
           done
-          exec 3<&-
           {{bb}} sleep 0.2
         done
 

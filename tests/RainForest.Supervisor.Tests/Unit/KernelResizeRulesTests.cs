@@ -1,3 +1,4 @@
+using System.Text.Json;
 using RainForest.Core;
 using RainForest.Core.Topology;
 using RainForest.Linux.Cgroups;
@@ -103,7 +104,72 @@ public sealed class KernelResizeRulesTests
         Assert.Equal(4, layout.MaxCpus);
         Assert.Equal(ByteSize.GiB, layout.BaseMemoryBytes);
         Assert.Equal(ByteSize.GiB, layout.MaxMemoryBytes);
+        Assert.False(layout.ParkedVcpus);
+    }
+
+    [Fact]
+    public void Layout_Kvm_HotplugsWithoutABudget()
+    {
+        var layout = KernelBackend.Layout(Record(), Machine(8, "16G", "1G"), CpuSet.Parse("1-7"), GuestMemoryDevice.VirtioMem, Vm.Qemu.QemuAccelerator.Kvm, tcgUnplugs: true);
+        Assert.Equal(GuestVcpuMode.Hotplug, layout.VcpuMode);
+        Assert.Equal(0, layout.VcpuSlots);
+        Assert.Null(layout.Budget);
+    }
+
+    [Theory]
+    [InlineData(true, 16)]
+    [InlineData(false, 7)]
+    public void Layout_Tcg_BootsTheShareWithAThreadBudget(bool unplugs, int slots)
+    {
+        // M = 7 (the pool), boot 1: Q = 2M + 2 where QEMU survives unplugs, else M (only plugs, never more than M).
+        var layout = KernelBackend.Layout(Record(), Machine(8, "16G", "1G"), CpuSet.Parse("1-7"), GuestMemoryDevice.VirtioMem, Vm.Qemu.QemuAccelerator.Tcg, tcgUnplugs: unplugs);
+        Assert.Equal(GuestVcpuMode.Budget, layout.VcpuMode);
+        Assert.False(layout.ParkedVcpus);
+        Assert.Equal(7, layout.MaxCpus);
+        Assert.Equal(slots, layout.VcpuSlots);
+        Assert.Equal(1, layout.VcpuThreads);
+        Assert.Equal(unplugs, layout.VcpuUnplugs);
+        Assert.Equal(new VcpuBudget(slots, 1, 7, unplugs), layout.Budget);
+    }
+
+    [Fact]
+    public void Layout_TcgParked_AsGuestsFromBeforeTheBudget()
+    {
+        var layout = KernelBackend.Layout(Record(), Machine(8, "16G", "1G"), CpuSet.Parse("1-7"), GuestMemoryDevice.VirtioMem, Vm.Qemu.QemuAccelerator.Tcg, park: true);
+        Assert.Equal(GuestVcpuMode.Parked, layout.VcpuMode);
         Assert.True(layout.ParkedVcpus);
+        Assert.Null(layout.Budget);
+    }
+
+    [Fact]
+    public void GuestJson_FromBeforeTheBudget_KeepsItsMode_AndTheBudgetRoundTrips()
+    {
+        // guest.json as rfm wrote it before budgeted hot-plug: a TCG guest parks, any other hot-plugs.
+        static GuestState Read(string json) => JsonSerializer.Deserialize(json, GuestJsonContext.Default.GuestState)!;
+        var parked = Read("""{"pid":1,"start":2,"memoryBytes":402653184,"cpus":"0","maxCpus":2,"baseMemoryBytes":268435456,"maxMemoryBytes":1073741824,"memoryDevice":"VirtioMem","parkedVcpus":true}""");
+        Assert.Equal(GuestVcpuMode.Parked, parked.VcpuMode);
+        Assert.Null(parked.Budget);
+        Assert.Equal(GuestVcpuMode.Hotplug, Read("""{"pid":1,"start":2,"memoryBytes":402653184,"cpus":"0","maxCpus":2}""").VcpuMode);
+
+        var budgeted = s_virtioMem with { VcpuSlots = 6, VcpuThreads = 3, VcpuUnplugs = true };
+        var json = JsonSerializer.Serialize(budgeted, GuestJsonContext.Default.GuestState);
+        Assert.Contains("\"vcpuMode\":\"Budget\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"vcpuThreads\":3", json, StringComparison.Ordinal);
+        var back = Read(json);
+        Assert.Equal(budgeted, back);
+        Assert.Equal(new VcpuBudget(6, 3, 2, true), back.Budget);
+        Assert.Equal(new GuestVcpuChange(GuestVcpuMode.Budget, 6, 3, 3, true), GuestVcpuChange.Of(back));
+    }
+
+    [Fact]
+    public void GuestVcpuChange_WhatShowSays_ForEachMode()
+    {
+        Assert.Equal("QMP hot-plug both ways", GuestVcpuChange.Of(s_virtioMem).Describe());
+        Assert.StartsWith("parking (TCG)", GuestVcpuChange.Of(s_virtioMem with { ParkedVcpus = true }).Describe(), StringComparison.Ordinal);
+        Assert.Equal(
+            "QMP hot-plug (TCG): 2 of 6 vCPU thread starts left; a shrink unplugs while later grows stay possible, else parks",
+            GuestVcpuChange.Of(s_virtioMem with { VcpuSlots = 6, VcpuThreads = 4, VcpuUnplugs = true }).Describe());
+        Assert.StartsWith("QMP hot-add (TCG): 0 of 2 vCPU thread starts left; a shrink parks", GuestVcpuChange.Of(s_virtioMem with { VcpuSlots = 2, VcpuThreads = 2 }).Describe(), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -63,6 +63,10 @@ public sealed class AgentGuestImageTests : IDisposable
         Assert.Contains("= rainforest.ctl ] && dev=/dev/${p##*/}", control, StringComparison.Ordinal);
         Assert.Contains("online) [ -f \"$f\" ] && echo 1 > \"$f\"", control, StringComparison.Ordinal);
         Assert.Contains("offline) [ -f \"$f\" ] && echo 0 > \"$f\"", control, StringComparison.Ordinal);
+
+        // The port stays open across connections: closing it would drop a command the next connection already sent.
+        Assert.Single(control.Split('\n'), l => l.Contains("exec 3<>", StringComparison.Ordinal));
+        Assert.DoesNotContain("exec 3<&-", control, StringComparison.Ordinal);
         Assert.Contains("cp /bin/busybox /stage2 '/control' /newroot/run/rf-vm/", entries.Single(e => e.Name == "init").Text, StringComparison.Ordinal);
         Assert.DoesNotContain(entries, e => e.Name == "hotplug");
     }
