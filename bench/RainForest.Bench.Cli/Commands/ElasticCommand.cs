@@ -19,7 +19,7 @@ internal static class ElasticCommand
 {
     public static Command Build()
     {
-        var quick = new Option<bool>("--quick") { Description = "90 s of trace per system (about 7 minutes in all)" };
+        var quick = new Option<bool>("--quick") { Description = "90 s of trace per system (about 8 minutes for the five)" };
         var smoke = new Option<bool>("--smoke") { Description = "8 s of trace per system: checks the plumbing, not the numbers" };
         var simulate = new Option<bool>("--simulate") { Description = "Run the policies against the controller's deterministic queueing model instead of this machine (seconds)" };
         var cores = new Option<int?>("--cores") { Description = "With --simulate: the simulated machine's cores (default: this machine's)" };
