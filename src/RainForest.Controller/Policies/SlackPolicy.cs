@@ -15,9 +15,11 @@ namespace RainForest.Controller.Policies;
 /// <see cref="SlackOptions.QuotaStep"/> steps): that halves the interference a batch job causes through shared
 /// caches and memory without parking it. Once the cut reaches a whole CPU, a CPU moves and the quota is lifted.
 /// Under idle sharing (<see cref="ElasticPolicySpec.IdleShare"/>) a whole CPU moves at once instead: the donor keeps
-/// running on it in the taker's idle time, so the move costs it only what the taker uses.</para>
+/// running on it in the taker's idle time, so the move costs it only what the taker uses; once nothing is left to lend,
+/// its quota is over every CPU it runs on, the taker's included.</para>
 /// <para>Shrinking waits for the window's tail and a smoothed tail (EWMA) below <see cref="SlackOptions.ShrinkBelow"/> of
-/// the bound, lowered by the ratio the shrink would raise each remaining CPU's load by, for
+/// the bound, lowered by the ratio the shrink would raise each remaining CPU's load by (not when the step only lifts a
+/// quota, which takes no CPU from the taker), for
 /// <see cref="SlackOptions.ShrinkAfterWindows"/> windows in a row, and for a cooldown after the last growth; it then lifts
 /// the quota first, then gives back a fifth of the taker's CPUs (at least one), and the calm count starts again
 /// (hysteresis). A shrink that had to be undone within a cooldown doubles the calm count needed next time (up to
