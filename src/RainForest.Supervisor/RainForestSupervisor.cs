@@ -364,6 +364,9 @@ public sealed class RainForestSupervisor : IDisposable
     /// <summary>What every subOS and channel ring has used, read now from the kernel (the service's metrics).</summary>
     public UsageSample Usage() => _usage.Sample();
 
+    /// <summary>What the subOS <paramref name="name"/> has used, read now from the kernel; null when there is none of that name.</summary>
+    public SubOsUsage? Usage(string name) => _usage.Sample(name);
+
     /// <summary>The cgroup directories of a subOS under this supervisor's prefix.</summary>
     public IReadOnlyList<string> CgroupDirectories(string name) => _queries.CgroupDirectories(name);
 

@@ -4,9 +4,10 @@ using RainForest.Bench.Harness.Systems;
 namespace RainForest.Bench.Harness.Elastic;
 
 /// <summary>
-/// Runs the batch jobs in an instance, one after another and round again, with as many at a time as the instance
-/// owns CPUs at that moment: when the controller takes a CPU, no new job starts until one ends; a parked (frozen)
-/// batch starts none. Jobs cut short by the end of the run do not count.
+/// Runs the batch jobs in an instance, one after another and round again, with as many at a time as its slots allow at
+/// that moment (the CPUs it owns, and under idle sharing the whole CPUs the LC leaves idle: <see cref="CellAllocation.BatchSlots"/>):
+/// when the slots fall, no new job starts until one ends; a parked (frozen) batch starts none. Jobs cut short by the
+/// end of the run do not count.
 /// </summary>
 internal sealed class BatchRunner
 {
@@ -36,7 +37,7 @@ internal sealed class BatchRunner
     /// <summary>Starts the jobs in <paramref name="instance"/>; <paramref name="slots"/> says how many may run at once now.</summary>
     /// <param name="instance">The batch instance.</param>
     /// <param name="jobs">The rotation.</param>
-    /// <param name="slots">The CPUs the batch owns now (0 while parked).</param>
+    /// <param name="slots">How many jobs may run now (0 while parked).</param>
     /// <param name="limit">The longest any one job may run.</param>
     public static BatchRunner Start(BenchInstance instance, IReadOnlyList<BatchJob> jobs, Func<int> slots, TimeSpan limit)
     {

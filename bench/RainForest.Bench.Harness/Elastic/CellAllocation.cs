@@ -15,6 +15,8 @@ internal sealed class CellAllocation
 {
     private readonly RainForestSupervisor _supervisor;
     private readonly Lock _gate = new();
+    private readonly Lock _meterGate = new();
+    private readonly IdleCpuMeter _lcIdle;
     private ElasticAllocation _current;
 
     /// <summary>Follows <paramref name="lc"/> and <paramref name="batch"/>, which own <paramref name="lcCpus"/> and <paramref name="batchCpus"/> now.</summary>
@@ -24,6 +26,10 @@ internal sealed class CellAllocation
         Lc = lc;
         Batch = batch;
         _current = new ElasticAllocation(lcCpus, batchCpus, null, 0, 0);
+
+        // A second back (a batch job's length), read at most every 100 ms (the batch runner's loop wakes that often).
+        _lcIdle = new IdleCpuMeter(() => supervisor.Usage(lc)?.Cgroup?.CpuSeconds, () => LcCpus, TimeProvider.System,
+            TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(100));
     }
 
     /// <summary>The LC subOS's name.</summary>
@@ -44,13 +50,24 @@ internal sealed class CellAllocation
     /// <summary>Whether the batch also runs in the LC's idle time (idle sharing).</summary>
     public bool IdleShare { get; private set; }
 
-    /// <summary>How many batch jobs may run at once: one per CPU its cpuset names (its own, and the LC's under idle sharing).</summary>
+    /// <summary>
+    /// How many batch jobs may run at once: one per CPU the batch owns, and under idle sharing one more per whole CPU
+    /// the LC left idle over the last second (<see cref="IdleCpuMeter"/>), not one per CPU of the LC's.
+    /// </summary>
     public int BatchSlots
     {
         get
         {
-            var current = Current;
-            return current.DonorCpus + (IdleShare ? current.TakerCpus : 0);
+            var own = Current.DonorCpus;
+            if (!IdleShare)
+            {
+                return own;
+            }
+
+            lock (_meterGate)
+            {
+                return own + _lcIdle.WholeIdleCpus();
+            }
         }
     }
 

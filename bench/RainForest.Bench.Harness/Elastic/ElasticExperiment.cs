@@ -146,7 +146,7 @@ internal sealed class ElasticExperiment : Experiment
                     band = [.. band, .. PolicyWindowController.Band(spec)];
                     session.Note($"{system}: policy {spec.Kind.ToText()}, {spec.Slo}, window {spec.Window.TotalSeconds:0.###} s" +
                                  (spec.Kind == PolicyKind.Threshold ? $", (lt, ut) = ({spec.Lower.TotalMilliseconds:0.##} ms, {spec.Upper.TotalMilliseconds:0.##} ms)" : "") +
-                                 $", LC {spec.MinCpus} to {spec.MaxCpus} CPUs, batch keeps {spec.DonorFloor} ({(spec.IdleShare ? "and runs in the LC's idle time, at idle priority" : "parked when it has none")}); the controller library's loop runs in rf-bench on the load generator's windows " +
+                                 $", LC {spec.MinCpus} to {spec.MaxCpus} CPUs, batch keeps {spec.DonorFloor} ({(spec.IdleShare ? "and runs in the LC's idle time, at idle priority, one job per whole CPU the LC left idle" : "parked when it has none")}); the controller library's loop runs in rf-bench on the load generator's windows " +
                                  "and lends, reclaims and sets the batch's CPU quota through the supervisor's facade (journalled lend/borrow entries with the latency that caused each).");
                 }
 
@@ -356,7 +356,8 @@ internal sealed class ElasticExperiment : Experiment
             Title = "Agility: CPUs moved between a latency-critical service and batch jobs",
             Paper = "Fig. 10, Fig. 11, Table 5",
             Description =
-                $"memcached serves in the subOS lc, batch jobs ({string.Join(", ", jobs.Select(j => j.Name))}) run one after another and repeated in the subOS batch, one at a time per CPU the batch owns. " +
+                $"memcached serves in the subOS lc, batch jobs ({string.Join(", ", jobs.Select(j => j.Name))}) run one after another and repeated in the subOS batch, one at a time per CPU the batch owns " +
+                "(under idle sharing, plus one per whole CPU the LC left idle over the last second). " +
                 $"rf-loadgen replays {traceName} open loop from the host (Poisson arrivals within each moment's rate, latency from each request's intended send time, no coordinated omission), " +
                 $"scaled to a peak of {settings.PeakRate:0} req/s over {S(replay.Duration.TotalSeconds)} s, and reports the p50/p99/p99.9 of each {S(settings.Window.TotalMilliseconds)} ms window " +
                 $"(HdrHistogram, replies by arrival time). A window meets the SLO when its p99 is at most {S(settings.SloMs)} ms. " +

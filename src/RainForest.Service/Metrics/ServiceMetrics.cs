@@ -6,7 +6,7 @@ namespace RainForest.Service.Metrics;
 
 /// <summary>
 /// <c>GET /metrics</c>: the service's Prometheus registry. Per-subOS metrics are sampled when Prometheus scrapes
-/// (a callback reads the supervisor's <see cref="Supervisor.RainForestSupervisor.Usage"/>), not on a timer: a
+/// (a callback reads the supervisor's <see cref="Supervisor.RainForestSupervisor.Usage()"/>), not on a timer: a
 /// scrape always sees the kernel's counters of that moment, and an idle service reads nothing.
 /// </summary>
 /// <remarks>

@@ -44,6 +44,9 @@ internal sealed class UsageSampler
         return new UsageSample(usage, rings);
     }
 
+    /// <summary>What the subOS <paramref name="name"/> has used; null when there is none of that name.</summary>
+    public SubOsUsage? Sample(string name) => _ledger.Find(name) is { } record ? Sample(record) : null;
+
     private SubOsUsage Sample(SubOsRecord record)
     {
         var alive = record.State == SubOsState.Running && _backends.For(record).IsAlive(record);
