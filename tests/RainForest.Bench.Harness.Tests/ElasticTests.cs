@@ -165,6 +165,20 @@ public sealed class ElasticTests
         Assert.Equal([100.0, 100.0], load.Series[0].Values);
     }
 
+    [Fact]
+    public void JobsChart_OnlySystemsThatRanJobs_StepsOfTheJobsAtEachWindowsEnd()
+    {
+        var runs = new[] { Run("slack-idle", [W(1, 2, 1) with { BatchJobs = 1 }, W(2, 2, 2) with { BatchJobs = 0 }], 10, 0), Run("model", [W(1, 2, 1)], 8, 1) };
+
+        var jobs = ElasticTable.JobsChart(runs);
+
+        jobs.Validate();
+        var only = Assert.Single(jobs.Series);
+        Assert.Equal("slack-idle", only.Name);
+        Assert.Equal([1.0, 0.0], only.Values);
+        Assert.True(jobs.Steps);
+    }
+
     [Theory]
     [InlineData(null, new[] { "linux", "static", "threshold", "slack", "slack-idle" })]
     [InlineData("slack,linux", new[] { "linux", "slack" })]

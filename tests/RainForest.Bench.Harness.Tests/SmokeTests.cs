@@ -111,7 +111,13 @@ public sealed class SmokeTests
         var cpus = run.TimeSeries.Single(c => c.Title.Contains("Fig. 11", StringComparison.Ordinal));
         Assert.DoesNotContain(cpus.Series, s => s.Name == ElasticSystems.Linux);
         var fixedLc = cpus.Series.Single(s => s.Name == ElasticSystems.Static).Values.Distinct().ToList();
-        Assert.Equal([Math.Max(1, Core.CpuSet.Parse(File.ReadAllText("/sys/devices/system/cpu/online").Trim()).Count / 2)], fixedLc.Select(v => (int)v!.Value));
+        var online = Core.CpuSet.Parse(File.ReadAllText("/sys/devices/system/cpu/online").Trim()).Count;
+        Assert.Equal([Math.Max(1, online / 2)], fixedLc.Select(v => (int)v!.Value));
+
+        // The batch jobs at a time, for every system: the static partition's never more than the CPUs its batch owns.
+        var jobs = run.TimeSeries.Single(c => c.Title.Contains("jobs running", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(run.Systems, jobs.Series.Select(s => s.Name));
+        Assert.All(jobs.Series.Single(s => s.Name == ElasticSystems.Static).Values, v => Assert.InRange(v!.Value, 0, online - fixedLc[0]!.Value));
         AssertReport(run, "Fig. 10", "elastic-time", null);
     }
 

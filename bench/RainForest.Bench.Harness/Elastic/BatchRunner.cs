@@ -25,6 +25,7 @@ internal sealed class BatchRunner
     private readonly List<(BatchJob Job, RunningProgram Program)> _running = [];
     private Task? _loop;
     private int _failed;
+    private int _runningCount;
 
     private BatchRunner(BenchInstance instance, IReadOnlyList<BatchJob> jobs, Func<int> slots, TimeSpan limit)
     {
@@ -45,6 +46,9 @@ internal sealed class BatchRunner
         runner._loop = Task.Run(runner.LoopAsync);
         return runner;
     }
+
+    /// <summary>Jobs running now (as of the loop's last pass).</summary>
+    public int Running => Volatile.Read(ref _runningCount);
 
     /// <summary>Stops the jobs still running (they do not count) and returns what finished.</summary>
     public async Task<BatchOutcome> StopAsync()
@@ -90,6 +94,8 @@ internal sealed class BatchRunner
                 var job = active[next++ % active.Count];
                 _running.Add((job, _instance.Start(new ProgramSpec(["sh", "-c", job.Command], _limit))));
             }
+
+            Volatile.Write(ref _runningCount, _running.Count);
 
             try
             {

@@ -244,7 +244,7 @@ internal sealed class ElasticExperiment : Experiment
             await foreach (var window in client.Windows.ReadAllAsync(session.Cancellation).ConfigureAwait(false))
             {
                 windows.Add(new WindowRecord(window.EndSeconds, window.Offered, window.Completed, window.P50Us / 1000, window.P99Us / 1000, window.P999Us / 1000,
-                    allocation?.LcCpus ?? lcCpus, allocation?.BatchEffectiveCpus ?? batchCpus));
+                    allocation?.LcCpus ?? lcCpus, allocation?.BatchEffectiveCpus ?? batchCpus, batchRunner.Running));
                 controller?.Observe(window);
 
                 session.Progress(task, window.EndSeconds / expected);
@@ -341,6 +341,11 @@ internal sealed class ElasticExperiment : Experiment
         if (runs.Any(r => r.System != ElasticSystems.Linux))
         {
             charts.Add(ElasticTable.CpuChart(runs));
+        }
+
+        if (runs.Any(r => r.Windows.Any(w => w.BatchJobs is not null)))
+        {
+            charts.Add(ElasticTable.JobsChart(runs));
         }
 
         if (runs.Count > 0)

@@ -54,6 +54,16 @@ internal static class ElasticTable
             .Select(r => new TimeSeries(r.System, [0, .. r.Windows.Select(w => w.EndSeconds)], [r.Windows.Count > 0 ? r.Windows[0].LcCpus : null, .. r.Windows.Select(w => (double?)w.LcCpus)]))],
     };
 
+    /// <summary>The batch jobs running at each window's end, for each system that ran them.</summary>
+    public static TimeSeriesChart JobsChart(IReadOnlyList<SystemRun> runs) => new()
+    {
+        Title = "Batch jobs running at a time",
+        ValueAxis = "jobs",
+        Steps = true,
+        Series = [.. runs.Where(r => r.Windows.Any(w => w.BatchJobs is not null))
+            .Select(r => new TimeSeries(r.System, [.. r.Windows.Select(w => w.EndSeconds)], [.. r.Windows.Select(w => (double?)w.BatchJobs)]))],
+    };
+
     /// <summary>The offered load over time (the trace as replayed).</summary>
     public static TimeSeriesChart LoadChart(string system, IReadOnlyList<WindowRecord> windows)
     {
