@@ -179,6 +179,19 @@ public sealed class ElasticTests
         Assert.True(jobs.Steps);
     }
 
+    [Fact]
+    public void QuotaChart_OnlySystemsThatSetOne_AGapWhileThereWasNone()
+    {
+        var runs = new[] { Run("slack", [W(1, 2, 1), W(2, 2, 1) with { BatchQuota = 0.75 }, W(3, 2, 1)], 10, 1), Run("static", [W(1, 2, 1)], 8, 0) };
+
+        var quota = ElasticTable.QuotaChart(runs);
+
+        quota.Validate();
+        var only = Assert.Single(quota.Series);
+        Assert.Equal("slack", only.Name);
+        Assert.Equal([null, 0.75, null], only.Values);
+    }
+
     [Theory]
     [InlineData(null, new[] { "linux", "static", "threshold", "slack", "slack-idle" })]
     [InlineData("slack,linux", new[] { "linux", "slack" })]

@@ -52,6 +52,57 @@ public class SlackPolicyTests
     }
 
     [Fact]
+    public void Decide_UnderIdleSharing_ACutQuotaRisesAStepPerWindowWithinTheTarget_UntilLifted()
+    {
+        var policy = new SlackPolicy(Windows.Spec(PolicyKind.Slack, max: 2) with { IdleShare = true });
+
+        // Far over the target with nothing left to lend: the quota goes to its floor at once.
+        var cut = policy.Decide(At(1, 40), Windows.Alloc(2, 0));
+        Assert.Equal(0.1, cut!.Quota!.Cpus);
+
+        // 2.5 ms is within the 3.5 ms target but far above the 1.5 ms calm bar, yet the smoothed tail (40 ms before)
+        // is still at risk: nothing yet.
+        Assert.Null(policy.Decide(At(2, 2.5), Windows.Alloc(2, 0, quota: 0.1)));
+
+        // Once the smoothed tail is within the target too, a step per window, and lifted where it reaches the 2 CPUs
+        // the donor runs on.
+        var quota = 0.1;
+        var end = 3.0;
+        List<double?> steps = [];
+        for (; end < 40 && steps.LastOrDefault(double.NaN) is not null; end++)
+        {
+            var d = policy.Decide(At(end, 2.5), Windows.Alloc(2, 0, quota: quota));
+            if (d is null)
+            {
+                continue;
+            }
+
+            Assert.Equal(0, d.Cpus);
+            steps.Add(d.Quota!.Cpus);
+            quota = d.Quota.Cpus ?? quota;
+        }
+
+        Assert.Equal([0.35, 0.6, 0.85, 1.1, 1.35, 1.6, 1.85, null], steps.Select(v => v is { } x ? Math.Round(x, 2) : (double?)null));
+
+        // At risk again: cut by the need, not lifted.
+        var again = policy.Decide(At(end, 6), Windows.Alloc(2, 0, quota: 1.85));
+        Assert.True(again!.Quota!.Cpus < 1.85);
+    }
+
+    [Fact]
+    public void Decide_WithoutIdleSharing_ACutQuotaWaitsForCalmWindows()
+    {
+        var policy = Policy(max: 2);
+        Assert.NotNull(policy.Decide(At(1, 3.8), Windows.Alloc(2, 6)));
+
+        // Within the target but above the calm bar: the quota on the donor's own CPUs stays.
+        for (var end = 2; end < 12; end++)
+        {
+            Assert.Null(policy.Decide(At(end, 2.5), Windows.Alloc(2, 6, quota: 5.75)));
+        }
+    }
+
+    [Fact]
     public void Decide_QuotaCutReachingAWholeCpu_MovesTheCpuAndLiftsTheQuota()
     {
         var d = Policy().Decide(At(1, 3.8), Windows.Alloc(2, 6, quota: 5.25));

@@ -47,6 +47,9 @@ internal sealed class CellAllocation
     /// <summary>The CPU time the batch can use: its CPUs, or its quota when lower.</summary>
     public double BatchEffectiveCpus => Current.DonorEffectiveCpus;
 
+    /// <summary>The batch's CPU quota, in CPUs over every CPU it runs on; null while it has none.</summary>
+    public double? BatchQuota => Current.DonorQuota;
+
     /// <summary>Whether the batch also runs in the LC's idle time (idle sharing).</summary>
     public bool IdleShare { get; private set; }
 

@@ -244,7 +244,7 @@ internal sealed class ElasticExperiment : Experiment
             await foreach (var window in client.Windows.ReadAllAsync(session.Cancellation).ConfigureAwait(false))
             {
                 windows.Add(new WindowRecord(window.EndSeconds, window.Offered, window.Completed, window.P50Us / 1000, window.P99Us / 1000, window.P999Us / 1000,
-                    allocation?.LcCpus ?? lcCpus, allocation?.BatchEffectiveCpus ?? batchCpus, batchRunner.Running));
+                    allocation?.LcCpus ?? lcCpus, allocation?.BatchEffectiveCpus ?? batchCpus, batchRunner.Running, allocation?.BatchQuota));
                 controller?.Observe(window);
 
                 session.Progress(task, window.EndSeconds / expected);
@@ -346,6 +346,11 @@ internal sealed class ElasticExperiment : Experiment
         if (runs.Any(r => r.Windows.Any(w => w.BatchJobs is not null)))
         {
             charts.Add(ElasticTable.JobsChart(runs));
+        }
+
+        if (runs.Any(r => r.Windows.Any(w => w.BatchQuota is not null)))
+        {
+            charts.Add(ElasticTable.QuotaChart(runs));
         }
 
         if (runs.Count > 0)

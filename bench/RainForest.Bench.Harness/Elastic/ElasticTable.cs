@@ -64,6 +64,16 @@ internal static class ElasticTable
             .Select(r => new TimeSeries(r.System, [.. r.Windows.Select(w => w.EndSeconds)], [.. r.Windows.Select(w => (double?)w.BatchJobs)]))],
     };
 
+    /// <summary>The batch's CPU quota at each window's end (a gap while it had none), for each system that ever set one.</summary>
+    public static TimeSeriesChart QuotaChart(IReadOnlyList<SystemRun> runs) => new()
+    {
+        Title = "Batch CPU quota (CPUs; none: a gap)",
+        ValueAxis = "CPUs",
+        Steps = true,
+        Series = [.. runs.Where(r => r.Windows.Any(w => w.BatchQuota is not null))
+            .Select(r => new TimeSeries(r.System, [.. r.Windows.Select(w => w.EndSeconds)], [.. r.Windows.Select(w => w.BatchQuota)]))],
+    };
+
     /// <summary>The offered load over time (the trace as replayed).</summary>
     public static TimeSeriesChart LoadChart(string system, IReadOnlyList<WindowRecord> windows)
     {

@@ -10,7 +10,8 @@ namespace RainForest.Bench.Harness.Elastic;
 /// <param name="LcCpus">CPUs the LC subOS owned at the window's end.</param>
 /// <param name="BatchCpus">CPUs the batch subOS owned (0 while parked).</param>
 /// <param name="BatchJobs">Batch jobs running at the window's end; null where none ran (the model).</param>
-internal sealed record WindowRecord(double EndSeconds, long Offered, long Completed, double P50Ms, double P99Ms, double P999Ms, double LcCpus, double BatchCpus, int? BatchJobs = null)
+/// <param name="BatchQuota">The batch's CPU quota at the window's end, CPUs; null while it had none.</param>
+internal sealed record WindowRecord(double EndSeconds, long Offered, long Completed, double P50Ms, double P99Ms, double P999Ms, double LcCpus, double BatchCpus, int? BatchJobs = null, double? BatchQuota = null)
 {
     /// <summary>
     /// Whether the window met the service level: its p99 within <paramref name="sloMs"/>; a window that offered

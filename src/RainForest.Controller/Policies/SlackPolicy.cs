@@ -16,7 +16,8 @@ namespace RainForest.Controller.Policies;
 /// caches and memory without parking it. Once the cut reaches a whole CPU, a CPU moves and the quota is lifted.
 /// Under idle sharing (<see cref="ElasticPolicySpec.IdleShare"/>) a whole CPU moves at once instead: the donor keeps
 /// running on it in the taker's idle time, so the move costs it only what the taker uses; once nothing is left to lend,
-/// its quota is over every CPU it runs on, the taker's included.</para>
+/// its quota is over every CPU it runs on, the taker's included, and it rises again by a step in each window within the
+/// slack target (additive increase, cut by the need when at risk), rather than only after calm windows.</para>
 /// <para>Shrinking waits for the window's tail and a smoothed tail (EWMA) below <see cref="SlackOptions.ShrinkBelow"/> of
 /// the bound, lowered by the ratio the shrink would raise each remaining CPU's load by (not when the step only lifts a
 /// quota, which takes no CPU from the taker), for
@@ -93,6 +94,19 @@ public sealed class SlackPolicy : IElasticPolicy
             }
 
             return memory is 0 ? null : MemoryOnly(now, memory, window.Tail, observation.TakerMemoryPressure);
+        }
+
+        // Under idle sharing a cut quota comes back a step per window in which neither the tail nor the smoothed tail is
+        // at risk: it takes no CPU from the taker, only idle time the donor runs in, and the calm bar below would keep
+        // it cut wherever the service's tail floor lies above that bar for reasons the donor does not cause (the load
+        // generator's and the host's tasks on the same CPUs): the quota then stays at the floor for good.
+        if (Spec.IdleShare && current.DonorQuota is { } cut && _smoothed <= target)
+        {
+            _calmWindows = 0;
+            var runsOn = current.DonorCpus + current.TakerCpus;
+            var raised = cut + _options.QuotaStep;
+            var why = $"{label} {F(window.Tail)}, smoothed {F(SmoothedTail)}, within the slack target {F(TimeSpan.FromTicks((long)target))}: the donor's quota rises a step";
+            return new ElasticDecision(now, 0, new QuotaChange(raised >= runsOn ? null : raised), memory, window.Tail, why);
         }
 
         // A shrink raises each remaining CPU's load by c / (c - step): the calm bar is lowered by the same ratio,
