@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
@@ -8,6 +9,15 @@ public sealed partial class FixtureKernel
 {
     // v1 prints an unlimited memory limit as the largest page-aligned long.
     private const string V1Unlimited = "9223372036854771712";
+
+    // PID_MAX_LIMIT on 64-bit: no process has a pid above it, so a test may plant such pids as text for the parsers.
+    private const int PidMaxLimit = 4 * 1024 * 1024;
+
+    // The start time of each process a write made a task, by pid. The kernel drops a task from its group when it exits;
+    // the fixture's files keep the pid, so a pid counts as the task only while a process with that pid and that start
+    // time runs: a process that took the pid later, perhaps another test's or the session's, is never listed, and so is
+    // never signalled by a removal that kills what its group lists.
+    private readonly ConcurrentDictionary<int, long> _taskStarts = new();
 
     // The order the kernel lists controllers in (its subsystem ids), whatever order they were enabled in.
     private static readonly string[] s_controllerOrder = ["cpuset", "cpu", "io", "memory", "hugetlb", "pids", "rdma", "misc"];
@@ -248,7 +258,7 @@ public sealed partial class FixtureKernel
             throw KernelError.Of(KernelError.EINVAL, "write", path);
         }
 
-        if (!ProcessInfo.IsAlive(pid))
+        if (!ProcessInfo.IsAlive(pid) || ProcessInfo.StartTime(pid) is not { } started)
         {
             throw KernelError.Of(KernelError.ESRCH, "write", path);
         }
@@ -276,6 +286,7 @@ public sealed partial class FixtureKernel
             }
         }
 
+        _taskStarts[pid] = started;
         File.AppendAllText(Path.Combine(dir, "cgroup.procs"), line + "\n");
         MoveInProcCgroup(mount, pid, dir);
         RecomputeCpusets(mount);
@@ -302,17 +313,14 @@ public sealed partial class FixtureKernel
     }
 
     /// <summary>SIGKILL to every task of the group and its descendants; they leave their groups at once.</summary>
-    private static void KillSubtree(string dir)
+    private void KillSubtree(string dir)
     {
         foreach (var procs in Directory.EnumerateFiles(dir, "cgroup.procs", SearchOption.AllDirectories))
         {
-            foreach (var pid in Lines(File.ReadAllText(procs)).Select(p => int.Parse(p, CultureInfo.InvariantCulture)))
+            // Only the test's own processes that still run: a pid whose process ended is not signalled.
+            foreach (var pid in LiveTasks(Path.GetDirectoryName(procs)!))
             {
-                // Only pids the test wrote into its own fixture tree: processes it started, or pids no process has.
-                if (ProcessInfo.IsAlive(pid))
-                {
-                    ProcessInfo.Kill(pid);
-                }
+                ProcessInfo.Kill(pid);
             }
 
             File.WriteAllText(procs, string.Empty);
@@ -420,11 +428,65 @@ public sealed partial class FixtureKernel
     [GeneratedRegex(@"^[abc] (\*|[0-9]+):(\*|[0-9]+) [rwm]{1,3}$")]
     private static partial Regex DeviceRuleText();
 
-    /// <summary>The pids a group lists whose process still lives: the kernel drops exited tasks, the fixture cannot.</summary>
-    private static List<int> LiveTasks(string dir) =>
+    /// <summary>
+    /// Lists a running process of the test's in a group's <c>cgroup.procs</c> as a task, as a write does, but without the
+    /// write's move out of the other groups of the hierarchy: for a test that wants one process in several groups of
+    /// a hierarchy (a guard test's look-alike groups), which the kernel itself never shows.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The file is not a group's <c>cgroup.procs</c>, or the process does not run.</exception>
+    public void PlantTask(string procsFile, int pid)
+    {
+        var dir = Path.GetDirectoryName(procsFile)!;
+        if (Path.GetFileName(procsFile) != "cgroup.procs" || MountOf(dir) is not { } mount || !IsGroup(mount, dir))
+        {
+            throw new InvalidOperationException($"fixture: {procsFile} is not the cgroup.procs of a group");
+        }
+
+        if (!ProcessInfo.IsAlive(pid) || ProcessInfo.StartTime(pid) is not { } started)
+        {
+            throw new InvalidOperationException($"fixture: process {pid} does not run");
+        }
+
+        _taskStarts[pid] = started;
+        File.AppendAllText(procsFile, pid.ToString(CultureInfo.InvariantCulture) + "\n");
+    }
+
+    /// <summary>The tasks a group holds now: the pids its file lists whose process still runs with the start time it joined with.</summary>
+    private List<int> LiveTasks(string dir) =>
         [.. Lines(Get(dir, "cgroup.procs") ?? string.Empty)
-            .Select(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : 0)
-            .Where(pid => ProcessInfo.IsAlive(pid))];
+            .Select(line => Vouch(line, Path.Combine(dir, "cgroup.procs")))
+            .Where(pid => pid is > 0 and <= PidMaxLimit && IsTask(pid))];
+
+    /// <summary>
+    /// The text of a group's <c>cgroup.procs</c> or <c>tasks</c> as the kernel would show it now: without the tasks
+    /// that ended (or whose pid another process took since), with the pids no process can have that a test planted.
+    /// </summary>
+    private string TaskListing(string text, string path) =>
+        string.Concat(Lines(text)
+            .Where(line => Vouch(line, path) is var pid && (pid is <= 0 or > PidMaxLimit || IsTask(pid)))
+            .Select(line => line + "\n"));
+
+    private bool IsTask(int pid) => _taskStarts.TryGetValue(pid, out var started) && ProcessInfo.IsAlive(pid, started);
+
+    /// <summary>Parses a listed pid (0 for text that is none), refusing one a process may have that no write listed.</summary>
+    /// <exception cref="InvalidOperationException">
+    /// The pid was planted as plain text: the fixture cannot tell which process it names, and a removal would signal it.
+    /// </exception>
+    private int Vouch(string line, string path)
+    {
+        if (!int.TryParse(line, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+        {
+            return 0;
+        }
+
+        if (pid is > 0 and <= PidMaxLimit && !_taskStarts.ContainsKey(pid))
+        {
+            throw new InvalidOperationException(
+                $"fixture: {path} lists pid {pid}, which no write through the fixture kernel (nor PlantTask) put there; plant only pids above {PidMaxLimit}, which no process has");
+        }
+
+        return pid;
+    }
 
     private static string[] Words(string? text) => (text ?? string.Empty).Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
 

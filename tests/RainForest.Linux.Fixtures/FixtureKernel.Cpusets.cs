@@ -222,7 +222,7 @@ public sealed partial class FixtureKernel
     }
 
     /// <summary>Whether a group or a member below it (not <paramref name="except"/>, not a partition) holds a live task.</summary>
-    private static bool Populated(string dir, string except) =>
+    private bool Populated(string dir, string except) =>
         LiveTasks(dir).Count > 0
         || Directory.EnumerateDirectories(dir).Where(c => c != except && RequestedKind(c) == "member").Any(c => Populated(c, except));
 

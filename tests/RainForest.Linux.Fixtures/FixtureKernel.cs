@@ -26,8 +26,11 @@ namespace RainForest.Linux.Fixtures;
 /// <para>
 /// Elsewhere files are plain, except <c>/proc/irq/N/smp_affinity_list</c> (a cpulist of the fixture's CPUs; EIO for
 /// <see cref="ManagedIrqs"/>) and the unbound workqueues' <c>cpumask</c> (a hex mask). Writes never create a file.
-/// The kernel keeps exited tasks out of <c>cgroup.procs</c>; the fixture lists what was written and counts a pid as
-/// a task only while that process lives, so tests may plant pids no process has.
+/// The kernel keeps exited tasks out of <c>cgroup.procs</c>; the fixture's files keep what was written, and it lists
+/// and counts a pid as a task only while the process a write made a task (the pid and its start time) runs, so a
+/// removal that kills what a group lists can only reach the test's own processes, never one that took an ended
+/// task's pid. Tests may plant pids no process has (above PID_MAX_LIMIT) as text; a plain-text pid any process
+/// could have is refused when read (<see cref="PlantTask"/> lists a process of the test's without a move).
 /// </para>
 /// </remarks>
 public sealed partial class FixtureKernel : KernelFiles
@@ -130,7 +133,9 @@ public sealed partial class FixtureKernel : KernelFiles
     {
         try
         {
-            return File.ReadAllText(path);
+            var text = File.ReadAllText(path);
+            var dir = Path.GetDirectoryName(path)!;
+            return Path.GetFileName(path) is "cgroup.procs" or "tasks" && MountOf(dir) is { } mount && IsGroup(mount, dir) ? TaskListing(text, path) : text;
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {

@@ -386,7 +386,8 @@ public sealed partial class KernelBackend
     internal static bool ParkTcgVcpus { get; set; }
 
     /// <summary>QEMU's devices for a resizable guest's memory: the hot-pluggable memfd and virtio-mem on it, or the balloon.</summary>
-    private static IEnumerable<string> HotplugDevices(GuestState layout, NodeSet mems, string dir) => [.. MemoryDevices(layout, mems), .. ControlDevices(layout, dir)];
+    private static IEnumerable<string> HotplugDevices(GuestState layout, GuestMemoryBacking backing, NodeSet mems, string dir) =>
+        [.. MemoryDevices(layout, backing, mems), .. ControlDevices(layout, dir)];
 
     /// <summary>Whether the guest has a control port: it parks vCPUs (all TCG guests do, budgeted ones once past the budget or when QEMU cannot unplug).</summary>
     private static bool HasControlPort(GuestState layout) => layout.VcpuMode != GuestVcpuMode.Hotplug;
@@ -395,13 +396,14 @@ public sealed partial class KernelBackend
         ? ["-chardev", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"socket,id=rf-ctl,fd={QemuLauncher.ControlFd},server=on,wait=off"), "-device", $"virtserialport,bus=rf-serial.0,chardev=rf-ctl,name={ControlPort}"]
         : [];
 
-    private static IEnumerable<string> MemoryDevices(GuestState layout, NodeSet mems) => layout.MemoryDevice switch
+    private static IEnumerable<string> MemoryDevices(GuestState layout, GuestMemoryBacking backing, NodeSet mems) => layout.MemoryDevice switch
     {
         GuestMemoryDevice.VirtioMem =>
         [
-            // Sparse until plugged: QEMU discards what the guest unplugs, so the cgroup is charged for what it has.
-            "-object", string.Create(CultureInfo.InvariantCulture, $"memory-backend-memfd,id={HotMemoryId},size={(layout.MaxMemoryBytes - layout.BaseMemoryBytes) / ByteSize.MiB}M,share=on,policy=bind,host-nodes={mems}"),
-            "-device", string.Create(CultureInfo.InvariantCulture, $"virtio-mem-pci,id={QemuHotplug.MemoryDeviceId},memdev={HotMemoryId},requested-size={(layout.MemoryBytes - layout.BaseMemoryBytes) / ByteSize.MiB}M"),
+            // Sparse until plugged: QEMU discards what the guest unplugs, so the cgroup (or, over huge pages, the host's
+            // pool) is charged for what it has. The same pages and nodes as the boot memory where the host has them.
+            "-object", backing.HotBackend(HotMemoryId, layout.MaxMemoryBytes - layout.BaseMemoryBytes, mems),
+            "-device", string.Create(CultureInfo.InvariantCulture, $"virtio-mem-pci,id={QemuHotplug.MemoryDeviceId},memdev={HotMemoryId},requested-size={(layout.MemoryBytes - layout.BaseMemoryBytes) / ByteSize.MiB}M,{backing.VirtioMemOptions}"),
         ],
         GuestMemoryDevice.Balloon => ["-device", $"virtio-balloon-pci,id={QemuHotplug.BalloonId}"],
         _ => [],

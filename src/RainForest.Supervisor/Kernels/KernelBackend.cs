@@ -213,7 +213,9 @@ public sealed partial class KernelBackend : ISubOsBackend
             trace.Mark("cgroups");
             var confinement = ConfinementOf(record, guest.accelerator, dir, [.. image.Shares.Select(s => s.HostPath), guest.vmlinuz]);
             QemuLauncher.PrepareDirectory(dir, Path.Combine(dir, "console.log"), confinement);
-            var options = QemuOptionsFor(record, guest.accelerator, QemuLauncher.Readable(guest.vmlinuz, dir, confinement), initrd, image.Shares, dir, layout, ChannelDevices(record.Name));
+            var backing = GuestMemoryBacking.Choose(HugePagePool.Read("/", record.Mems), layout.BaseMemoryBytes,
+                layout.MemoryDevice == GuestMemoryDevice.VirtioMem ? layout.MemoryBytes - layout.BaseMemoryBytes : null, MemoryBlock);
+            var options = QemuOptionsFor(record, guest.accelerator, QemuLauncher.Readable(guest.vmlinuz, dir, confinement), initrd, image.Shares, dir, layout, backing, ChannelDevices(record.Name));
 
             // RFtun: the tap joins the bridge (filtered) before QEMU starts, and QEMU gets its descriptor as fd 3.
             using var tap = record.Address is { } address ? new LoopNetwork(_guard).AttachTap(record.Name, address) : null;
@@ -447,9 +449,8 @@ public sealed partial class KernelBackend : ISubOsBackend
     }
 
     private static QemuOptions QemuOptionsFor(SubOsRecord record, QemuAccelerator accelerator, string vmlinuz, string initrd, IReadOnlyList<NinePShare> shares, string dir,
-        GuestState layout, IReadOnlyList<IvshmemDevice> channels)
+        GuestState layout, GuestMemoryBacking backing, IReadOnlyList<IvshmemDevice> channels)
     {
-        var mib = layout.BaseMemoryBytes / ByteSize.MiB;
         return new QemuOptions
         {
             Accelerator = accelerator,
@@ -469,8 +470,8 @@ public sealed partial class KernelBackend : ISubOsBackend
             ConsoleLogPath = Path.Combine(dir, "console.log"),
             ExtraArguments =
             [
-                // Guest memory is a memfd bound to the CPUs' nodes, huge pages where the host has enough free.
-                "-object", string.Create(CultureInfo.InvariantCulture, $"memory-backend-memfd,id=rf-ram,size={mib}M,share=on,policy=bind,host-nodes={record.Mems}{(HugePagesFree() >= layout.BaseMemoryBytes ? ",hugetlb=on,hugetlbsize=2M" : string.Empty)}"),
+                // Guest memory is a memfd bound to the CPUs' nodes, huge pages where the host has enough free there.
+                "-object", backing.BootBackend("rf-ram", layout.BaseMemoryBytes, record.Mems),
                 "-device", "virtio-serial-pci,id=rf-serial",
 
                 // Both sockets are bound by rfm in the subOS's directory (agent.sock, qmp.sock) and handed over listening:
@@ -483,7 +484,7 @@ public sealed partial class KernelBackend : ISubOsBackend
                     ? (string[])["-netdev", string.Create(CultureInfo.InvariantCulture, $"tap,id=rf-net,fd={TapFd}"), "-device", $"virtio-net-pci,netdev=rf-net,mac={LoopFilter.MacOf(address)}"]
                     : []),
                 "-name", $"rf-{record.Name},debug-threads=on",
-                .. HotplugDevices(layout, record.Mems, dir),
+                .. HotplugDevices(layout, backing, record.Mems, dir),
             ],
         };
     }
@@ -670,12 +671,6 @@ public sealed partial class KernelBackend : ISubOsBackend
         {
             throw RfException.Failed($"share {share}: {share.Directory} is no longer a directory in '{share.Source}': {e.Message}");
         }
-    }
-
-    private static long HugePagesFree()
-    {
-        const string file = "/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages";
-        return File.Exists(file) && long.TryParse(File.ReadAllText(file).Trim(), CultureInfo.InvariantCulture, out var pages) ? pages * 2 * ByteSize.MiB : 0;
     }
 
     private static GuestState? ReadState(string dir)

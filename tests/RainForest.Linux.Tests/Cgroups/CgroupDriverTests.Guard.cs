@@ -19,13 +19,12 @@ public abstract partial class CgroupDriverTests
     {
         CreateWeb();
         var sentinel = StartSleep();
-        var pid = sentinel.Id.ToString(CultureInfo.InvariantCulture) + "\n";
         foreach (var parent in Driver.ParentDirectories())
         {
             var hierarchy = Path.GetDirectoryName(parent)!;
-            File.WriteAllText(Path.Combine(hierarchy, "cgroup.procs"), pid);
-            Directory.CreateDirectory(parent + "-evil");
-            File.WriteAllText(Path.Combine(parent + "-evil", "cgroup.procs"), pid);
+            Kernel.PlantTask(Path.Combine(hierarchy, "cgroup.procs"), sentinel.Id);
+            Kernel.CreateDirectory(parent + "-evil");
+            Kernel.PlantTask(Path.Combine(parent + "-evil", "cgroup.procs"), sentinel.Id);
         }
 
         return sentinel;

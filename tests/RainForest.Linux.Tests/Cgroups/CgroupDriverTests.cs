@@ -277,7 +277,7 @@ public abstract partial class CgroupDriverTests : IDisposable
     {
         CreateWeb();
         var sleeper = StartSleep();
-        File.WriteAllText(ExpectedProcsFiles("web")[0], sleeper.Id.ToString(CultureInfo.InvariantCulture) + "\n");
+        Kernel.Write(ExpectedProcsFiles("web")[0], sleeper.Id.ToString(CultureInfo.InvariantCulture));
 
         Driver.Remove("web", TimeSpan.FromSeconds(5));
 

@@ -114,6 +114,25 @@ public sealed class KernelBehaviourTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Kernels))]
+    public void ReadText_TaskThatEnded_NoLongerListed(string kernel)
+    {
+        Use(kernel);
+        var dir = Group("pids");
+        var sleeper = Sleep();
+        _kernel.Write(Path.Combine(dir, "cgroup.procs"), Pid(sleeper));
+        Assert.Equal([Pid(sleeper)], Lines(_kernel.ReadText(Path.Combine(dir, "cgroup.procs"))));
+
+        sleeper.Kill();
+        sleeper.WaitForExit();
+
+        // The kernel drops a task as it exits, so a removal that kills what the group lists never reaches its pid again.
+        Assert.Empty(Lines(_kernel.ReadText(Path.Combine(dir, "cgroup.procs"))));
+        _kernel.RemoveDirectory(dir);
+        Assert.False(_kernel.DirectoryExists(dir));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kernels))]
     public void RemoveDirectory_GroupWithALiveTaskOrAChild_Busy(string kernel)
     {
         Use(kernel);

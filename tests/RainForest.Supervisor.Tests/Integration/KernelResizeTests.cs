@@ -21,7 +21,8 @@ namespace RainForest.Supervisor.Tests.Integration;
 /// pinned one to a CPU on the host. Memory is plugged and unplugged through virtio-mem, seen by <c>free -b</c>
 /// inside, the cgroup limit following; the resizes the guest cannot take are refused in one line with nothing
 /// changed; QEMU stays alive with its heap intact throughout, and destroy leaves nothing. A guest booted as before the
-/// budget (every vCPU booted, the extra ones parked) keeps parking.
+/// budget (every vCPU booted, the extra ones parked) keeps parking. <c>./test</c> runs the first test a second time
+/// under bookworm-backports' QEMU 10 (<c>scripts/with-qemu-backports</c>), where it must take the unplug path.
 /// </summary>
 [Trait("Category", "Integration")]
 [Collection("kernel")]
@@ -54,7 +55,13 @@ public sealed class KernelResizeTests : IDisposable
             Assert.Equal(2, state.MaxCpus);
             Assert.Equal(state.VcpuUnplugs ? 6 : 2, state.VcpuSlots);
             Assert.Equal(1, state.VcpuThreads);
-            Assert.Equal(state.VcpuUnplugs, QemuVersion.Probe()!.TcgUnplugKeepsHeap);
+            var version = QemuVersion.Probe()!;
+            Assert.Equal(state.VcpuUnplugs, version.TcgUnplugKeepsHeap);
+            if (GuestFactAttribute.QemuFromBackports)
+            {
+                Assert.True(version.Major >= 10 && state.VcpuUnplugs, $"run under scripts/with-qemu-backports, yet the guest booted on QEMU {version}, which parks on shrink");
+            }
+
             using (var qmp = Qmp(dir))
             {
                 Assert.Single(qmp.QueryCpus());
@@ -135,6 +142,7 @@ public sealed class KernelResizeTests : IDisposable
 
             // Every start the budget had was spent before the first park where QEMU unplugs; on 7.2 one plug, then parking.
             var spent = ReadState(dir);
+            Assert.True(spent.VcpuUnplugs ? unplugs > 0 : unplugs == 0 && parks >= 3, $"QEMU {version}: {unplugs} unplugs, {parks} parks");
             Assert.Equal(spent.VcpuUnplugs ? spent.VcpuSlots - 1 : 1, plugs);
             Assert.Equal(spent.VcpuUnplugs ? spent.VcpuSlots - 2 : 0, unplugs);
             Assert.Equal(round - plugs, onlines);
