@@ -26,6 +26,27 @@ internal sealed class DashboardPage(IWebDriver browser, TimeSpan timeout)
     }
 
     /// <summary>Waits until the page has drawn the state <paramref name="count"/> times.</summary>
+    /// <summary>
+    /// Runs <paramref name="checks"/> on elements of one rendering: the page redraws a panel on each refresh, so an element
+    /// found before a redraw goes stale under the checks; they then run again on the new one (assertion failures are not
+    /// retried).
+    /// </summary>
+    public static void OnOneRendering(Action checks)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                checks();
+                return;
+            }
+            catch (StaleElementReferenceException) when (attempt < 20)
+            {
+                Thread.Sleep(PollMs);
+            }
+        }
+    }
+
     public void WaitForRefresh(int count) =>
         Wait(() => int.TryParse(browser.FindElement(By.TagName("body")).GetAttribute("data-refreshed"), CultureInfo.InvariantCulture, out var n) && n >= count,
             $"the page's refresh #{count}");
