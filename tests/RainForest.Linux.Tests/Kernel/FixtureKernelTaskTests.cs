@@ -17,7 +17,7 @@ public sealed class FixtureKernelTaskTests : IDisposable
     private readonly TempTree _tree = new();
     private readonly FixtureKernel _kernel;
     private readonly string _group;
-    private readonly List<Process> _sleepers = [];
+    private readonly TestSleepers _sleepers = new();
 
     public FixtureKernelTaskTests()
     {
@@ -82,26 +82,11 @@ public sealed class FixtureKernelTaskTests : IDisposable
         Assert.Equal(string.Empty, File.ReadAllText(Procs));
     }
 
-    private Process Sleep()
-    {
-        var process = Process.Start(new ProcessStartInfo("sleep", "30") { UseShellExecute = false }) ?? throw new InvalidOperationException("sleep did not start");
-        _sleepers.Add(process);
-        return process;
-    }
+    private Process Sleep() => _sleepers.Start();
 
     public void Dispose()
     {
-        foreach (var process in _sleepers)
-        {
-            // Only the processes this test started.
-            if (!process.HasExited)
-            {
-                process.Kill();
-                process.WaitForExit();
-            }
-
-            process.Dispose();
-        }
+        _sleepers.Dispose();
 
         _tree.Dispose();
     }

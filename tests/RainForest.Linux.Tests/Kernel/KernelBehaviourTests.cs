@@ -18,7 +18,7 @@ public sealed class KernelBehaviourTests : IDisposable
 {
     private const string CgroupRoot = "/sys/fs/cgroup";
     private readonly string _name = "rf-kfstest-" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray().AsSpan(0, 4));
-    private readonly List<Process> _sleepers = [];
+    private readonly TestSleepers _sleepers = new();
     private readonly List<string> _made = [];
     private string? _scratch;
     private KernelFiles _kernel = KernelFiles.Host;
@@ -69,12 +69,7 @@ public sealed class KernelBehaviourTests : IDisposable
         return dir;
     }
 
-    private Process Sleep()
-    {
-        var process = Process.Start(new ProcessStartInfo("sleep", "30") { UseShellExecute = false }) ?? throw new InvalidOperationException("sleep did not start");
-        _sleepers.Add(process);
-        return process;
-    }
+    private Process Sleep() => _sleepers.Start();
 
     private static string Pid(Process p) => p.Id.ToString(CultureInfo.InvariantCulture);
 
@@ -257,17 +252,7 @@ public sealed class KernelBehaviourTests : IDisposable
 
     public void Dispose()
     {
-        foreach (var process in _sleepers)
-        {
-            // Only the processes this test started.
-            if (!process.HasExited)
-            {
-                process.Kill();
-                process.WaitForExit();
-            }
-
-            process.Dispose();
-        }
+        _sleepers.Dispose();
 
         // Children first; only this test's own rf-kfstest-* groups, and their tasks have exited.
         foreach (var dir in Enumerable.Reverse(_made).Where(_kernel.DirectoryExists))

@@ -26,7 +26,7 @@ public sealed class HostConfinementTests : IDisposable
     private readonly TempDirectory _root = new();
     private readonly FixtureKernel _kernel;
     private readonly TestLedger _file = new();
-    private readonly List<Process> _sleepers = [];
+    private readonly TestSleepers _sleepers = new();
     private readonly ResourceLedger _ledger;
     private readonly CgroupDriver _cgroups;
 
@@ -80,9 +80,7 @@ public sealed class HostConfinementTests : IDisposable
 
     private int StartSleeper(string cgroup)
     {
-        var process = Process.Start(new ProcessStartInfo("sleep", "30") { UseShellExecute = false })
-            ?? throw new InvalidOperationException("sleep did not start");
-        _sleepers.Add(process);
+        var process = _sleepers.Start();
         var pid = process.Id.ToString(CultureInfo.InvariantCulture);
         _root.Write($"proc/{pid}/stat", File.ReadAllText($"/proc/{pid}/stat"));
         _root.Write($"proc/{pid}/cgroup", cgroup);
@@ -358,17 +356,7 @@ public sealed class HostConfinementTests : IDisposable
 
     public void Dispose()
     {
-        foreach (var process in _sleepers)
-        {
-            // Only the processes this test started.
-            if (!process.HasExited)
-            {
-                process.Kill();
-                process.WaitForExit();
-            }
-
-            process.Dispose();
-        }
+        _sleepers.Dispose();
 
         _file.Dispose();
         _root.Dispose();
