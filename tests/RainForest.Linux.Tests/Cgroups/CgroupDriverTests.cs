@@ -21,7 +21,7 @@ public abstract partial class CgroupDriverTests : IDisposable
     protected const int ImpossiblePidA = 4194400;
     protected const int ImpossiblePidB = 4194401;
 
-    private readonly List<Process> _started = [];
+    private readonly TestSleepers _started = new();
 
     private protected CgroupDriverTests(Func<string, FixtureKernel> kernel, Func<FixtureKernel, CgroupLayout> mount)
     {
@@ -355,27 +355,11 @@ public abstract partial class CgroupDriverTests : IDisposable
         Assert.Equal("0", Mems("web"));
     }
 
-    private Process StartSleep()
-    {
-        var process = Process.Start(new ProcessStartInfo("sleep", "30") { UseShellExecute = false })
-            ?? throw new InvalidOperationException("sleep did not start");
-        _started.Add(process);
-        return process;
-    }
+    private Process StartSleep() => _started.Start();
 
     public void Dispose()
     {
-        foreach (var process in _started)
-        {
-            // Only processes this test started.
-            if (!process.HasExited)
-            {
-                process.Kill();
-                process.WaitForExit();
-            }
-
-            process.Dispose();
-        }
+        _started.Dispose();
 
         Tree.Dispose();
         GC.SuppressFinalize(this);
