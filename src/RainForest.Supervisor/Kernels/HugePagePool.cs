@@ -1,5 +1,6 @@
 using System.Globalization;
 using RainForest.Core;
+using RainForest.Linux.Kernel;
 
 namespace RainForest.Supervisor.Kernels;
 
@@ -16,36 +17,31 @@ internal sealed record HugePagePool(ByteSize PageSize, long FreeBytes)
     private const string Suffix = "kB";
 
     /// <summary>
-    /// The huge page pools of the machine whose <c>/sys</c> lies below <paramref name="root"/> (<c>/</c> on the host, a
-    /// fixture tree in tests), smallest page first; none where the kernel has no huge pages.
+    /// The huge page pools of <paramref name="kernel"/> (<see cref="KernelFiles.Host"/>, or a fixture tree in tests),
+    /// smallest page first; none where the kernel has no huge pages.
     /// </summary>
     /// <remarks>
     /// QEMU binds the guest's memory to <paramref name="nodes"/> (<c>policy=bind</c>), so a page free on another node is
     /// no use to it: where <c>/sys/devices/system/node/nodeN/hugepages</c> counts them, only the nodes' free pages count.
     /// </remarks>
-    public static IReadOnlyList<HugePagePool> Read(string root, NodeSet nodes)
+    public static IReadOnlyList<HugePagePool> Read(KernelFiles kernel, NodeSet nodes)
     {
+        ArgumentNullException.ThrowIfNull(kernel);
         ArgumentNullException.ThrowIfNull(nodes);
-        var dir = Path.Combine(root, "sys/kernel/mm/hugepages");
-        if (!Directory.Exists(dir))
-        {
-            return [];
-        }
-
         var pools = new List<HugePagePool>();
-        foreach (var pool in Directory.EnumerateDirectories(dir, Prefix + "*" + Suffix))
+        foreach (var name in kernel.DirectoryNames(kernel.PathOf("/sys/kernel/mm/hugepages")))
         {
-            var name = Path.GetFileName(pool);
-            if (!long.TryParse(name.AsSpan(Prefix.Length, name.Length - Prefix.Length - Suffix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var kib) || kib <= 0)
+            if (!name.StartsWith(Prefix, StringComparison.Ordinal) || !name.EndsWith(Suffix, StringComparison.Ordinal)
+                || !long.TryParse(name.AsSpan(Prefix.Length, name.Length - Prefix.Length - Suffix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var kib) || kib <= 0)
             {
                 continue;
             }
 
-            var free = Count(Path.Combine(pool, "free_hugepages")) - Count(Path.Combine(pool, "resv_hugepages"));
-            var perNode = nodes.Select(n => Path.Combine(root, string.Create(CultureInfo.InvariantCulture, $"sys/devices/system/node/node{n}/hugepages/{name}/free_hugepages"))).ToList();
-            if (perNode.Count > 0 && perNode.All(File.Exists))
+            var free = Count(kernel, $"/sys/kernel/mm/hugepages/{name}/free_hugepages") - Count(kernel, $"/sys/kernel/mm/hugepages/{name}/resv_hugepages");
+            var perNode = nodes.Select(n => string.Create(CultureInfo.InvariantCulture, $"/sys/devices/system/node/node{n}/hugepages/{name}/free_hugepages")).ToList();
+            if (perNode.Count > 0 && perNode.All(f => kernel.FileExists(kernel.PathOf(f))))
             {
-                free = Math.Min(free, perNode.Sum(Count));
+                free = Math.Min(free, perNode.Sum(f => Count(kernel, f)));
             }
 
             pools.Add(new HugePagePool(new ByteSize(kib * 1024), Math.Max(0, free) * kib * 1024));
@@ -55,11 +51,11 @@ internal sealed record HugePagePool(ByteSize PageSize, long FreeBytes)
     }
 
     /// <summary>A page count the kernel wrote, or 0 where the file is missing or holds none.</summary>
-    private static long Count(string file)
+    private static long Count(KernelFiles kernel, string file)
     {
         try
         {
-            return long.TryParse(File.ReadAllText(file).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pages) ? pages : 0;
+            return long.TryParse(kernel.ReadText(kernel.PathOf(file))?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pages) ? pages : 0;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -7,6 +7,7 @@ using RainForest.Core.Agent;
 using RainForest.Linux;
 using RainForest.Linux.Cgroups;
 using RainForest.Linux.Guard;
+using RainForest.Linux.Kernel;
 using RainForest.Linux.Security;
 using RainForest.Supervisor.Backends;
 using RainForest.Supervisor.Cells;
@@ -213,7 +214,7 @@ public sealed partial class KernelBackend : ISubOsBackend
             trace.Mark("cgroups");
             var confinement = ConfinementOf(record, guest.accelerator, dir, [.. image.Shares.Select(s => s.HostPath), guest.vmlinuz]);
             QemuLauncher.PrepareDirectory(dir, Path.Combine(dir, "console.log"), confinement);
-            var backing = GuestMemoryBacking.Choose(HugePagePool.Read("/", record.Mems), layout.BaseMemoryBytes,
+            var backing = GuestMemoryBacking.Choose(HugePagePool.Read(KernelFiles.Host, record.Mems), layout.BaseMemoryBytes,
                 layout.MemoryDevice == GuestMemoryDevice.VirtioMem ? layout.MemoryBytes - layout.BaseMemoryBytes : null, MemoryBlock);
             var options = QemuOptionsFor(record, guest.accelerator, QemuLauncher.Readable(guest.vmlinuz, dir, confinement), initrd, image.Shares, dir, layout, backing, ChannelDevices(record.Name));
 

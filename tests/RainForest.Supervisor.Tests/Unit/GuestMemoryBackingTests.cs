@@ -1,4 +1,5 @@
 using RainForest.Core;
+using RainForest.Linux.Kernel;
 using RainForest.Supervisor.Kernels;
 
 namespace RainForest.Supervisor.Tests.Unit;
@@ -28,7 +29,7 @@ public sealed class GuestMemoryBackingTests : IDisposable
         }
     }
 
-    private IReadOnlyList<HugePagePool> Read(string nodes) => HugePagePool.Read(_root.Root, NodeSet.Parse(nodes));
+    private IReadOnlyList<HugePagePool> Read(string nodes) => HugePagePool.Read(KernelFiles.At(_root.Root), NodeSet.Parse(nodes));
 
     [Fact]
     public void Read_NoHugePagesDirectory_NoPools()
