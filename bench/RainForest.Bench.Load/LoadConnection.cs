@@ -8,7 +8,7 @@ namespace RainForest.Bench.Load;
 
 /// <summary>
 /// One pipelined TCP connection of a run: the sender appends requests and flushes them without
-/// blocking; one receive loop matches replies to requests in order and records their latency.
+/// blocking; the receiver thread (<see cref="ReplyReceiver"/>) matches replies to requests in order and records their latency.
 /// </summary>
 /// <remarks>
 /// Requests go to connections round-robin, so the k-th request on connection c is request
@@ -23,6 +23,7 @@ internal sealed class LoadConnection : IDisposable
     private readonly Socket _socket;
     private readonly int _index;
     private readonly int _stride;
+    private readonly TimeSpan _setupTimeout;
     private byte[] _sendBuffer = new byte[InitialBufferSize];
     private int _sendStart;
     private int _sendEnd;
@@ -36,11 +37,11 @@ internal sealed class LoadConnection : IDisposable
     // Written by the receiver, read by the coordinator for progress and for the end of the run.
     private long _answered;
     private volatile bool _faulted;
-    private volatile bool _stopping;
 
-    private LoadConnection(Socket socket, int index, int stride, LongHistogram histogram)
+    private LoadConnection(Socket socket, int index, int stride, TimeSpan setupTimeout, LongHistogram histogram)
     {
         _socket = socket;
+        _setupTimeout = setupTimeout;
         _index = index;
         _stride = stride;
         Histogram = histogram;
@@ -85,25 +86,41 @@ internal sealed class LoadConnection : IDisposable
     /// <summary>Set by the sender while the connection is on its list of connections to flush.</summary>
     public bool QueuedForFlush { get; set; }
 
-    /// <summary>Opens connection <paramref name="index"/> of <paramref name="stride"/> with TCP_NODELAY.</summary>
-    public static async Task<LoadConnection> ConnectAsync(
-        IPEndPoint endPoint, int index, int stride, TimeSpan highestTrackable, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Opens connection <paramref name="index"/> of <paramref name="stride"/> with TCP_NODELAY, blocking for at most <paramref name="timeout"/>.</summary>
+    /// <remarks>
+    /// The socket is non-blocking from the start and every wait is a poll(2) of this class's own, on purpose: a socket
+    /// that has once waited in the runtime (an asynchronous call, or a blocking one that had to wait) stays registered
+    /// with the runtime's epoll thread, which then hands every reply of the run to the thread pool, whose workers spin,
+    /// even though <see cref="ReplyReceiver"/> reads the replies itself.
+    /// </remarks>
+    /// <exception cref="TimeoutException">The connection was not made within <paramref name="timeout"/>.</exception>
+    /// <exception cref="SocketException">The connection was refused or failed.</exception>
+    public static LoadConnection Connect(IPEndPoint endPoint, int index, int stride, TimeSpan highestTrackable, TimeSpan timeout)
     {
         var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeoutSource.CancelAfter(timeout);
+            socket.Blocking = false;
             try
             {
-                await socket.ConnectAsync(endPoint, timeoutSource.Token).ConfigureAwait(false);
+                socket.Connect(endPoint);
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
             {
-                throw new TimeoutException($"Connecting to {endPoint} took longer than {timeout}.");
+                // The connection is under way: writable means made or failed, and SO_ERROR says which.
+                if (!socket.Poll(timeout, SelectMode.SelectWrite))
+                {
+                    throw new TimeoutException($"Connecting to {endPoint} took longer than {timeout}.");
+                }
+
+                var error = (SocketError)(int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
+                if (error != SocketError.Success)
+                {
+                    throw new SocketException((int)error);
+                }
             }
 
-            return new LoadConnection(socket, index, stride, LatencyHistograms.Create(highestTrackable));
+            return new LoadConnection(socket, index, stride, timeout, LatencyHistograms.Create(highestTrackable));
         }
         catch
         {
@@ -114,32 +131,44 @@ internal sealed class LoadConnection : IDisposable
 
     /// <summary>
     /// Stores keys <c>index, index + stride, ...</c> below <paramref name="keyCount"/> with pipelined
-    /// sets, a window at a time; returns how many were stored. Call before <see cref="ReceiveLoopAsync"/>.
+    /// sets, a window at a time; returns how many were stored. Call before the run.
+    /// Each send and receive waits at most the timeout <see cref="Connect"/> was given.
     /// </summary>
-    public async Task<long> PreloadAsync(
-        MemcachedRequestWriter writer, int keyCount, TimeSpan batchTimeout, CancellationToken cancellationToken)
+    /// <exception cref="TimeoutException">A batch was not answered in time.</exception>
+    /// <exception cref="EndOfStreamException">The server closed the connection.</exception>
+    /// <exception cref="InvalidDataException">A reply was not a set's.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (checked between batches).</exception>
+    public long Preload(MemcachedRequestWriter writer, int keyCount, CancellationToken cancellationToken)
     {
         const int Window = 64;
         long stored = 0;
         long key = _index;
         var request = new byte[Window * writer.SetRequestLength];
-        while (key < keyCount)
+        try
         {
-            int length = 0;
-            int batch = 0;
-            for (; batch < Window && key < keyCount; batch++, key += _stride)
+            while (key < keyCount)
             {
-                length += writer.WriteSet(request.AsSpan(length), (int)key);
-            }
+                cancellationToken.ThrowIfCancellationRequested();
+                int length = 0;
+                int batch = 0;
+                for (; batch < Window && key < keyCount; batch++, key += _stride)
+                {
+                    length += writer.WriteSet(request.AsSpan(length), (int)key);
+                }
 
-            using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeoutSource.CancelAfter(batchTimeout);
-            try
-            {
                 for (int sent = 0; sent < length;)
                 {
-                    sent += await _socket.SendAsync(request.AsMemory(sent, length - sent), SocketFlags.None, timeoutSource.Token)
-                        .ConfigureAwait(false);
+                    int written = _socket.Send(request.AsSpan(sent, length - sent), SocketFlags.None, out SocketError error);
+                    if (error == SocketError.WouldBlock)
+                    {
+                        Await(SelectMode.SelectWrite);
+                    }
+                    else if (error != SocketError.Success)
+                    {
+                        throw new SocketException((int)error);
+                    }
+
+                    sent += written;
                 }
 
                 for (int replies = 0; replies < batch;)
@@ -155,16 +184,16 @@ internal sealed class LoadConnection : IDisposable
                         replies++;
                     }
 
-                    if (replies < batch && await ReceiveMoreAsync(timeoutSource.Token).ConfigureAwait(false) == 0)
+                    if (replies < batch && ReceiveMore() == 0)
                     {
                         throw new EndOfStreamException("The server closed the connection during the preload.");
                     }
                 }
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new TimeoutException($"A preload batch was not answered within {batchTimeout}.");
-            }
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"A preload batch was not answered within {_setupTimeout}.", e);
         }
 
         return stored;
@@ -214,45 +243,51 @@ internal sealed class LoadConnection : IDisposable
         }
     }
 
-    /// <summary>Switches the socket to non-blocking sends; after the preload, before the run.</summary>
-    public void BeginRun() => _socket.Blocking = false;
+    /// <summary>The socket's file descriptor, for the receiver thread's poll; valid until <see cref="Dispose"/>.</summary>
+    public int Descriptor => (int)_socket.SafeHandle.DangerousGetHandle();
 
     /// <summary>
-    /// Receives until the connection closes, fails or is stopped, matching each reply to its
-    /// request and recording measured latencies. Never throws: failures mark the connection faulted.
+    /// Reads what the socket holds now, without blocking, matching each reply to its
+    /// request and recording measured latencies; returns at the first read that would block. Never throws: failures
+    /// and a closed connection mark the connection faulted.
     /// </summary>
     /// <param name="schedule">The run's requests.</param>
     /// <param name="clock">The run's clock.</param>
     /// <param name="highestTrackableNs">Latencies above are recorded as this.</param>
     /// <param name="goodputLimitNs">Replies slower than this do not count as goodput.</param>
     /// <param name="window">Also records each measured latency here, for the run's windows; null for none.</param>
-    public async Task ReceiveLoopAsync(RequestSchedule schedule, RunClock clock, long highestTrackableNs, long goodputLimitNs, Recorder? window = null)
+    public void ReceiveAvailable(RequestSchedule schedule, RunClock clock, long highestTrackableNs, long goodputLimitNs, Recorder? window = null)
     {
         try
         {
-            while (true)
+            while (!_faulted)
             {
-                int received = await ReceiveMoreAsync(CancellationToken.None).ConfigureAwait(false);
-                long nowNs = clock.NowNs();
-                if (received == 0)
+                MakeReceiveSpace();
+                int received = _socket.Receive(_receiveBuffer.AsSpan(_receiveEnd), SocketFlags.None, out SocketError error);
+                if (error == SocketError.WouldBlock)
                 {
-                    if (!_stopping)
-                    {
-                        MarkFaulted(new EndOfStreamException("The server closed the connection."));
-                    }
-
                     return;
                 }
 
+                if (error != SocketError.Success)
+                {
+                    MarkFaulted(new SocketException((int)error));
+                    return;
+                }
+
+                if (received == 0)
+                {
+                    MarkFaulted(new EndOfStreamException("The server closed the connection."));
+                    return;
+                }
+
+                long nowNs = clock.NowNs();
+                _receiveEnd += received;
                 while (TryParseBuffered(out MemcachedResponseKind kind))
                 {
                     Complete(schedule, kind, nowNs, highestTrackableNs, goodputLimitNs, window);
                 }
             }
-        }
-        catch (Exception) when (_stopping)
-        {
-            // Disposing the socket at the end of the run ends the pending receive; not a failure.
         }
         catch (Exception exception)
         {
@@ -270,15 +305,8 @@ internal sealed class LoadConnection : IDisposable
     /// <summary>Schedule index of the first request on this connection without a reply.</summary>
     public long FirstUnanswered => _index + (Answered * _stride);
 
-    /// <summary>Ends the receive loop: the next socket error is expected, not a fault.</summary>
-    public void Stop()
-    {
-        _stopping = true;
-        _socket.Dispose();
-    }
-
     /// <inheritdoc/>
-    public void Dispose() => Stop();
+    public void Dispose() => _socket.Dispose();
 
     private void Complete(RequestSchedule schedule, MemcachedResponseKind kind, long nowNs, long highestTrackableNs, long goodputLimitNs, Recorder? window)
     {
@@ -354,23 +382,52 @@ internal sealed class LoadConnection : IDisposable
         return true;
     }
 
-    private async ValueTask<int> ReceiveMoreAsync(CancellationToken cancellationToken)
+    /// <summary>Receives at least one byte, waiting at most the setup timeout; 0 when the server closed the connection.</summary>
+    private int ReceiveMore()
     {
-        if (_receiveEnd == _receiveBuffer.Length)
+        MakeReceiveSpace();
+        while (true)
         {
-            // Full: move the unparsed tail to the front, or grow when one reply fills the buffer.
-            int unparsed = _receiveEnd - _receiveStart;
-            byte[] target = _receiveStart > 0 ? _receiveBuffer : new byte[_receiveBuffer.Length * 2];
-            Buffer.BlockCopy(_receiveBuffer, _receiveStart, target, 0, unparsed);
-            _receiveBuffer = target;
-            _receiveStart = 0;
-            _receiveEnd = unparsed;
+            int received = _socket.Receive(_receiveBuffer.AsSpan(_receiveEnd), SocketFlags.None, out SocketError error);
+            if (error == SocketError.WouldBlock)
+            {
+                Await(SelectMode.SelectRead);
+                continue;
+            }
+
+            if (error != SocketError.Success)
+            {
+                throw new SocketException((int)error);
+            }
+
+            _receiveEnd += received;
+            return received;
+        }
+    }
+
+    /// <summary>Waits in poll(2) until the socket is ready for <paramref name="mode"/>, at most the setup timeout.</summary>
+    private void Await(SelectMode mode)
+    {
+        if (!_socket.Poll(_setupTimeout, mode))
+        {
+            throw new TimeoutException($"The socket was not ready to {(mode == SelectMode.SelectRead ? "read" : "write")} within {_setupTimeout}.");
+        }
+    }
+
+    private void MakeReceiveSpace()
+    {
+        if (_receiveEnd < _receiveBuffer.Length)
+        {
+            return;
         }
 
-        int received = await _socket.ReceiveAsync(_receiveBuffer.AsMemory(_receiveEnd), SocketFlags.None, cancellationToken)
-            .ConfigureAwait(false);
-        _receiveEnd += received;
-        return received;
+        // Full: move the unparsed tail to the front, or grow when one reply fills the buffer.
+        int unparsed = _receiveEnd - _receiveStart;
+        byte[] target = _receiveStart > 0 ? _receiveBuffer : new byte[_receiveBuffer.Length * 2];
+        Buffer.BlockCopy(_receiveBuffer, _receiveStart, target, 0, unparsed);
+        _receiveBuffer = target;
+        _receiveStart = 0;
+        _receiveEnd = unparsed;
     }
 
     private void EnsureSendSpace(int bytes)

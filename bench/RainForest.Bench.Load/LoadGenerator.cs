@@ -12,7 +12,9 @@ namespace RainForest.Bench.Load;
 /// users that would have waited ("coordinated omission"). Here a dedicated sender thread writes
 /// every request at its scheduled time (sleeping when far ahead, spinning in the last tens of
 /// microseconds), requests queue in the connections' buffers if the server falls behind, and the
-/// queueing time is part of each latency.
+/// queueing time is part of each latency. One receiver thread waits in poll(2) on every connection
+/// and reads the replies; neither thread goes through the thread pool, so that the generator takes
+/// as little CPU as it can from the service it shares a machine with.
 /// </para>
 /// <para>
 /// Every run ends by itself: at warm-up + duration + drain timeout at the latest. Requests still

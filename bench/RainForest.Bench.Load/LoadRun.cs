@@ -70,27 +70,20 @@ internal sealed class LoadRun
     {
         IPEndPoint endPoint = await ResolveAsync(_options.Host, _options.Port, cancellationToken).ConfigureAwait(false);
         _connections = await ConnectAllAsync(endPoint, cancellationToken).ConfigureAwait(false);
-        var receivers = new List<Task>(_connections.Length);
+        ReplyReceiver? receiver = null;
         Thread? sender = null;
         try
         {
             long preloaded = await PreloadAsync(cancellationToken).ConfigureAwait(false);
-            foreach (LoadConnection connection in _connections)
-            {
-                connection.BeginRun();
-            }
-
             _clock.Start();
-            foreach (LoadConnection connection in _connections)
-            {
-                receivers.Add(connection.ReceiveLoopAsync(_schedule, _clock, _highestTrackableNs, _goodputLimitNs, _windowRecorder));
-            }
+            receiver = ReplyReceiver.Start(_connections, _schedule, _clock, _highestTrackableNs, _goodputLimitNs, _windowRecorder);
 
             sender = new Thread(SenderMain) { IsBackground = true, Name = "rf-loadgen-sender" };
             sender.Start();
 
             await WatchAsync(progress, cancellationToken).ConfigureAwait(false);
-            await StopAsync(receivers).ConfigureAwait(false);
+            await StopAsync(receiver).ConfigureAwait(false);
+            receiver = null;
             return BuildResult(preloaded);
         }
         finally
@@ -107,6 +100,16 @@ internal sealed class LoadRun
                 {
                     // Already reported by WatchAsync or superseded by the exception in flight.
                 }
+            }
+
+            // The receiver polls the sockets' descriptors: it stops before they close.
+            try
+            {
+                receiver?.Stop();
+            }
+            catch (InvalidOperationException)
+            {
+                // Superseded by the exception in flight.
             }
 
             foreach (LoadConnection connection in _connections)
@@ -190,18 +193,13 @@ internal sealed class LoadRun
         }
     }
 
-    private async Task StopAsync(List<Task> receivers)
+    private async Task StopAsync(ReplyReceiver receiver)
     {
         _stopSender = true;
 
-        // The sender checks the flag at least once a millisecond.
+        // The sender checks the flag at least once a millisecond, the receiver every few.
         await _senderDone.Task.ConfigureAwait(false);
-        foreach (LoadConnection connection in _connections)
-        {
-            connection.Stop();
-        }
-
-        await Task.WhenAll(receivers).ConfigureAwait(false);
+        receiver.Stop();
         ReportWindows(_clock.NowNs(), final: true);
     }
 
@@ -440,8 +438,9 @@ internal sealed class LoadRun
             return 0;
         }
 
+        // Waits in poll(2), one connection per pool thread (see LoadConnection.Connect for why not asynchronous calls).
         long[] stored = await Task.WhenAll(_connections.Select(
-            c => c.PreloadAsync(_writer, keyCount, _options.SetupTimeout, cancellationToken))).ConfigureAwait(false);
+            c => Task.Run(() => c.Preload(_writer, keyCount, cancellationToken), cancellationToken))).ConfigureAwait(false);
         return stored.Sum();
     }
 
@@ -451,8 +450,9 @@ internal sealed class LoadRun
         var attempts = new Task<LoadConnection>[count];
         for (int i = 0; i < count; i++)
         {
-            attempts[i] = LoadConnection.ConnectAsync(
-                endPoint, i, count, _options.HighestTrackableLatency, _options.SetupTimeout, cancellationToken);
+            int index = i;
+            attempts[i] = Task.Run(
+                () => LoadConnection.Connect(endPoint, index, count, _options.HighestTrackableLatency, _options.SetupTimeout), cancellationToken);
         }
 
         try

@@ -80,6 +80,36 @@ public sealed class MemcachedIntegrationTests : IDisposable
         Assert.True(result.P50Us > 0 && result.P50Us < 100_000, $"p50 {result.P50Us} us");
     }
 
+    [Fact]
+    public async Task RunAsync_RealMemcached_RepliesDoNotGoThroughTheThreadPool()
+    {
+        if (_memcached is null)
+        {
+            return;
+        }
+
+        // rf-loadgen shares two cores with the service it measures: a hop through the pool per reply (and its spinning
+        // workers) once cost more CPU than memcached itself. Replies are read on the receiver's own thread; what is
+        // left on the pool is the coordinator's 5 ms poll, a few hundred items a second whatever the rate.
+        var options = new LoadOptions
+        {
+            Port = _port,
+            Rate = 8000,
+            Warmup = TimeSpan.FromMilliseconds(200),
+            Duration = TimeSpan.FromSeconds(1),
+            Connections = 8,
+            KeySpace = 2000,
+            PreloadFraction = 1,
+        };
+
+        long before = ThreadPool.CompletedWorkItemCount;
+        LoadResult result = await LoadGenerator.RunAsync(options);
+        long poolItems = ThreadPool.CompletedWorkItemCount - before;
+
+        Assert.Equal(result.Scheduled, result.Completed);
+        Assert.True(poolItems < result.Scheduled / 4, $"{poolItems} thread-pool work items for {result.Scheduled} requests");
+    }
+
     public void Dispose()
     {
         if (_memcached is null)
