@@ -169,6 +169,60 @@ public class SlackPolicyTests
         }
     }
 
+    [Theory]
+    [InlineData(0.4, -1)]  // would use 0.4 of the 1 CPU it keeps: below the 0.5 share, shrinks
+    [InlineData(0.6, 0)]   // would use 0.6 of it: holds
+    public void Decide_TailBetweenCalmAndTarget_ShrinksOnlyWhereTheTakerUsesLittleOfWhatItWouldKeep(double used, int expected)
+    {
+        // 2.0 ms is above the calm bar (5 ms x 0.3 x 1/2 = 0.75 ms for 2 -> 1 CPU) and below 2.5 ms (half the bound).
+        var policy = Policy();
+        var shrunk = 0;
+        for (var t = 0.5; t < 30 && shrunk == 0; t += Window)
+        {
+            shrunk = policy.Decide(At(t, 2.0) with { TakerCpuUsed = used }, Windows.Alloc(2, 6))?.Cpus ?? 0;
+        }
+
+        Assert.Equal(expected, shrunk);
+    }
+
+    [Fact]
+    public void Decide_UnderusedTakerWithATailAboveHalfTheBound_HoldsSteady()
+    {
+        var policy = Policy();
+        for (var t = 0.5; t < 30; t += Window)
+        {
+            Assert.Null(policy.Decide(At(t, 3.0) with { TakerCpuUsed = 0.1 }, Windows.Alloc(4, 4)));
+        }
+    }
+
+    [Fact]
+    public void Decide_UseAboveTheShareInOneWindow_RestartsTheCalmCount()
+    {
+        // The larger of the window's use and the smoothed use counts: one busy window is enough to hold.
+        var policy = Policy();
+        var t = 0.5;
+        for (; t < 2; t += Window)
+        {
+            Assert.Null(policy.Decide(At(t, 2.0) with { TakerCpuUsed = 0.2 }, Windows.Alloc(2, 6)));
+        }
+
+        Assert.Null(policy.Decide(At(t, 2.0) with { TakerCpuUsed = 1.5 }, Windows.Alloc(2, 6)));
+        var calm = 0;
+        ElasticDecision? d = null;
+        while (d is null)
+        {
+            t += Window;
+            calm++;
+            d = policy.Decide(At(t, 2.0) with { TakerCpuUsed = 0.2 }, Windows.Alloc(2, 6));
+        }
+
+        // Three calm windows, then one at 1.5 CPUs (smoothed 0.59): the count starts again. The smoothed use is back
+        // below half a CPU in the next window (0.3 x 0.2 + 0.7 x 0.59 = 0.47), and the fourth calm window shrinks.
+        Assert.Equal(4, calm);
+        Assert.Equal(-1, d.Cpus);
+        Assert.Contains("using 0.29 cpu of 2", d.Reason, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Decide_Calm_LiftsQuotaBeforeGivingBackCpus()
     {

@@ -28,7 +28,7 @@ internal sealed class CellAllocation
         _current = new ElasticAllocation(lcCpus, batchCpus, null, 0, 0);
 
         // A second back (a batch job's length), read at most every 100 ms (the batch runner's loop wakes that often).
-        _lcIdle = new IdleCpuMeter(() => supervisor.Usage(lc)?.Cgroup?.CpuSeconds, () => LcCpus, TimeProvider.System,
+        _lcIdle = new IdleCpuMeter(LcCpuSeconds, () => LcCpus, TimeProvider.System,
             TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(100));
     }
 
@@ -73,6 +73,9 @@ internal sealed class CellAllocation
             }
         }
     }
+
+    /// <summary>The CPU seconds the LC's processes used so far; null while unreadable.</summary>
+    public double? LcCpuSeconds() => _supervisor.Usage(Lc)?.Cgroup?.CpuSeconds;
 
     /// <summary>Lets the batch run in the LC's idle time, at idle priority, as a policy with <c>--idle-share</c> does.</summary>
     public void ShareIdle(string reason)

@@ -19,6 +19,7 @@ internal sealed class PolicyWindowController : IWindowController, IElasticObserv
     private readonly ElasticController _controller;
     private readonly CellAllocation? _allocation;
     private readonly LongHistogram _pending = LatencyWindow.CreateHistogram();
+    private readonly CpuUseMeter _use = new();
     private double _pendingStart = double.NaN;
     private double _pendingEnd;
 
@@ -28,6 +29,9 @@ internal sealed class PolicyWindowController : IWindowController, IElasticObserv
         Spec = spec;
         _allocation = allocation;
         _controller = new ElasticController(ElasticController.CreatePolicy(spec), actuator, this);
+
+        // The first reading of the LC's CPU time: each window's use runs from the previous window's end.
+        _use.Sample(allocation?.LcCpuSeconds());
     }
 
     /// <summary>The policy.</summary>
@@ -88,7 +92,7 @@ internal sealed class PolicyWindowController : IWindowController, IElasticObserv
         var latency = LatencyWindow.FromHistogram(_pending, TimeSpan.FromSeconds(_pendingStart), length, Spec.Slo.Percentile);
         _pending.Reset();
         _pendingStart = double.NaN;
-        _controller.Step(new ElasticObservation(latency));
+        _controller.Step(new ElasticObservation(latency, TakerCpuUsed: _use.Sample(_allocation?.LcCpuSeconds())));
     }
 
     /// <summary>Adds a histogram of nanoseconds to one of microseconds.</summary>

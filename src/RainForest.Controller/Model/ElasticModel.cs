@@ -75,6 +75,9 @@ public static class ElasticModel
         private readonly bool _idleShare;
         private double _batchCpuSeconds;
 
+        // CPU seconds the service's requests held CPUs for in the current control window (its CPU use, as a cgroup counts it).
+        private double _takerBusySeconds;
+
         public Simulation(RateTrace trace, ModelOptions options, ModelSystem system, IElasticPolicy? policy)
         {
             _trace = trace;
@@ -108,6 +111,7 @@ public static class ElasticModel
                 var nextCompletion = _inService.TryPeek(out _, out var done) ? done : double.PositiveInfinity;
                 var next = Math.Min(Math.Min(nextCompletion, nextArrival), Math.Min(Math.Min(nextControl, nextReport), end));
                 _batchCpuSeconds += BatchRate() * (next - now);
+                _takerBusySeconds += _inService.Count * (next - now);
                 now = next;
                 if (nextCompletion == now)
                 {
@@ -123,8 +127,11 @@ public static class ElasticModel
                 }
                 else if (nextControl == now)
                 {
-                    var observation = new ElasticObservation(LatencyWindow.FromHistogram(_control, TimeSpan.FromSeconds(now - window), TimeSpan.FromSeconds(window), _controller!.Policy.Spec.Slo.Percentile));
+                    var observation = new ElasticObservation(
+                        LatencyWindow.FromHistogram(_control, TimeSpan.FromSeconds(now - window), TimeSpan.FromSeconds(window), _controller!.Policy.Spec.Slo.Percentile),
+                        TakerCpuUsed: _takerBusySeconds / window);
                     _control.Reset();
+                    _takerBusySeconds = 0;
                     _controller.Step(observation);
                     StartWaiting(now);
                     nextControl += window;

@@ -9,6 +9,16 @@ public sealed record SlackOptions
     /// <summary>Shrink only while the smoothed tail stays below this fraction of the bound.</summary>
     public double ShrinkBelow { get; init; } = 0.3;
 
+    /// <summary>
+    /// Where the taker's CPU use is measured: a window is also calm for a shrink when the taker would use at most this
+    /// share of the CPUs it keeps (its use over them, the larger of the window's and the smoothed use) and its tails stay
+    /// below <see cref="UnderusedShrinkBelow"/>.
+    /// </summary>
+    public double ShrinkUtilization { get; init; } = 0.5;
+
+    /// <summary>The tail bar, as a fraction of the SLO bound, of a window calm by <see cref="ShrinkUtilization"/>.</summary>
+    public double UnderusedShrinkBelow { get; init; } = 0.5;
+
     /// <summary>Weight of the newest window in the smoothed tail (exponentially weighted moving average).</summary>
     public double Smoothing { get; init; } = 0.3;
 

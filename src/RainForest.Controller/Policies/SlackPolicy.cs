@@ -23,7 +23,11 @@ namespace RainForest.Controller.Policies;
 /// quota, which takes no CPU from the taker), for
 /// <see cref="SlackOptions.ShrinkAfterWindows"/> windows in a row, and for a cooldown after the last growth; it then lifts
 /// the quota first, then gives back a fifth of the taker's CPUs (at least one), and the calm count starts again
-/// (hysteresis). A shrink that had to be undone within a cooldown doubles the calm count needed next time (up to
+/// (hysteresis). Where the taker's CPU use is measured (<see cref="ElasticObservation.TakerCpuUsed"/>) a window is
+/// also calm when what the taker uses would fill at most <see cref="SlackOptions.ShrinkUtilization"/> of the CPUs it
+/// keeps and its tails are below <see cref="SlackOptions.UnderusedShrinkBelow"/> of the bound: a tail above the
+/// first bar on a taker that uses a fraction of one CPU comes from the machine (the host, a load generator beside it),
+/// not from a lack of CPUs, and the first bar alone would keep the CPUs lent for good. A shrink that had to be undone within a cooldown doubles the calm count needed next time (up to
 /// <see cref="SlackOptions.MaxShrinkBackoff"/>); a shrink that held halves it again.</para>
 /// <para>Memory moves in <see cref="ElasticPolicySpec.MemoryStep"/> steps while the taker's memory pressure is high,
 /// and goes back once it has stayed low; the donor keeps its memory floor.</para>
@@ -32,6 +36,7 @@ public sealed class SlackPolicy : IElasticPolicy
 {
     private readonly SlackOptions _options;
     private double _smoothed = double.NaN;
+    private double _smoothedUse = double.NaN;
     private int _calmWindows;
     private TimeSpan? _lastGrowth;
     private TimeSpan? _lastShrink;
@@ -64,6 +69,11 @@ public sealed class SlackPolicy : IElasticPolicy
         var window = observation.Window;
         var now = observation.End;
         var memory = DecideMemory(observation, current);
+        if (observation.TakerCpuUsed is { } used)
+        {
+            _smoothedUse = double.IsNaN(_smoothedUse) ? used : (_options.Smoothing * used) + ((1 - _options.Smoothing) * _smoothedUse);
+        }
+
         if (window.IsEmpty)
         {
             return memory is 0 ? null : MemoryOnly(now, memory, window.Tail, observation.TakerMemoryPressure);
@@ -111,9 +121,13 @@ public sealed class SlackPolicy : IElasticPolicy
 
         // A shrink raises each remaining CPU's load by c / (c - step): the calm bar is lowered by the same ratio,
         // so a taker running warm on many CPUs is not cut into a queue that explodes.
-        // Lifting a quota first takes no CPU from the taker: its bar is not lowered.
+        // Lifting a quota first takes no CPU from the taker: its bar is not lowered. Where the taker's CPU use is
+        // measured, a taker that would still leave most of the CPUs it keeps idle has a higher bar (Underused).
         var step = Math.Min(GuardRails.Shrinkable(Spec, current), Math.Max(1, (int)(current.TakerCpus * _options.ShrinkFraction)));
         var calmBar = bound * _options.ShrinkBelow * (step > 0 && current.DonorQuota is null ? (current.TakerCpus - step) / (double)current.TakerCpus : 1);
+        var underused = step > 0 ? Underused(observation.TakerCpuUsed, current.TakerCpus - step, bound) : 0;
+        var byUse = underused > calmBar;
+        calmBar = Math.Max(calmBar, underused);
         if (_smoothed < calmBar && tail < calmBar)
         {
             _calmWindows++;
@@ -132,7 +146,8 @@ public sealed class SlackPolicy : IElasticPolicy
 
         if (_calmWindows >= _options.ShrinkAfterWindows * _shrinkBackoff && (_lastGrowth is not { } grew || now - grew >= _options.Cooldown))
         {
-            var why = $"{label} {F(window.Tail)}, smoothed {F(SmoothedTail)}, below {F(TimeSpan.FromTicks((long)calmBar))} for {_calmWindows} windows";
+            var why = $"{label} {F(window.Tail)}, smoothed {F(SmoothedTail)}, below {F(TimeSpan.FromTicks((long)calmBar))} for {_calmWindows} windows" +
+                      (byUse ? $", using {_smoothedUse.ToString("0.##", CultureInfo.InvariantCulture)} cpu of {current.TakerCpus}" : "");
             if (current.DonorQuota is not null)
             {
                 _calmWindows = 0;
@@ -149,6 +164,22 @@ public sealed class SlackPolicy : IElasticPolicy
         }
 
         return memory is 0 ? null : MemoryOnly(now, memory, window.Tail, observation.TakerMemoryPressure);
+    }
+
+    /// <summary>
+    /// The tail bar of a window calm by CPU use: <see cref="SlackOptions.UnderusedShrinkBelow"/> of the bound where the
+    /// taker would use at most <see cref="SlackOptions.ShrinkUtilization"/> of the <paramref name="kept"/> CPUs; 0 (never
+    /// calm) where it would use more, or its use is not measured.
+    /// </summary>
+    private double Underused(double? used, int kept, double bound)
+    {
+        if (used is not { } window || kept < 1)
+        {
+            return 0;
+        }
+
+        var use = Math.Max(window, double.IsNaN(_smoothedUse) ? window : _smoothedUse);
+        return use / kept <= _options.ShrinkUtilization ? bound * _options.UnderusedShrinkBelow : 0;
     }
 
     private ElasticDecision? Grow(ElasticAllocation current, double need, TimeSpan now, TimeSpan trigger, string why, long memory)

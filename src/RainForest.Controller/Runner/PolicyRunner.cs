@@ -179,6 +179,7 @@ public sealed class PolicyRunner : IAsyncDisposable
         private readonly Func<RainForestSupervisor> _open;
         private readonly IElasticObserver _observer;
         private readonly MemoryPressure _pressure = new();
+        private readonly CpuUseMeter _use = new();
         private Task _task = Task.CompletedTask;
 
         private PolicyLoop(ElasticPolicySpec spec, ILatencySource source, IDisposable? ns, ElasticController controller, Func<RainForestSupervisor> open, IElasticObserver observer)
@@ -229,13 +230,25 @@ public sealed class PolicyRunner : IAsyncDisposable
             var start = TimeSpan.Zero;
             try
             {
+                // The first reading of the taker's CPU time, so that the first window has a use too; one that fails
+                // only leaves the first window without it.
+                try
+                {
+                    _ = ReadTaker();
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    _observer.OnError(Spec, null, e);
+                }
+
                 while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
                 {
                     var now = clock.Elapsed;
                     try
                     {
                         var window = await _source.CollectAsync(start, now - start, Spec.Slo.Percentile, stop).ConfigureAwait(false);
-                        Controller.Step(new ElasticObservation(window, ReadPressure()));
+                        var (pressure, used) = ReadTaker();
+                        Controller.Step(new ElasticObservation(window, pressure, used));
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
@@ -251,10 +264,11 @@ public sealed class PolicyRunner : IAsyncDisposable
             }
         }
 
-        private double? ReadPressure()
+        /// <summary>The taker's memory pressure, and the CPUs it used since the last call (null where unreadable).</summary>
+        private (double? Pressure, double? CpuUsed) ReadTaker()
         {
             using var supervisor = _open();
-            return _pressure.Read(supervisor.CgroupDirectories(Spec.Taker));
+            return (_pressure.Read(supervisor.CgroupDirectories(Spec.Taker)), _use.Sample(supervisor.Usage(Spec.Taker)?.Cgroup?.CpuSeconds));
         }
     }
 }
