@@ -27,8 +27,9 @@ namespace RainForest.Controller.Policies;
 /// also calm when what the taker uses would fill at most <see cref="SlackOptions.ShrinkUtilization"/> of the CPUs it
 /// keeps and its tails are below <see cref="SlackOptions.UnderusedShrinkBelow"/> of the bound: a tail above the
 /// first bar on a taker that uses a fraction of one CPU comes from the machine (the host, a load generator beside it),
-/// not from a lack of CPUs, and the first bar alone would keep the CPUs lent for good. A shrink that had to be undone within a cooldown doubles the calm count needed next time (up to
-/// <see cref="SlackOptions.MaxShrinkBackoff"/>); a shrink that held halves it again.</para>
+/// not from a lack of CPUs, and the first bar alone would keep the CPUs lent for good. A shrink that had to be undone
+/// within a cooldown doubles the calm count needed next time (up to <see cref="SlackOptions.MaxShrinkBackoff"/>); a
+/// shrink that held halves it again.</para>
 /// <para>Memory moves in <see cref="ElasticPolicySpec.MemoryStep"/> steps while the taker's memory pressure is high,
 /// and goes back once it has stayed low; the donor keeps its memory floor.</para>
 /// </remarks>
