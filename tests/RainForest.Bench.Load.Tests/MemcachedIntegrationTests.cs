@@ -55,20 +55,7 @@ public sealed class MemcachedIntegrationTests : IDisposable
             return;
         }
 
-        var options = new LoadOptions
-        {
-            Port = _port,
-            Rate = 5000,
-            Warmup = TimeSpan.FromMilliseconds(200),
-            Duration = TimeSpan.FromMilliseconds(800),
-            Connections = 8,
-            KeySpace = 2000,
-            ValueSize = 100,
-            GetRatio = 0.9,
-            PreloadFraction = 1,
-        };
-
-        LoadResult result = await LoadGenerator.RunAsync(options);
+        LoadResult result = await LoadGenerator.RunAsync(Preloaded(5000, TimeSpan.FromMilliseconds(800)) with { ValueSize = 100, GetRatio = 0.9 });
 
         Assert.Equal(2000, result.PreloadedKeys);
         Assert.Equal(0, result.Errors);
@@ -91,19 +78,8 @@ public sealed class MemcachedIntegrationTests : IDisposable
         // rf-loadgen shares two cores with the service it measures: a hop through the pool per reply (and its spinning
         // workers) once cost more CPU than memcached itself. Replies are read on the receiver's own thread; what is
         // left on the pool is the coordinator's 5 ms poll, a few hundred items a second whatever the rate.
-        var options = new LoadOptions
-        {
-            Port = _port,
-            Rate = 8000,
-            Warmup = TimeSpan.FromMilliseconds(200),
-            Duration = TimeSpan.FromSeconds(1),
-            Connections = 8,
-            KeySpace = 2000,
-            PreloadFraction = 1,
-        };
-
         long before = ThreadPool.CompletedWorkItemCount;
-        LoadResult result = await LoadGenerator.RunAsync(options);
+        LoadResult result = await LoadGenerator.RunAsync(Preloaded(8000, TimeSpan.FromSeconds(1)));
         long poolItems = ThreadPool.CompletedWorkItemCount - before;
 
         Assert.Equal(result.Scheduled, result.Completed);
@@ -125,6 +101,18 @@ public sealed class MemcachedIntegrationTests : IDisposable
 
         _memcached.Dispose();
     }
+
+    /// <summary>A run against this test's memcached: 8 connections, 2,000 keys all preloaded, 200 ms of warm-up.</summary>
+    private LoadOptions Preloaded(double rate, TimeSpan duration) => new()
+    {
+        Port = _port,
+        Rate = rate,
+        Warmup = TimeSpan.FromMilliseconds(200),
+        Duration = duration,
+        Connections = 8,
+        KeySpace = 2000,
+        PreloadFraction = 1,
+    };
 
     private static int FreeLoopbackPort()
     {
