@@ -101,6 +101,15 @@ public sealed record LoadResult
     /// <summary>Largest send lag in microseconds.</summary>
     public double SendLagMaxUs { get; init; }
 
+    /// <summary>
+    /// CPU seconds this process used from the start of the run (after the preload) to its end: in rf-loadgen, what the
+    /// generator took from the machine it shares with the server it measures.
+    /// </summary>
+    public double GeneratorCpuSeconds { get; init; }
+
+    /// <summary>The same over the run's wall-clock time: the CPUs the generator used on average.</summary>
+    public double GeneratorCpus { get; init; }
+
     /// <summary>Keys stored by the preload (<see cref="LoadOptions.PreloadFraction"/>) before the run.</summary>
     public long PreloadedKeys { get; init; }
 

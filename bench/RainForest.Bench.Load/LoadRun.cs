@@ -35,6 +35,7 @@ internal sealed class LoadRun
     private LoadConnection[] _connections = [];
     private volatile bool _stopSender;
     private long _senderPosition;
+    private TimeSpan _cpuAtStart;
     private long _sentMeasured;
 
     private LoadRun(LoadOptions options, Action<LoadWindow>? onWindow)
@@ -75,6 +76,7 @@ internal sealed class LoadRun
         try
         {
             long preloaded = await PreloadAsync(cancellationToken).ConfigureAwait(false);
+            _cpuAtStart = Environment.CpuUsage.TotalTime;
             _clock.Start();
             receiver = ReplyReceiver.Start(_connections, _schedule, _clock, _highestTrackableNs, _goodputLimitNs, _windowRecorder);
 
@@ -385,6 +387,8 @@ internal sealed class LoadRun
         TimeSpan elapsed = TimeSpan.FromTicks(Math.Max(
             _options.Duration.Ticks, (lastCompletionNs - _warmupNs) / (1_000_000_000 / TimeSpan.TicksPerSecond)));
         double seconds = elapsed.TotalSeconds;
+        double cpuSeconds = (Environment.CpuUsage.TotalTime - _cpuAtStart).TotalSeconds;
+        double runSeconds = _clock.NowNs() / 1e9;
 
         return new LoadResult
         {
@@ -413,6 +417,8 @@ internal sealed class LoadRun
             SendLagP99Us = Percentile(_sendLag, 99),
             SendLagMaxUs = _sendLag.TotalCount == 0 ? 0 : _sendLag.GetMaxValue() / 1000.0,
             PreloadedKeys = preloaded,
+            GeneratorCpuSeconds = cpuSeconds,
+            GeneratorCpus = runSeconds > 0 ? cpuSeconds / runSeconds : 0,
             Histogram = HistogramCodec.Encode(latency),
         };
     }

@@ -16,6 +16,7 @@ internal static class Report
         Append(text, $"requests     {r.Scheduled} scheduled, {r.Completed} completed ({r.Hits} hits, {r.Misses} misses, {r.Stores} sets), {r.Errors} errors, {r.Timeouts} timeouts ({r.Unsent} unsent)");
         Append(text, $"latency us   mean {r.MeanUs:F1}  p50 {r.P50Us:F1}  p90 {r.P90Us:F1}  p99 {r.P99Us:F1}  p99.9 {r.P999Us:F1}  max {r.MaxUs:F1}");
         Append(text, $"send lag us  p99 {r.SendLagP99Us:F1}  max {r.SendLagMaxUs:F1}");
+        Append(text, $"generator    {r.GeneratorCpuSeconds:F2} CPU-s, {r.GeneratorCpus:F2} CPUs on average");
         if (r.PreloadedKeys > 0)
         {
             Append(text, $"preloaded    {r.PreloadedKeys} keys");

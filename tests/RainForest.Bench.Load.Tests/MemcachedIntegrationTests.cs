@@ -84,6 +84,10 @@ public sealed class MemcachedIntegrationTests : IDisposable
 
         Assert.Equal(result.Scheduled, result.Completed);
         Assert.True(poolItems < result.Scheduled / 4, $"{poolItems} thread-pool work items for {result.Scheduled} requests");
+
+        // The run's CPU time is the process's (here the test host's too): more than nothing, at most every CPU.
+        Assert.InRange(result.GeneratorCpuSeconds, 1e-6, Environment.ProcessorCount * 10.0);
+        Assert.InRange(result.GeneratorCpus, 1e-6, Environment.ProcessorCount);
     }
 
     public void Dispose()

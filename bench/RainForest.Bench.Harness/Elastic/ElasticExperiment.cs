@@ -270,6 +270,10 @@ internal sealed class ElasticExperiment : Experiment
                 session.Note($"{system}: {load.Errors} errors and {load.Timeouts} timeouts of {load.Scheduled} requests.");
             }
 
+            // Unconfined, the generator runs on the subOSes' CPUs: what it took belongs beside what they got.
+            session.Note(string.Create(CultureInfo.InvariantCulture,
+                $"{system}: rf-loadgen used {load.GeneratorCpus:0.00} CPUs on average ({load.GeneratorCpuSeconds:0.#} CPU-seconds) on the host's CPUs."));
+
             return new SystemRun
             {
                 System = system,
