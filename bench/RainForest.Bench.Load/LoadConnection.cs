@@ -144,56 +144,49 @@ internal sealed class LoadConnection : IDisposable
         long stored = 0;
         long key = _index;
         var request = new byte[Window * writer.SetRequestLength];
-        try
+        while (key < keyCount)
         {
-            while (key < keyCount)
+            cancellationToken.ThrowIfCancellationRequested();
+            int length = 0;
+            int batch = 0;
+            for (; batch < Window && key < keyCount; batch++, key += _stride)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                int length = 0;
-                int batch = 0;
-                for (; batch < Window && key < keyCount; batch++, key += _stride)
+                length += writer.WriteSet(request.AsSpan(length), (int)key);
+            }
+
+            for (int sent = 0; sent < length;)
+            {
+                int written = _socket.Send(request.AsSpan(sent, length - sent), SocketFlags.None, out SocketError error);
+                if (error == SocketError.WouldBlock)
                 {
-                    length += writer.WriteSet(request.AsSpan(length), (int)key);
+                    Await(SelectMode.SelectWrite);
+                }
+                else if (error != SocketError.Success)
+                {
+                    throw new SocketException((int)error);
                 }
 
-                for (int sent = 0; sent < length;)
+                sent += written;
+            }
+
+            for (int replies = 0; replies < batch;)
+            {
+                while (TryParseBuffered(out MemcachedResponseKind kind))
                 {
-                    int written = _socket.Send(request.AsSpan(sent, length - sent), SocketFlags.None, out SocketError error);
-                    if (error == SocketError.WouldBlock)
+                    if (kind is MemcachedResponseKind.Hit or MemcachedResponseKind.Miss)
                     {
-                        Await(SelectMode.SelectWrite);
-                    }
-                    else if (error != SocketError.Success)
-                    {
-                        throw new SocketException((int)error);
+                        throw new InvalidDataException($"Reply '{kind}' to a preload set.");
                     }
 
-                    sent += written;
+                    stored += kind == MemcachedResponseKind.Stored ? 1 : 0;
+                    replies++;
                 }
 
-                for (int replies = 0; replies < batch;)
+                if (replies < batch && ReceiveMore() == 0)
                 {
-                    while (TryParseBuffered(out MemcachedResponseKind kind))
-                    {
-                        if (kind is MemcachedResponseKind.Hit or MemcachedResponseKind.Miss)
-                        {
-                            throw new InvalidDataException($"Reply '{kind}' to a preload set.");
-                        }
-
-                        stored += kind == MemcachedResponseKind.Stored ? 1 : 0;
-                        replies++;
-                    }
-
-                    if (replies < batch && ReceiveMore() == 0)
-                    {
-                        throw new EndOfStreamException("The server closed the connection during the preload.");
-                    }
+                    throw new EndOfStreamException("The server closed the connection during the preload.");
                 }
             }
-        }
-        catch (TimeoutException e)
-        {
-            throw new TimeoutException($"A preload batch was not answered within {_setupTimeout}.", e);
         }
 
         return stored;
@@ -405,12 +398,14 @@ internal sealed class LoadConnection : IDisposable
         }
     }
 
-    /// <summary>Waits in poll(2) until the socket is ready for <paramref name="mode"/>, at most the setup timeout.</summary>
+    /// <summary>Waits in poll(2) until the socket is ready for <paramref name="mode"/>, at most the setup timeout (the preload's waits).</summary>
     private void Await(SelectMode mode)
     {
         if (!_socket.Poll(_setupTimeout, mode))
         {
-            throw new TimeoutException($"The socket was not ready to {(mode == SelectMode.SelectRead ? "read" : "write")} within {_setupTimeout}.");
+            throw new TimeoutException(mode == SelectMode.SelectRead
+                ? $"A preload batch was not answered within {_setupTimeout}."
+                : $"A preload batch could not be sent within {_setupTimeout}.");
         }
     }
 
