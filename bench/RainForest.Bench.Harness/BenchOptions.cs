@@ -32,6 +32,9 @@ public sealed record BenchOptions
     /// <summary>Overrides the lifecycle benchmark's repetitions.</summary>
     public int? Repetitions { get; init; }
 
+    /// <summary>The agility experiment's rounds: every system runs once per round, in an order rotated each round; null for one.</summary>
+    public int? Rounds { get; init; }
+
     /// <summary>The agility experiment's load trace (a file); null for the default trace.</summary>
     public string? TracePath { get; init; }
 

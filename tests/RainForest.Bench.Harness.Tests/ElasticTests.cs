@@ -145,6 +145,87 @@ public sealed class ElasticTests
     }
 
     [Fact]
+    public void Table_SeveralRounds_ARoundColumn()
+    {
+        var runs = new[] { Run("static", [W(1, 2, 1)], 40, 0), Run("static", [W(1, 9, 1)], 44, 0) with { Round = 2 } };
+
+        var table = ElasticTable.Table(runs, 5, "batch jobs finished");
+
+        table.Validate();
+        Assert.Equal("round", table.Columns[1]);
+        Assert.Equal(["1", "2"], table.Rows.Select(r => r[1]));
+        Assert.Equal(["100.0%", "0.0%"], table.Rows.Select(r => r[5]));
+    }
+
+    [Fact]
+    public void MedianTable_MediansAndBatchWorkAgainstStaticInTheSameRound()
+    {
+        List<WindowRecord> good = [W(1, 2, 1), W(2, 2, 1)];
+        List<WindowRecord> half = [W(1, 2, 1), W(2, 9, 2)];
+        var runs = new[]
+        {
+            Run("static", good, 40, 0), Run("static", good, 60, 0) with { Round = 2 }, Run("static", half, 50, 0) with { Round = 3 },
+            Run("slack-idle", half, 48, 4), Run("slack-idle", good, 66, 2) with { Round = 2 }, Run("slack-idle", good, 45, 6) with { Round = 3 },
+        };
+
+        var table = ElasticTable.MedianTable(runs, 5, "batch jobs finished");
+
+        table.Validate();
+        Assert.Equal(["static", "slack-idle"], table.Rows.Select(r => r[0]));
+        Assert.Equal(["3", "3"], table.Rows.Select(r => r[1]));
+        Assert.Equal(["100.0%", "100.0%"], table.Rows.Select(r => r[4]));
+        Assert.Equal(["50", "48"], table.Rows.Select(r => r[5]));
+
+        // 48/40, 66/60 and 45/50: the median ratio is 1.10, though the median jobs (48) are below static's (50).
+        Assert.Equal(["1.00x", "1.10x"], table.Rows.Select(r => r[6]));
+        Assert.Equal("4", table.Rows[1][7]);
+        Assert.Equal("50.0%, 100.0%, 100.0%", table.Rows[1][9]);
+        Assert.Equal("48, 66, 45", table.Rows[1][10]);
+    }
+
+    [Fact]
+    public void MedianTable_NoStatic_NoRatio()
+    {
+        var table = ElasticTable.MedianTable([Run("slack", [W(1, 2, 1)], 10, 1), Run("slack", [W(1, 2, 1)], 20, 1) with { Round = 2 }], 5, "jobs");
+
+        Assert.Equal("–", table.Rows[0][6]);
+        Assert.Equal("15", table.Rows[0][5]);
+    }
+
+    [Theory]
+    [InlineData(new double[0], null)]
+    [InlineData(new[] { 3.0 }, 3.0)]
+    [InlineData(new[] { 5.0, 1.0, 3.0 }, 3.0)]
+    [InlineData(new[] { 4.0, 1.0, 3.0, 2.0 }, 2.5)]
+    [InlineData(new[] { 1.0, double.NaN, 3.0 }, 2.0)]
+    public void Median_MiddleValueOrMeanOfTheMiddleTwo(double[] values, double? expected) =>
+        Assert.Equal(expected, ElasticTable.Median(values));
+
+    [Theory]
+    [InlineData(1, new[] { "a", "b", "c" })]
+    [InlineData(2, new[] { "b", "c", "a" })]
+    [InlineData(3, new[] { "c", "a", "b" })]
+    [InlineData(4, new[] { "a", "b", "c" })]
+    public void RoundOrder_TurnsByOnePlaceEachRound(int round, string[] expected) =>
+        Assert.Equal(expected, ElasticExperiment.RoundOrder(["a", "b", "c"], round));
+
+    [Fact]
+    public void RoundOrder_RoundZero_Throws() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => ElasticExperiment.RoundOrder(["a"], 0));
+
+    [Theory]
+    [InlineData(0, false, "--rounds must be 1 to 20")]
+    [InlineData(21, false, "--rounds must be 1 to 20")]
+    [InlineData(2, true, "--rounds goes with a run on this machine")]
+    public void Check_BadRounds_InvalidInput(int rounds, bool simulate, string expected)
+    {
+        var e = Assert.Throws<RfException>(() => ElasticDefaults.Check(new BenchOptions { Rounds = rounds, Simulate = simulate }));
+
+        Assert.Equal(RfException.InvalidInputExitCode, e.ExitCode);
+        Assert.StartsWith(expected, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Charts_LatencyWithSloAndBand_CpusWithoutLinux_LoadFromOffered()
     {
         var runs = new[] { Run("linux", [W(1, 2, 1), W(2, 9, 1)], 10, 0), Run("threshold", [W(1, 2, 1), new WindowRecord(2, 100, 0, 0, 0, 0, 2, 0)], 8, 1) };

@@ -30,12 +30,16 @@ internal static class ElasticCommand
         var rate = new Option<double?>("--rate") { Description = $"The trace's peak, requests per second: the trace is scaled to it (default {ElasticDefaults.PeakRate:0}; --smoke 4000)" };
         var seconds = new Option<double?>("--seconds") { Description = "Length of the trace on each system, seconds (default: the mode's; the trace's own without --quick or --smoke)" };
         var lcCpus = new Option<int?>("--lc-cpus") { Description = "CPUs the LC subOS starts with, and keeps in the static partition (default: half)" };
+        var rounds = new Option<int?>("--rounds")
+        {
+            Description = $"Run every system this many times (1 to {ElasticDefaults.MaxRounds}), the order rotated each round; the table gives each system's medians and its batch work against static's in the same round",
+        };
         var output = new Option<string?>("--out") { Description = $"Results directory (default {ResultStore.DefaultDirectory}, or ${ResultStore.Variable})" };
         var noInstall = new Option<bool>("--no-install") { Description = "Do not install missing Debian packages (memcached, stress-ng)" };
         var json = Globals.Json();
         var command = new Command("elastic", "CPUs moved between memcached under a trace and batch jobs: linux, static partition, threshold and slack policies (paper Fig. 10, 11, Table 5)")
         {
-            quick, smoke, simulate, cores, systems, trace, jobs, slo, rate, seconds, lcCpus, output, noInstall, json,
+            quick, smoke, simulate, cores, systems, trace, jobs, slo, rate, seconds, lcCpus, rounds, output, noInstall, json,
         };
         command.SetAction(parse =>
         {
@@ -69,6 +73,7 @@ internal static class ElasticCommand
                 LcCpus = parse.GetValue(lcCpus),
                 Simulate = parse.GetValue(simulate),
                 Cores = parse.GetValue(cores),
+                Rounds = parse.GetValue(rounds),
             };
 
             // Every option is checked before anything is made.

@@ -5,7 +5,7 @@ namespace RainForest.Bench.Harness.Elastic;
 
 /// <summary>
 /// Runs the batch jobs in an instance, one after another and round again, with as many at a time as its slots allow at
-/// that moment (the CPUs it owns, and under idle sharing the whole CPUs the LC leaves idle: <see cref="CellAllocation.BatchSlots"/>):
+/// that moment (the CPUs it owns, and under idle sharing the CPUs the LC leaves at least half idle: <see cref="CellAllocation.BatchSlots"/>):
 /// when the slots fall, no new job starts until one ends; a parked (frozen) batch starts none. Jobs cut short by the
 /// end of the run do not count.
 /// </summary>

@@ -54,8 +54,14 @@ internal sealed class CellAllocation
     public bool IdleShare { get; private set; }
 
     /// <summary>
-    /// How many batch jobs may run at once: one per CPU the batch owns, and under idle sharing one more per whole CPU
-    /// the LC left idle over the last second (<see cref="IdleCpuMeter"/>), not one per CPU of the LC's.
+    /// How much of a CPU the LC must have left idle over the last second for an idle-sharing batch to run one more job
+    /// there (<see cref="IdleCpuMeter.IdleCpus"/>).
+    /// </summary>
+    public const double IdleJobShare = 0.5;
+
+    /// <summary>
+    /// How many batch jobs may run at once: one per CPU the batch owns, and under idle sharing one more per CPU the LC
+    /// left at least half idle over the last second (<see cref="IdleJobShare"/>), not one per CPU of the LC's.
     /// </summary>
     public int BatchSlots
     {
@@ -69,7 +75,7 @@ internal sealed class CellAllocation
 
             lock (_meterGate)
             {
-                return own + _lcIdle.WholeIdleCpus();
+                return own + _lcIdle.IdleCpus(IdleJobShare);
             }
         }
     }

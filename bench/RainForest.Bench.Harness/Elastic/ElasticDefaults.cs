@@ -9,6 +9,9 @@ public static class ElasticDefaults
     /// <summary>The service level: p99 per window, milliseconds.</summary>
     public const double SloMs = 5;
 
+    /// <summary>The most rounds <c>--rounds</c> takes (each runs every system once).</summary>
+    public const int MaxRounds = 20;
+
     /// <summary>Checks every option of <c>rfm bench elastic</c> before anything is made.</summary>
     /// <exception cref="Core.RfException">An option is invalid (exit code 2).</exception>
     public static void Check(BenchOptions options) => ElasticExperiment.Validate(options, new ControllerTraceReader());

@@ -58,6 +58,16 @@ internal sealed class ElasticExperiment : Experiment
             throw RfException.Invalid("--rate must be a positive number of requests per second");
         }
 
+        if (options.Rounds is { } rounds && (rounds < 1 || rounds > ElasticDefaults.MaxRounds))
+        {
+            throw RfException.Invalid($"--rounds must be 1 to {ElasticDefaults.MaxRounds}");
+        }
+
+        if (options.Rounds is > 1 && options.Simulate)
+        {
+            throw RfException.Invalid("--rounds goes with a run on this machine: the simulation is deterministic, every round would be the same");
+        }
+
         if (options.LcCpus is < 1)
         {
             throw RfException.Invalid("--lc-cpus must be at least 1");
@@ -80,6 +90,24 @@ internal sealed class ElasticExperiment : Experiment
         ArgumentNullException.ThrowIfNull(settings);
         var timeFactor = settings.Length is { } length ? length.TotalSeconds / trace.Duration.TotalSeconds : 1;
         return trace.Scale(settings.PeakRate / trace.MaxRate, timeFactor);
+    }
+
+    /// <summary>
+    /// The order the systems run in round <paramref name="round"/> (from 1): the requested order turned left by one
+    /// place per round, so that over as many rounds as systems each runs once in every place. A machine that slows
+    /// down or speeds up over the experiment (a VM's neighbours, its host's clock) then favours no system.
+    /// </summary>
+    public static IReadOnlyList<string> RoundOrder(IReadOnlyList<string> systems, int round)
+    {
+        ArgumentNullException.ThrowIfNull(systems);
+        ArgumentOutOfRangeException.ThrowIfLessThan(round, 1);
+        if (systems.Count == 0)
+        {
+            return systems;
+        }
+
+        var shift = (round - 1) % systems.Count;
+        return [.. systems.Skip(shift), .. systems.Take(shift)];
     }
 
     /// <inheritdoc />
@@ -137,29 +165,36 @@ internal sealed class ElasticExperiment : Experiment
             }
 
             var batchCpus = partitionable - lcCpus;
+            Dictionary<string, ElasticPolicySpec?> specs = [];
             foreach (var system in requested)
             {
-                session.Cancellation.ThrowIfCancellationRequested();
-                var spec = ElasticSystems.Controlled.Contains(system) ? ElasticControllers.Spec(system, settings, partitionable) : null;
+                var spec = specs[system] = ElasticSystems.Controlled.Contains(system) ? ElasticControllers.Spec(system, settings, partitionable) : null;
                 if (spec is not null)
                 {
                     band = [.. band, .. PolicyWindowController.Band(spec)];
                     session.Note($"{system}: policy {spec.Kind.ToText()}, {spec.Slo}, window {spec.Window.TotalSeconds:0.###} s" +
                                  (spec.Kind == PolicyKind.Threshold ? $", (lt, ut) = ({spec.Lower.TotalMilliseconds:0.##} ms, {spec.Upper.TotalMilliseconds:0.##} ms)" : "") +
-                                 $", LC {spec.MinCpus} to {spec.MaxCpus} CPUs, batch keeps {spec.DonorFloor} ({(spec.IdleShare ? "and runs in the LC's idle time, at idle priority, one job per whole CPU the LC left idle" : "parked when it has none")}); the controller library's loop runs in rf-bench on the load generator's windows " +
+                                 $", LC {spec.MinCpus} to {spec.MaxCpus} CPUs, batch keeps {spec.DonorFloor} ({(spec.IdleShare ? "and runs in the LC's idle time, at idle priority, one job per CPU the LC left at least half idle" : "parked when it has none")}); the controller library's loop runs in rf-bench on the load generator's windows " +
                                  "and lends, reclaims and sets the batch's CPU quota through the supervisor's facade (journalled lend/borrow entries with the latency that caused each).");
                 }
-
-                var task = $"elastic: {system}";
-                var run = await RunSystemAsync(session, system, cells, lcCpus, batchCpus, replay, jobs, settings, spec, directory, task).ConfigureAwait(false);
-                if (run is not null)
-                {
-                    runs.Add(run);
-                }
-
-                session.Progress(task, 1);
             }
 
+            var rounds = session.Options.Rounds ?? 1;
+            for (var round = 1; round <= rounds; round++)
+            {
+                foreach (var system in RoundOrder(requested, round))
+                {
+                    session.Cancellation.ThrowIfCancellationRequested();
+                    var task = rounds == 1 ? $"elastic: {system}" : $"elastic: {system}, round {round} of {rounds}";
+                    var run = await RunSystemAsync(session, system, cells, lcCpus, batchCpus, replay, jobs, settings, specs[system], directory, task).ConfigureAwait(false);
+                    if (run is not null)
+                    {
+                        runs.Add(run with { Round = round });
+                    }
+
+                    session.Progress(task, 1);
+                }
+            }
         }
         finally
         {
@@ -170,7 +205,7 @@ internal sealed class ElasticExperiment : Experiment
             }
         }
 
-        var names = runs.Select(r => r.System).ToList();
+        var names = runs.Select(r => r.System).Distinct().ToList();
         return session.Complete(Document(session, settings, traces.Describe(session.Options.TracePath), replay, jobs, runs, band, online), names);
     }
 
@@ -338,9 +373,13 @@ internal sealed class ElasticExperiment : Experiment
     }
 
     private BenchRun Document(BenchSession session, ElasticSettings settings, string traceName, RateProfile replay, IReadOnlyList<BatchJob> jobs,
-        IReadOnlyList<SystemRun> runs, IReadOnlyList<ReferenceLine> band, int online)
+        IReadOnlyList<SystemRun> allRuns, IReadOnlyList<ReferenceLine> band, int online)
     {
         static string S(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
+
+        // Over several rounds the figures and histograms show the first round only: fifteen lines to a chart say less.
+        var rounds = allRuns.Count == 0 ? 1 : allRuns.Max(r => r.Round);
+        var runs = allRuns.Where(r => r.Round == 1).ToList();
         List<TimeSeriesChart> charts = [ElasticTable.LatencyChart(runs, settings.SloMs, band)];
         if (runs.Any(r => r.System != ElasticSystems.Linux))
         {
@@ -371,7 +410,7 @@ internal sealed class ElasticExperiment : Experiment
             Paper = "Fig. 10, Fig. 11, Table 5",
             Description =
                 $"memcached serves in the subOS lc, batch jobs ({string.Join(", ", jobs.Select(j => j.Name))}) run one after another and repeated in the subOS batch, one at a time per CPU the batch owns " +
-                "(under idle sharing, plus one per whole CPU the LC left idle over the last second). " +
+                "(under idle sharing, plus one per CPU the LC left at least half idle over the last second). " +
                 $"rf-loadgen replays {traceName} open loop from the host (Poisson arrivals within each moment's rate, latency from each request's intended send time, no coordinated omission), " +
                 $"scaled to a peak of {settings.PeakRate:0} req/s over {S(replay.Duration.TotalSeconds)} s, and reports the p50/p99/p99.9 of each {S(settings.Window.TotalMilliseconds)} ms window " +
                 $"(HdrHistogram, replies by arrival time). A window meets the SLO when its p99 is at most {S(settings.SloMs)} ms. " +
@@ -385,6 +424,7 @@ internal sealed class ElasticExperiment : Experiment
                 ["mean rate"] = $"{replay.MeanRate:0} req/s",
                 ["window"] = S(settings.Window.TotalMilliseconds) + " ms",
                 ["SLO"] = $"p99 <= {S(settings.SloMs)} ms per window",
+                ["rounds"] = rounds.ToString(CultureInfo.InvariantCulture),
                 ["connections"] = settings.Connections.ToString(CultureInfo.InvariantCulture),
                 ["batch jobs"] = string.Join("; ", jobs.Select(j => $"{j.Name}: {j.Command}")),
                 ["instance memory"] = ElasticSettings.InstanceMemory.ToString(),
@@ -394,10 +434,15 @@ internal sealed class ElasticExperiment : Experiment
                 $"This machine has {online} online CPU(s): the LC and batch subOSes start with half each" +
                 (online <= 2 ? ", so a controller can only lend the batch's one CPU (parking the batch: frozen until the CPU returns), give it back, or limit the batch's CPU time; the numbers say little about larger machines (rfm bench elastic --simulate --cores 64 runs the same policies on a model of one)." : "."),
                 "The load generator runs on the host, in the LC subOS's network namespace (nsenter -n), and competes for CPU with both subOSes; its own lateness is inside the latencies.",
+                .. rounds > 1
+                    ? [$"{rounds} rounds, the systems' order turned by one place each round: the first table gives each system's medians and its batch jobs over static's in the same round; the second every run; the charts and latency histograms show round 1."]
+                    : (string[])[],
             ],
             Machine = session.Machine,
             Latencies = latencies,
-            Tables = [ElasticTable.Table(runs, settings.SloMs, "batch jobs finished")],
+            Tables = rounds == 1
+                ? [ElasticTable.Table(runs, settings.SloMs, "batch jobs finished")]
+                : [ElasticTable.MedianTable(allRuns, settings.SloMs, "batch jobs finished"), ElasticTable.Table(allRuns, settings.SloMs, "batch jobs finished")],
             TimeSeries = charts,
         };
     }

@@ -16,23 +16,73 @@ internal static class ElasticTable
     /// <summary>The mean of the LC subOS's CPUs over the windows.</summary>
     public static double? MeanLcCpus(IReadOnlyList<WindowRecord> windows) => windows.Count == 0 ? null : windows.Average(w => w.LcCpus);
 
-    /// <summary>Table 5: overall p50, p99, p99.9, windows within the SLO, batch jobs finished and moves, one row per system.</summary>
+    /// <summary>
+    /// Table 5: overall p50, p99, p99.9, windows within the SLO, batch jobs finished and moves, one row per system's
+    /// run (with a round column when there was more than one round).
+    /// </summary>
     public static ResultTable Table(IReadOnlyList<SystemRun> runs, double sloMs, string batchUnit)
     {
-        static string F(double? v) => v is { } x && double.IsFinite(x) ? x.ToString(Math.Abs(x) >= 100 ? "0" : Math.Abs(x) >= 10 ? "0.0" : "0.00", CultureInfo.InvariantCulture) : "–";
+        var rounds = runs.Any(r => r.Round > 1);
         return new ResultTable
         {
-            Title = $"LC tail latency and batch work per system (cf. Table 5); SLO p99 <= {F(sloMs)} ms per window",
-            Columns = ["system", "p50 (ms)", "p99 (ms)", "p99.9 (ms)", "windows within SLO", batchUnit, "moves", "mean LC CPUs", "throughput (req/s)", "errors + timeouts"],
+            Title = $"LC tail latency and batch work per system (cf. Table 5); SLO p99 <= {F(sloMs)} ms per window" + (rounds ? ", every round" : ""),
+            Columns = [.. (string[])["system"], .. rounds ? ["round"] : (string[])[],
+                "p50 (ms)", "p99 (ms)", "p99.9 (ms)", "windows within SLO", batchUnit, "moves", "mean LC CPUs", "throughput (req/s)", "errors + timeouts"],
             Rows = [.. runs.Select(r => (IReadOnlyList<string>)
             [
-                r.System, F(r.P50Ms), F(r.P99Ms), F(r.P999Ms),
-                WithinSlo(r.Windows, sloMs) is { } p ? p.ToString("0.0", CultureInfo.InvariantCulture) + "%" : "–",
+                r.System, .. rounds ? [r.Round.ToString(CultureInfo.InvariantCulture)] : (string[])[],
+                F(r.P50Ms), F(r.P99Ms), F(r.P999Ms), Percent(WithinSlo(r.Windows, sloMs)),
                 r.BatchFinished.ToString("0.#", CultureInfo.InvariantCulture), r.Moves.ToString(CultureInfo.InvariantCulture), F(MeanLcCpus(r.Windows)),
                 F(r.Throughput), r.Failed?.ToString(CultureInfo.InvariantCulture) ?? "–",
             ])],
         };
     }
+
+    /// <summary>
+    /// Table 5 over rounds: each system's medians, its batch work against the static partition's in the same round
+    /// (the median of the per-round ratios: a machine that changes speed between rounds moves both), and every
+    /// round's value of the two goal columns.
+    /// </summary>
+    public static ResultTable MedianTable(IReadOnlyList<SystemRun> runs, double sloMs, string batchUnit)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        var statics = runs.Where(r => r.System == ElasticSystems.Static).ToDictionary(r => r.Round, r => r.BatchFinished);
+        return new ResultTable
+        {
+            Title = $"Medians over the rounds (cf. Table 5); SLO p99 <= {F(sloMs)} ms per window",
+            Columns = ["system", "rounds", "p99 (ms)", "p99.9 (ms)", "windows within SLO", batchUnit, "vs static, same round", "moves", "mean LC CPUs",
+                "windows within SLO, per round", batchUnit + ", per round"],
+            Rows = [.. runs.GroupBy(r => r.System).Select(g =>
+            {
+                var ordered = g.OrderBy(r => r.Round).ToList();
+                var within = ordered.Select(r => WithinSlo(r.Windows, sloMs)).ToList();
+                var ratios = ordered.Where(r => statics.TryGetValue(r.Round, out var s) && s > 0).Select(r => r.BatchFinished / statics[r.Round]).ToList();
+                return (IReadOnlyList<string>)
+                [
+                    g.Key, ordered.Count.ToString(CultureInfo.InvariantCulture),
+                    F(Median(ordered.Select(r => r.P99Ms))), F(Median(ordered.Select(r => r.P999Ms))),
+                    Percent(Median(within.OfType<double>())),
+                    Median(ordered.Select(r => r.BatchFinished)) is { } jobs ? jobs.ToString("0.#", CultureInfo.InvariantCulture) : "–",
+                    Median(ratios) is { } ratio ? ratio.ToString("0.00", CultureInfo.InvariantCulture) + "x" : "–",
+                    Median(ordered.Select(r => (double)r.Moves)) is { } moves ? moves.ToString("0.#", CultureInfo.InvariantCulture) : "–",
+                    F(Median(ordered.Select(r => MeanLcCpus(r.Windows)).OfType<double>())),
+                    string.Join(", ", within.Select(Percent)),
+                    string.Join(", ", ordered.Select(r => r.BatchFinished.ToString("0.#", CultureInfo.InvariantCulture))),
+                ];
+            })],
+        };
+    }
+
+    /// <summary>The median of <paramref name="values"/> (the mean of the middle two of an even count); null when there are none.</summary>
+    public static double? Median(IEnumerable<double> values)
+    {
+        var sorted = values.Where(double.IsFinite).Order().ToList();
+        return sorted.Count == 0 ? null : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    private static string Percent(double? p) => p is { } v ? v.ToString("0.0", CultureInfo.InvariantCulture) + "%" : "–";
+
+    private static string F(double? v) => v is { } x && double.IsFinite(x) ? x.ToString(Math.Abs(x) >= 100 ? "0" : Math.Abs(x) >= 10 ? "0.0" : "0.00", CultureInfo.InvariantCulture) : "–";
 
     /// <summary>Fig. 10: each system's p99 per window, with the SLO (and the threshold policy's band) as dashed lines.</summary>
     public static TimeSeriesChart LatencyChart(IReadOnlyList<SystemRun> runs, double sloMs, IReadOnlyList<ReferenceLine> band) => new()

@@ -8,6 +8,9 @@ internal sealed record SystemRun
     /// <summary>The system.</summary>
     public required string System { get; init; }
 
+    /// <summary>The round it ran in, from 1 (<c>--rounds</c>).</summary>
+    public int Round { get; init; } = 1;
+
     /// <summary>Every window, in order.</summary>
     public required IReadOnlyList<WindowRecord> Windows { get; init; }
 
