@@ -122,6 +122,36 @@ public sealed class SmokeTests
     }
 
     [Fact]
+    public void Elastic_SmokeTwoRounds_MediansThenEveryRunInItsRotatedOrder()
+    {
+        using var results = new TempDirectory();
+        var (code, stdout, stderr) = RunBench(["elastic", "--smoke", "--systems", "static,slack-idle", "--rounds", "2", "--json", "--out", results.Path]);
+        Assert.True(code == 0, stderr);
+        var run = BenchJson.Deserialize(stdout);
+        AssertNothingLeft(run.Parameters[BenchSession.RunIdParameter]);
+
+        Assert.Equal([ElasticSystems.Static, ElasticSystems.SlackIdle], run.Systems);
+        Assert.Equal("2", run.Parameters["rounds"]);
+        Assert.Equal(2, run.Tables.Count);
+        var medians = run.Tables[0];
+        Assert.StartsWith("Medians over the rounds", medians.Title, StringComparison.Ordinal);
+        Assert.Equal(run.Systems, medians.Rows.Select(r => r[0]));
+        Assert.All(medians.Rows, r => Assert.Equal("2", r[1]));
+        Assert.Equal("1.00x", medians.Rows[0][6]);
+
+        // Round 2 turns the order: slack-idle first.
+        var every = run.Tables[1];
+        Assert.Equal(["static 1", "slack-idle 1", "slack-idle 2", "static 2"], every.Rows.Select(r => $"{r[0]} {r[1]}"));
+        Assert.Contains(run.Notes, n => n.StartsWith("slack-idle, round 2: rf-loadgen used", StringComparison.Ordinal));
+
+        // The charts show round 1: one line per system.
+        var latency = run.TimeSeries.Single(c => c.Title.Contains("Fig. 10", StringComparison.Ordinal));
+        Assert.Equal(run.Systems, latency.Series.Select(s => s.Name));
+        Assert.Equal(run.Systems, run.Latencies.Select(l => l.System));
+        AssertReport(run, "Medians over the rounds", "elastic-time", null);
+    }
+
+    [Fact]
     public async Task Lifecycle_Smoke_EveryOperationMeasuredOnATemporarySupervisor()
     {
         var run = await RunAsync(BenchHarness.Lifecycle, null);

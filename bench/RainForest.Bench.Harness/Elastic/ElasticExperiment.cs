@@ -185,8 +185,9 @@ internal sealed class ElasticExperiment : Experiment
                 foreach (var system in RoundOrder(requested, round))
                 {
                     session.Cancellation.ThrowIfCancellationRequested();
-                    var task = rounds == 1 ? $"elastic: {system}" : $"elastic: {system}, round {round} of {rounds}";
-                    var run = await RunSystemAsync(session, system, cells, lcCpus, batchCpus, replay, jobs, settings, specs[system], directory, task).ConfigureAwait(false);
+                    var label = rounds == 1 ? system : $"{system}, round {round}";
+                    var task = rounds == 1 ? $"elastic: {system}" : $"elastic: {label} of {rounds}";
+                    var run = await RunSystemAsync(session, system, label, cells, lcCpus, batchCpus, replay, jobs, settings, specs[system], directory, task).ConfigureAwait(false);
                     if (run is not null)
                     {
                         runs.Add(run with { Round = round });
@@ -244,7 +245,8 @@ internal sealed class ElasticExperiment : Experiment
         return session.Complete(run, [.. runs.Select(r => r.System)]);
     }
 
-    private static async Task<SystemRun?> RunSystemAsync(BenchSession session, string system, CellSystem? cells, int lcCpus, int batchCpus,
+    /// <summary>Runs one system over the trace; <paramref name="label"/> names it in the notes (with its round).</summary>
+    private static async Task<SystemRun?> RunSystemAsync(BenchSession session, string system, string label, CellSystem? cells, int lcCpus, int batchCpus,
         RateProfile replay, IReadOnlyList<BatchJob> jobs, ElasticSettings settings, ElasticPolicySpec? spec, string directory, string task)
     {
         var length = replay.Duration + settings.Warmup;
@@ -288,7 +290,7 @@ internal sealed class ElasticExperiment : Experiment
             var load = await client.Result.ConfigureAwait(false);
             if (controller is { FailedSteps: > 0 } failing)
             {
-                session.Note($"{system}: {failing.FailedSteps} step(s) of the policy could not be applied (nothing changed); the first: {failing.FirstFailure}");
+                session.Note($"{label}: {failing.FailedSteps} step(s) of the policy could not be applied (nothing changed); the first: {failing.FirstFailure}");
             }
 
             client = null;
@@ -297,17 +299,17 @@ internal sealed class ElasticExperiment : Experiment
             batchRunner = null;
             foreach (var failure in outcome.Failures)
             {
-                session.Note($"{system}: {failure}");
+                session.Note($"{label}: {failure}");
             }
 
             if (load.Errors + load.Timeouts > 0)
             {
-                session.Note($"{system}: {load.Errors} errors and {load.Timeouts} timeouts of {load.Scheduled} requests.");
+                session.Note($"{label}: {load.Errors} errors and {load.Timeouts} timeouts of {load.Scheduled} requests.");
             }
 
             // Unconfined, the generator runs on the subOSes' CPUs: what it took belongs beside what they got.
             session.Note(string.Create(CultureInfo.InvariantCulture,
-                $"{system}: rf-loadgen used {load.GeneratorCpus:0.00} CPUs on average ({load.GeneratorCpuSeconds:0.#} CPU-seconds) on the host's CPUs."));
+                $"{label}: rf-loadgen used {load.GeneratorCpus:0.00} CPUs on average ({load.GeneratorCpuSeconds:0.#} CPU-seconds) on the host's CPUs."));
 
             return new SystemRun
             {
@@ -325,7 +327,7 @@ internal sealed class ElasticExperiment : Experiment
         }
         catch (RfException e) when (e.ExitCode == RfException.FailureExitCode)
         {
-            session.Note($"{system}: not measured: {e.Message}");
+            session.Note($"{label}: not measured: {e.Message}");
             return null;
         }
         finally
@@ -344,7 +346,7 @@ internal sealed class ElasticExperiment : Experiment
                 }
                 catch (RfException e)
                 {
-                    session.Note($"{system}: returning the lent CPUs failed: {e.Message}");
+                    session.Note($"{label}: returning the lent CPUs failed: {e.Message}");
                 }
 
                 await batchRunner.StopAsync().ConfigureAwait(false);
