@@ -90,6 +90,55 @@ public class SlackPolicyTests
     }
 
     [Fact]
+    public void Decide_ACutAtItsFloorThatLeavesTheTailWhereItWas_IsLiftedAndHeldOff()
+    {
+        var policy = new SlackPolicy(Windows.Spec(PolicyKind.Slack, max: 2) with { IdleShare = true });
+        var floor = Windows.Alloc(2, 0, quota: 0.1);
+        Assert.Equal(0.1, policy.Decide(At(1, 40), Windows.Alloc(2, 0))!.Quota!.Cpus);
+
+        // At the floor with nothing left to lend: nothing to do for four windows while the tail stays where it was.
+        for (var end = 2; end <= 5; end++)
+        {
+            Assert.Null(policy.Decide(At(end, 40), floor));
+        }
+
+        // The fifth: the cut did not help, so the donor is not the cause; lifted, and no cut for 20 s.
+        var lift = policy.Decide(At(6, 40), floor);
+        Assert.NotNull(lift);
+        Assert.Equal(0, lift.Cpus);
+        Assert.NotNull(lift.Quota);
+        Assert.Null(lift.Quota.Cpus);
+        Assert.Contains("the donor is not what holds the tail up", lift.Reason, StringComparison.Ordinal);
+        Assert.Contains("not cut for 20 s", lift.Reason, StringComparison.Ordinal);
+        for (var end = 7; end < 26; end++)
+        {
+            Assert.Null(policy.Decide(At(end, 40), Windows.Alloc(2, 0)));
+        }
+
+        // After the hold it cuts again; a second futile cut in a row is held twice as long.
+        Assert.Equal(0.1, policy.Decide(At(26, 40), Windows.Alloc(2, 0))!.Quota!.Cpus);
+        for (var end = 27; end <= 30; end++)
+        {
+            Assert.Null(policy.Decide(At(end, 40), floor));
+        }
+
+        Assert.Contains("not cut for 40 s", policy.Decide(At(31, 40), floor)!.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decide_ACutAtItsFloorThatLowersTheTail_Stays()
+    {
+        var policy = new SlackPolicy(Windows.Spec(PolicyKind.Slack, max: 2) with { IdleShare = true });
+        Assert.Equal(0.1, policy.Decide(At(1, 40), Windows.Alloc(2, 0))!.Quota!.Cpus);
+
+        // Still at risk, but the smoothed tail falls (40 -> 15 ms over five windows of 10 ms): the cut is working.
+        for (var end = 2; end <= 12; end++)
+        {
+            Assert.Null(policy.Decide(At(end, 10), Windows.Alloc(2, 0, quota: 0.1)));
+        }
+    }
+
+    [Fact]
     public void Decide_WithoutIdleSharing_ACutQuotaWaitsForCalmWindows()
     {
         var policy = Policy(max: 2);

@@ -46,6 +46,19 @@ public sealed record SlackOptions
     /// <summary>The lowest bandwidth limit put on a donor, in CPUs.</summary>
     public double MinQuota { get; init; } = 0.1;
 
+    /// <summary>
+    /// Windows at risk with the donor cut to its floor and nothing left to lend after which a cut that did not lower
+    /// the smoothed tail (below <see cref="FutileCutImprovement"/> of what it was at the first cut) is judged futile:
+    /// the quota is lifted and not cut again for <see cref="FutileCutHold"/>.
+    /// </summary>
+    public int FutileCutWindows { get; init; } = 5;
+
+    /// <summary>The share of the smoothed tail at the first cut that the tail must fall below for a cut to have helped.</summary>
+    public double FutileCutImprovement { get; init; } = 0.8;
+
+    /// <summary>How long no cut follows a futile one; doubled on each futile cut in a row (up to <see cref="MaxShrinkBackoff"/> times).</summary>
+    public TimeSpan FutileCutHold { get; init; } = TimeSpan.FromSeconds(20);
+
     /// <summary>Memory pressure (percent) above which memory moves to the taker.</summary>
     public double MemoryPressureAbove { get; init; } = 10;
 

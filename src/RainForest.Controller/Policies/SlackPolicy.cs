@@ -30,6 +30,11 @@ namespace RainForest.Controller.Policies;
 /// not from a lack of CPUs, and the first bar alone would keep the CPUs lent for good. A shrink that had to be undone
 /// within a cooldown doubles the calm count needed next time (up to <see cref="SlackOptions.MaxShrinkBackoff"/>); a
 /// shrink that held halves it again.</para>
+/// <para>A cut that does not help is undone: when the donor has sat at its floor quota with nothing left to lend for
+/// <see cref="SlackOptions.FutileCutWindows"/> windows at risk and the smoothed tail has not fallen below
+/// <see cref="SlackOptions.FutileCutImprovement"/> of what it was at the episode's first cut, the donor is not what
+/// holds the tail up (on a VM whose idle CPUs wake slowly, emptying a CPU even raises it): the quota is lifted and not
+/// cut again for <see cref="SlackOptions.FutileCutHold"/>, doubled on each futile cut in a row.</para>
 /// <para>Memory moves in <see cref="ElasticPolicySpec.MemoryStep"/> steps while the taker's memory pressure is high,
 /// and goes back once it has stayed low; the donor keeps its memory floor.</para>
 /// </remarks>
@@ -42,6 +47,10 @@ public sealed class SlackPolicy : IElasticPolicy
     private TimeSpan? _lastGrowth;
     private TimeSpan? _lastShrink;
     private int _shrinkBackoff = 1;
+    private double _tailAtFirstCut = double.NaN;
+    private int _floorWindows;
+    private TimeSpan? _noCutUntil;
+    private int _futileBackoff = 1;
     private TimeSpan? _lastMemoryMove;
     private int _lowPressureWindows;
     private long _memoryBorrowed;
@@ -91,9 +100,19 @@ public sealed class SlackPolicy : IElasticPolicy
             _calmWindows = 0;
             var need = current.TakerCpus * ((tail / target) - 1) * _options.GrowGain;
             var why = $"{label} {F(window.Tail)} (smoothed {F(SmoothedTail)}) above the slack target {F(TimeSpan.FromTicks((long)target))} (SLO {F(Spec.Slo.Bound)}): needs {need.ToString("0.##", CultureInfo.InvariantCulture)} cpu";
-            var grow = Grow(current, need, now, window.Tail, why, memory);
+            if (FutileCut(current, now, window.Tail, memory) is { } lift)
+            {
+                return lift;
+            }
+
+            var grow = Grow(current, need, now, window.Tail, why, memory, allowCut: _noCutUntil is not { } until || now >= until);
             if (grow is not null)
             {
+                if (grow.Quota is { Cpus: not null } && current.DonorQuota is null)
+                {
+                    _tailAtFirstCut = _smoothed;
+                }
+
                 // Growth soon after a shrink means the shrink went too far: wait longer before the next one.
                 if (_lastShrink is { } shrank && now - shrank < _options.Cooldown)
                 {
@@ -117,6 +136,11 @@ public sealed class SlackPolicy : IElasticPolicy
             var runsOn = current.DonorCpus + current.TakerCpus;
             var raised = cut + _options.QuotaStep;
             var why = $"{label} {F(window.Tail)}, smoothed {F(SmoothedTail)}, within the slack target {F(TimeSpan.FromTicks((long)target))}: the donor's quota rises a step";
+            if (raised >= runsOn)
+            {
+                CutEpisodeEnded();
+            }
+
             return new ElasticDecision(now, 0, new QuotaChange(raised >= runsOn ? null : raised), memory, window.Tail, why);
         }
 
@@ -153,6 +177,7 @@ public sealed class SlackPolicy : IElasticPolicy
             {
                 _calmWindows = 0;
                 _lastShrink = now;
+                CutEpisodeEnded();
                 return new ElasticDecision(now, 0, new QuotaChange(null), memory, window.Tail, why);
             }
 
@@ -183,7 +208,43 @@ public sealed class SlackPolicy : IElasticPolicy
         return use / kept <= _options.ShrinkUtilization ? bound * _options.UnderusedShrinkBelow : 0;
     }
 
-    private ElasticDecision? Grow(ElasticAllocation current, double need, TimeSpan now, TimeSpan trigger, string why, long memory)
+    /// <summary>
+    /// Lifts a cut that did not help (<see cref="SlackOptions.FutileCutWindows"/>): the donor at its floor quota, nothing
+    /// left to lend, and the smoothed tail not lower than at the first cut; null while the cut may still be working.
+    /// </summary>
+    private ElasticDecision? FutileCut(ElasticAllocation current, TimeSpan now, TimeSpan trigger, long memory)
+    {
+        var floor = Math.Max(_options.MinQuota, Spec.DonorFloor);
+        if (current.DonorQuota is not { } quota || quota > floor + 1e-9 || GuardRails.Growable(Spec, current) > 0 || double.IsNaN(_tailAtFirstCut))
+        {
+            _floorWindows = 0;
+            return null;
+        }
+
+        if (++_floorWindows < _options.FutileCutWindows || _smoothed < _tailAtFirstCut * _options.FutileCutImprovement)
+        {
+            return null;
+        }
+
+        var hold = _options.FutileCutHold * _futileBackoff;
+        var why = $"{Spec.Slo.PercentileLabel} {F(trigger)} (smoothed {F(SmoothedTail)}) still at risk after {_floorWindows} windows with the donor at its floor of " +
+                  $"{floor.ToString("0.##", CultureInfo.InvariantCulture)} cpu (smoothed {F(TimeSpan.FromTicks((long)_tailAtFirstCut))} at the first cut): " +
+                  $"the donor is not what holds the tail up; its quota is lifted and not cut for {hold.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s";
+        _noCutUntil = now + hold;
+        _futileBackoff = Math.Min(_futileBackoff * 2, _options.MaxShrinkBackoff);
+        _floorWindows = 0;
+        _tailAtFirstCut = double.NaN;
+        return new ElasticDecision(now, 0, new QuotaChange(null), memory, trigger, why);
+    }
+
+    /// <summary>A cut quota came back by calm windows: the cut had done its work, so the next futile one is held less long.</summary>
+    private void CutEpisodeEnded()
+    {
+        _tailAtFirstCut = double.NaN;
+        _futileBackoff = Math.Max(1, _futileBackoff / 2);
+    }
+
+    private ElasticDecision? Grow(ElasticAllocation current, double need, TimeSpan now, TimeSpan trigger, string why, long memory, bool allowCut)
     {
         var growable = GuardRails.Growable(Spec, current);
 
@@ -196,7 +257,8 @@ public sealed class SlackPolicy : IElasticPolicy
         // than a quota, which would also take from the donor the idle time it runs in. With nothing left to lend the
         // quota is the one lever, then on a donor that idle-shares too: even in the idle class its jobs cost the taker a
         // preemption and the caches on every wake-up.
-        if ((need + throttled < 1 && !Spec.IdleShare) || growable == 0)
+        // While a futile cut is held off (FutileCut), only CPUs move.
+        if (allowCut && ((need + throttled < 1 && !Spec.IdleShare) || growable == 0))
         {
             var floor = Math.Max(_options.MinQuota, Spec.DonorFloor);
             var cut = Math.Max(_options.QuotaStep, Math.Ceiling(need / _options.QuotaStep) * _options.QuotaStep);
