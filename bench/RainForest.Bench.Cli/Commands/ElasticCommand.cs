@@ -32,7 +32,7 @@ internal static class ElasticCommand
         var lcCpus = new Option<int?>("--lc-cpus") { Description = "CPUs the LC subOS starts with, and keeps in the static partition (default: half)" };
         var rounds = new Option<int?>("--rounds")
         {
-            Description = $"Run every system this many times (1 to {ElasticDefaults.MaxRounds}), the order rotated each round; the table gives each system's medians and its batch work against static's in the same round",
+            Description = $"Run every system this many times (1 to {ElasticDefaults.MaxRounds}), the order rotated each round; two tables: each system's medians with its batch work against static's in the same round, then every run",
         };
         var output = new Option<string?>("--out") { Description = $"Results directory (default {ResultStore.DefaultDirectory}, or ${ResultStore.Variable})" };
         var noInstall = new Option<bool>("--no-install") { Description = "Do not install missing Debian packages (memcached, stress-ng)" };

@@ -11,7 +11,7 @@ namespace RainForest.Bench.Harness.Elastic;
 /// the lender keeps busy such a job gains little and costs the lender at every request. Why not whole idle CPUs only
 /// (the first rule): a service that uses a quarter of its one CPU leaves three quarters of it idle, and on the 2-CPU VM
 /// a second idle-class job there did 41 to 59% more batch work than one job alone, at a p99 within the noise of a
-/// static partition's (README, "Idle sharing that fills the idle CPUs"). The CPU time is the subOS's own (its
+/// static partition's (README, the agility experiment, "Rounds"). The CPU time is the subOS's own (its
 /// processes'); host tasks on its CPUs are not counted.
 /// </remarks>
 internal sealed class IdleCpuMeter
