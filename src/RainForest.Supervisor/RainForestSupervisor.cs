@@ -1,3 +1,4 @@
+using System.Globalization;
 using RainForest.Core;
 using RainForest.Core.Elastic;
 using RainForest.Core.Model;
@@ -46,6 +47,7 @@ public sealed class RainForestSupervisor : IDisposable
     private readonly SupervisorQueries _queries;
     private readonly UsageSampler _usage;
     private readonly ElasticLending _elastic;
+    private readonly Journal _journal;
 
     private RainForestSupervisor(StateDirectory state, ResourceLedger ledger, CgroupDriver cgroups, KernelFiles kernel, BackendFactory makeBackends)
     {
@@ -61,7 +63,7 @@ public sealed class RainForestSupervisor : IDisposable
         // lxcfs renders this machine's /proc for its subOSes: none for other kernels' files (a captured tree, a
         // fixture kernel), which stand for another machine.
         var lxcfs = kernel == KernelFiles.Host ? new LxcfsService(state.Prefix, guard, LxcfsService.Locate(), cgroups.Layout.Mode == CgroupMode.V2) : null;
-        var journal = new Journal(ledger);
+        var journal = _journal = new Journal(ledger);
         var backends = new SubOsBackends([.. makeBackends(state, cgroups, guard, lxcfs)]);
         var network = new SubOsNetworking(ledger, backends, guard, kernel);
         var pending = new PendingDestroys(state, guard);
@@ -357,6 +359,52 @@ public sealed class RainForestSupervisor : IDisposable
 
     /// <summary>The journal, oldest first; <paramref name="last"/> keeps the newest entries, <paramref name="target"/> one subOS's.</summary>
     public IReadOnlyList<JournalEntry> Journal(int? last = null, string? target = null) => _queries.Journal(last, target);
+
+    /// <summary>
+    /// Removes the journal entries older than <paramref name="olderThan"/> and those before the newest
+    /// <paramref name="keepNewest"/> (either alone when the other is null), journals the removal itself as
+    /// <c>journal-vacuum</c>, then gives the ledger's free pages back to the file system.
+    /// </summary>
+    /// <exception cref="RfException">Neither is given, or one is not positive (exit code 2, nothing removed); the state
+    /// directory's file system is full (free space first: the removal itself writes).</exception>
+    public JournalVacuum VacuumJournal(TimeSpan? olderThan, int? keepNewest)
+    {
+        if (olderThan is null && keepNewest is null)
+        {
+            throw RfException.Invalid("nothing to remove: give an age (--vacuum-time 30d) or a number of entries to keep (--vacuum-entries 10000)");
+        }
+
+        if (olderThan <= TimeSpan.Zero || keepNewest < 1)
+        {
+            throw RfException.Invalid("the age must be positive and at least one entry kept");
+        }
+
+        var bytesBefore = _ledger.FileBytes;
+        var cutoff = DateTimeOffset.UtcNow - olderThan;
+        var rules = string.Join(" or ", new[]
+        {
+            cutoff is { } c ? "older than " + c.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) : null,
+            keepNewest is { } k ? $"before the newest {k}" : null,
+        }.OfType<string>());
+        var (removed, left, oldest) = _journal.Run("journal-vacuum", "machine", () =>
+        {
+            var pruned = _ledger.PruneJournal(cutoff, keepNewest);
+            return (pruned, JournalVacuum.Entries(pruned.Removed + pruned.Left), JournalVacuum.Entries(pruned.Left));
+        }, message: "removed the entries " + rules);
+
+        // The entries are gone once committed; giving their pages back is a bonus that a nearly full disk may refuse.
+        string? compactError = null;
+        try
+        {
+            _ledger.Compact();
+        }
+        catch (RfException e)
+        {
+            compactError = e.Message;
+        }
+
+        return new JournalVacuum(removed, left, oldest, rules, bytesBefore, _ledger.FileBytes, compactError);
+    }
 
     /// <summary>The journal entries committed after entry <paramref name="afterId"/>, oldest first, at most <paramref name="limit"/> (for followers such as the service's event stream).</summary>
     public IReadOnlyList<JournalEntry> JournalAfter(long afterId, int limit = 256) => _queries.JournalAfter(afterId, limit);

@@ -9,6 +9,7 @@ public sealed class NotInitialisedTests
         new[] { "ls", "--json" },
         new[] { "show", "web" },
         new[] { "log" },
+        new[] { "log", "--vacuum-entries", "5" },
         new[] { "create", "web", "--cpus", "1", "--memory", "64M" },
         new[] { "resize", "web", "--memory", "128M" },
         new[] { "destroy", "web" },

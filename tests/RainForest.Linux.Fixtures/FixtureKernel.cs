@@ -67,6 +67,13 @@ public sealed partial class FixtureKernel : KernelFiles
     /// <summary>Whether bpf(2) may load and attach device programs; false makes it fail with EPERM, as without CAP_SYS_ADMIN.</summary>
     public bool DeviceProgramsAllowed { get; set; } = true;
 
+    /// <summary>
+    /// Called with the path after each read of a file: a test changes the machine there between two reads the code under
+    /// test makes (a task that leaves its group in between). Clear it inside the call before writing, or the write's own
+    /// reads call it again.
+    /// </summary>
+    public Action<string>? AfterRead { get; set; }
+
     /// <summary>IRQs whose affinity the kernel manages: writing their <c>smp_affinity_list</c> fails with EIO.</summary>
     public ISet<int> ManagedIrqs { get; } = new HashSet<int>();
 
@@ -135,7 +142,9 @@ public sealed partial class FixtureKernel : KernelFiles
         {
             var text = File.ReadAllText(path);
             var dir = Path.GetDirectoryName(path)!;
-            return Path.GetFileName(path) is "cgroup.procs" or "tasks" && MountOf(dir) is { } mount && IsGroup(mount, dir) ? TaskListing(text, path) : text;
+            var read = Path.GetFileName(path) is "cgroup.procs" or "tasks" && MountOf(dir) is { } mount && IsGroup(mount, dir) ? TaskListing(text, path) : text;
+            AfterRead?.Invoke(path);
+            return read;
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {

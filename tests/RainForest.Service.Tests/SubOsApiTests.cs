@@ -114,6 +114,10 @@ public sealed class SubOsApiTests
             ("PATCH", "/v1/subos/app", """{"memory":"-5M"}""", "--memory"),
             ("GET", "/v1/subos/bad%20name", null, "name"),
             ("GET", "/v1/journal?last=0", null, "last 0"),
+            ("POST", "/v1/journal/vacuum", null, "nothing to remove"),
+            ("POST", "/v1/journal/vacuum?olderThan=30", null, "olderThan 30"),
+            ("POST", "/v1/journal/vacuum?olderThan=0s&keep=5", null, "positive"),
+            ("POST", "/v1/journal/vacuum?keep=0", null, "keep"),
             ("POST", "/v1/channels", """{"name":"c","members":["app",""]}""", "--members"),
         ];
         foreach (var (method, path, body, detail) in bad)
@@ -141,6 +145,24 @@ public sealed class SubOsApiTests
         var before = JsonNode.Parse(journal)!.AsArray().Count;
         var added = JsonNode.Parse(await host.Client.GetStringAsync("/v1/journal"))!.AsArray().Skip(before).ToList();
         Assert.All(added, e => Assert.Equal("rejected", (string)e!["outcome"]!));
+    }
+
+    [RootFact]
+    public async Task JournalVacuum_KeepsTheNewest_TheCliSeesIt()
+    {
+        using var host = new ServiceHost();
+        Assert.Equal(HttpStatusCode.Created, (await host.CreateAsync("one", cpus: "1")).StatusCode);
+        var before = JsonNode.Parse(await host.Client.GetStringAsync("/v1/journal"))!.AsArray();
+
+        var response = await host.Client.PostAsync("/v1/journal/vacuum?keep=1", content: null);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var result = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal(before.Count - 1, (int)result["removed"]!);
+        Assert.Equal(1, (int)result["left"]!);
+        var cli = JsonDocument.Parse(host.Rfm("log", "--json").Stdout).RootElement.EnumerateArray().ToList();
+        Assert.Equal((long)before[^1]!["id"]!, cli[0].GetProperty("id").GetInt64());
+        Assert.Equal([(string?)before[^1]!["operation"], "journal-vacuum"], cli.Select(e => e.GetProperty("operation").GetString()));
     }
 
     [RootFact]

@@ -51,7 +51,7 @@ public sealed class TcpAndOpenApiTests
         [
             ("/v1/subos", "get"), ("/v1/subos", "post"), ("/v1/subos/{name}", "get"), ("/v1/subos/{name}", "patch"),
             ("/v1/subos/{name}", "delete"), ("/v1/subos/{name}/start", "post"), ("/v1/channels", "get"), ("/v1/channels", "post"),
-            ("/v1/channels/{name}", "get"), ("/v1/channels/{name}", "delete"), ("/v1/journal", "get"), ("/v1/machine", "get"),
+            ("/v1/channels/{name}", "get"), ("/v1/channels/{name}", "delete"), ("/v1/journal", "get"), ("/v1/journal/vacuum", "post"), ("/v1/machine", "get"),
             ("/v1/reconcile", "post"), ("/v1/events", "get"),
         ];
         foreach (var (path, method) in expected)

@@ -1,20 +1,44 @@
 using System.CommandLine;
-using RainForest.Supervisor.Json;
+using System.Globalization;
 using RainForest.Core;
+using RainForest.Core.Elastic;
+using RainForest.Supervisor.Json;
+using RainForest.Supervisor.Ledger;
 
 namespace RainForest.Cli.Commands;
 
-/// <summary><c>rfm log</c>: the journal of adjustments.</summary>
+/// <summary><c>rfm log</c>: the journal of adjustments, and its retention (<c>--vacuum-time</c>, <c>--vacuum-entries</c>).</summary>
 internal static class LogCommand
 {
     public static Command Build()
     {
         var last = new Option<string?>("--last", "-n") { Description = "Only the newest N entries (N of 1 or more)" };
         var target = new Option<string?>("--subos") { Description = "Only entries about this subOS" };
+        var vacuumTime = new Option<string?>("--vacuum-time")
+        {
+            Description = "Remove the entries older than this (30d, 12h) instead of showing any; the removal is journalled",
+        };
+        var vacuumEntries = new Option<string?>("--vacuum-entries")
+        {
+            Description = "Remove all but the newest N entries (N of 1 or more) instead of showing any; with --vacuum-time, an entry goes if either says so",
+        };
         var json = Globals.Json();
-        var command = new Command("log", "Show the journal: every adjustment and attempt, with time, before, after, duration and outcome") { last, target, json };
+        var command = new Command("log", "Show the journal: every adjustment and attempt, with time, before, after, duration and outcome")
+        {
+            last, target, vacuumTime, vacuumEntries, json,
+        };
         command.SetAction(parse =>
         {
+            if (parse.GetValue(vacuumTime) is not null || parse.GetValue(vacuumEntries) is not null)
+            {
+                if (parse.GetValue(last) is not null || parse.GetValue(target) is not null)
+                {
+                    throw RfException.Invalid("--vacuum-time and --vacuum-entries remove entries from the whole journal: drop --last and --subos");
+                }
+
+                return Vacuum(parse, parse.GetValue(vacuumTime), parse.GetValue(vacuumEntries), parse.GetValue(json));
+            }
+
             var subOs = parse.GetValue(target) is { } t ? Globals.CheckName(t, "--subos: ") : null;
             var count = parse.GetValue(last) is { } n ? Globals.ParseCount(n, "--last") : (int?)null;
             using var supervisor = Globals.Open(parse, reconcile: false, requireInit: false);
@@ -42,5 +66,36 @@ internal static class LogCommand
             return 0;
         });
         return command;
+    }
+
+    private static int Vacuum(ParseResult parse, string? age, string? keep, bool json)
+    {
+        var olderThan = age is null ? (TimeSpan?)null : DurationText.Parse(age, "--vacuum-time");
+        if (olderThan <= TimeSpan.Zero)
+        {
+            throw RfException.Invalid($"--vacuum-time {Printable.Escape(age)}: expected a positive duration");
+        }
+
+        var entries = keep is null ? (int?)null : Globals.ParseCount(keep, "--vacuum-entries");
+        using var supervisor = Globals.Open(parse, reconcile: false, requireInit: false);
+        var result = supervisor.VacuumJournal(olderThan, entries);
+        if (json)
+        {
+            Output.Json(result, RfmJsonContext.Default.JournalVacuum);
+            return 0;
+        }
+
+        var oldest = result.OldestLeft is { } o ? $", the oldest from {o.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)}" : string.Empty;
+        Console.WriteLine($"removed {JournalVacuum.Entries(result.Removed)} ({result.Rules}); {result.Left} left{oldest}, and this removal's own entry");
+        if (result.CompactError is null)
+        {
+            Console.WriteLine($"ledger {new ByteSize(result.LedgerBytesBefore)} -> {new ByteSize(result.LedgerBytesAfter)}");
+        }
+        else
+        {
+            Console.Error.WriteLine($"rfm: warning: the ledger keeps its free pages for later writes ({result.CompactError})");
+        }
+
+        return 0;
     }
 }

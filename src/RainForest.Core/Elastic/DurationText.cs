@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace RainForest.Core.Elastic;
 
-/// <summary>Durations as people type them on the command line: <c>10s</c>, <c>500ms</c>, <c>1.5ms</c>, <c>250us</c>, <c>2m</c>, <c>1h</c>.</summary>
+/// <summary>Durations as people type them on the command line: <c>10s</c>, <c>500ms</c>, <c>1.5ms</c>, <c>250us</c>, <c>2m</c>, <c>1h</c>, <c>30d</c>.</summary>
 public static class DurationText
 {
     /// <summary>Parses a duration; a unit is required (a bare number could mean seconds or milliseconds).</summary>
@@ -33,6 +33,7 @@ public static class DurationText
             "s" => 1_000_000,
             "m" or "min" => 60_000_000,
             "h" => 3_600_000_000,
+            "d" => 86_400_000_000,
             _ => double.NaN,
         };
         if (double.IsNaN(perUnitMicroseconds)
@@ -50,7 +51,7 @@ public static class DurationText
     public static TimeSpan Parse(string text, string option) =>
         TryParse(text, out var duration)
             ? duration
-            : throw RfException.Invalid($"{option} {Printable.Escape(text)}: expected a duration such as 10s, 500ms, 250us or 2m");
+            : throw RfException.Invalid($"{option} {Printable.Escape(text)}: expected a duration such as 10s, 500ms, 250us, 2m or 30d");
 
     /// <summary>Prints a duration in the largest unit that keeps it short: <c>10s</c>, <c>500ms</c>, <c>1.5ms</c>, <c>250us</c>.</summary>
     public static string Format(TimeSpan duration)
@@ -58,6 +59,7 @@ public static class DurationText
         var us = duration.Ticks / (double)TimeSpan.TicksPerMicrosecond;
         return us switch
         {
+            >= 86_400_000_000 when us % 86_400_000_000 == 0 => Number(us / 86_400_000_000) + "d",
             >= 3_600_000_000 when us % 3_600_000_000 == 0 => Number(us / 3_600_000_000) + "h",
             >= 60_000_000 when us % 60_000_000 == 0 => Number(us / 60_000_000) + "m",
             >= 1_000_000 => Number(us / 1_000_000) + "s",

@@ -421,12 +421,18 @@ public abstract class CgroupDriver
         }
     }
 
-    /// <summary>Kills each pid, ignoring those already gone; only for pids read from a group <see cref="CheckGroup"/> has proven.</summary>
-    protected static void KillPids(IEnumerable<int> pids)
+    /// <summary>
+    /// Kills the processes of a group <see cref="CheckGroup"/> has proven (all of them, or those of <paramref name="only"/>),
+    /// without racing pid reuse: each is pinned by pidfd, the group is read again, and only a process whose pid is
+    /// still in it is signalled (<see cref="PinnedProcesses"/>). A pid read once may belong to a host process by the
+    /// time a plain kill(2) follows.
+    /// </summary>
+    protected void KillMembers(string name, IReadOnlyList<int>? only = null)
     {
-        foreach (var pid in pids)
+        using var pinned = PinnedProcesses.Pin(only ?? Pids(name));
+        if (pinned.Pids.Count > 0)
         {
-            ProcessInfo.Kill(pid);
+            pinned.Kill(Pids(name).ToHashSet());
         }
     }
 

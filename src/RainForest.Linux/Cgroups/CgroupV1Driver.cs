@@ -180,7 +180,7 @@ internal sealed class CgroupV1Driver : CgroupDriver
                     Errno.EBUSY, "write", Path.Combine(Dir("memory", name), "memory.limit_in_bytes"));
             }
 
-            ProcessInfo.Kill(victim);
+            KillMembers(name, [victim]);
             WaitGone(name, victim, deadline);
         }
 
@@ -417,7 +417,7 @@ internal sealed class CgroupV1Driver : CgroupDriver
     public override IReadOnlyList<int> Pids(string name) =>
         [.. GroupDirectories(name).SelectMany(d => ReadPids(Path.Combine(d, "cgroup.procs"))).Distinct()];
 
-    protected override void KillGroup(string name) => KillPids(Pids(name));
+    protected override void KillGroup(string name) => KillMembers(name);
 
     protected override void MoveGroupTasksToRoot(string name)
     {

@@ -625,7 +625,7 @@ internal sealed class CgroupV2Driver : CgroupDriver
             return;
         }
 
-        KillPids(Pids(name));
+        KillMembers(name);
     }
 
     protected override void MoveGroupTasksToRoot(string name)

@@ -42,14 +42,17 @@ public sealed class SupervisorAccess
     }
 
     /// <summary>Runs a change on a fresh facade, after reconcile, one change at a time.</summary>
+    /// <param name="change">The change.</param>
+    /// <param name="reconcile">Whether to repair what a crash left first.</param>
+    /// <param name="requireInit">False for the journal's retention, which works on a journal deinit kept.</param>
     /// <exception cref="RfException">rfm init has not run, or the change's own error (it was journalled and undone).</exception>
-    public T Write<T>(Func<RainForestSupervisor, T> change, bool reconcile = true)
+    public T Write<T>(Func<RainForestSupervisor, T> change, bool reconcile = true, bool requireInit = true)
     {
         lock (_writer)
         {
             try
             {
-                using var supervisor = Open(requireInit: true);
+                using var supervisor = Open(requireInit);
                 if (reconcile)
                 {
                     Repair(supervisor);

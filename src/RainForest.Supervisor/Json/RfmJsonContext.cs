@@ -33,6 +33,7 @@ namespace RainForest.Supervisor.Json;
 [JsonSerializable(typeof(DestroySummary))]
 [JsonSerializable(typeof(AuditReport))]
 [JsonSerializable(typeof(IReadOnlyList<JournalEntry>))]
+[JsonSerializable(typeof(JournalVacuum))]
 [JsonSerializable(typeof(ChannelRecord))]
 [JsonSerializable(typeof(IReadOnlyList<ChannelRecord>))]
 [JsonSerializable(typeof(PolicyView))]

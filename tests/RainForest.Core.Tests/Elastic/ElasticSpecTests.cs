@@ -12,6 +12,7 @@ public class ElasticSpecTests
     [InlineData("250us", 250)]
     [InlineData("2m", 120_000_000)]
     [InlineData("1h", 3_600_000_000)]
+    [InlineData("30d", 2_592_000_000_000)]
     public void DurationText_Parse_Units(string text, long microseconds)
     {
         Assert.True(DurationText.TryParse(text, out var d));

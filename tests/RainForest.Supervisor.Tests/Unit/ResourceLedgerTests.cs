@@ -442,6 +442,48 @@ public sealed class ResourceLedgerTests : IDisposable
     }
 
     [Fact]
+    public void PruneJournal_AgeAndCount_EitherRemovesAndTheFileShrinksOnCompact()
+    {
+        var ledger = _file.Open();
+
+        // Append dates an entry its duration before now: 200 entries from 40 days ago, with a long message each, then 3 new.
+        for (var i = 0; i < 200; i++)
+        {
+            ledger.Append("resize", "web", "cpus 1", "cpus 2", TimeSpan.FromDays(40), JournalOutcome.Ok, new string('x', 2000));
+        }
+
+        var kept = Enumerable.Range(0, 3).Select(i => ledger.Append("create", $"s{i}", null, null, TimeSpan.Zero, JournalOutcome.Ok, null)).ToList();
+        var bytes = ledger.FileBytes;
+
+        using (ledger.BeginWrite())
+        {
+            Assert.Equal((200, 3, kept[0].Time), ledger.PruneJournal(DateTimeOffset.UtcNow.AddDays(-30), keepNewest: 10));
+            ledger.Commit();
+        }
+
+        ledger.Compact();
+        Assert.Equal(kept, ledger.Journal());
+        Assert.True(ledger.FileBytes < bytes / 4, $"{ledger.FileBytes} bytes after, {bytes} before");
+
+        using (ledger.BeginWrite())
+        {
+            Assert.Equal((2, 1, kept[2].Time), ledger.PruneJournal(before: null, keepNewest: 1));
+            ledger.Commit();
+        }
+
+        // Ids are never reused: a follower resuming after an old id misses nothing new.
+        Assert.True(ledger.Append("destroy", "s2", null, null, TimeSpan.Zero, JournalOutcome.Ok, null).Id > kept[2].Id);
+    }
+
+    [Fact]
+    public void PruneJournal_OutsideATransaction_Refused()
+    {
+        var ledger = _file.Open();
+
+        Assert.Throws<InvalidOperationException>(() => ledger.PruneJournal(null, keepNewest: 1));
+    }
+
+    [Fact]
     public void Journal_LastAndTarget_Filter()
     {
         var ledger = _file.Open();
