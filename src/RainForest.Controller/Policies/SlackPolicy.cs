@@ -73,6 +73,9 @@ public sealed class SlackPolicy : IElasticPolicy
     /// <summary>The smoothed tail estimate after the last window; zero before the first.</summary>
     public TimeSpan SmoothedTail => double.IsNaN(_smoothed) ? TimeSpan.Zero : TimeSpan.FromTicks((long)_smoothed);
 
+    /// <summary>The lowest quota a cut leaves the donor, in CPUs: the policy's floor or the donor's own, the higher.</summary>
+    private double QuotaFloor => Math.Max(_options.MinQuota, Spec.DonorFloor);
+
     /// <inheritdoc/>
     public ElasticDecision? Decide(ElasticObservation observation, ElasticAllocation current)
     {
@@ -214,7 +217,7 @@ public sealed class SlackPolicy : IElasticPolicy
     /// </summary>
     private ElasticDecision? FutileCut(ElasticAllocation current, TimeSpan now, TimeSpan trigger, long memory)
     {
-        var floor = Math.Max(_options.MinQuota, Spec.DonorFloor);
+        var floor = QuotaFloor;
         if (current.DonorQuota is not { } quota || quota > floor + 1e-9 || GuardRails.Growable(Spec, current) > 0 || double.IsNaN(_tailAtFirstCut))
         {
             _floorWindows = 0;
@@ -260,7 +263,7 @@ public sealed class SlackPolicy : IElasticPolicy
         // While a futile cut is held off (FutileCut), only CPUs move.
         if (allowCut && ((need + throttled < 1 && !Spec.IdleShare) || growable == 0))
         {
-            var floor = Math.Max(_options.MinQuota, Spec.DonorFloor);
+            var floor = QuotaFloor;
             var cut = Math.Max(_options.QuotaStep, Math.Ceiling(need / _options.QuotaStep) * _options.QuotaStep);
             var next = Math.Max(floor, (current.DonorQuota ?? runsOn) - cut);
             if (runsOn > 0 && next < (current.DonorQuota ?? runsOn) && (growable == 0 || runsOn - next < 1))
